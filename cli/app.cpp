@@ -1,0 +1,111 @@
+#include "app.hpp"
+
+#include "core/error.hpp"
+#include "core/plan.hpp"
+#include "core/validate.hpp"
+#include "render.hpp"
+
+#include <cstdlib>
+#include <iostream>
+#include <pwd.h>
+#include <unistd.h>
+
+namespace chatctl::cli {
+
+namespace {
+
+// --actor, else $CHATCTL_ACTOR, else the login name.
+std::string actor_name(const Globals& g) {
+    if (g.actor && !g.actor->empty()) return *g.actor;
+    if (const char* env = std::getenv("CHATCTL_ACTOR"); env && *env) return env;
+    if (const passwd* pw = ::getpwuid(::geteuid()); pw && pw->pw_name) return pw->pw_name;
+    if (const char* user = std::getenv("USER"); user && *user) return user;
+    return "unknown";
+}
+
+void print_data(const Globals& g, const Json& value, const std::string& table_text) {
+    switch (g.format()) {
+    case Format::json:
+        std::cout << value.dump(2) << "\n";
+        break;
+    case Format::yaml:
+        std::cout << to_yaml(value);
+        break;
+    case Format::table:
+        std::cout << table_text;
+        break;
+    }
+}
+
+} // namespace
+
+Format Globals::format() const {
+    if (output == "json") return Format::json;
+    if (output == "yaml") return Format::yaml;
+    return Format::table;
+}
+
+bool Globals::color() const {
+    const char* no_color_env = std::getenv("NO_COLOR");
+    return !no_color && !(no_color_env && *no_color_env) && ::isatty(STDOUT_FILENO);
+}
+
+StoreOptions Globals::store_options() const {
+    return StoreOptions{resolve_store_path(db),
+                        validate::parse_int(lock_timeout, "--lock-timeout", 0, 86400)};
+}
+
+std::unique_ptr<Store> open_for_read(const Globals& g) {
+    return Store::open_read(g.store_options());
+}
+
+void run_write(const Globals& g, const std::string& command, const Planner& planner) {
+    StoreOptions options = g.store_options();
+    auto store = Store::open_write(options);
+    ChangeSet applied = write(*store, WriteContext{actor_name(g), command, false}, planner);
+    if (g.quiet) return;
+    print_data(g, plan_to_json(applied), render_plan(applied, false, g.color()));
+}
+
+void print_list(const Globals& g, const Json& rows, const std::vector<Column>& columns) {
+    std::vector<std::vector<std::string>> table(1);
+    for (const auto& c : columns)
+        table[0].emplace_back(c.header);
+    for (const auto& row : rows) {
+        table.emplace_back();
+        for (const auto& c : columns)
+            table.back().push_back(cell(row[c.field]));
+    }
+    print_data(g, rows, render_table(table, g.color()));
+}
+
+void print_object(const Globals& g, const Json& object) {
+    std::vector<std::vector<std::string>> table{{"FIELD", "VALUE"}};
+    for (auto it = object.begin(); it != object.end(); ++it)
+        table.push_back({it.key(), cell(it.value())});
+    print_data(g, object, render_table(table, g.color()));
+}
+
+void add_tenant_option(CLI::App* command, std::string& tenant) {
+    command->add_option("-t,--tenant", tenant, "Tenant key")
+        ->envname("CHATCTL_TENANT")
+        ->required()
+        ->type_name("TENANT");
+}
+
+void add_text_option(CLI::App* command, const char* name, TextOption& target,
+                     const char* description, const char* type_name) {
+    target.option = command->add_option(name, target.value, description)->type_name(type_name);
+}
+
+CLI::App* add_command(CLI::App* parent, const char* name, const char* description) {
+    CLI::App* command = parent->add_subcommand(name, description);
+    command->fallthrough();
+    return command;
+}
+
+void check_tenant_key(const std::string& key, const char* field) {
+    validate::tenant_key(key, field);
+}
+
+} // namespace chatctl::cli

@@ -1,0 +1,72 @@
+// What every command of the front end shares: the global options, opening the store for
+// reading or writing, and printing results in the chosen format.
+#pragma once
+
+#include "core/engine.hpp"
+#include "core/store.hpp"
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace chatctl::cli {
+
+enum class Format { table, json, yaml };
+
+struct Globals {
+    std::optional<std::string> db;
+    std::string output = "table";
+    bool quiet = false;
+    bool no_color = false;
+    std::optional<std::string> actor;
+    std::string lock_timeout = "5";
+
+    Format format() const;
+    bool color() const; // on a terminal, unless --no-color or NO_COLOR
+    StoreOptions store_options() const;
+};
+
+// Opens the store for a read command (never creating it).
+std::unique_ptr<Store> open_for_read(const Globals& g);
+
+// Runs one write command: the planner's changes go through the engine in one
+// transaction, then the result is printed as a plan (nothing with -q).
+void run_write(const Globals& g, const std::string& command, const Planner& planner);
+
+// Prints a read command's result: json/yaml as is, table through the given columns
+// (each a header and the JSON field it shows).
+struct Column {
+    const char* header;
+    const char* field;
+};
+void print_list(const Globals& g, const Json& rows, const std::vector<Column>& columns);
+void print_object(const Globals& g, const Json& object);
+
+// A text option whose absence differs from an empty value.
+struct TextOption {
+    std::string value;
+    CLI::Option* option = nullptr;
+    std::optional<std::string> get() const {
+        return option && option->count() > 0 ? std::optional(value) : std::nullopt;
+    }
+};
+void add_text_option(CLI::App* command, const char* name, TextOption& target,
+                     const char* description, const char* type_name = "TEXT");
+
+// A subcommand that lets global options follow it.
+CLI::App* add_command(CLI::App* parent, const char* name, const char* description);
+
+// Adds -t/--tenant (else $CHATCTL_TENANT), required, to a command.
+void add_tenant_option(CLI::App* command, std::string& tenant);
+
+// Fails with invalid input unless key is a well-formed tenant key.
+void check_tenant_key(const std::string& key, const char* field);
+
+// Registration of each command group.
+void add_tenant_commands(CLI::App& app, Globals& g);
+void add_profile_commands(CLI::App& app, Globals& g);
+void add_user_commands(CLI::App& app, Globals& g);
+void add_history_command(CLI::App& app, Globals& g);
+
+} // namespace chatctl::cli

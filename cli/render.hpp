@@ -1,0 +1,29 @@
+// Text for people: aligned tables (by display width, so any Unicode lines up), plan
+// lines, and errors, with colour only when asked for.
+#pragma once
+
+#include "core/engine.hpp"
+#include "core/error.hpp"
+
+#include <string>
+#include <vector>
+
+namespace chatctl::cli {
+
+// Columns of cells, each padded to its widest cell; the header row in bold with colour.
+std::string render_table(const std::vector<std::vector<std::string>>& rows, bool color);
+
+// One line per change (`+ profile acme/Experts  max_concurrent_chats=5`), aligned, and
+// with a summary line when asked for; "No changes." for an empty set.
+std::string render_plan(const ChangeSet& changes, bool summary, bool color);
+
+// A JSON value as a table cell: strings bare, null as "-".
+std::string cell(const Json& value);
+
+// YAML text of a JSON value, as `-o yaml` prints it.
+std::string to_yaml(const Json& value);
+
+// The terminal width of UTF-8 text (wide East Asian characters count 2).
+size_t display_width(const std::string& text);
+
+} // namespace chatctl::cli

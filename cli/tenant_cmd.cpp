@@ -1,0 +1,86 @@
+// chatctl tenant create|edit|list|show|delete
+#include "app.hpp"
+#include "core/ops.hpp"
+#include "core/queries.hpp"
+#include "core/validate.hpp"
+
+namespace chatctl::cli {
+
+namespace {
+
+struct TenantArgs {
+    std::string key;
+    TextOption display_name;
+    bool force = false;
+};
+
+void check_display_name(const TextOption& option) {
+    if (auto v = option.get()) validate::display_name(*v, "--display-name");
+}
+
+} // namespace
+
+void add_tenant_commands(CLI::App& app, Globals& g) {
+    CLI::App* group = add_command(&app, "tenant", "Create, change, list and delete tenants");
+    group->require_subcommand(1);
+    // Each command owns its arguments: an option's presence is read from its own parse.
+    {
+        auto a = std::make_shared<TenantArgs>();
+        CLI::App* create = add_command(group, "create", "Create a tenant with its Default profile");
+        create->add_option("TENANT", a->key, "Tenant key (a-z, 0-9, -)")->required();
+        add_text_option(create, "--display-name", a->display_name, "Name shown to people");
+        create->callback([&g, a] {
+            check_tenant_key(a->key, "TENANT");
+            check_display_name(a->display_name);
+            run_write(g, "tenant create", ops::tenant_create(a->key, a->display_name.get()));
+        });
+    }
+
+    {
+        auto a = std::make_shared<TenantArgs>();
+        CLI::App* edit = add_command(group, "edit", "Change a tenant's display name");
+        edit->add_option("TENANT", a->key, "Tenant key")->required();
+        add_text_option(edit, "--display-name", a->display_name,
+                        "New display name (\"\" clears it)");
+        edit->get_option("--display-name")->required();
+        edit->callback([&g, a] {
+            check_tenant_key(a->key, "TENANT");
+            check_display_name(a->display_name);
+            run_write(g, "tenant edit", ops::tenant_edit(a->key, a->display_name.get()));
+        });
+    }
+
+    CLI::App* list = add_command(group, "list", "List tenants");
+    list->callback([&g] {
+        print_list(g, queries::tenant_list(*open_for_read(g)),
+                   {{"TENANT", "tenant"},
+                    {"DISPLAY NAME", "display_name"},
+                    {"DEFAULT PROFILE", "default_profile"},
+                    {"PROFILES", "profiles"},
+                    {"USERS", "users"}});
+    });
+
+    {
+        auto a = std::make_shared<TenantArgs>();
+        CLI::App* show = add_command(group, "show", "Show one tenant");
+        show->add_option("TENANT", a->key, "Tenant key")->required();
+        show->callback([&g, a] {
+            check_tenant_key(a->key, "TENANT");
+            print_object(g, queries::tenant_show(*open_for_read(g), a->key));
+        });
+    }
+
+    {
+        auto a = std::make_shared<TenantArgs>();
+        CLI::App* remove =
+            add_command(group, "delete", "Delete a tenant (with --force, its users too)");
+        remove->add_option("TENANT", a->key, "Tenant key")->required();
+        remove->add_flag("--force", a->force, "Delete it even while it has users");
+        remove->callback([&g, a] {
+            check_tenant_key(a->key, "TENANT");
+            run_write(g, "tenant delete", ops::tenant_delete(a->key, a->force));
+        });
+    }
+}
+
+} // namespace chatctl::cli

@@ -1,0 +1,115 @@
+// chatctl user add|edit|assign|delete|list|show
+#include "app.hpp"
+#include "core/error.hpp"
+#include "core/ops.hpp"
+#include "core/queries.hpp"
+#include "core/validate.hpp"
+
+namespace chatctl::cli {
+
+namespace {
+
+struct UserArgs {
+    std::string tenant;
+    std::vector<std::string> logins;
+    TextOption name, email, profile, from_profile;
+};
+
+ops::UserFields fields(const UserArgs& a) {
+    ops::UserFields f{a.name.get(), a.email.get()};
+    if (f.name) validate::user_name(*f.name, "--name");
+    if (f.email && !f.email->empty()) validate::email(*f.email, "--email");
+    return f;
+}
+
+CLI::App* user_command(CLI::App* group, const char* name, const char* description, UserArgs& a,
+                       int logins) {
+    CLI::App* command = add_command(group, name, description);
+    if (logins == 1) command->add_option("LOGIN", a.logins, "User login")->required()->expected(1);
+    if (logins > 1) command->add_option("LOGIN", a.logins, "User logins");
+    add_tenant_option(command, a.tenant);
+    return command;
+}
+
+} // namespace
+
+void add_user_commands(CLI::App& app, Globals& g) {
+    CLI::App* group = add_command(&app, "user", "Manage the users (agents) of a tenant");
+    group->require_subcommand(1);
+    {
+        auto a = std::make_shared<UserArgs>();
+        CLI::App* c = user_command(group, "add",
+                                   "Add a user (the tenant default profile unless "
+                                   "--profile names one)",
+                                   *a, 1);
+        add_text_option(c, "--name", a->name, "Full name");
+        add_text_option(c, "--email", a->email, "Email address", "ADDR");
+        add_text_option(c, "--profile", a->profile, "Profile to assign", "NAME");
+        c->callback([&g, a] {
+            check_tenant_key(a->tenant, "--tenant");
+            validate::login(a->logins[0], "LOGIN");
+            ops::UserFields f = fields(*a);
+            run_write(g, "user add", ops::user_add(a->tenant, a->logins[0], f, a->profile.get()));
+        });
+    }
+    {
+        auto a = std::make_shared<UserArgs>();
+        CLI::App* c = user_command(group, "edit", "Change a user's name or email", *a, 1);
+        add_text_option(c, "--name", a->name, "Full name (\"\" clears it)");
+        add_text_option(c, "--email", a->email, "Email address (\"\" clears it)", "ADDR");
+        c->callback([&g, a] {
+            check_tenant_key(a->tenant, "--tenant");
+            ops::UserFields f = fields(*a);
+            if (!f.name && !f.email)
+                fail(ErrorKind::usage, "nothing to change", {"give --name or --email"});
+            run_write(g, "user edit", ops::user_edit(a->tenant, a->logins[0], f));
+        });
+    }
+    {
+        auto a = std::make_shared<UserArgs>();
+        CLI::App* c = user_command(group, "assign", "Assign users to a profile", *a, 2);
+        add_text_option(c, "--profile", a->profile, "Profile to assign", "NAME");
+        c->get_option("--profile")->required();
+        add_text_option(c, "--from-profile", a->from_profile, "Assign every user of this profile",
+                        "OLD");
+        c->callback([&g, a] {
+            check_tenant_key(a->tenant, "--tenant");
+            auto from = a->from_profile.get();
+            if (from.has_value() == !a->logins.empty())
+                fail(ErrorKind::usage, "give either LOGIN... or --from-profile OLD");
+            run_write(g, "user assign",
+                      from ? ops::user_assign_from(a->tenant, *from, *a->profile.get())
+                           : ops::user_assign(a->tenant, a->logins, *a->profile.get()));
+        });
+    }
+    {
+        auto a = std::make_shared<UserArgs>();
+        CLI::App* c = user_command(group, "delete", "Delete users", *a, 2);
+        c->get_option("LOGIN")->required();
+        c->callback([&g, a] {
+            check_tenant_key(a->tenant, "--tenant");
+            run_write(g, "user delete", ops::user_delete(a->tenant, a->logins));
+        });
+    }
+    {
+        auto a = std::make_shared<UserArgs>();
+        CLI::App* c = user_command(group, "list", "List a tenant's users", *a, 0);
+        add_text_option(c, "--profile", a->profile, "Only the users of this profile", "NAME");
+        c->callback([&g, a] {
+            check_tenant_key(a->tenant, "--tenant");
+            print_list(
+                g, queries::user_list(*open_for_read(g), a->tenant, a->profile.get()),
+                {{"LOGIN", "login"}, {"NAME", "name"}, {"EMAIL", "email"}, {"PROFILE", "profile"}});
+        });
+    }
+    {
+        auto a = std::make_shared<UserArgs>();
+        CLI::App* c = user_command(group, "show", "Show one user", *a, 1);
+        c->callback([&g, a] {
+            check_tenant_key(a->tenant, "--tenant");
+            print_object(g, queries::user_show(*open_for_read(g), a->tenant, a->logins[0]));
+        });
+    }
+}
+
+} // namespace chatctl::cli

@@ -1,0 +1,231 @@
+#include "engine.hpp"
+
+#include "error.hpp"
+#include "lookup.hpp"
+#include "validate.hpp"
+
+#include <SQLiteCpp/Transaction.h>
+#include <ctime>
+#include <map>
+#include <set>
+
+namespace chatctl {
+
+namespace {
+
+using validate::quote;
+
+std::string in_tenant(const std::string& tenant) {
+    return " in tenant " + tenant;
+}
+
+// Applies changes one by one inside the open transaction, remembering what the end
+// state must satisfy.
+class Applier {
+  public:
+    explicit Applier(Store& store) : store_(store) {}
+
+    void apply(const Change& change, ChangeSet& applied) {
+        validate_after(change);
+        switch (change.kind()) {
+        case Kind::tenant:
+            tenant(change, applied);
+            break;
+        case Kind::profile:
+            profile(change, applied);
+            break;
+        case Kind::user:
+            user(change, applied);
+            break;
+        }
+    }
+
+    // R2 at the end of the set: every touched tenant has exactly one default, the one
+    // the changes said.
+    void check_defaults() {
+        for (const auto& [key, profile_ids] : default_claims_) {
+            auto tenant = store_.find_tenant(key);
+            if (!tenant) continue; // deleted in the same set
+            auto current = store_.profile_by_id(tenant->default_profile_id);
+            if (!current || current->profile.tenant != key)
+                fail(ErrorKind::conflict, "tenant " + quote(key) + " would have no default profile",
+                     {"mark one profile as the default"});
+            for (const auto& [id, claims_default] : profile_ids) {
+                if (claims_default != (id == tenant->default_profile_id))
+                    fail(ErrorKind::conflict,
+                         "tenant " + quote(key) + " would have no default profile" +
+                             (claims_default ? ""
+                                             : ": " + quote(current->profile.name) +
+                                                   " is the default and no other is marked"),
+                         {"make another profile the default with `chatctl profile set-default "
+                          "NAME -t " +
+                          key + "`"});
+            }
+        }
+    }
+
+  private:
+    static void validate_after(const Change& change) {
+        if (change.after) validate::object(*change.after);
+    }
+
+    TenantRow tenant_row(const std::string& key) { return require_tenant(store_, key); }
+    ProfileRow profile_row(const TenantRow& t, const std::string& name) {
+        return require_profile(store_, t, name);
+    }
+    UserRow user_row(const TenantRow& t, const std::string& login) {
+        return require_user(store_, t, login);
+    }
+
+    void tenant(const Change& c, ChangeSet& applied) {
+        if (c.action == Action::create) {
+            const auto& t = std::get<Tenant>(*c.after);
+            if (store_.find_tenant(t.key))
+                fail(ErrorKind::conflict, "tenant " + quote(t.key) + " already exists");
+            store_.insert_tenant(t);
+            default_claims_[t.key]; // a new tenant must end with a default
+            applied.push_back(c);
+            return;
+        }
+        TenantRow row = tenant_row(c.tenant());
+        if (c.action == Action::update) {
+            store_.update_tenant(row.id, std::get<Tenant>(*c.after));
+            applied.push_back(Change{Action::update, row.tenant, c.after});
+            return;
+        }
+        // A tenant goes with its users and profiles; history keeps each of them.
+        for (const auto& u : store_.list_users(row))
+            applied.push_back(Change{Action::remove, u.user, std::nullopt});
+        for (const auto& p : store_.list_profiles(row))
+            applied.push_back(Change{Action::remove, p.profile, std::nullopt});
+        store_.delete_tenant(row.id);
+        default_claims_.erase(row.tenant.key);
+        applied.push_back(Change{Action::remove, row.tenant, std::nullopt});
+    }
+
+    void claim_default(const TenantRow& t, int64_t profile_id, bool is_default) {
+        default_claims_[t.tenant.key][profile_id] = is_default;
+        if (is_default) store_.set_default_profile(t.id, profile_id);
+    }
+
+    void profile(const Change& c, ChangeSet& applied) {
+        TenantRow t = tenant_row(c.tenant());
+        if (c.action == Action::create) {
+            const auto& p = std::get<Profile>(*c.after);
+            if (auto existing = store_.find_profile(t, p.name))
+                fail(ErrorKind::conflict, "profile " + quote(existing->profile.name) +
+                                              " already exists" + in_tenant(t.tenant.key) +
+                                              (existing->profile.name == p.name
+                                                   ? ""
+                                                   : " (names are compared ignoring case)"));
+            claim_default(t, store_.insert_profile(t.id, p), p.is_default);
+            applied.push_back(c);
+            return;
+        }
+        ProfileRow row = profile_row(t, c.key());
+        if (c.action == Action::update) {
+            const auto& p = std::get<Profile>(*c.after);
+            if (auto other = store_.find_profile(t, p.name); other && other->id != row.id)
+                fail(ErrorKind::conflict, "profile " + quote(other->profile.name) +
+                                              " already exists" + in_tenant(t.tenant.key));
+            store_.update_profile(row.id, p);
+            claim_default(t, row.id, p.is_default);
+            applied.push_back(Change{Action::update, row.profile, c.after});
+            return;
+        }
+        if (row.profile.is_default)
+            fail(ErrorKind::conflict,
+                 "profile " + quote(row.profile.name) + " is the default of tenant " +
+                     t.tenant.key + " and cannot be deleted",
+                 {"make another profile the default first: `chatctl profile set-default OTHER "
+                  "-t " +
+                  t.tenant.key + "`"});
+        if (int64_t n = store_.count_users(t.id, row.id); n > 0)
+            fail(ErrorKind::conflict,
+                 "profile " + quote(row.profile.name) + " has " + std::to_string(n) +
+                     (n == 1 ? " user" : " users") + in_tenant(t.tenant.key),
+                 {"move them and delete it in one step with `chatctl profile delete " +
+                  row.profile.name + " -t " + t.tenant.key + " --reassign-to PROFILE`"});
+        store_.delete_profile(row.id);
+        default_claims_[t.tenant.key].erase(row.id);
+        applied.push_back(Change{Action::remove, row.profile, std::nullopt});
+    }
+
+    void user(const Change& c, ChangeSet& applied) {
+        TenantRow t = tenant_row(c.tenant());
+        if (c.action == Action::create) {
+            const auto& u = std::get<User>(*c.after);
+            if (auto existing = store_.find_user(t, u.login))
+                fail(ErrorKind::conflict, "user " + quote(existing->user.login) +
+                                              " already exists" + in_tenant(t.tenant.key));
+            ProfileRow p = profile_row(t, u.profile);
+            store_.insert_user(t.id, p.id, u);
+            User stored = u;
+            stored.profile = p.profile.name;
+            applied.push_back(Change{Action::create, std::nullopt, stored});
+            return;
+        }
+        UserRow row = user_row(t, c.key());
+        if (c.action == Action::update) {
+            User u = std::get<User>(*c.after);
+            if (auto other = store_.find_user(t, u.login); other && other->id != row.id)
+                fail(ErrorKind::conflict, "user " + quote(other->user.login) + " already exists" +
+                                              in_tenant(t.tenant.key));
+            ProfileRow p = profile_row(t, u.profile);
+            u.profile = p.profile.name;
+            store_.update_user(row.id, p.id, u);
+            applied.push_back(Change{Action::update, row.user, u});
+            return;
+        }
+        store_.delete_user(row.id);
+        applied.push_back(Change{Action::remove, row.user, std::nullopt});
+    }
+
+    Store& store_;
+    // tenant key -> profile id -> whether the change set says it is the default.
+    std::map<std::string, std::map<int64_t, bool>> default_claims_;
+};
+
+} // namespace
+
+Json Change::to_json() const {
+    return Json{{"action", action_name(action)},
+                {"kind", kind_name(kind())},
+                {"tenant", tenant()},
+                {"key", key()},
+                {"before", before ? chatctl::to_json(*before) : Json(nullptr)},
+                {"after", after ? chatctl::to_json(*after) : Json(nullptr)}};
+}
+
+std::string now_utc_iso8601() {
+    std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    ::gmtime_r(&now, &utc);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return buffer;
+}
+
+ChangeSet write(Store& store, const WriteContext& context, const Planner& planner) {
+    SQLite::Transaction transaction(store.db(), SQLite::TransactionBehavior::IMMEDIATE);
+    ChangeSet planned = planner(store);
+    ChangeSet applied;
+    if (planned.empty()) return applied; // rolled back: the store is not written at all
+    Applier applier(store);
+    for (const auto& change : planned)
+        applier.apply(change, applied);
+    applier.check_defaults();
+    if (context.dry_run) return applied;
+    const std::string at = now_utc_iso8601();
+    for (const auto& change : applied) {
+        Json j = change.to_json();
+        store.append_history(HistoryEntry{0, at, context.actor, context.command, change.tenant(),
+                                          kind_name(change.kind()), change.key(),
+                                          action_name(change.action), std::move(j["before"]),
+                                          std::move(j["after"])});
+    }
+    transaction.commit();
+    return applied;
+}
+
+} // namespace chatctl

@@ -1,0 +1,49 @@
+// The one way chatctl writes. Every command, imperative or declarative, becomes a change
+// set; the engine checks each change against the rules and the store, writes them all
+// in one transaction, records each in history, and commits, or writes nothing at all.
+#pragma once
+
+#include "model.hpp"
+#include "store.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace chatctl {
+
+struct Change {
+    Action action = Action::create;
+    std::optional<Object> before; // empty for a create
+    std::optional<Object> after;  // empty for a delete
+
+    const Object& object() const { return after ? *after : *before; }
+    Kind kind() const { return kind_of(object()); }
+    const std::string& tenant() const { return tenant_of(object()); }
+    // The key the object had before the change (a rename's old name).
+    const std::string& key() const { return key_of(before ? *before : *after); }
+    Json to_json() const;
+};
+
+using ChangeSet = std::vector<Change>;
+
+struct WriteContext {
+    std::string actor;
+    std::string command; // as history records it: "profile add", "apply"
+    bool dry_run = false;
+};
+
+// Builds the change set from the store as it is once the write lock is held, so that
+// what it read cannot change before it is written.
+using Planner = std::function<ChangeSet(Store&)>;
+
+// Runs planner under the write lock, applies its changes in order, and commits them with
+// their history (or, with dry_run, checks everything and rolls back). Returns the changes
+// as applied: a tenant delete lists everything it removed. A plan with no change writes
+// nothing, not even history.
+ChangeSet write(Store& store, const WriteContext& context, const Planner& planner);
+
+std::string now_utc_iso8601();
+
+} // namespace chatctl

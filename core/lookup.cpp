@@ -1,0 +1,36 @@
+#include "lookup.hpp"
+
+#include "error.hpp"
+#include "validate.hpp"
+
+namespace chatctl {
+
+using validate::quote;
+
+TenantRow require_tenant(Store& store, const std::string& key) {
+    auto row = store.find_tenant(key);
+    if (!row)
+        fail(ErrorKind::not_found, "tenant " + quote(key) + " not found",
+             {"list tenants with `chatctl tenant list`"});
+    return *row;
+}
+
+ProfileRow require_profile(Store& store, const TenantRow& tenant, const std::string& name) {
+    auto row = store.find_profile(tenant, name);
+    if (!row)
+        fail(ErrorKind::not_found,
+             "profile " + quote(name) + " not found in tenant " + tenant.tenant.key,
+             {"list profiles with `chatctl profile list -t " + tenant.tenant.key + "`"});
+    return *row;
+}
+
+UserRow require_user(Store& store, const TenantRow& tenant, const std::string& login) {
+    auto row = store.find_user(tenant, login);
+    if (!row)
+        fail(ErrorKind::not_found,
+             "user " + quote(login) + " not found in tenant " + tenant.tenant.key,
+             {"list users with `chatctl user list -t " + tenant.tenant.key + "`"});
+    return *row;
+}
+
+} // namespace chatctl

@@ -1,0 +1,78 @@
+// The objects chatctl manages, as plain values, and their JSON form (the form used in
+// output, history and plans).
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <variant>
+
+namespace chatctl {
+
+// Objects keep their fields in the order the contract lists them.
+using Json = nlohmann::ordered_json;
+
+inline constexpr int kDefaultMaxChats = 3;
+inline constexpr int kDefaultWrapUp = 60;
+inline constexpr const char* kDefaultProfileName = "Default";
+
+struct Tenant {
+    std::string key;
+    std::optional<std::string> display_name;
+    bool operator==(const Tenant&) const = default;
+};
+
+struct Profile {
+    std::string tenant;
+    std::string name;
+    bool is_default = false;
+    int max_concurrent_chats = kDefaultMaxChats;
+    int wrap_up_seconds = kDefaultWrapUp;
+    std::optional<std::string> description;
+    bool operator==(const Profile&) const = default;
+};
+
+struct User {
+    std::string tenant;
+    std::string login;
+    std::optional<std::string> name;
+    std::optional<std::string> email;
+    std::string profile;
+    bool operator==(const User&) const = default;
+};
+
+using Object = std::variant<Tenant, Profile, User>;
+
+enum class Kind { tenant, profile, user };
+enum class Action { create, update, remove };
+
+const char* kind_name(Kind kind);
+const char* action_name(Action action);
+
+Kind kind_of(const Object& object);
+const std::string& tenant_of(const Object& object);
+// The object's key within its tenant: the tenant key, the profile name or the login.
+const std::string& key_of(const Object& object);
+
+// The object's fields as in its JSON form, without counts.
+Json to_json(const Object& object);
+
+// What list and show print: the object with its counts.
+struct TenantInfo {
+    Tenant tenant;
+    std::string default_profile;
+    int64_t profiles = 0;
+    int64_t users = 0;
+};
+
+struct ProfileInfo {
+    Profile profile;
+    int64_t users = 0;
+};
+
+Json to_json(const TenantInfo& info);
+Json to_json(const ProfileInfo& info);
+Json to_json(const User& user);
+
+} // namespace chatctl

@@ -1,0 +1,62 @@
+#include "queries.hpp"
+
+#include "lookup.hpp"
+
+namespace chatctl::queries {
+
+Json tenant_list(Store& store) {
+    Json out = Json::array();
+    for (const auto& info : store.list_tenants())
+        out.push_back(to_json(info));
+    return out;
+}
+
+Json tenant_show(Store& store, const std::string& key) {
+    require_tenant(store, key);
+    return to_json(store.list_tenants(key).at(0));
+}
+
+Json profile_list(Store& store, const std::string& tenant) {
+    Json out = Json::array();
+    for (const auto& info : store.list_profiles(require_tenant(store, tenant)))
+        out.push_back(to_json(info));
+    return out;
+}
+
+Json profile_show(Store& store, const std::string& tenant, const std::string& name) {
+    TenantRow t = require_tenant(store, tenant);
+    require_profile(store, t, name);
+    return to_json(store.list_profiles(t, name).at(0));
+}
+
+Json user_list(Store& store, const std::string& tenant, const std::optional<std::string>& profile) {
+    TenantRow t = require_tenant(store, tenant);
+    std::optional<int64_t> profile_id;
+    if (profile) profile_id = require_profile(store, t, *profile).id;
+    Json out = Json::array();
+    for (const auto& row : store.list_users(t, profile_id))
+        out.push_back(to_json(row.user));
+    return out;
+}
+
+Json user_show(Store& store, const std::string& tenant, const std::string& login) {
+    return to_json(require_user(store, require_tenant(store, tenant), login).user);
+}
+
+Json history(Store& store, const std::optional<std::string>& tenant, int limit) {
+    Json out = Json::array();
+    for (const auto& e : store.history(tenant, limit))
+        out.push_back(Json{{"id", e.id},
+                           {"at", e.at},
+                           {"actor", e.actor},
+                           {"command", e.command},
+                           {"tenant", e.tenant ? Json(*e.tenant) : Json(nullptr)},
+                           {"kind", e.kind},
+                           {"key", e.key},
+                           {"action", e.action},
+                           {"before", e.before},
+                           {"after", e.after}});
+    return out;
+}
+
+} // namespace chatctl::queries

@@ -1,0 +1,99 @@
+#include "schema.hpp"
+
+namespace chatctl::schema {
+
+namespace {
+
+// Version 1. The rules the store guards itself (contract R2, R3, R6, R9):
+// - R2: a tenant names its default in tenants.default_profile_id, NOT NULL: one default
+//   by construction. The composite key (id, default_profile_id) must be a profile of the
+//   same tenant; it is deferred so a tenant and its first profile can be created in one
+//   transaction. The trigger tenants_default_in_tenant checks the same on every update,
+//   even on a connection without foreign keys.
+// - R3: the trigger profiles_keep_default refuses to delete a tenant's default profile.
+// - R6: users (tenant_id, profile_id) must be a profile of the user's own tenant.
+// - R9: UNIQUE ... COLLATE NOCASE compares names and logins ASCII-case-insensitively;
+//   tenant keys are lower case by their CHECK.
+// The bounds are CHECKs too, as a last line behind the code's own validation.
+const char* const kVersion1 = R"sql(
+CREATE TABLE tenants (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE
+        CHECK (length(key) BETWEEN 1 AND 63 AND key NOT GLOB '*[^a-z0-9-]*'
+               AND key NOT GLOB '-*' AND key NOT GLOB '*-'),
+    display_name TEXT CHECK (display_name IS NULL OR length(display_name) <= 200),
+    default_profile_id INTEGER NOT NULL,
+    FOREIGN KEY (id, default_profile_id) REFERENCES profiles (tenant_id, id)
+        DEFERRABLE INITIALLY DEFERRED
+);
+CREATE TABLE profiles (
+    id INTEGER PRIMARY KEY,
+    tenant_id INTEGER NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+    name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 127 AND name = trim(name, ' ')),
+    max_concurrent_chats INTEGER NOT NULL DEFAULT 3
+        CHECK (typeof(max_concurrent_chats) = 'integer' AND max_concurrent_chats BETWEEN 1 AND 25),
+    wrap_up_seconds INTEGER NOT NULL DEFAULT 60
+        CHECK (typeof(wrap_up_seconds) = 'integer' AND wrap_up_seconds BETWEEN 0 AND 3600),
+    description TEXT CHECK (description IS NULL OR length(description) <= 250),
+    UNIQUE (tenant_id, name COLLATE NOCASE),
+    UNIQUE (tenant_id, id)
+);
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    tenant_id INTEGER NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+    login TEXT NOT NULL
+        CHECK (length(login) BETWEEN 1 AND 128 AND login NOT GLOB '*[^A-Za-z0-9._@+-]*'),
+    name TEXT CHECK (name IS NULL OR length(name) <= 200),
+    email TEXT CHECK (email IS NULL OR (length(email) <= 254 AND email GLOB '?*@?*')),
+    profile_id INTEGER NOT NULL,
+    UNIQUE (tenant_id, login COLLATE NOCASE),
+    FOREIGN KEY (tenant_id, profile_id) REFERENCES profiles (tenant_id, id)
+);
+CREATE INDEX users_by_profile ON users (tenant_id, profile_id);
+CREATE TABLE history (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    command TEXT NOT NULL,
+    tenant TEXT,
+    kind TEXT NOT NULL CHECK (kind IN ('tenant', 'profile', 'user')),
+    key TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete')),
+    before TEXT,
+    after TEXT
+);
+CREATE TRIGGER profiles_keep_default BEFORE DELETE ON profiles
+WHEN EXISTS (SELECT 1 FROM tenants WHERE id = OLD.tenant_id AND default_profile_id = OLD.id)
+BEGIN
+    SELECT RAISE(ABORT, 'the default profile of a tenant cannot be deleted');
+END;
+CREATE TRIGGER profiles_stay_in_tenant BEFORE UPDATE OF tenant_id ON profiles
+WHEN NEW.tenant_id IS NOT OLD.tenant_id
+BEGIN
+    SELECT RAISE(ABORT, 'a profile cannot move to another tenant');
+END;
+CREATE TRIGGER tenants_default_in_tenant BEFORE UPDATE OF id, default_profile_id ON tenants
+WHEN NOT EXISTS (SELECT 1 FROM profiles WHERE id = NEW.default_profile_id AND tenant_id = NEW.id)
+BEGIN
+    SELECT RAISE(ABORT, 'a tenant default must be one of its own profiles');
+END;
+CREATE TRIGGER users_profile_in_tenant BEFORE UPDATE OF tenant_id, profile_id ON users
+WHEN NOT EXISTS (SELECT 1 FROM profiles WHERE id = NEW.profile_id AND tenant_id = NEW.tenant_id)
+BEGIN
+    SELECT RAISE(ABORT, 'a user profile must belong to the user tenant');
+END;
+)sql";
+
+// Version 2: history is read newest first, by tenant.
+const char* const kVersion2 = R"sql(
+CREATE INDEX history_by_tenant ON history (tenant, id);
+)sql";
+
+} // namespace
+
+const std::vector<const char*>& migrations() {
+    static const std::vector<const char*> all = {kVersion1, kVersion2};
+    return all;
+}
+
+} // namespace chatctl::schema

@@ -1,0 +1,109 @@
+// The SQLite store: opening (path, permissions, schema upgrades), the queries the
+// commands read with, and the row-level writes the engine makes. It checks no rule of
+// its own beyond what the schema guards; the engine checks them first.
+#pragma once
+
+#include "model.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace chatctl {
+
+struct StoreOptions {
+    std::string path;
+    int lock_timeout_seconds = 5;
+};
+
+struct TenantRow {
+    int64_t id = 0;
+    int64_t default_profile_id = 0;
+    Tenant tenant;
+};
+
+struct ProfileRow {
+    int64_t id = 0;
+    Profile profile;
+};
+
+struct UserRow {
+    int64_t id = 0;
+    int64_t profile_id = 0;
+    User user;
+};
+
+struct HistoryEntry {
+    int64_t id = 0;
+    std::string at, actor, command;
+    std::optional<std::string> tenant;
+    std::string kind, key, action;
+    Json before, after;
+};
+
+class Store {
+  public:
+    // For commands that only read: the store must exist and never changes.
+    static std::unique_ptr<Store> open_read(const StoreOptions& options);
+    // Like open_read, but nullptr when no file is at the path.
+    static std::unique_ptr<Store> open_read_if_exists(const StoreOptions& options);
+    // For commands that write: creates the file (0600) and its folder (0700) when
+    // missing and upgrades an older schema, in one transaction.
+    static std::unique_ptr<Store> open_write(const StoreOptions& options);
+    // A private store in memory, with the same schema and guards (for tests and plans).
+    static std::unique_ptr<Store> in_memory();
+
+    SQLite::Database& db() { return db_; }
+    const std::string& path() const { return path_; }
+
+    // Reads. Names and logins are matched case-insensitively (R9).
+    std::optional<TenantRow> find_tenant(std::string_view key);
+    std::optional<ProfileRow> find_profile(const TenantRow& tenant, std::string_view name);
+    std::optional<ProfileRow> profile_by_id(int64_t id);
+    std::optional<UserRow> find_user(const TenantRow& tenant, std::string_view login);
+    int64_t count_users(int64_t tenant_id, std::optional<int64_t> profile_id = std::nullopt);
+    std::vector<TenantInfo> list_tenants(std::optional<std::string_view> key = std::nullopt);
+    std::vector<ProfileInfo> list_profiles(const TenantRow& tenant,
+                                           std::optional<std::string_view> name = std::nullopt);
+    std::vector<UserRow> list_users(const TenantRow& tenant,
+                                    std::optional<int64_t> profile_id = std::nullopt);
+    std::vector<HistoryEntry> history(std::optional<std::string_view> tenant, int limit);
+
+    // Writes, inside the caller's transaction.
+    int64_t insert_tenant(const Tenant& tenant);
+    void update_tenant(int64_t id, const Tenant& tenant);
+    void delete_tenant(int64_t id);
+    void set_default_profile(int64_t tenant_id, int64_t profile_id);
+    int64_t insert_profile(int64_t tenant_id, const Profile& profile);
+    void update_profile(int64_t id, const Profile& profile);
+    void delete_profile(int64_t id);
+    int64_t insert_user(int64_t tenant_id, int64_t profile_id, const User& user);
+    void update_user(int64_t id, int64_t profile_id, const User& user);
+    void delete_user(int64_t id);
+    void append_history(const HistoryEntry& entry);
+
+  private:
+    Store(const std::string& path, int flags, int lock_timeout_seconds);
+    SQLite::Statement& statement(const char* sql);
+    void check_version(bool may_upgrade);
+
+    std::string path_;
+    SQLite::Database db_;
+    std::map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
+};
+
+// The store path: --db, else $CHATCTL_DB, else $XDG_DATA_HOME/chatctl/chatctl.db, else
+// ~/.local/share/chatctl/chatctl.db.
+std::string resolve_store_path(const std::optional<std::string>& flag);
+
+// Rethrows the exception in flight as an Error: SQLite failures become store errors
+// (locked, corrupt, read-only...) or conflicts (a constraint of the store), anything
+// unknown an internal error. Call it only from a catch block.
+[[noreturn]] void rethrow_as_error(const std::string& store_path);
+
+} // namespace chatctl

@@ -1,0 +1,240 @@
+#include "validate.hpp"
+
+#include "error.hpp"
+
+#include <charconv>
+
+namespace chatctl::validate {
+
+namespace {
+
+constexpr size_t kQuoteLimit = 60;
+
+[[noreturn]] void invalid(std::string_view field, std::string_view value, std::string_view why,
+                          std::string_view allowed) {
+    fail(ErrorKind::invalid_input, std::string(field) + ": " + quote(value) + " " +
+                                       std::string(why) + " (allowed: " + std::string(allowed) +
+                                       ")");
+}
+
+bool is_control(char32_t c) {
+    return c < 0x20 || (c >= 0x7f && c <= 0x9f);
+}
+
+// Decodes one code point at text[i], advancing i; returns false on invalid UTF-8
+// (overlong forms, surrogates and values past U+10FFFF included).
+bool next_code_point(std::string_view text, size_t& i, char32_t& out) {
+    auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+    unsigned char lead = byte(i);
+    int extra = lead < 0x80           ? 0
+                : (lead >> 5) == 0x6  ? 1
+                : (lead >> 4) == 0xe  ? 2
+                : (lead >> 3) == 0x1e ? 3
+                                      : -1;
+    if (extra < 0) return false;
+    char32_t c = extra == 0 ? lead : lead & (0x3f >> extra);
+    for (int k = 1; k <= extra; ++k) {
+        if (i + k >= text.size() || (byte(i + k) & 0xc0) != 0x80) return false;
+        c = (c << 6) | (byte(i + k) & 0x3f);
+    }
+    static constexpr char32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    if (c < kMin[extra] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) return false;
+    i += extra + 1;
+    out = c;
+    return true;
+}
+
+// Checks free text: valid UTF-8, no control characters, at most max_len code points.
+void text(std::string_view value, std::string_view field, size_t min_len, size_t max_len,
+          std::string_view allowed) {
+    size_t count = 0;
+    for (size_t i = 0; i < value.size(); ++count) {
+        char32_t c = 0;
+        if (!next_code_point(value, i, c)) invalid(field, value, "is not valid UTF-8", allowed);
+        if (is_control(c)) invalid(field, value, "contains a control character", allowed);
+    }
+    if (count < min_len) invalid(field, value, "is empty", allowed);
+    if (count > max_len)
+        invalid(field, value, "is too long (" + std::to_string(count) + " characters)", allowed);
+}
+
+bool only_chars(std::string_view value, std::string_view extra) {
+    for (char c : value) {
+        bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                  extra.find(c) != std::string_view::npos;
+        if (!ok) return false;
+    }
+    return true;
+}
+
+void range(int64_t value, std::string_view field, int lo, int hi, std::string_view unit = "") {
+    if (value < lo || value > hi)
+        invalid(field, std::to_string(value), "is out of range",
+                std::to_string(lo) + "-" + std::to_string(hi) + std::string(unit));
+}
+
+} // namespace
+
+std::optional<size_t> utf8_length(std::string_view value) {
+    size_t count = 0;
+    for (size_t i = 0; i < value.size(); ++count) {
+        char32_t c = 0;
+        if (!next_code_point(value, i, c)) return std::nullopt;
+    }
+    return count;
+}
+
+std::string quote(std::string_view value) {
+    std::string out = "\"";
+    size_t shown = 0;
+    for (size_t i = 0; i < value.size(); ++shown) {
+        if (shown == kQuoteLimit) {
+            out += "...";
+            break;
+        }
+        size_t start = i;
+        char32_t c = 0;
+        if (!next_code_point(value, i, c) || is_control(c) || c == '"' || c == '\\') {
+            unsigned char b = static_cast<unsigned char>(value[start]);
+            static const char* hex = "0123456789abcdef";
+            if (b == '"' || b == '\\')
+                out += std::string("\\") + char(b);
+            else if (b == '\n')
+                out += "\\n";
+            else if (b == '\t')
+                out += "\\t";
+            else
+                out += std::string("\\x") + hex[b >> 4] + hex[b & 0xf];
+            i = start + 1;
+        } else {
+            out.append(value.substr(start, i - start));
+        }
+    }
+    return out + "\"";
+}
+
+void tenant_key(std::string_view value, std::string_view field) {
+    static constexpr std::string_view allowed =
+        "1-63 characters of a-z, 0-9 and -, starting and ending with a letter or digit";
+    if (value.empty()) invalid(field, value, "is empty", allowed);
+    if (value.size() > 63)
+        invalid(field, value, "is too long (" + std::to_string(value.size()) + " characters)",
+                allowed);
+    if (!only_chars(value, "-")) invalid(field, value, "has a character not allowed", allowed);
+    if (value.front() == '-' || value.back() == '-')
+        invalid(field, value, "starts or ends with -", allowed);
+}
+
+void display_name(std::string_view value, std::string_view field) {
+    text(value, field, 0, 200, "at most 200 characters, no control characters");
+}
+
+void profile_name(std::string_view value, std::string_view field) {
+    static constexpr std::string_view allowed =
+        "1-127 characters, no control characters, no leading or trailing space";
+    text(value, field, 1, 127, allowed);
+    if (value.front() == ' ' || value.back() == ' ')
+        invalid(field, value, "has a leading or trailing space", allowed);
+}
+
+void description(std::string_view value, std::string_view field) {
+    text(value, field, 0, 250, "at most 250 characters, no control characters");
+}
+
+void max_chats(int64_t value, std::string_view field) {
+    range(value, field, kMaxChatsMin, kMaxChatsMax);
+}
+
+void wrap_up(int64_t value, std::string_view field) {
+    range(value, field, kWrapUpMin, kWrapUpMax, " seconds");
+}
+
+void login(std::string_view value, std::string_view field) {
+    static constexpr std::string_view allowed = "1-128 characters of A-Z a-z 0-9 . _ @ + -";
+    if (value.empty()) invalid(field, value, "is empty", allowed);
+    if (value.size() > 128)
+        invalid(field, value, "is too long (" + std::to_string(value.size()) + " characters)",
+                allowed);
+    for (char c : value) {
+        bool ok = (c >= 'A' && c <= 'Z') || only_chars(std::string_view(&c, 1), "._@+-");
+        if (!ok) invalid(field, value, "has a character not allowed", allowed);
+    }
+}
+
+void user_name(std::string_view value, std::string_view field) {
+    text(value, field, 0, 200, "at most 200 characters, no control characters");
+}
+
+void email(std::string_view value, std::string_view field) {
+    static constexpr std::string_view allowed = "local@domain, no spaces, at most 254 characters";
+    text(value, field, 1, 254, allowed);
+    auto at = value.rfind('@');
+    if (at == std::string_view::npos || at == 0 || at + 1 == value.size())
+        invalid(field, value, "is not an address of the form local@domain", allowed);
+    if (value.find_first_of(" \t") != std::string_view::npos)
+        invalid(field, value, "contains a space", allowed);
+}
+
+void object(const Object& object) {
+    if (const auto* t = std::get_if<Tenant>(&object)) {
+        tenant_key(t->key, "tenant");
+        if (t->display_name) display_name(*t->display_name, "display_name");
+    } else if (const auto* p = std::get_if<Profile>(&object)) {
+        profile_name(p->name, "name");
+        max_chats(p->max_concurrent_chats, "max_concurrent_chats");
+        wrap_up(p->wrap_up_seconds, "wrap_up_seconds");
+        if (p->description) description(*p->description, "description");
+    } else {
+        const auto& u = std::get<User>(object);
+        login(u.login, "login");
+        if (u.name) user_name(*u.name, "name");
+        if (u.email) email(*u.email, "email");
+    }
+}
+
+int parse_int(std::string_view text, std::string_view field, int lo, int hi) {
+    std::string allowed = "an integer " + std::to_string(lo) + "-" + std::to_string(hi);
+    int64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || end != text.data() + text.size() || text.front() == '+')
+        invalid(field, text, "is not an integer", allowed);
+    if (ec == std::errc::result_out_of_range || value < lo || value > hi)
+        invalid(field, text, "is out of range", allowed);
+    return static_cast<int>(value);
+}
+
+int parse_duration(std::string_view text, std::string_view field) {
+    static constexpr std::string_view allowed =
+        "whole seconds (90) or a whole number with a unit s, m or h (90s, 2m), 0-3600 seconds";
+    std::string_view digits = text;
+    int64_t unit = 1;
+    if (!text.empty()) {
+        switch (text.back()) {
+        case 's':
+            unit = 1;
+            break;
+        case 'm':
+            unit = 60;
+            break;
+        case 'h':
+            unit = 3600;
+            break;
+        default:
+            unit = 0;
+        }
+        if (unit != 0)
+            digits.remove_suffix(1);
+        else
+            unit = 1;
+    }
+    bool digits_only = !digits.empty() && digits.find_first_not_of("0123456789") == digits.npos;
+    if (!digits_only) invalid(field, text, "is not a duration", allowed);
+    int64_t value = 0;
+    auto result = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (result.ec == std::errc::result_out_of_range || value > kWrapUpMax ||
+        value * unit > kWrapUpMax)
+        invalid(field, text, "is out of range", allowed);
+    return static_cast<int>(value * unit);
+}
+
+} // namespace chatctl::validate

@@ -1,0 +1,44 @@
+// The bounds of every field (contract section 1). Each check names the field as the
+// caller spells it (`--max-chats` on the command line, `max_concurrent_chats` in a
+// declaration) and throws an invalid_input Error naming the value and the allowed range.
+#pragma once
+
+#include "model.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace chatctl::validate {
+
+inline constexpr int kMaxChatsMin = 1, kMaxChatsMax = 25;
+inline constexpr int kWrapUpMin = 0, kWrapUpMax = 3600;
+
+void tenant_key(std::string_view value, std::string_view field);
+void display_name(std::string_view value, std::string_view field);
+void profile_name(std::string_view value, std::string_view field);
+void description(std::string_view value, std::string_view field);
+void max_chats(int64_t value, std::string_view field);
+void wrap_up(int64_t value, std::string_view field);
+void login(std::string_view value, std::string_view field);
+void user_name(std::string_view value, std::string_view field);
+void email(std::string_view value, std::string_view field);
+
+// Whole objects, with the fields named as in a declaration.
+void object(const Object& object);
+
+// "30" -> 30 within [lo, hi]; anything else is invalid input naming the field.
+int parse_int(std::string_view text, std::string_view field, int lo, int hi);
+
+// Whole seconds ("90") or a whole number with a unit s, m or h ("90s", "2m"), within
+// the wrap-up bounds.
+int parse_duration(std::string_view text, std::string_view field);
+
+// The number of code points of valid UTF-8 text, or nullopt when it is not valid UTF-8.
+std::optional<size_t> utf8_length(std::string_view text);
+
+// A value as it appears in an error message: quoted, escaped, shortened when long.
+std::string quote(std::string_view value);
+
+} // namespace chatctl::validate
