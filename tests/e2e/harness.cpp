@@ -1,0 +1,202 @@
+#include "harness.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <cerrno>
+#include <cstdlib>
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace e2e {
+
+namespace fs = std::filesystem;
+
+Json Result::json() const {
+    INFO("stdout: " << out << "\nstderr: " << err);
+    return Json::parse(out);
+}
+
+Json Result::err_json() const {
+    INFO("stderr: " << err);
+    return Json::parse(err);
+}
+
+Sandbox::Sandbox() {
+    std::string tmpl = (fs::temp_directory_path() / "chatctl-e2e-XXXXXX").string();
+    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+    dir_ = tmpl;
+    db_ = dir_ + "/store.db";
+}
+
+Sandbox::~Sandbox() {
+    std::error_code ec;
+    fs::permissions(dir_, fs::perms::owner_all, fs::perm_options::add, ec);
+    fs::remove_all(dir_, ec);
+}
+
+Result run_binary(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                  const std::string& input) {
+    int in[2], out[2], err[2];
+    if (::pipe(in) || ::pipe(out) || ::pipe(err)) throw std::runtime_error("pipe failed");
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, in[0], 0);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+    for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]})
+        posix_spawn_file_actions_addclose(&actions, fd);
+    std::vector<char*> cargv, cenv;
+    for (const auto& a : argv)
+        cargv.push_back(const_cast<char*>(a.c_str()));
+    cargv.push_back(nullptr);
+    for (const auto& e : env)
+        cenv.push_back(const_cast<char*>(e.c_str()));
+    cenv.push_back(nullptr);
+    pid_t pid = 0;
+    int rc = posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, cargv.data(), cenv.data());
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(in[0]);
+    ::close(out[1]);
+    ::close(err[1]);
+    if (rc != 0) throw std::runtime_error("posix_spawn failed");
+    signal(SIGPIPE, SIG_IGN);
+    if (!input.empty()) {
+        size_t written = 0;
+        while (written < input.size()) {
+            ssize_t n = ::write(in[1], input.data() + written, input.size() - written);
+            if (n <= 0) break;
+            written += static_cast<size_t>(n);
+        }
+    }
+    ::close(in[1]);
+    Result result;
+    pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
+    std::string* sinks[2] = {&result.out, &result.err};
+    int open_fds = 2;
+    char buffer[65536];
+    while (open_fds > 0) {
+        if (::poll(fds, 2, -1) < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        for (int i = 0; i < 2; ++i) {
+            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP))) continue;
+            ssize_t n = ::read(fds[i].fd, buffer, sizeof buffer);
+            if (n > 0)
+                sinks[i]->append(buffer, static_cast<size_t>(n));
+            else {
+                ::close(fds[i].fd);
+                fds[i].fd = -1;
+                --open_fds;
+            }
+        }
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    result.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return result;
+}
+
+Result Sandbox::run(const std::vector<std::string>& args,
+                    const std::map<std::string, std::string>& env, const std::string& input,
+                    bool no_db) const {
+    std::vector<std::string> argv{CHATCTL_BIN};
+    if (!no_db) {
+        argv.push_back("--db");
+        argv.push_back(db_);
+    }
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::map<std::string, std::string> vars{{"HOME", dir_ + "/home"},
+                                            {"PATH", "/usr/bin:/bin"},
+                                            {"LANG", "C.UTF-8"},
+                                            {"CHATCTL_ACTOR", "tester"}};
+    for (const char* pass : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"})
+        if (const char* v = std::getenv(pass)) vars[pass] = v;
+    for (const auto& [k, v] : env)
+        vars[k] = v;
+    std::vector<std::string> environment;
+    for (const auto& [k, v] : vars)
+        if (!v.empty() || k == "NO_COLOR") environment.push_back(k + "=" + v);
+    return run_binary(argv, environment, input);
+}
+
+Result Sandbox::ok(const std::vector<std::string>& args) const {
+    Result r = run(args);
+    INFO("chatctl stderr: " << r.err);
+    REQUIRE(r.code == 0);
+    return r;
+}
+
+std::string Sandbox::dump() const {
+    if (!fs::exists(db_)) return "";
+    try {
+        return dump_rows();
+    } catch (const SQLite::Exception& e) {
+        return std::string("unreadable: ") + e.what(); // bytes() still tells changes
+    }
+}
+
+std::string Sandbox::dump_rows() const {
+    SQLite::Database db(db_, SQLite::OPEN_READONLY);
+    std::ostringstream out;
+    out << "user_version=" << db.execAndGet("PRAGMA user_version").getInt() << "\n";
+    SQLite::Statement tables(db, "SELECT name, sql FROM sqlite_schema ORDER BY name");
+    std::vector<std::string> names;
+    while (tables.executeStep()) {
+        out << tables.getColumn(1).getString() << "\n";
+        if (tables.getColumn(1).getString().rfind("CREATE TABLE", 0) == 0)
+            names.push_back(tables.getColumn(0).getString());
+    }
+    for (const auto& name : names) {
+        SQLite::Statement rows(db, "SELECT * FROM \"" + name + "\" ORDER BY 1");
+        while (rows.executeStep()) {
+            out << name << ":";
+            for (int i = 0; i < rows.getColumnCount(); ++i)
+                out << " " << (rows.getColumn(i).isNull() ? "NULL" : rows.getColumn(i).getString());
+            out << "\n";
+        }
+    }
+    return out.str();
+}
+
+std::string Sandbox::bytes() const {
+    std::ifstream in(db_, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::string Sandbox::sql(const std::string& statement) const {
+    try {
+        SQLite::Database db(db_, SQLite::OPEN_READWRITE);
+        db.exec("PRAGMA foreign_keys = ON");
+        db.exec(statement);
+        return "";
+    } catch (const SQLite::Exception& e) {
+        return e.what();
+    }
+}
+
+void expect_refused(const Sandbox& s, const std::vector<std::string>& args, int code,
+                    const std::string& message_part) {
+    std::string before = s.dump();
+    std::string bytes_before = s.bytes();
+    Result r = s.run(args);
+    std::string joined;
+    for (const auto& a : args)
+        joined += a + " ";
+    INFO("chatctl " << joined << "\nstdout: " << r.out << "\nstderr: " << r.err);
+    CHECK(r.code == code);
+    CHECK(r.err.find("chatctl: error: ") != std::string::npos);
+    if (!message_part.empty()) CHECK(r.err.find(message_part) != std::string::npos);
+    CHECK(r.out.empty());
+    CHECK(s.dump() == before);
+    CHECK(s.bytes() == bytes_before);
+}
+
+} // namespace e2e

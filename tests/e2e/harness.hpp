@@ -1,0 +1,60 @@
+// Runs the real chatctl binary in a private folder with a controlled environment, and
+// reads the store it leaves behind.
+#pragma once
+
+#include "core/model.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace e2e {
+
+using chatctl::Json;
+
+struct Result {
+    int code = -1;
+    std::string out, err;
+    Json json() const;     // stdout as JSON
+    Json err_json() const; // stderr as JSON (with -o json)
+};
+
+class Sandbox {
+  public:
+    Sandbox();
+    ~Sandbox();
+    Sandbox(const Sandbox&) = delete;
+    Sandbox& operator=(const Sandbox&) = delete;
+
+    const std::string& dir() const { return dir_; }
+    const std::string& db() const { return db_; }
+
+    // chatctl --db STORE ARGS, with the store in the sandbox (unless no_db), HOME in the
+    // sandbox, and env added to a clean environment.
+    Result run(const std::vector<std::string>& args,
+               const std::map<std::string, std::string>& env = {}, const std::string& input = "",
+               bool no_db = false) const;
+    // Same, but fails the test unless the exit code is 0.
+    Result ok(const std::vector<std::string>& args) const;
+
+    // Every row of every table, and the schema version, as text.
+    std::string dump() const;
+    // The store file's bytes ("" when missing).
+    std::string bytes() const;
+    // Runs SQL on the store through a connection with foreign keys on; returns the
+    // SQLite error message, or "" when it succeeded.
+    std::string sql(const std::string& statement) const;
+
+  private:
+    std::string dump_rows() const;
+    std::string dir_, db_;
+};
+
+Result run_binary(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                  const std::string& input);
+
+// Runs the command, asserts its exit code, and that it changed nothing in the store.
+void expect_refused(const Sandbox& s, const std::vector<std::string>& args, int code,
+                    const std::string& message_part = "");
+
+} // namespace e2e

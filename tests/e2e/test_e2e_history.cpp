@@ -1,0 +1,89 @@
+// chatctl history: every committed change, who, which command, before and after.
+#include "harness.hpp"
+
+#include <doctest/doctest.h>
+#include <pwd.h>
+#include <unistd.h>
+
+using namespace e2e;
+
+TEST_SUITE("history") {
+
+    TEST_CASE("each committed change is recorded with its before and after, newest first") {
+        Sandbox s;
+        s.ok({"tenant", "create", "acme", "--actor", "ci-bot"});
+        s.ok({"profile", "edit", "Default", "-t", "acme", "--wrap-up", "90"});
+        Json h = s.ok({"history", "-o", "json"}).json();
+        REQUIRE(h.size() == 3);
+        const Json& edit = h[0];
+        CHECK(edit["command"] == "profile edit");
+        CHECK(edit["actor"] == "tester"); // CHATCTL_ACTOR, set by the harness
+        CHECK(edit["kind"] == "profile");
+        CHECK(edit["tenant"] == "acme");
+        CHECK(edit["key"] == "Default");
+        CHECK(edit["action"] == "update");
+        CHECK(edit["before"]["wrap_up_seconds"] == 60);
+        CHECK(edit["after"]["wrap_up_seconds"] == 90);
+        CHECK(edit["after"].count("users") == 0);
+        std::string at = edit["at"];
+        CHECK(at.size() == 20);
+        CHECK(at.back() == 'Z');
+        CHECK(h[2]["kind"] == "tenant");
+        CHECK(h[2]["actor"] == "ci-bot");
+        CHECK(h[2]["before"].is_null());
+        CHECK(h[2]["after"]["tenant"] == "acme");
+        CHECK(h[0]["id"].get<int>() > h[1]["id"].get<int>());
+    }
+
+    TEST_CASE("the actor falls back to the login name") {
+        Sandbox s;
+        Result r = s.run({"tenant", "create", "acme"}, {{"CHATCTL_ACTOR", ""}});
+        REQUIRE(r.code == 0);
+        const passwd* pw = ::getpwuid(::geteuid());
+        REQUIRE(pw != nullptr);
+        CHECK(s.ok({"history", "-o", "json"}).json()[0]["actor"] == pw->pw_name);
+    }
+
+    TEST_CASE("a failed or empty command records nothing") {
+        Sandbox s;
+        s.ok({"tenant", "create", "acme"});
+        s.run({"profile", "delete", "Default", "-t", "acme"});
+        s.run({"user", "delete", "ghost", "-t", "acme"});
+        s.ok({"profile", "set-default", "Default", "-t", "acme"});
+        CHECK(s.ok({"history", "-o", "json"}).json().size() == 2);
+    }
+
+    TEST_CASE("deleting a profile with --reassign-to records each user's move and the delete") {
+        Sandbox s;
+        s.ok({"tenant", "create", "acme"});
+        s.ok({"profile", "add", "Old", "-t", "acme"});
+        s.ok({"user", "add", "u", "-t", "acme", "--profile", "Old"});
+        s.ok({"profile", "delete", "Old", "-t", "acme", "--reassign-to", "Default"});
+        Json h = s.ok({"history", "--limit", "2", "-o", "json"}).json();
+        REQUIRE(h.size() == 2);
+        CHECK(h[0]["action"] == "delete");
+        CHECK(h[0]["after"].is_null());
+        CHECK(h[1]["kind"] == "user");
+        CHECK(h[1]["before"]["profile"] == "Old");
+        CHECK(h[1]["after"]["profile"] == "Default");
+    }
+
+    TEST_CASE("-t filters, --limit keeps the newest, --limit below 1 is invalid input") {
+        Sandbox s;
+        s.ok({"tenant", "create", "acme"});
+        s.ok({"tenant", "create", "beta"});
+        Json beta = s.ok({"history", "-t", "beta", "-o", "json"}).json();
+        CHECK(beta.size() == 2);
+        for (const auto& e : beta)
+            CHECK(e["tenant"] == "beta");
+        // CHATCTL_TENANT does not filter history.
+        CHECK(s.run({"history", "-o", "json"}, {{"CHATCTL_TENANT", "beta"}}).json().size() == 4);
+        Json one = s.ok({"history", "--limit", "1", "-o", "json"}).json();
+        REQUIRE(one.size() == 1);
+        CHECK(one[0]["tenant"] == "beta");
+        expect_refused(s, {"history", "--limit", "0"}, 5, "--limit");
+        expect_refused(s, {"history", "--limit", "x"}, 5, "--limit");
+        expect_refused(s, {"history", "-t", "BETA"}, 5);
+    }
+
+} // TEST_SUITE

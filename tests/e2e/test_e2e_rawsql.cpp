@@ -1,0 +1,109 @@
+// The store guards R2, R3, R6, R9 (and R7, the bounds) itself: raw SQL that would break
+// them fails, on a connection with foreign keys on, and changes nothing.
+#include "harness.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace e2e;
+
+namespace {
+
+void setup(const Sandbox& s) {
+    s.ok({"tenant", "create", "acme"});
+    s.ok({"profile", "add", "Experts", "-t", "acme"});
+    s.ok({"user", "add", "alice", "-t", "acme", "--profile", "Experts"});
+    s.ok({"tenant", "create", "beta"});
+}
+
+const char* const kAcme = "(SELECT id FROM tenants WHERE key = 'acme')";
+const char* const kBeta = "(SELECT id FROM tenants WHERE key = 'beta')";
+const char* const kBetaDefault = "(SELECT default_profile_id FROM tenants WHERE key = 'beta')";
+
+void refused(const Sandbox& s, const std::string& statement) {
+    std::string before = s.dump();
+    CAPTURE(statement);
+    CHECK(!s.sql(statement).empty());
+    CHECK(s.dump() == before);
+}
+
+} // namespace
+
+TEST_SUITE("rawsql") {
+
+    TEST_CASE("R2: no tenant without a default, none with another tenant's profile as default") {
+        Sandbox s;
+        setup(s);
+        refused(s, "UPDATE tenants SET default_profile_id = NULL WHERE key = 'acme'");
+        refused(s, "INSERT INTO tenants (key) VALUES ('ghost')");
+        refused(s, "INSERT INTO tenants (key, default_profile_id) VALUES ('ghost', 999)");
+        refused(s, std::string("UPDATE tenants SET default_profile_id = ") + kBetaDefault +
+                       " WHERE key = 'acme'");
+        refused(s, "UPDATE tenants SET default_profile_id = 999 WHERE key = 'acme'");
+        refused(s, "UPDATE tenants SET id = 77 WHERE key = 'acme'");
+    }
+
+    TEST_CASE("R3: the default profile cannot be deleted") {
+        Sandbox s;
+        setup(s);
+        refused(s, std::string("DELETE FROM profiles WHERE id = ") + kBetaDefault);
+        refused(s, std::string("DELETE FROM profiles WHERE tenant_id = ") + kBeta);
+    }
+
+    TEST_CASE("R6: a user's profile is of the user's own tenant") {
+        Sandbox s;
+        setup(s);
+        refused(s, std::string("UPDATE users SET profile_id = ") + kBetaDefault);
+        refused(s, std::string("INSERT INTO users (tenant_id, login, profile_id) VALUES (") +
+                       kAcme + ", 'eve', " + kBetaDefault + ")");
+        refused(s, std::string("UPDATE users SET tenant_id = ") + kBeta);
+        refused(s, std::string("UPDATE profiles SET tenant_id = ") + kBeta +
+                       " WHERE name = 'Experts'");
+        refused(s, std::string("INSERT INTO users (tenant_id, login, profile_id) VALUES (") +
+                       kAcme + ", 'eve', 999)");
+    }
+
+    TEST_CASE("R7: a profile with users cannot be deleted") {
+        Sandbox s;
+        setup(s);
+        refused(s, "DELETE FROM profiles WHERE name = 'Experts'");
+    }
+
+    TEST_CASE("R9: case-variant duplicates of keys, names and logins") {
+        Sandbox s;
+        setup(s);
+        refused(s, std::string("INSERT INTO profiles (tenant_id, name) VALUES (") + kAcme +
+                       ", 'EXPERTS')");
+        refused(
+            s, std::string(
+                   "UPDATE profiles SET name = 'experts' WHERE name = 'Default' AND tenant_id = ") +
+                   kAcme);
+        refused(s, std::string("INSERT INTO users (tenant_id, login, profile_id) SELECT tenant_id, "
+                               "'ALICE', profile_id FROM users WHERE login = 'alice'"));
+        refused(s, "UPDATE tenants SET key = 'ACME' WHERE key = 'acme'");
+        refused(s, "UPDATE tenants SET key = 'beta' WHERE key = 'acme'");
+    }
+
+    TEST_CASE("the bounds are checks of the store too") {
+        Sandbox s;
+        setup(s);
+        refused(s, "UPDATE profiles SET max_concurrent_chats = 26");
+        refused(s, "UPDATE profiles SET max_concurrent_chats = 0");
+        refused(s, "UPDATE profiles SET max_concurrent_chats = 'many'");
+        refused(s, "UPDATE profiles SET wrap_up_seconds = 3601");
+        refused(s, "UPDATE profiles SET wrap_up_seconds = -1");
+        refused(s, "UPDATE profiles SET name = ' padded'");
+        refused(s, "UPDATE users SET login = 'has space'");
+        refused(s, "UPDATE tenants SET key = '-bad'");
+    }
+
+    TEST_CASE("what the rules allow, raw SQL may do, and chatctl reads it back") {
+        Sandbox s;
+        setup(s);
+        CHECK(s.sql(std::string("UPDATE tenants SET default_profile_id = (SELECT id FROM profiles "
+                                "WHERE name = 'Experts') WHERE key = 'acme'"))
+                  .empty());
+        CHECK(s.ok({"tenant", "show", "acme", "-o", "json"}).json()["default_profile"] ==
+              "Experts");
+    }
+
+} // TEST_SUITE

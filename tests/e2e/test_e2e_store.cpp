@@ -1,0 +1,193 @@
+// The store: where it is, its permissions, what read commands may not do, bad stores,
+// the lock, and the upgrade of an older schema.
+#include "core/schema.hpp"
+#include "harness.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <doctest/doctest.h>
+#include <filesystem>
+#include <fstream>
+#include <sys/stat.h>
+
+using namespace e2e;
+namespace fs = std::filesystem;
+
+namespace {
+
+int mode_of(const std::string& path) {
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    return st.st_mode & 0777;
+}
+
+void write_file(const std::string& path, const std::string& content) {
+    std::ofstream(path, std::ios::binary) << content;
+}
+
+} // namespace
+
+TEST_SUITE("store") {
+
+    TEST_CASE("the path: --db, else CHATCTL_DB, else XDG_DATA_HOME, else ~/.local/share") {
+        Sandbox s;
+        std::string home = s.dir() + "/home";
+        CHECK(s.run({"tenant", "create", "h"}, {}, "", true).code == 0);
+        CHECK(fs::exists(home + "/.local/share/chatctl/chatctl.db"));
+        CHECK(s.run({"tenant", "create", "x"}, {{"XDG_DATA_HOME", s.dir() + "/xdg"}}, "", true)
+                  .code == 0);
+        CHECK(fs::exists(s.dir() + "/xdg/chatctl/chatctl.db"));
+        CHECK(s.run({"tenant", "create", "e"},
+                    {{"XDG_DATA_HOME", s.dir() + "/xdg"}, {"CHATCTL_DB", s.dir() + "/env.db"}}, "",
+                    true)
+                  .code == 0);
+        CHECK(fs::exists(s.dir() + "/env.db"));
+        CHECK(s.run({"tenant", "create", "f"}, {{"CHATCTL_DB", s.dir() + "/env.db"}}).code == 0);
+        CHECK(s.ok({"tenant", "show", "f"}).code == 0); // --db won over CHATCTL_DB
+        Result env = s.run({"tenant", "list", "-o", "json"}, {{"CHATCTL_DB", s.dir() + "/env.db"}},
+                           "", true);
+        REQUIRE(env.code == 0);
+        CHECK(env.json().size() == 1);
+    }
+
+    TEST_CASE("the first write creates the file 0600 and its folders 0700, whatever the umask") {
+        Sandbox s;
+        mode_t old = ::umask(0);
+        std::string db = s.dir() + "/a/b/store.db";
+        Result r = s.run({"tenant", "create", "acme", "--db", db}, {}, "", true);
+        ::umask(old);
+        REQUIRE(r.code == 0);
+        CHECK(mode_of(db) == 0600);
+        CHECK(mode_of(s.dir() + "/a") == 0700);
+        CHECK(mode_of(s.dir() + "/a/b") == 0700);
+    }
+
+    TEST_CASE("a read command on a missing store fails, says how to create one, creates nothing") {
+        Sandbox s;
+        for (auto args : std::vector<std::vector<std::string>>{
+                 {"tenant", "list"}, {"profile", "list", "-t", "acme"}, {"history"}}) {
+            Result r = s.run(args);
+            CHECK(r.code == 6);
+            CHECK(r.err.find("no store at") != std::string::npos);
+            CHECK(r.err.find("tenant create") != std::string::npos);
+            CHECK(!fs::exists(s.db()));
+        }
+    }
+
+    TEST_CASE("read commands leave the store's bytes as they were") {
+        Sandbox s;
+        s.ok({"tenant", "create", "acme"});
+        s.ok({"user", "add", "a", "-t", "acme"});
+        std::string bytes = s.bytes();
+        s.ok({"tenant", "list"});
+        s.ok({"profile", "show", "Default", "-t", "acme", "-o", "yaml"});
+        s.ok({"user", "list", "-t", "acme"});
+        s.ok({"history"});
+        CHECK(s.bytes() == bytes);
+    }
+
+    TEST_CASE("corrupt, foreign, empty and newer stores are store errors and stay untouched") {
+        Sandbox s;
+        std::string garbage = "this is not a database at all, just bytes ";
+        for (int i = 0; i < 8; ++i)
+            garbage += garbage;
+        write_file(s.db(), garbage);
+        expect_refused(s, {"tenant", "list"}, 6);
+        expect_refused(s, {"tenant", "create", "acme"}, 6);
+
+        fs::remove(s.db());
+        {
+            SQLite::Database other(s.db(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+            other.exec("CREATE TABLE songs (title TEXT); INSERT INTO songs VALUES ('x')");
+        }
+        expect_refused(s, {"tenant", "list"}, 6, "not a chatctl store");
+        expect_refused(s, {"tenant", "create", "acme"}, 6, "not a chatctl store");
+
+        fs::remove(s.db());
+        s.ok({"tenant", "create", "acme"});
+        CHECK(s.sql("PRAGMA user_version = 99").empty());
+        expect_refused(s, {"tenant", "list"}, 6, "newer");
+        expect_refused(s, {"tenant", "create", "beta"}, 6, "newer");
+
+        fs::remove(s.db());
+        write_file(s.db(), "");
+        expect_refused(s, {"tenant", "list"}, 6);
+    }
+
+    TEST_CASE("a store that cannot be created or written is a store error") {
+        Sandbox s;
+        write_file(s.dir() + "/file", "x");
+        Result r =
+            s.run({"tenant", "create", "acme", "--db", s.dir() + "/file/store.db"}, {}, "", true);
+        CHECK(r.code == 6);
+        CHECK(r.err.find("chatctl: error: ") == 0);
+        Result dir = s.run({"tenant", "create", "acme", "--db", s.dir()}, {}, "", true);
+        CHECK(dir.code == 6);
+
+        // A store the user may read but not write (run as another user when we are root).
+        s.ok({"tenant", "create", "acme"});
+        fs::permissions(s.dir(), fs::perms(0755));
+        fs::permissions(s.db(), fs::perms(0644));
+        std::vector<std::string> prefix;
+        if (::geteuid() == 0) {
+            REQUIRE(fs::exists("/usr/bin/setpriv"));
+            prefix = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
+        }
+        auto as_other = [&](std::vector<std::string> args) {
+            std::vector<std::string> argv = prefix;
+            argv.push_back(CHATCTL_BIN);
+            argv.insert(argv.end(), args.begin(), args.end());
+            return run_binary(argv, {"HOME=/nonexistent", "LANG=C.UTF-8"}, "");
+        };
+        std::string before = s.dump();
+        Result w = as_other({"tenant", "create", "beta", "--db", s.db()});
+        CHECK(w.code == 6);
+        CHECK(w.err.find("chatctl: error: ") != std::string::npos);
+        CHECK(s.dump() == before);
+    }
+
+    TEST_CASE("a second writer waits for the lock, then fails with a store error") {
+        Sandbox s;
+        s.ok({"tenant", "create", "acme"});
+        SQLite::Database holder(s.db(), SQLite::OPEN_READWRITE);
+        holder.exec("BEGIN IMMEDIATE");
+        std::string before = s.dump();
+        Result r = s.run({"profile", "add", "P", "-t", "acme", "--lock-timeout", "1"});
+        CHECK(r.code == 6);
+        CHECK(r.err.find("locked") != std::string::npos);
+        // Readers are not blocked by a writer.
+        CHECK(s.run({"profile", "list", "-t", "acme"}).code == 0);
+        holder.exec("ROLLBACK");
+        CHECK(s.dump() == before);
+        s.ok({"profile", "add", "P", "-t", "acme", "--lock-timeout", "1"});
+        expect_refused(s, {"tenant", "list", "--lock-timeout", "-1"}, 5, "--lock-timeout");
+        expect_refused(s, {"tenant", "list", "--lock-timeout", "soon"}, 5, "--lock-timeout");
+    }
+
+    TEST_CASE("an older store is read as it is and upgraded by the first write, data kept") {
+        Sandbox s;
+        {
+            SQLite::Database db(s.db(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+            db.exec("BEGIN");
+            db.exec(chatctl::schema::migrations()[0]);
+            db.exec("INSERT INTO tenants (id, key, display_name, default_profile_id) VALUES (1, "
+                    "'old', 'Old', 1);"
+                    "INSERT INTO profiles (id, tenant_id, name) VALUES (1, 1, 'Default');"
+                    "INSERT INTO users (tenant_id, login, profile_id) VALUES (1, 'ann', 1);"
+                    "PRAGMA user_version = 1");
+            db.exec("COMMIT");
+        }
+        std::string bytes = s.bytes();
+        Json users = s.ok({"user", "list", "-t", "old", "-o", "json"}).json();
+        REQUIRE(users.size() == 1);
+        CHECK(users[0]["login"] == "ann");
+        CHECK(s.bytes() == bytes);
+        s.ok({"user", "add", "ben", "-t", "old"});
+        SQLite::Database db(s.db(), SQLite::OPEN_READONLY);
+        CHECK(db.execAndGet("PRAGMA user_version").getInt() == chatctl::schema::current_version());
+        CHECK(db.execAndGet("SELECT count(*) FROM sqlite_schema WHERE name = 'history_by_tenant'")
+                  .getInt() == 1);
+        CHECK(db.execAndGet("SELECT count(*) FROM users").getInt() == 2);
+        CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
+    }
+
+} // TEST_SUITE

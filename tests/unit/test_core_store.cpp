@@ -1,0 +1,53 @@
+// core/store and core/schema: migrations, the store's own guards, lookups.
+#include "core/schema.hpp"
+#include "core/store.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <doctest/doctest.h>
+
+using namespace chatctl;
+
+TEST_CASE("a new store is at the current schema version") {
+    auto store = Store::in_memory();
+    CHECK(store->db().execAndGet("PRAGMA user_version").getInt() == schema::current_version());
+    CHECK(store->db().execAndGet("PRAGMA foreign_keys").getInt() == 1);
+}
+
+TEST_CASE("each migration applies on top of the one before, and all together build the schema") {
+    SQLite::Database stepwise(":memory:", SQLite::OPEN_READWRITE);
+    for (const char* m : schema::migrations())
+        CHECK_NOTHROW(stepwise.exec(m));
+    auto store = Store::in_memory();
+    auto objects = [](SQLite::Database& db) {
+        std::string out;
+        SQLite::Statement st(db, "SELECT name FROM sqlite_schema ORDER BY name");
+        while (st.executeStep())
+            out += st.getColumn(0).getString() + ",";
+        return out;
+    };
+    CHECK(objects(stepwise) == objects(store->db()));
+}
+
+TEST_CASE("lookups compare names and logins ignoring ASCII case") {
+    auto store = Store::in_memory();
+    SQLite::Database& db = store->db();
+    db.exec("BEGIN; INSERT INTO tenants (id, key, default_profile_id) VALUES (1, 'acme', 1);"
+            "INSERT INTO profiles (id, tenant_id, name) VALUES (1, 1, 'Sales');"
+            "INSERT INTO users (tenant_id, login, profile_id) VALUES (1, 'Ann', 1); COMMIT;");
+    auto t = store->find_tenant("acme");
+    REQUIRE(t);
+    CHECK(store->find_profile(*t, "SALES")->profile.name == "Sales");
+    CHECK(store->find_profile(*t, "SALES")->profile.is_default);
+    CHECK(store->find_user(*t, "aNN")->user.login == "Ann");
+    CHECK(!store->find_tenant("ACME"));
+    CHECK(store->count_users(t->id) == 1);
+}
+
+TEST_CASE("a tenant whose default is missing cannot be committed") {
+    auto store = Store::in_memory();
+    SQLite::Database& db = store->db();
+    db.exec("BEGIN; INSERT INTO tenants (id, key, default_profile_id) VALUES (1, 'acme', 5);");
+    CHECK_THROWS_AS(db.exec("COMMIT"), SQLite::Exception);
+    db.exec("ROLLBACK");
+    CHECK(!store->find_tenant("acme"));
+}
