@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/plan.hpp"
 #include "core/validate.hpp"
+#include "core/yaml_writer.hpp"
 #include "render.hpp"
 
 #include <cstdlib>
@@ -59,12 +60,25 @@ std::unique_ptr<Store> open_for_read(const Globals& g) {
     return Store::open_read(g.store_options());
 }
 
-void run_write(const Globals& g, const std::string& command, const Planner& planner) {
-    StoreOptions options = g.store_options();
-    auto store = Store::open_write(options);
-    ChangeSet applied = write(*store, WriteContext{actor_name(g), command, false}, planner);
-    if (g.quiet) return;
-    print_data(g, plan_to_json(applied), render_plan(applied, false, g.color()));
+std::unique_ptr<Store> open_for_plan(const Globals& g) {
+    auto store = Store::open_read_if_exists(g.store_options());
+    return store ? std::move(store) : Store::in_memory(); // a missing store plans as empty
+}
+
+void run_write(const Globals& g, const std::string& command, const Planner& planner, bool summary) {
+    auto store = Store::open_write(g.store_options());
+    print_plan(g, write(*store, WriteContext{actor_name(g), command, false}, planner), summary);
+}
+
+void print_plan(const Globals& g, const ChangeSet& changes, bool summary) {
+    if (!g.quiet) print_data(g, plan_to_json(changes), render_plan(changes, summary, g.color()));
+}
+
+void print_document(const Globals& g, const Json& document) {
+    if (g.format() == Format::json)
+        std::cout << document.dump(2) << "\n";
+    else
+        std::cout << to_yaml(document);
 }
 
 void print_list(const Globals& g, const Json& rows, const std::vector<Column>& columns) {

@@ -21,6 +21,7 @@ struct Globals {
     bool no_color = false;
     std::optional<std::string> actor;
     std::string lock_timeout = "5";
+    int exit_code = 0; // what a successful command exits with (plan: 2 when changes are pending)
 
     Format format() const;
     bool color() const; // on a terminal, unless --no-color or NO_COLOR
@@ -30,9 +31,19 @@ struct Globals {
 // Opens the store for a read command (never creating it).
 std::unique_ptr<Store> open_for_read(const Globals& g);
 
+// Opens the store to plan against: as it is, or empty when there is none (never creating).
+std::unique_ptr<Store> open_for_plan(const Globals& g);
+
 // Runs one write command: the planner's changes go through the engine in one
 // transaction, then the result is printed as a plan (nothing with -q).
-void run_write(const Globals& g, const std::string& command, const Planner& planner);
+void run_write(const Globals& g, const std::string& command, const Planner& planner,
+               bool summary = false);
+
+// A change set as plan lines (with a summary line when asked), or the plan document.
+void print_plan(const Globals& g, const ChangeSet& changes, bool summary);
+
+// A document (a declaration) as YAML, or JSON with -o json.
+void print_document(const Globals& g, const Json& document);
 
 // Prints a read command's result: json/yaml as is, table through the given columns
 // (each a header and the JSON field it shows).
@@ -68,5 +79,6 @@ void add_tenant_commands(CLI::App& app, Globals& g);
 void add_profile_commands(CLI::App& app, Globals& g);
 void add_user_commands(CLI::App& app, Globals& g);
 void add_history_command(CLI::App& app, Globals& g);
+void add_declaration_commands(CLI::App& app, Globals& g);
 
 } // namespace chatctl::cli

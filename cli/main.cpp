@@ -100,6 +100,7 @@ int main(int argc, char** argv) {
     chatctl::cli::add_profile_commands(app, g);
     chatctl::cli::add_user_commands(app, g);
     chatctl::cli::add_history_command(app, g);
+    chatctl::cli::add_declaration_commands(app, g);
 
     const bool json = wants_json(argc, argv);
     if (argc == 1) {
@@ -108,7 +109,7 @@ int main(int argc, char** argv) {
     }
     try {
         app.parse(argc, argv);
-        return 0;
+        return g.exit_code;
     } catch (const CLI::Success& e) {
         return app.exit(e); // --help and --version, on stdout
     } catch (const CLI::ParseError& e) {

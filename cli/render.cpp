@@ -4,7 +4,6 @@
 
 #include <cwchar>
 #include <regex>
-#include <yaml-cpp/yaml.h>
 
 namespace chatctl::cli {
 
@@ -20,55 +19,6 @@ std::string paint(const std::string& text, const char* code, bool color) {
 std::string pad(const std::string& text, size_t width) {
     size_t w = display_width(text);
     return w >= width ? text : text + std::string(width - w, ' ');
-}
-
-// A string stays plain in YAML only when it cannot be read back as anything else.
-bool plain_safe(const std::string& s) {
-    static const std::regex safe(R"([A-Za-z_/][A-Za-z0-9_./@+-]*( [A-Za-z0-9_./@+-]+)*)");
-    static const std::regex keyword(
-        R"((y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL))");
-    return std::regex_match(s, safe) && !std::regex_match(s, keyword);
-}
-
-void emit(YAML::Emitter& out, const Json& value) {
-    switch (value.type()) {
-    case Json::value_t::object:
-        if (value.empty()) {
-            out << YAML::Flow << YAML::BeginMap << YAML::EndMap;
-            return;
-        }
-        out << YAML::BeginMap;
-        for (auto it = value.begin(); it != value.end(); ++it) {
-            out << YAML::Key << it.key() << YAML::Value;
-            emit(out, it.value());
-        }
-        out << YAML::EndMap;
-        return;
-    case Json::value_t::array:
-        if (value.empty()) {
-            out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
-            return;
-        }
-        out << YAML::BeginSeq;
-        for (const auto& item : value)
-            emit(out, item);
-        out << YAML::EndSeq;
-        return;
-    case Json::value_t::string: {
-        const auto& s = value.get_ref<const std::string&>();
-        if (plain_safe(s))
-            out << s;
-        else
-            out << YAML::DoubleQuoted << s;
-        return;
-    }
-    case Json::value_t::null:
-        out << YAML::Null;
-        return;
-    default:
-        out << value.dump();
-        return;
-    }
 }
 
 // A value in a plan line: bare when it reads unambiguously, else JSON-quoted.
@@ -162,14 +112,6 @@ std::string render_plan(const ChangeSet& changes, bool summary, bool color) {
                " to change, " + std::to_string(s.remove) + " to destroy.\n";
     }
     return out;
-}
-
-std::string to_yaml(const Json& value) {
-    YAML::Emitter out;
-    out.SetIndent(2);
-    out.SetNullFormat(YAML::LowerNull);
-    emit(out, value);
-    return std::string(out.c_str()) + "\n";
 }
 
 } // namespace chatctl::cli

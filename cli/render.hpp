@@ -20,9 +20,6 @@ std::string render_plan(const ChangeSet& changes, bool summary, bool color);
 // A JSON value as a table cell: strings bare, null as "-".
 std::string cell(const Json& value);
 
-// YAML text of a JSON value, as `-o yaml` prints it.
-std::string to_yaml(const Json& value);
-
 // The terminal width of UTF-8 text (wide East Asian characters count 2).
 size_t display_width(const std::string& text);
 

@@ -1,0 +1,72 @@
+// chatctl apply | plan | export
+#include "app.hpp"
+#include "core/converge.hpp"
+#include "core/export.hpp"
+
+namespace chatctl::cli {
+
+namespace {
+
+struct DeclarationArgs {
+    std::vector<std::string> files;
+    bool dry_run = false, prune = false;
+};
+
+void add_file_options(CLI::App* command, DeclarationArgs& a) {
+    command
+        ->add_option("-f,--file", a.files,
+                     "Declaration file, folder (*.yaml, *.yml) or - for stdin")
+        ->required()
+        ->type_name("PATH")
+        ->allow_extra_args(false);
+    command->add_flag("--prune", a.prune,
+                      "Delete the profiles and users of declared tenants that are not declared");
+}
+
+} // namespace
+
+void add_declaration_commands(CLI::App& app, Globals& g) {
+    {
+        auto a = std::make_shared<DeclarationArgs>();
+        CLI::App* c = add_command(&app, "apply", "Make the store match YAML declarations");
+        add_file_options(c, *a);
+        c->add_flag("--dry-run", a->dry_run, "Print the plan and write nothing");
+        c->callback([&g, a] {
+            Declaration d = load_declaration(read_sources(a->files));
+            if (a->dry_run)
+                return print_plan(g, plan_declaration(*open_for_plan(g), d, a->prune), true);
+            run_write(
+                g, "apply", [&](Store& s) { return converge(s, d, a->prune); }, true);
+        });
+    }
+    {
+        auto a = std::make_shared<DeclarationArgs>();
+        CLI::App* c = add_command(
+            &app, "plan", "Show what apply would change (exit 0: in sync, 2: changes pending)");
+        add_file_options(c, *a);
+        c->callback([&g, a] {
+            Declaration d = load_declaration(read_sources(a->files));
+            ChangeSet changes = plan_declaration(*open_for_plan(g), d, a->prune);
+            print_plan(g, changes, true);
+            if (!changes.empty()) g.exit_code = 2;
+        });
+    }
+    {
+        struct Args {
+            std::vector<std::string> tenants;
+        };
+        auto a = std::make_shared<Args>();
+        CLI::App* c =
+            add_command(&app, "export", "Print tenants as a declaration (all when none is named)");
+        c->add_option("-t,--tenant", a->tenants, "A tenant to export (repeatable)")
+            ->type_name("TENANT")
+            ->allow_extra_args(false);
+        c->callback([&g, a] {
+            for (const auto& key : a->tenants)
+                check_tenant_key(key, "--tenant");
+            print_document(g, export_declaration(*open_for_read(g), a->tenants));
+        });
+    }
+}
+
+} // namespace chatctl::cli

@@ -1,0 +1,271 @@
+#include "decl_schema.hpp"
+
+#include "validate.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validator.hpp>
+
+namespace chatctl {
+
+namespace {
+
+using nlohmann::json;
+using Path = std::vector<std::string>;
+
+const json& schema_json() {
+    static const json parsed = json::parse(declaration_schema_text());
+    return parsed;
+}
+
+const valijson::Schema& compiled_schema() {
+    static const std::unique_ptr<valijson::Schema> schema = [] {
+        auto s = std::make_unique<valijson::Schema>();
+        valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
+        valijson::adapters::NlohmannJsonAdapter adapter(schema_json());
+        parser.populateSchema(adapter, *s);
+        return s;
+    }();
+    return *schema;
+}
+
+const json& follow_ref(const json& node) {
+    if (node.is_object() && node.contains("$ref")) {
+        std::string ref = node["$ref"].get<std::string>(); // "#/definitions/x"
+        return schema_json().at(json::json_pointer(ref.substr(1)));
+    }
+    return node;
+}
+
+// The subschema that describes the value at path (our schema uses only properties,
+// items and local $ref).
+const json* subschema(const Path& path) {
+    const json* node = &schema_json();
+    for (const auto& step : path) {
+        node = &follow_ref(*node);
+        if (node->contains("properties") && (*node)["properties"].contains(step))
+            node = &(*node)["properties"][step];
+        else if (node->contains("items"))
+            node = &(*node)["items"];
+        else
+            return nullptr;
+    }
+    return &follow_ref(*node);
+}
+
+const json* value_at(const json& doc, const Path& path) {
+    const json* node = &doc;
+    for (const auto& step : path) {
+        if (node->is_object() && node->contains(step))
+            node = &(*node)[step];
+        else if (node->is_array()) {
+            size_t i = std::stoul(step);
+            if (i >= node->size()) return nullptr;
+            node = &(*node)[i];
+        } else
+            return nullptr;
+    }
+    return node;
+}
+
+bool has_type(const json& value, const std::string& type) {
+    if (type == "integer") return value.is_number_integer();
+    if (type == "number") return value.is_number();
+    if (type == "string") return value.is_string();
+    if (type == "boolean") return value.is_boolean();
+    if (type == "null") return value.is_null();
+    if (type == "object") return value.is_object();
+    if (type == "array") return value.is_array();
+    return false;
+}
+
+std::string describe(const json& value) {
+    if (value.is_null()) return "null";
+    if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
+    if (value.is_number_float()) return "the fraction " + value.dump();
+    if (value.is_number()) return "the number " + value.dump();
+    if (value.is_string()) return "the string " + validate::quote(value.get<std::string>());
+    if (value.is_array()) return "a list";
+    return "a mapping";
+}
+
+std::string expected(const std::vector<std::string>& types) {
+    static const std::map<std::string, std::string> words{
+        {"integer", "an integer"}, {"string", "a string"},  {"boolean", "true or false"},
+        {"null", "null"},          {"object", "a mapping"}, {"array", "a list"}};
+    std::string out;
+    for (const auto& t : types)
+        out += (out.empty() ? "" : " or ") + words.at(t);
+    return out;
+}
+
+// The bound-checking message of a string field, from the same checks the commands use.
+std::string string_message(const Path& path, const std::string& value) {
+    const std::string& field = path.back();
+    const std::string parent = path.size() >= 3 ? path[path.size() - 3] : "";
+    try {
+        if (field == "tenant")
+            validate::tenant_key(value, field);
+        else if (field == "display_name")
+            validate::display_name(value, field);
+        else if (field == "name" && parent == "profiles")
+            validate::profile_name(value, field);
+        else if (field == "name")
+            validate::user_name(value, field);
+        else if (field == "description")
+            validate::description(value, field);
+        else if (field == "login")
+            validate::login(value, field);
+        else if (field == "email")
+            validate::email(value, field);
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+// What is wrong with the value at path, as messages with their places; empty when the
+// problem is only that a child is wrong.
+std::vector<std::pair<Position, std::string>>
+explain(const json& doc, const Marked& marks, const Path& path, const std::string& fallback) {
+    std::vector<std::pair<Position, std::string>> out;
+    const json* value = value_at(doc, path);
+    const json* schema = subschema(path);
+    if (!value || !schema) return {{position_of(marks, path), fallback}};
+    const std::string field = path.empty() ? "the document" : path.back();
+    const Position at = position_of(marks, path);
+
+    std::vector<std::string> types;
+    if (schema->contains("type")) {
+        const json& t = (*schema)["type"];
+        if (t.is_string())
+            types.push_back(t);
+        else
+            for (const auto& x : t)
+                types.push_back(x);
+    }
+    bool type_ok = types.empty() || std::any_of(types.begin(), types.end(),
+                                                [&](auto& t) { return has_type(*value, t); });
+    if (!type_ok) {
+        std::string where = path.empty() ? "the document" : field;
+        return {{at, where + ": expected " + expected(types) + ", got " + describe(*value)}};
+    }
+    if (schema->contains("enum") && std::find((*schema)["enum"].begin(), (*schema)["enum"].end(),
+                                              *value) == (*schema)["enum"].end())
+        return {
+            {at, field + ": must be " + (*schema)["enum"][0].dump() + ", got " + describe(*value)}};
+    if (value->is_object()) {
+        std::vector<std::string> known;
+        for (const auto& [k, v] : (*schema)["properties"].items())
+            known.push_back(k);
+        for (const auto& [k, v] : value->items()) {
+            if (std::find(known.begin(), known.end(), k) != known.end()) continue;
+            std::string message = "unknown key " + validate::quote(k);
+            if (std::string near = closest(k, known); !near.empty())
+                message += "; did you mean " + validate::quote(near) + "?";
+            Path child = path;
+            child.push_back(k);
+            out.emplace_back(position_of(marks, child, true), message);
+        }
+        for (const auto& r : schema->value("required", json::array()))
+            if (!value->contains(r.get<std::string>()))
+                out.emplace_back(at, "missing key " + validate::quote(r.get<std::string>()) +
+                                         (path.empty() ? "" : " in " + field + " entry"));
+        return out;
+    }
+    if (value->is_number()) {
+        int64_t lo = schema->value("minimum", INT64_MIN), hi = schema->value("maximum", INT64_MAX);
+        return {{at, field + ": " + value->dump() + " is out of range (allowed: " +
+                         std::to_string(lo) + "-" + std::to_string(hi) + ")"}};
+    }
+    if (value->is_string()) {
+        std::string message = string_message(path, value->get<std::string>());
+        return {{at, message.empty() ? field + ": " + fallback : message}};
+    }
+    return out; // an array whose items are wrong
+}
+
+Path to_path(const std::vector<std::string>& context) {
+    Path path;
+    for (const auto& c : context) {
+        if (c == "<root>") continue;
+        std::string step = c;
+        if (step.size() >= 2 && step.front() == '[' && step.back() == ']')
+            step = step.substr(1, step.size() - 2);
+        if (step.size() >= 2 && step.front() == '"' && step.back() == '"')
+            step = step.substr(1, step.size() - 2);
+        path.push_back(step);
+    }
+    return path;
+}
+
+size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            diagonal = up;
+        }
+    }
+    return row[b.size()];
+}
+
+} // namespace
+
+std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
+    std::string best;
+    size_t best_distance = std::max<size_t>(2, word.size() / 3) + 1;
+    for (const auto& c : candidates) {
+        size_t d = edit_distance(word, c);
+        if (d < best_distance) {
+            best = c;
+            best_distance = d;
+        }
+    }
+    return best;
+}
+
+SchemaVerdict check_schema(const std::string& file, const YamlDocument& doc,
+                           std::vector<Diagnostic>& diagnostics) {
+    SchemaVerdict verdict;
+    valijson::Validator validator;
+    valijson::ValidationResults results;
+    valijson::adapters::NlohmannJsonAdapter target(doc.value);
+    const json* tenants = value_at(doc.value, {"tenants"});
+    if (tenants && tenants->is_array()) verdict.tenant_failed.assign(tenants->size(), false);
+    if (validator.validate(compiled_schema(), target, &results)) return verdict;
+
+    // One explanation per failing path; parents that only repeat a child's error say nothing.
+    std::map<Path, std::string> failing;
+    valijson::ValidationResults::Error error;
+    while (results.popError(error))
+        failing.emplace(to_path(error.context), error.description);
+    std::set<std::pair<int, int>> seen;
+    for (const auto& d : diagnostics)
+        if (d.file == file) seen.insert({d.line, d.column}); // the reader spoke first there
+    std::vector<Diagnostic> found;
+    for (const auto& [path, description] : failing) {
+        for (auto& [at, message] : explain(doc.value, doc.marks, path, description))
+            if (seen.insert({at.line, at.column}).second)
+                found.push_back(Diagnostic{file, at.line, at.column, message});
+        if (path.size() >= 2 && path[0] == "tenants") {
+            size_t i = std::stoul(path[1]);
+            if (i < verdict.tenant_failed.size()) verdict.tenant_failed[i] = true;
+        } else if (!path.empty() || !doc.value.is_object()) {
+            verdict.readable = false; // the root or the tenants list itself is wrong
+        }
+    }
+    diagnostics.insert(diagnostics.end(), found.begin(), found.end());
+    return verdict;
+}
+
+} // namespace chatctl

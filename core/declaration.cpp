@@ -1,0 +1,235 @@
+#include "declaration.hpp"
+
+#include "decl_schema.hpp"
+#include "validate.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <map>
+#include <sstream>
+
+namespace chatctl {
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using validate::quote;
+
+std::optional<std::string> text_or_null(const json& object, const char* key) {
+    auto it = object.find(key);
+    if (it == object.end() || it->is_null()) return std::nullopt;
+    return it->get<std::string>();
+}
+
+std::string read_stream(std::istream& in) {
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+// Converts one validated document, remembering places.
+class Converter {
+  public:
+    Converter(const Source& source, const YamlDocument& doc) : source_(source), doc_(doc) {}
+
+    // Converts the tenants the schema found nothing wrong with, so that what only the
+    // whole declaration shows (duplicates, defaults) is found in them too.
+    void convert(Declaration& out, const SchemaVerdict& verdict) {
+        const json& tenants = doc_.value["tenants"];
+        for (size_t i = 0; i < tenants.size(); ++i)
+            if (!verdict.tenant_failed[i]) out.tenants.push_back(tenant(tenants[i], i));
+    }
+
+  private:
+    Place place(const std::vector<std::string>& path) const {
+        return Place{source_.name, position_of(doc_.marks, path)};
+    }
+
+    DeclTenant tenant(const json& t, size_t i) {
+        const std::vector<std::string> base{"tenants", std::to_string(i)};
+        DeclTenant d;
+        d.tenant = Tenant{t["tenant"], text_or_null(t, "display_name")};
+        d.at = place(base);
+        d.has_profiles = t.contains("profiles");
+        d.has_users = t.contains("users");
+        for (size_t k = 0; d.has_profiles && k < t["profiles"].size(); ++k) {
+            const json& p = t["profiles"][k];
+            auto path = base;
+            path.insert(path.end(), {"profiles", std::to_string(k)});
+            DeclProfile dp;
+            dp.profile = Profile{d.tenant.key,
+                                 p["name"],
+                                 p.value("default", false),
+                                 p.value("max_concurrent_chats", kDefaultMaxChats),
+                                 p.value("wrap_up_seconds", kDefaultWrapUp),
+                                 text_or_null(p, "description")};
+            if (p.contains("default")) dp.is_default = p["default"].get<bool>();
+            dp.at = place(path);
+            path.push_back("default");
+            dp.default_at = place(path);
+            d.profiles.push_back(std::move(dp));
+        }
+        for (size_t k = 0; d.has_users && k < t["users"].size(); ++k) {
+            const json& u = t["users"][k];
+            auto path = base;
+            path.insert(path.end(), {"users", std::to_string(k)});
+            DeclUser du;
+            du.user = User{d.tenant.key, u["login"], text_or_null(u, "name"),
+                           text_or_null(u, "email"), u.value("profile", "")};
+            du.has_profile = u.contains("profile");
+            du.at = place(path);
+            path.push_back("profile");
+            du.profile_at = place(path);
+            d.users.push_back(std::move(du));
+        }
+        return d;
+    }
+
+    const Source& source_;
+    const YamlDocument& doc_;
+};
+
+void report(std::vector<Diagnostic>& out, const Place& at, const std::string& message) {
+    out.push_back(Diagnostic{at.file, at.at.line, at.at.column, message});
+}
+
+// What the schema cannot say: the same object twice, two defaults in a tenant, and the
+// checks the commands make that a JSON Schema pattern cannot (C1 control characters).
+void check_declaration(const Declaration& decl, std::vector<Diagnostic>& out) {
+    std::map<std::string, const DeclTenant*> tenants;
+    auto twice = [&](const std::string& what, const Place& first, const Place& second) {
+        report(out, second,
+               what + " is declared twice: at " + first.str() + " and at " + second.str());
+    };
+    auto valid = [&](const Object& object, const Place& at) {
+        try {
+            validate::object(object);
+        } catch (const Error& e) {
+            report(out, at, e.what());
+        }
+    };
+    for (const auto& t : decl.tenants) {
+        valid(t.tenant, t.at);
+        if (auto [it, fresh] = tenants.emplace(t.tenant.key, &t); !fresh)
+            twice("tenant " + quote(t.tenant.key), it->second->at, t.at);
+        std::map<std::string, const DeclProfile*> profiles;
+        const DeclProfile* marked_default = nullptr;
+        for (const auto& p : t.profiles) {
+            valid(p.profile, p.at);
+            if (auto [it, fresh] = profiles.emplace(fold(p.profile.name), &p); !fresh)
+                twice("profile " + quote(p.profile.name) + " of tenant " + t.tenant.key,
+                      it->second->at, p.at);
+            if (p.is_default.value_or(false)) {
+                if (marked_default)
+                    report(out, p.default_at,
+                           "tenant " + t.tenant.key + " has two default profiles: " +
+                               quote(marked_default->profile.name) + " (at " +
+                               marked_default->default_at.str() + ") and " + quote(p.profile.name));
+                marked_default = &p;
+            }
+        }
+        std::map<std::string, const DeclUser*> users;
+        for (const auto& u : t.users) {
+            valid(u.user, u.at);
+            if (auto [it, fresh] = users.emplace(fold(u.user.login), &u); !fresh)
+                twice("user " + quote(u.user.login) + " of tenant " + t.tenant.key, it->second->at,
+                      u.at);
+        }
+    }
+}
+
+} // namespace
+
+std::string Place::str() const {
+    return at.line > 0 ? file + ":" + std::to_string(at.line) + ":" + std::to_string(at.column)
+                       : file;
+}
+
+std::string fold(const std::string& text) {
+    std::string out = text;
+    for (auto& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+std::string error_summary(size_t count) {
+    return std::to_string(count) + (count == 1 ? " error" : " errors") + "; nothing was written";
+}
+
+void fail_with(ErrorKind kind, std::vector<Diagnostic> diagnostics) {
+    std::string summary = error_summary(diagnostics.size());
+    throw Error(kind, summary, std::move(diagnostics));
+}
+
+std::vector<Source> read_sources(const std::vector<std::string>& paths) {
+    std::vector<Source> sources;
+    std::vector<Diagnostic> problems;
+    auto read_file = [&](const std::string& path) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) {
+            problems.push_back(
+                Diagnostic{path, 0, 0, std::string("cannot read: ") + std::strerror(errno)});
+            return;
+        }
+        sources.push_back(Source{path, read_stream(in)});
+        if (in.bad()) problems.push_back(Diagnostic{path, 0, 0, "cannot read"});
+    };
+    for (const auto& path : paths) {
+        if (path == "-") {
+            sources.push_back(Source{"-", read_stream(std::cin)});
+            continue;
+        }
+        std::error_code ec;
+        if (!fs::is_directory(path, ec)) {
+            read_file(path);
+            continue;
+        }
+        std::vector<std::string> files;
+        for (const auto& entry : fs::directory_iterator(path, ec)) {
+            std::string ext = entry.path().extension().string();
+            if ((ext == ".yaml" || ext == ".yml") && !entry.is_directory())
+                files.push_back(entry.path().string());
+        }
+        std::sort(files.begin(), files.end());
+        if (files.empty())
+            problems.push_back(Diagnostic{path, 0, 0, "the folder has no .yaml or .yml file"});
+        for (const auto& f : files)
+            read_file(f);
+    }
+    if (!problems.empty()) fail_with(ErrorKind::invalid_input, std::move(problems));
+    return sources;
+}
+
+Declaration load_declaration(const std::vector<Source>& sources) {
+    Declaration decl;
+    std::vector<Diagnostic> diagnostics;
+    for (const auto& source : sources) {
+        size_t before = diagnostics.size();
+        YamlDocument doc = read_yaml(source.name, source.text, diagnostics);
+        if (!doc.complete) continue;
+        if (doc.empty) {
+            if (diagnostics.size() == before)
+                diagnostics.push_back(
+                    Diagnostic{source.name, 0, 0, "the file holds no declaration"});
+            continue;
+        }
+        SchemaVerdict verdict = check_schema(source.name, doc, diagnostics);
+        // In the order of the file, whichever check found them.
+        std::stable_sort(diagnostics.begin() + static_cast<std::ptrdiff_t>(before),
+                         diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
+                             return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+                         });
+        if (verdict.readable) Converter(source, doc).convert(decl, verdict);
+    }
+    check_declaration(decl, diagnostics);
+    if (!diagnostics.empty()) fail_with(ErrorKind::invalid_input, std::move(diagnostics));
+    return decl;
+}
+
+} // namespace chatctl

@@ -1,0 +1,263 @@
+#include "yaml_reader.hpp"
+
+#include "validate.hpp"
+
+#include <charconv>
+#include <regex>
+#include <sstream>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/parser.h>
+
+namespace chatctl {
+
+namespace {
+
+using nlohmann::json;
+
+Position position(const YAML::Mark& mark) {
+    return Position{mark.line + 1, mark.column + 1};
+}
+
+bool is_plain(const std::string& tag) {
+    return tag == "?" || tag.empty();
+}
+bool is_string_tag(const std::string& tag) {
+    return tag == "!" || tag == "tag:yaml.org,2002:str";
+}
+
+class Builder : public YAML::EventHandler {
+  public:
+    Builder(const std::string& file, YamlDocument& doc, std::vector<Diagnostic>& diagnostics)
+        : file_(file), doc_(doc), diagnostics_(diagnostics) {}
+
+    void OnDocumentStart(const YAML::Mark& mark) override {
+        if (documents_++ > 0)
+            report(position(mark), "a declaration file holds one YAML document; this is a second");
+    }
+    void OnDocumentEnd() override {}
+
+    void OnNull(const YAML::Mark& mark, YAML::anchor_t) override {
+        if (!take_key(mark, "null")) scalar(mark, json(nullptr));
+    }
+
+    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
+        report(position(mark), "aliases (*name) are not allowed in a declaration");
+        if (!take_key(mark, "*")) scalar(mark, json(nullptr));
+    }
+
+    void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t,
+                  const std::string& value) override {
+        bool plain = is_plain(tag);
+        if (!plain && !is_string_tag(tag))
+            report(position(mark), "the tag " + tag + " is not allowed in a declaration");
+        if (take_key(mark, value)) return;
+        scalar(mark, plain ? resolve(mark, value) : json(value));
+    }
+
+    // The key a value stands under, for messages ("max_concurrent_chats: ...").
+    std::string label() const {
+        return frames_.empty() || !frames_.back().is_map ? "" : frames_.back().key + ": ";
+    }
+
+    void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {
+        open(mark, tag, false);
+    }
+    void OnSequenceEnd() override { frames_.pop_back(); }
+
+    void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override {
+        open(mark, tag, true);
+    }
+    void OnMapEnd() override { frames_.pop_back(); }
+
+  private:
+    struct Frame {
+        json* node = nullptr; // nullptr: this collection is being skipped
+        Marked* marks = nullptr;
+        bool is_map = false;
+        bool awaiting_value = false; // in a map: the key was read
+        std::string key;
+        Position key_at;
+        bool skip_value = false; // the key was refused, so its value is dropped
+    };
+
+    void report(Position at, const std::string& message) {
+        diagnostics_.push_back(Diagnostic{file_, at.line, at.column, message});
+    }
+
+    // Where the next value goes: a slot in the current collection, or nowhere.
+    std::pair<json*, Marked*> slot(const YAML::Mark& mark) {
+        if (frames_.empty()) {
+            if (documents_ > 1) return {nullptr, nullptr};
+            doc_.empty = false;
+            doc_.marks.at = position(mark);
+            return {&doc_.value, &doc_.marks};
+        }
+        Frame& f = frames_.back();
+        if (!f.node) return {nullptr, nullptr};
+        if (!f.is_map) {
+            f.node->push_back(nullptr);
+            f.marks->items.emplace_back();
+            f.marks->items.back().at = position(mark);
+            return {&f.node->back(), &f.marks->items.back()};
+        }
+        f.awaiting_value = false;
+        if (f.skip_value) {
+            f.skip_value = false;
+            return {nullptr, nullptr};
+        }
+        Marked& m = f.marks->fields[f.key];
+        m.at = position(mark);
+        m.key_at = f.key_at;
+        return {&(*f.node)[f.key], &m};
+    }
+
+    // In a map awaiting a key, a scalar is that key.
+    bool take_key(const YAML::Mark& mark, const std::string& key) {
+        if (frames_.empty()) return false;
+        Frame& f = frames_.back();
+        if (!f.is_map || f.awaiting_value) return false;
+        f.awaiting_value = true;
+        f.key_at = position(mark);
+        if (!f.node) return true;
+        f.key = key;
+        if (f.node->contains(f.key)) {
+            const Position first = f.marks->fields[f.key].key_at;
+            report(f.key_at, "duplicate key " + validate::quote(f.key) + " (first at line " +
+                                 std::to_string(first.line) + ", column " +
+                                 std::to_string(first.column) + ")");
+            f.skip_value = true;
+        }
+        return true;
+    }
+
+    void scalar(const YAML::Mark& mark, const json& value) {
+        auto [node, marks] = slot(mark);
+        if (node) *node = value;
+    }
+
+    void open(const YAML::Mark& mark, const std::string& tag, bool is_map) {
+        if (!is_plain(tag) && tag != "tag:yaml.org,2002:map" && tag != "tag:yaml.org,2002:seq")
+            report(position(mark), "the tag " + tag + " is not allowed in a declaration");
+        Frame frame;
+        frame.is_map = is_map;
+        if (!frames_.empty() && frames_.back().is_map && !frames_.back().awaiting_value) {
+            // A mapping or sequence used as a key.
+            report(position(mark), "a key must be a plain string");
+            frames_.back().awaiting_value = true;
+            frames_.back().skip_value = true;
+            frames_.push_back(frame); // skipped: node stays nullptr
+            return;
+        }
+        auto [node, marks] = slot(mark);
+        if (node) {
+            *node = is_map ? json::object() : json::array();
+            frame.node = node;
+            frame.marks = marks;
+        }
+        frames_.push_back(frame);
+    }
+
+    // YAML 1.2 core schema for plain scalars, strictly.
+    json resolve(const YAML::Mark& mark, const std::string& s) {
+        if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
+        if (s == "true" || s == "True" || s == "TRUE") return true;
+        if (s == "false" || s == "False" || s == "FALSE") return false;
+        static const std::regex integer(R"([-+]?[0-9]+)");
+        static const std::regex fraction(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
+        if (std::regex_match(s, integer)) {
+            int64_t v = 0;
+            const char* begin = s.data() + (s[0] == '+' ? 1 : 0);
+            auto r = std::from_chars(begin, s.data() + s.size(), v);
+            if (r.ec == std::errc::result_out_of_range) {
+                report(position(mark), label() + s + " is too large for an integer");
+                return s;
+            }
+            return v;
+        }
+        if (std::regex_match(s, fraction)) return std::strtod(s.c_str(), nullptr);
+        return s;
+    }
+
+    const std::string& file_;
+    YamlDocument& doc_;
+    std::vector<Diagnostic>& diagnostics_;
+    std::vector<Frame> frames_;
+    int documents_ = 0;
+};
+
+// The line and column (in code points) of byte offset `at`.
+Position locate(const std::string& text, size_t at) {
+    Position p{1, 1};
+    for (size_t i = 0; i < at; ++i) {
+        if (text[i] == '\n') {
+            ++p.line;
+            p.column = 1;
+        } else if ((static_cast<unsigned char>(text[i]) & 0xc0) != 0x80) {
+            ++p.column;
+        }
+    }
+    return p;
+}
+
+// The byte offset of the first invalid UTF-8 sequence, or npos.
+size_t invalid_utf8_at(const std::string& text) {
+    if (validate::utf8_length(text)) return std::string::npos;
+    size_t lo = 0, hi = text.size(); // the shortest invalid prefix, by bisection
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (validate::utf8_length(std::string_view(text).substr(0, mid + 1)))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    // Step back to the start of the sequence that broke.
+    while (lo > 0 && (static_cast<unsigned char>(text[lo]) & 0xc0) == 0x80)
+        --lo;
+    return lo;
+}
+
+} // namespace
+
+YamlDocument read_yaml(const std::string& file, const std::string& text,
+                       std::vector<Diagnostic>& diagnostics) {
+    YamlDocument doc;
+    if (size_t bad = invalid_utf8_at(text); bad != std::string::npos) {
+        Position p = locate(text, bad);
+        diagnostics.push_back(Diagnostic{file, p.line, p.column, "the file is not valid UTF-8"});
+        doc.complete = false;
+        return doc;
+    }
+    std::istringstream in(text);
+    Builder builder(file, doc, diagnostics);
+    try {
+        YAML::Parser parser(in);
+        while (parser.HandleNextDocument(builder)) {
+        }
+    } catch (const YAML::Exception& e) {
+        diagnostics.push_back(Diagnostic{file, e.mark.line + 1, e.mark.column + 1, e.msg});
+        doc.complete = false;
+    }
+    return doc;
+}
+
+Position position_of(const Marked& root, const std::vector<std::string>& path, bool key) {
+    const Marked* node = &root;
+    for (const auto& step : path) {
+        auto field = node->fields.find(step);
+        if (field != node->fields.end()) {
+            node = &field->second;
+            continue;
+        }
+        size_t index = 0;
+        auto [end, ec] = std::from_chars(step.data(), step.data() + step.size(), index);
+        if (ec != std::errc() || end != step.data() + step.size() || index >= node->items.size())
+            break;
+        node = &node->items[index];
+    }
+    return key && node->key_at.line > 0 ? node->key_at : node->at;
+}
+
+} // namespace chatctl

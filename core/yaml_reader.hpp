@@ -1,0 +1,45 @@
+// Reads one YAML declaration file into a JSON value, remembering where each value and
+// key stood, and reporting what YAML allows but a declaration does not: duplicate keys,
+// aliases, unknown tags, several documents, invalid UTF-8. Scalars are typed as YAML 1.2
+// does, and a quoted scalar is always a string ("5" is not 5).
+#pragma once
+
+#include "error.hpp"
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace chatctl {
+
+struct Position {
+    int line = 0; // 1-based; 0 when unknown
+    int column = 0;
+};
+
+// The positions of a JSON value and its children, in the same shape.
+struct Marked {
+    Position at;     // the value
+    Position key_at; // the key naming it, inside a mapping
+    std::map<std::string, Marked> fields;
+    std::vector<Marked> items;
+};
+
+struct YamlDocument {
+    nlohmann::json value; // null when the file holds no document
+    Marked marks;
+    bool empty = true;
+    bool complete = true; // false when a syntax error stopped the reading
+};
+
+// Reads text (the content of `file`, used in diagnostics). Problems are appended to
+// diagnostics; the document holds what could be read.
+YamlDocument read_yaml(const std::string& file, const std::string& text,
+                       std::vector<Diagnostic>& diagnostics);
+
+// The position of the value at a JSON path (keys and indexes), or of its nearest parent
+// that has one; the key's position when `key` is true and the value is a mapping entry.
+Position position_of(const Marked& root, const std::vector<std::string>& path, bool key = false);
+
+} // namespace chatctl
