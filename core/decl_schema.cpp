@@ -3,6 +3,8 @@
 #include "validate.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <climits>
 #include <map>
 #include <set>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
@@ -57,13 +59,20 @@ const json* subschema(const Path& path) {
     return &follow_ref(*node);
 }
 
+// An array index in a path, or SIZE_MAX when the step is not one.
+size_t index_of(const std::string& step) {
+    size_t i = 0;
+    auto [end, ec] = std::from_chars(step.data(), step.data() + step.size(), i);
+    return ec == std::errc() && end == step.data() + step.size() ? i : SIZE_MAX;
+}
+
 const json* value_at(const json& doc, const Path& path) {
     const json* node = &doc;
     for (const auto& step : path) {
         if (node->is_object() && node->contains(step))
             node = &(*node)[step];
         else if (node->is_array()) {
-            size_t i = std::stoul(step);
+            size_t i = index_of(step);
             if (i >= node->size()) return nullptr;
             node = &(*node)[i];
         } else
@@ -173,8 +182,7 @@ explain(const json& doc, const Marked& marks, const Path& path, const std::strin
         }
         for (const auto& r : schema->value("required", json::array()))
             if (!value->contains(r.get<std::string>()))
-                out.emplace_back(at, "missing key " + validate::quote(r.get<std::string>()) +
-                                         (path.empty() ? "" : " in " + field + " entry"));
+                out.emplace_back(at, "missing key " + validate::quote(r.get<std::string>()));
         return out;
     }
     if (value->is_number()) {
@@ -257,12 +265,11 @@ SchemaVerdict check_schema(const std::string& file, const YamlDocument& doc,
         for (auto& [at, message] : explain(doc.value, doc.marks, path, description))
             if (seen.insert({at.line, at.column}).second)
                 found.push_back(Diagnostic{file, at.line, at.column, message});
-        if (path.size() >= 2 && path[0] == "tenants") {
-            size_t i = std::stoul(path[1]);
-            if (i < verdict.tenant_failed.size()) verdict.tenant_failed[i] = true;
-        } else if (!path.empty() || !doc.value.is_object()) {
+        size_t tenant = path.size() >= 2 && path[0] == "tenants" ? index_of(path[1]) : SIZE_MAX;
+        if (tenant < verdict.tenant_failed.size())
+            verdict.tenant_failed[tenant] = true;
+        else
             verdict.readable = false; // the root or the tenants list itself is wrong
-        }
     }
     diagnostics.insert(diagnostics.end(), found.begin(), found.end());
     return verdict;

@@ -1,0 +1,255 @@
+// chatctl apply, plan and export: the fixtures, idempotence, prune, defaults, files.
+#include "harness.hpp"
+
+#include <doctest/doctest.h>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+using namespace e2e;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kSource = CHATCTL_SOURCE_DIR;
+const std::string kAcme = kSource + "/examples/acme.yaml";
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::string write(const Sandbox& s, const std::string& name, const std::string& text) {
+    std::string path = s.dir() + "/" + name;
+    fs::create_directories(fs::path(path).parent_path());
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+}
+
+// Runs from the fixtures folder, so that diagnostics name files as the .expect files do.
+struct InFixtures {
+    fs::path old = fs::current_path();
+    InFixtures() { fs::current_path(kSource + "/tests/fixtures"); }
+    ~InFixtures() { fs::current_path(old); }
+};
+
+} // namespace
+
+TEST_SUITE("declaration") {
+
+    TEST_CASE("every invalid fixture is refused with its exact diagnostics, and writes nothing") {
+        InFixtures here;
+        Sandbox s;
+        s.ok({"tenant", "create", "seed"});
+        int checked = 0;
+        for (const char* dir : {"schema-invalid", "rejected"}) {
+            for (const auto& entry : fs::directory_iterator(dir)) {
+                if (entry.path().extension() != ".yaml") continue;
+                std::string file = std::string(dir) + "/" + entry.path().filename().string();
+                CAPTURE(file);
+                std::string expected = slurp(fs::path(file).replace_extension(".expect").string());
+                REQUIRE(!expected.empty());
+                for (const char* command : {"plan", "apply"}) {
+                    std::string before = s.bytes();
+                    Result r = s.run({command, "-f", file});
+                    CHECK(r.code == 5);
+                    CHECK(r.out.empty());
+                    CHECK(r.err.rfind(expected, 0) ==
+                          0); // the diagnostics, in order, then the summary
+                    CHECK(r.err.find("chatctl: error: ") != std::string::npos);
+                    CHECK(r.err.find("; nothing was written") != std::string::npos);
+                    CHECK(s.bytes() == before);
+                }
+                ++checked;
+            }
+        }
+        CHECK(checked >= 30);
+    }
+
+    TEST_CASE("errors are one JSON object with diagnostics under -o json") {
+        InFixtures here;
+        Sandbox s;
+        Result r = s.run({"plan", "-f", "schema-invalid/several-errors.yaml", "-o", "json"});
+        CHECK(r.code == 5);
+        Json e = r.err_json()["error"];
+        CHECK(e["kind"] == "invalid_input");
+        CHECK(e["exit_code"] == 5);
+        REQUIRE(e["diagnostics"].size() == 3);
+        CHECK(e["diagnostics"][0] == Json::parse(R"({"file":"schema-invalid/several-errors.yaml",
+        "line":3,"column":5,"message":"unknown key \"profile\"; did you mean \"profiles\"?"})"));
+    }
+
+    TEST_CASE("the examples are valid, and apply then show their result") {
+        Sandbox s;
+        for (const auto& entry : fs::directory_iterator(kSource + "/examples")) {
+            if (entry.path().extension() != ".yaml") continue;
+            CAPTURE(entry.path());
+            Result r = s.run({"apply", "-f", entry.path().string()});
+            CHECK(r.code == 0);
+            CHECK(s.run({"plan", "-f", entry.path().string()}).code == 0);
+        }
+        Json alice = s.ok({"user", "show", "alice", "-t", "acme", "-o", "json"}).json();
+        CHECK(alice["profile"].is_string());
+    }
+
+    TEST_CASE("a second apply changes nothing: same bytes, same history") {
+        Sandbox s;
+        Result first = s.ok({"apply", "-f", kAcme});
+        CHECK(first.out.find("Plan: 5 to add, 0 to change, 0 to destroy.") != std::string::npos);
+        std::string bytes = s.bytes();
+        std::string dump = s.dump();
+        Result second = s.ok({"apply", "-f", kAcme});
+        CHECK(second.out == "No changes.\n");
+        CHECK(s.bytes() == bytes);
+        CHECK(s.dump() == dump);
+        Json h = s.ok({"history", "-o", "json"}).json();
+        CHECK(h.size() == 5);
+        for (const auto& e : h)
+            CHECK(e["command"] == "apply");
+    }
+
+    TEST_CASE("plan exits 2 with changes pending and 0 in sync; it and --dry-run write nothing") {
+        Sandbox s;
+        Result missing = s.run({"plan", "-f", kAcme});
+        CHECK(missing.code == 2);
+        CHECK(!fs::exists(s.db())); // planned as an empty store, nothing created
+        Result dry = s.run({"apply", "--dry-run", "-f", kAcme});
+        CHECK(dry.code == 0);
+        CHECK(dry.out == missing.out);
+        CHECK(!fs::exists(s.db()));
+        s.ok({"tenant", "create", "other"});
+        std::string bytes = s.bytes();
+        CHECK(s.run({"plan", "-f", kAcme}).code == 2);
+        CHECK(s.run({"apply", "--dry-run", "-f", kAcme}).code == 0);
+        CHECK(s.bytes() == bytes);
+        s.ok({"apply", "-f", kAcme});
+        Result in_sync = s.run({"plan", "-f", kAcme});
+        CHECK(in_sync.code == 0);
+        CHECK(in_sync.out == "No changes.\n");
+        Result quiet = s.run({"plan", "-q", "-f", kAcme});
+        CHECK(quiet.code == 0);
+        CHECK(quiet.out.empty());
+    }
+
+    TEST_CASE("apply -o json prints the plan it applied, as plan -o json does") {
+        Sandbox s;
+        Json planned = s.run({"plan", "-f", kAcme, "-o", "json"}).json();
+        Json applied = s.ok({"apply", "-f", kAcme, "-o", "json"}).json();
+        CHECK(planned == applied);
+        CHECK(applied["format_version"] == "1");
+        CHECK(applied["summary"] == Json::parse(R"({"create":5,"update":0,"delete":0})"));
+        CHECK(applied["changes"][0] ==
+              Json::parse(R"({"action":"create","kind":"tenant","tenant":"acme",
+        "key":"acme","before":null,"after":{"tenant":"acme","display_name":"ACME Corp"}})"));
+    }
+
+    TEST_CASE("the human plan hides unchanged fields and aligns the objects") {
+        Sandbox s;
+        s.ok({"apply", "-f", kAcme});
+        std::string changed = write(s, "c.yaml", R"(tenants:
+  - tenant: acme
+    display_name: ACME Corp
+    profiles:
+      - name: Default
+        default: true
+        wrap_up_seconds: 90
+      - name: Experts
+        max_concurrent_chats: 5
+        wrap_up_seconds: 120
+        description: Level-2 agents
+    users:
+      - login: alice
+        profile: Default
+)");
+        Result r = s.run({"plan", "--prune", "-f", changed});
+        CHECK(r.code == 2);
+        CHECK(r.out == "~ profile acme/Default  wrap_up_seconds: 60 -> 90\n"
+                       "- user acme/bob\n"
+                       "~ user acme/alice       name: \"Alice Martin\" -> null, "
+                       "email: alice@acme.example -> null, profile: Experts -> Default\n"
+                       "Plan: 0 to add, 2 to change, 1 to destroy.\n");
+    }
+
+    TEST_CASE("undeclared tenants are never touched, not even by --prune") {
+        Sandbox s;
+        s.ok({"tenant", "create", "other"});
+        s.ok({"user", "add", "x", "-t", "other"});
+        s.ok({"apply", "--prune", "-f", kAcme});
+        CHECK(s.ok({"user", "list", "-t", "other", "-o", "json"}).json().size() == 1);
+    }
+
+    TEST_CASE("--prune deletes what managed sections leave out, and refuses to break a rule") {
+        Sandbox s;
+        s.ok({"apply", "-f", kAcme});
+        s.ok({"user", "add", "extra", "-t", "acme", "--profile", "Experts"});
+        s.ok({"profile", "add", "Unused", "-t", "acme"});
+        CHECK(s.run({"plan", "-f", kAcme}).code == 0); // without --prune nothing is deleted
+        std::string no_experts = write(s, "p.yaml", R"(tenants:
+  - tenant: acme
+    display_name: ACME Corp
+    profiles:
+      - name: Default
+        default: true
+)");
+        std::string before = s.bytes();
+        Result refused = s.run({"apply", "--prune", "-f", no_experts});
+        CHECK(refused.code == 4);
+        CHECK(refused.err.find("Experts") != std::string::npos);
+        CHECK(refused.err.find("2 users") != std::string::npos);
+        CHECK(s.bytes() == before);
+        s.ok({"apply", "--prune", "-f", kAcme});
+        CHECK(s.ok({"user", "list", "-t", "acme", "-o", "json"}).json().size() == 2);
+        expect_refused(s, {"profile", "show", "Unused", "-t", "acme"}, 3);
+    }
+
+    TEST_CASE("-f takes several files, a folder in name order, and - for standard input") {
+        Sandbox s;
+        std::string a = write(s, "d/b.yaml", "tenants:\n  - tenant: beta\n");
+        write(s, "d/a.yml", "tenants:\n  - tenant: alpha\n");
+        write(s, "d/ignored.txt", "not yaml");
+        Result r = s.ok({"apply", "-f", s.dir() + "/d"});
+        CHECK(r.out.find("+ tenant alpha") < r.out.find("+ tenant beta"));
+        Result in = s.run({"apply", "-f", "-", "-f", kAcme}, {}, "tenants:\n  - tenant: gamma\n");
+        CHECK(in.code == 0);
+        CHECK(s.ok({"tenant", "list", "-o", "json"}).json().size() == 4);
+        // The same tenant in two files names both places.
+        std::string twice = write(s, "twice.yaml", "tenants:\n  - tenant: beta\n");
+        Result dup = s.run({"plan", "-f", a, "-f", twice});
+        CHECK(dup.code == 5);
+        CHECK(dup.err.find(a + ":2:5") != std::string::npos);
+        CHECK(dup.err.find(twice + ":2:5") != std::string::npos);
+        Result gone = s.run({"plan", "-f", s.dir() + "/nope.yaml"});
+        CHECK(gone.code == 5);
+        CHECK(gone.err.find("nope.yaml: error: cannot read") != std::string::npos);
+        fs::create_directories(s.dir() + "/empty");
+        CHECK(s.run({"plan", "-f", s.dir() + "/empty"}).code == 5);
+        CHECK(s.run({"plan"}).code == 64);
+    }
+
+    TEST_CASE("export: every field, stable order, and round trips") {
+        Sandbox s;
+        s.ok({"apply", "-f", kSource + "/examples/multi-tenant.yaml"});
+        std::string exported = s.ok({"export"}).out;
+        CHECK(exported.rfind("version: 1\ntenants:\n  - tenant: acme\n", 0) == 0);
+        CHECK(exported.find("default: false") != std::string::npos);
+        CHECK(exported.find("description: null") != std::string::npos);
+        std::string file = write(s, "e.yaml", exported);
+        CHECK(s.run({"apply", "-f", file}).out == "No changes.\n");
+        CHECK(s.run({"plan", "--prune", "-f", file}).code == 0);
+        Sandbox fresh;
+        fresh.ok({"apply", "-f", file});
+        CHECK(fresh.ok({"export"}).out == exported);
+        // -t filters (repeatable); JSON on request.
+        Json one = s.ok({"export", "-t", "globex", "-o", "json"}).json();
+        REQUIRE(one["tenants"].size() == 1);
+        CHECK(one["tenants"][0]["users"][0]["login"] == "hank");
+        CHECK(
+            s.ok({"export", "-t", "globex", "-t", "acme", "-o", "json"}).json()["tenants"].size() ==
+            2);
+        expect_refused(s, {"export", "-t", "nope"}, 3);
+        expect_refused(s, {"export", "-t", "Bad"}, 5);
+        Sandbox none;
+        CHECK(none.run({"export"}).code == 6);
+    }
+
+} // TEST_SUITE

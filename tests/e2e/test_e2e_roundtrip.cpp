@@ -1,0 +1,138 @@
+// Property: for random stores, export then apply is a no-op, export then plan --prune is
+// in sync, and export -> apply to an empty store -> export gives the same text. Names
+// are drawn to trouble YAML: keywords, numbers, comments, flow syntax, Unicode, and the
+// edges of every bound.
+#include "core/engine.hpp"
+#include "core/error.hpp"
+#include "core/ops.hpp"
+#include "harness.hpp"
+
+#include <doctest/doctest.h>
+#include <fstream>
+#include <random>
+
+using namespace e2e;
+using namespace chatctl;
+
+namespace {
+
+const std::vector<std::string> kTricky = {
+    "yes",         "No",         "null",       "~",
+    "true",        "123",        "1e5",        "0x1F",
+    ".5",          "+1",         "-1",         "# comment",
+    "a #b",        "x: y",       "{a: 1}",     "[b]",
+    "- item",      "'single'",   "\"double\"", "*alias",
+    "&anchor",     "!tag",       "%percent",   "@at",
+    "`tick`",      "|",          ">",          "Level-2 agents",
+    "日本語",      "Ünïcödé",    "emoji 🚀",    "tab-free\u00a0nbsp",
+    "back\\slash", "2024-01-01", "1:20",       "on",
+    "OFF",         "y",          "trailing.",  "a,b",
+    "?",           ":",          "-",          "Default",
+    "DEFAULT2"};
+
+std::string pick(std::mt19937& rng, const std::vector<std::string>& pool) {
+    return pool[std::uniform_int_distribution<size_t>(0, pool.size() - 1)(rng)];
+}
+
+std::string random_text(std::mt19937& rng, size_t max_code_points) {
+    static const std::vector<std::string> pieces = {"a", "Z",  "é",  "日", "🚀", " ", "-", "#", ":",
+                                                    "'", "\"", "\\", "{",  "}", "[", "]", ",", "0"};
+    size_t n = std::uniform_int_distribution<size_t>(1, std::min<size_t>(max_code_points, 40))(rng);
+    std::string out;
+    for (size_t i = 0; i < n; ++i)
+        out += pick(rng, pieces);
+    return out;
+}
+
+// A profile name within the bounds: trimmed of edge spaces.
+std::string profile_name(std::mt19937& rng, int i) {
+    int kind = std::uniform_int_distribution<int>(0, 3)(rng);
+    std::string name = kind == 0   ? pick(rng, kTricky)
+                       : kind == 1 ? random_text(rng, 127)
+                       : kind == 2 ? std::string(127, 'p')
+                                   : "P" + std::to_string(i);
+    while (!name.empty() && name.front() == ' ')
+        name.erase(0, 1);
+    while (!name.empty() && name.back() == ' ')
+        name.pop_back();
+    return name.empty() ? "P" + std::to_string(i) : name;
+}
+
+std::string login(std::mt19937& rng, int i) {
+    static const std::vector<std::string> logins = {
+        "null", "true", "123", "1e5", "y", "No", "a.b", "_x", "+1", "-", "@", "x@y", "0x10"};
+    int kind = std::uniform_int_distribution<int>(0, 2)(rng);
+    if (kind == 0) return pick(rng, logins) + (i > 12 ? std::to_string(i) : "");
+    if (kind == 1) return std::string(128 - std::to_string(i).size(), 'u') + std::to_string(i);
+    return "user" + std::to_string(i);
+}
+
+std::optional<std::string> maybe(std::mt19937& rng, const std::string& value) {
+    return std::uniform_int_distribution<int>(0, 2)(rng) == 0 ? std::nullopt : std::optional(value);
+}
+
+void populate(const std::string& path, std::mt19937& rng) {
+    auto store = Store::open_write(StoreOptions{path, 5});
+    WriteContext context{"property", "property", false};
+    int tenants = std::uniform_int_distribution<int>(1, 4)(rng);
+    for (int t = 0; t < tenants; ++t) {
+        std::string key = t == 0 ? std::string(63, 'k') : "t" + std::to_string(t) + "-x";
+        write(*store, context, ops::tenant_create(key, maybe(rng, random_text(rng, 200))));
+        int profiles = std::uniform_int_distribution<int>(0, 5)(rng);
+        std::vector<std::string> names{"Default"};
+        for (int p = 0; p < profiles; ++p) {
+            std::string name = profile_name(rng, p);
+            ops::ProfileEdit fields;
+            fields.max_concurrent_chats = std::uniform_int_distribution<int>(0, 1)(rng) ? 1 : 25;
+            fields.wrap_up_seconds = std::uniform_int_distribution<int>(0, 1)(rng) ? 0 : 3600;
+            fields.description = maybe(rng, std::string(250, 'd'));
+            if (!fields.description) fields.description = random_text(rng, 250);
+            fields.make_default = std::uniform_int_distribution<int>(0, 3)(rng) == 0;
+            try {
+                write(*store, context, ops::profile_add(key, name, fields));
+                names.push_back(name);
+            } catch (const chatctl::Error&) { // a case-variant of an earlier name: skip it
+            }
+        }
+        int users = std::uniform_int_distribution<int>(0, 8)(rng);
+        for (int u = 0; u < users; ++u) {
+            ops::UserFields fields{maybe(rng, random_text(rng, 200)),
+                                   maybe(rng, "a.b+c@d-e.example")};
+            try {
+                write(*store, context, ops::user_add(key, login(rng, u), fields, pick(rng, names)));
+            } catch (const chatctl::Error&) { // a duplicate login or a profile skipped above
+            }
+        }
+    }
+}
+
+} // namespace
+
+TEST_SUITE("roundtrip") {
+
+    TEST_CASE("export round trips on random stores") {
+        std::mt19937 rng(20261124);
+        for (int round = 0; round < 25; ++round) {
+            CAPTURE(round);
+            Sandbox s;
+            populate(s.db(), rng);
+            std::string exported = s.ok({"export"}).out;
+            std::string file = s.dir() + "/export.yaml";
+            std::ofstream(file, std::ios::binary) << exported;
+            std::string bytes = s.bytes();
+            Result again = s.run({"apply", "-f", file});
+            INFO("export:\n" << exported << "\nstderr: " << again.err);
+            CHECK(again.code == 0);
+            CHECK(again.out == "No changes.\n");
+            CHECK(s.bytes() == bytes);
+            CHECK(s.run({"plan", "--prune", "-f", file}).code == 0);
+            Sandbox fresh;
+            Result rebuilt = fresh.run({"apply", "-f", file});
+            CHECK(rebuilt.code == 0);
+            CHECK(fresh.ok({"export"}).out == exported);
+            CHECK(fresh.ok({"export", "-o", "json"}).json() ==
+                  s.ok({"export", "-o", "json"}).json());
+        }
+    }
+
+} // TEST_SUITE
