@@ -80,5 +80,7 @@ void add_profile_commands(CLI::App& app, Globals& g);
 void add_user_commands(CLI::App& app, Globals& g);
 void add_history_command(CLI::App& app, Globals& g);
 void add_declaration_commands(CLI::App& app, Globals& g);
+// Puts each command's examples in its help footer.
+void add_examples(CLI::App& app);
 
 } // namespace chatctl::cli

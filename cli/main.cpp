@@ -1,7 +1,9 @@
 // The entry point: builds the command line, runs the one command asked for, and is the
 // only place that turns errors into text and exit codes.
 #include "app.hpp"
+#include "complete.hpp"
 #include "core/error.hpp"
+#include "manpage.hpp"
 
 #include <clocale>
 #include <cstring>
@@ -101,7 +103,23 @@ int main(int argc, char** argv) {
     chatctl::cli::add_user_commands(app, g);
     chatctl::cli::add_history_command(app, g);
     chatctl::cli::add_declaration_commands(app, g);
+    chatctl::cli::add_examples(app);
 
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    if (!args.empty() && args[0] == "__complete") { // for the shell completions; never fails
+        try {
+            std::vector<std::string> words(args.begin() + 1, args.end());
+            std::string current = words.empty() ? "" : words.back();
+            if (!words.empty()) words.pop_back();
+            chatctl::cli::complete(app, words, current);
+        } catch (...) {
+        }
+        return 0;
+    }
+    if (!args.empty() && args[0] == "__man") {
+        chatctl::cli::write_manpage(app, std::cout);
+        return 0;
+    }
     const bool json = wants_json(argc, argv);
     if (argc == 1) {
         std::cerr << app.help();
@@ -113,7 +131,15 @@ int main(int argc, char** argv) {
     } catch (const CLI::Success& e) {
         return app.exit(e); // --help and --version, on stdout
     } catch (const CLI::ParseError& e) {
-        return report(Error(ErrorKind::usage, e.what(), {"see `chatctl --help`"}), json);
+        std::string message = e.what();
+        std::vector<std::string> hints;
+        if (auto unknown = chatctl::cli::unknown_command(app, args)) {
+            message = "unknown command \"" + unknown->word + "\"";
+            if (!unknown->suggestion.empty())
+                hints.push_back("did you mean `" + unknown->suggestion + "`?");
+        }
+        hints.push_back("see `chatctl --help`");
+        return report(Error(ErrorKind::usage, message, hints), json);
     } catch (const Error& e) {
         return report(e, json);
     } catch (...) {

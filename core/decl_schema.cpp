@@ -174,7 +174,7 @@ explain(const json& doc, const Marked& marks, const Path& path, const std::strin
         for (const auto& [k, v] : value->items()) {
             if (std::find(known.begin(), known.end(), k) != known.end()) continue;
             std::string message = "unknown key " + validate::quote(k);
-            if (std::string near = closest(k, known); !near.empty())
+            if (std::string near = validate::closest(k, known); !near.empty())
                 message += "; did you mean " + validate::quote(near) + "?";
             Path child = path;
             child.push_back(k);
@@ -211,36 +211,7 @@ Path to_path(const std::vector<std::string>& context) {
     return path;
 }
 
-size_t edit_distance(const std::string& a, const std::string& b) {
-    std::vector<size_t> row(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j)
-        row[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-        size_t diagonal = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= b.size(); ++j) {
-            size_t up = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
-            diagonal = up;
-        }
-    }
-    return row[b.size()];
-}
-
 } // namespace
-
-std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
-    std::string best;
-    size_t best_distance = std::max<size_t>(2, word.size() / 3) + 1;
-    for (const auto& c : candidates) {
-        size_t d = edit_distance(word, c);
-        if (d < best_distance) {
-            best = c;
-            best_distance = d;
-        }
-    }
-    return best;
-}
 
 SchemaVerdict check_schema(const std::string& file, const YamlDocument& doc,
                            std::vector<Diagnostic>& diagnostics) {

@@ -23,7 +23,4 @@ struct SchemaVerdict {
 SchemaVerdict check_schema(const std::string& file, const YamlDocument& doc,
                            std::vector<Diagnostic>& diagnostics);
 
-// The closest of the candidates to a misspelled word, or "" when none is close.
-std::string closest(const std::string& word, const std::vector<std::string>& candidates);
-
 } // namespace chatctl

@@ -295,6 +295,24 @@ std::vector<HistoryEntry> Store::history(std::optional<std::string_view> tenant,
     return out;
 }
 
+std::vector<std::string> Store::logins_starting(const TenantRow& tenant, std::string_view prefix,
+                                                int limit) {
+    Reset r(statement("SELECT login FROM users WHERE tenant_id = ? AND login LIKE ? ESCAPE '\\' "
+                      "ORDER BY login COLLATE NOCASE, login LIMIT ?"));
+    std::string pattern;
+    for (char c : prefix) {
+        if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+        pattern += c;
+    }
+    r.st.bind(1, static_cast<int64_t>(tenant.id));
+    r.st.bind(2, pattern + "%");
+    r.st.bind(3, limit);
+    std::vector<std::string> out;
+    while (r.st.executeStep())
+        out.push_back(r.st.getColumn(0).getString());
+    return out;
+}
+
 int64_t Store::insert_tenant(const Tenant& tenant) {
     // The default is set by the first default profile, before commit (deferred key).
     Reset r(statement("INSERT INTO tenants (key, display_name, default_profile_id) "

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace chatctl::validate {
 
@@ -37,6 +38,9 @@ int parse_duration(std::string_view text, std::string_view field);
 
 // The number of code points of valid UTF-8 text, or nullopt when it is not valid UTF-8.
 std::optional<size_t> utf8_length(std::string_view text);
+
+// The closest of the candidates to a misspelled word, or "" when none is close.
+std::string closest(const std::string& word, const std::vector<std::string>& candidates);
 
 // A value as it appears in an error message: quoted, escaped, shortened when long.
 std::string quote(std::string_view value);

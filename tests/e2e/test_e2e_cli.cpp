@@ -23,6 +23,39 @@ TEST_SUITE("cli") {
         CHECK(sub.out.find("--max-chats") != std::string::npos);
     }
 
+    TEST_CASE("every command's --help has its purpose, its options and examples") {
+        Sandbox s;
+        for (auto args : std::vector<std::vector<std::string>>{{"tenant", "create"},
+                                                               {"profile", "add"},
+                                                               {"profile", "delete"},
+                                                               {"user", "assign"},
+                                                               {"history"},
+                                                               {"apply"},
+                                                               {"plan"},
+                                                               {"export"}}) {
+            args.push_back("--help");
+            Result r = s.run(args);
+            CAPTURE(args[0]);
+            CHECK(r.code == 0);
+            CHECK(r.out.find("Examples:\n  chatctl " + args[0]) != std::string::npos);
+            CHECK(r.out.find("Options:") != std::string::npos);
+        }
+        CHECK(s.run({"profile", "add", "--help"}).out.find("(default 3)") != std::string::npos);
+        CHECK(s.run({"history", "--help"}).out.find("50") != std::string::npos);
+    }
+
+    TEST_CASE("an unknown command suggests the nearest one") {
+        Sandbox s;
+        Result r = s.run({"profil", "list"});
+        CHECK(r.code == 64);
+        CHECK(r.err.find("unknown command \"profil\"") != std::string::npos);
+        CHECK(r.err.find("did you mean `chatctl profile`?") != std::string::npos);
+        Result sub = s.run({"-o", "json", "tenant", "lsit"});
+        CHECK(sub.code == 64);
+        CHECK(sub.err_json()["error"]["hints"][0] == "did you mean `chatctl tenant list`?");
+        CHECK(s.run({"zzzzzz"}).err.find("did you mean") == std::string::npos);
+    }
+
     TEST_CASE("--version") {
         Result r = run_binary({CHATCTL_BIN, "--version"}, {}, "");
         CHECK(r.code == 0);

@@ -137,3 +137,12 @@ TEST_CASE("values in messages are quoted, escaped and shortened") {
     CHECK(v::quote("\x01") == "\"\\x01\"");
     CHECK(v::quote(std::string(100, 'x')).size() < 70);
 }
+
+TEST_CASE("closest: the nearest candidate, swaps counting as one edit, or none") {
+    std::vector<std::string> commands{"create", "edit", "list", "show", "delete"};
+    CHECK(v::closest("lsit", commands) == "list");
+    CHECK(v::closest("dlete", commands) == "delete");
+    CHECK(v::closest("shwo", commands) == "show");
+    CHECK(v::closest("zzzzzz", commands).empty());
+    CHECK(v::closest("display_nme", {"tenant", "display_name", "profiles"}) == "display_name");
+}

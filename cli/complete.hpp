@@ -1,0 +1,24 @@
+// The hidden `chatctl __complete WORDS... CURRENT` the shell completions call: prints
+// the candidates for CURRENT, one per line, from the real command tree and, for names,
+// from the store opened read-only (nothing when there is none).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace chatctl::cli {
+
+void complete(const CLI::App& app, const std::vector<std::string>& words,
+              const std::string& current);
+
+// For a line that names an unknown command: that word, and the nearest command (with the
+// words before it, "" when nothing is near).
+struct UnknownCommand {
+    std::string word, suggestion;
+};
+std::optional<UnknownCommand> unknown_command(const CLI::App& app,
+                                              const std::vector<std::string>& words);
+
+} // namespace chatctl::cli

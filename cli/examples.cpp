@@ -1,0 +1,65 @@
+// One or two examples for each command's --help (and the man page), in one table.
+#include "app.hpp"
+
+#include <map>
+
+namespace chatctl::cli {
+
+namespace {
+
+const std::map<std::string, std::string>& examples() {
+    static const std::map<std::string, std::string> table = {
+        {"tenant create", "chatctl tenant create acme --display-name \"ACME Corp\""},
+        {"tenant edit", "chatctl tenant edit acme --display-name \"ACME Corporation\""},
+        {"tenant list", "chatctl tenant list\nchatctl tenant list -o json"},
+        {"tenant show", "chatctl tenant show acme"},
+        {"tenant delete",
+         "chatctl tenant delete acme\nchatctl tenant delete acme --force   # with its users"},
+        {"profile add", "chatctl profile add Experts -t acme --max-chats 5 --wrap-up 2m\n"
+                        "chatctl profile add \"Night shift\" -t acme --wrap-up 0 --default"},
+        {"profile edit", "chatctl profile edit Experts -t acme --wrap-up 90s\n"
+                         "chatctl profile edit Experts -t acme --rename \"Level 2\""},
+        {"profile set-default", "chatctl profile set-default Experts -t acme"},
+        {"profile delete", "chatctl profile delete Experts -t acme\n"
+                           "chatctl profile delete Experts -t acme --reassign-to Default"},
+        {"profile list",
+         "chatctl profile list -t acme\nCHATCTL_TENANT=acme chatctl profile list -o yaml"},
+        {"profile show", "chatctl profile show experts -t acme   # names ignore case"},
+        {"user add", "chatctl user add alice -t acme --name \"Alice Martin\" --profile Experts"},
+        {"user edit", "chatctl user edit alice -t acme --email alice@acme.example"},
+        {"user assign", "chatctl user assign alice bob -t acme --profile Experts\n"
+                        "chatctl user assign --from-profile Default -t acme --profile Experts"},
+        {"user delete", "chatctl user delete alice bob -t acme"},
+        {"user list", "chatctl user list -t acme --profile Experts"},
+        {"user show", "chatctl user show alice -t acme -o json"},
+        {"history", "chatctl history -t acme --limit 10"},
+        {"apply", "chatctl apply -f acme.yaml\nchatctl apply -f tenants/ --prune --dry-run"},
+        {"plan", "chatctl plan -f acme.yaml || echo \"changes pending (exit 2)\""},
+        {"export", "chatctl export -t acme > acme.yaml"},
+    };
+    return table;
+}
+
+void attach(CLI::App* app, const std::string& path) {
+    auto subs = app->get_subcommands([](const CLI::App* s) { return !s->get_group().empty(); });
+    for (CLI::App* sub : subs)
+        attach(sub, path.empty() ? sub->get_name() : path + " " + sub->get_name());
+    if (auto it = examples().find(path); it != examples().end()) {
+        std::string text = "\nExamples:\n";
+        for (size_t pos = 0; pos < it->second.size();) {
+            size_t end = it->second.find('\n', pos);
+            text += "  " + it->second.substr(pos, end - pos) + "\n";
+            if (end == std::string::npos) break;
+            pos = end + 1;
+        }
+        app->footer(text);
+    }
+}
+
+} // namespace
+
+void add_examples(CLI::App& app) {
+    attach(&app, "");
+}
+
+} // namespace chatctl::cli

@@ -1,0 +1,122 @@
+#include "manpage.hpp"
+
+namespace chatctl::cli {
+
+namespace {
+
+// roff escapes: a backslash, and a leading dot or quote.
+std::string roff(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '\\')
+            out += "\\e";
+        else if (c == '-')
+            out += "\\-";
+        else
+            out += c;
+    }
+    if (!out.empty() && (out[0] == '.' || out[0] == '\'')) out = "\\&" + out;
+    return out;
+}
+
+std::vector<const CLI::App*> visible(const CLI::App* app) {
+    return app->get_subcommands([](const CLI::App* s) { return !s->get_group().empty(); });
+}
+
+std::string option_name(const CLI::Option* o) {
+    std::string names;
+    for (const auto& s : o->get_snames())
+        names += (names.empty() ? "-" : ", -") + s;
+    for (const auto& l : o->get_lnames())
+        names += (names.empty() ? "--" : ", --") + l;
+    std::string type = o->get_type_name(); // without the choices a check appends
+    type = type.substr(0, type.find(':'));
+    if (!type.empty()) names += " " + type;
+    return names;
+}
+
+void options(const CLI::App* app, std::ostream& out) {
+    for (const CLI::Option* o : app->get_options()) {
+        if (!o->nonpositional() || o->get_lnames() == std::vector<std::string>{"help"}) continue;
+        out << ".TP\n.B " << roff(option_name(o)) << "\n" << roff(o->get_description());
+        if (!o->get_default_str().empty())
+            out << " (default: " << roff(o->get_default_str()) << ")";
+        if (!o->get_envname().empty()) out << " (else $" << o->get_envname() << ")";
+        out << "\n";
+    }
+}
+
+void command(const CLI::App* app, const std::string& prefix, std::ostream& out) {
+    std::string name = prefix + " " + app->get_name();
+    auto subs = visible(app);
+    if (!subs.empty()) {
+        for (const CLI::App* sub : subs)
+            command(sub, name, out);
+        return;
+    }
+    std::string usage = name;
+    for (const CLI::Option* o : app->get_options())
+        if (o->get_positional()) usage += " " + o->get_name();
+    out << ".SS " << roff(usage.substr(1)) << "\n" << roff(app->get_description()) << "\n";
+    options(app, out);
+    std::string footer = app->get_footer();
+    if (auto first = footer.find_first_not_of('\n'); first != std::string::npos)
+        footer = footer.substr(first);
+    if (!footer.empty()) {
+        out << ".PP\n.nf\n";
+        for (size_t pos = 0; pos < footer.size();) {
+            size_t end = footer.find('\n', pos);
+            out << roff(footer.substr(pos, end - pos)) << "\n";
+            if (end == std::string::npos) break;
+            pos = end + 1;
+        }
+        out << ".fi\n";
+    }
+}
+
+} // namespace
+
+void write_manpage(const CLI::App& app, std::ostream& out) {
+    out << ".TH CHATCTL 1 \"\" \"chatctl " CHATCTL_VERSION "\" \"User Commands\"\n"
+        << ".SH NAME\nchatctl \\- administer the chat handling profiles of a multi\\-tenant "
+           "contact center\n"
+        << ".SH SYNOPSIS\n.B chatctl\n[\\fIGLOBAL OPTIONS\\fR] \\fICOMMAND\\fR [\\fIARGS\\fR]\n"
+        << ".SH DESCRIPTION\n"
+           "chatctl keeps tenants, their chat handling profiles (how many chats an agent "
+           "receives at once, how long the wrap\\-up after a conversation lasts, which profile "
+           "new users get) and their users in one SQLite file, and can converge it to YAML "
+           "declarations. Every write is one transaction, checked against the rules, and "
+           "recorded in the store's history.\n"
+        << ".SH GLOBAL OPTIONS\nAccepted before or after the command.\n";
+    options(&app, out);
+    out << ".SH COMMANDS\n";
+    for (const CLI::App* sub : visible(&app))
+        command(sub, "", out);
+    out << ".SH FILES\n.TP\n.I $XDG_DATA_HOME/chatctl/chatctl.db\n"
+           "The store when neither \\-\\-db nor CHATCTL_DB names one "
+           "(\\fI~/.local/share/chatctl/chatctl.db\\fR when XDG_DATA_HOME is unset). Created "
+           "by the first write command, mode 0600.\n"
+           ".TP\n.I /usr/share/chatctl/chatctl.schema.json\n"
+           "The JSON Schema of declarations.\n"
+        << ".SH ENVIRONMENT\n"
+           ".TP\n.B CHATCTL_DB\nThe store path, when \\-\\-db is not given.\n"
+           ".TP\n.B CHATCTL_TENANT\nThe tenant of profile and user commands, when \\-t is not "
+           "given.\n"
+           ".TP\n.B CHATCTL_ACTOR\nWho history records, when \\-\\-actor is not given (else the "
+           "login name).\n"
+           ".TP\n.B XDG_DATA_HOME\nWhere the default store lives.\n"
+           ".TP\n.B NO_COLOR\nWhen set and not empty, output is never coloured.\n"
+        << ".SH EXIT STATUS\n"
+           ".TP\n.B 0\nSuccess; for plan, the store already matches.\n"
+           ".TP\n.B 1\nInternal error (a bug).\n"
+           ".TP\n.B 2\nplan only: changes are pending.\n"
+           ".TP\n.B 3\nNot found: tenant, profile or user.\n"
+           ".TP\n.B 4\nConflict: a rule forbids it, or it already exists.\n"
+           ".TP\n.B 5\nInvalid input: a malformed or out\\-of\\-range value, a bad YAML file, a "
+           "schema violation.\n"
+           ".TP\n.B 6\nStore error: cannot open or create, locked past the timeout, corrupt, "
+           "read\\-only, newer schema.\n"
+           ".TP\n.B 64\nUsage: unknown command or option, missing argument or option value.\n";
+}
+
+} // namespace chatctl::cli

@@ -1,0 +1,13 @@
+# fish completion for chatctl: subcommands, options, and names read from the store
+# (tenants, and the profiles and users of the tenant given by -t or $CHATCTL_TENANT).
+# The candidates come from `chatctl __complete WORDS... CURRENT`.
+
+function __chatctl_complete
+    set -l tokens (commandline -opc)
+    set -l current (commandline -ct | string unescape)
+    $tokens[1] __complete $tokens[2..-1] "$current" 2>/dev/null
+end
+
+complete -c chatctl -f -a '(__chatctl_complete)'
+complete -c chatctl -l db -r -F
+complete -c chatctl -s f -l file -r -F

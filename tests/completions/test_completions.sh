@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Runs the real bash, zsh and fish completions against a test store.
+#   test_completions.sh CHATCTL_BINARY SOURCE_DIR
+set -uo pipefail
+bin=$1
+src=$2
+for shell in zsh fish; do
+  command -v $shell >/dev/null || apt-get install -y -qq --no-install-recommends $shell >/dev/null
+done
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/bin"
+ln -s "$bin" "$work/bin/chatctl"
+export PATH=$work/bin:$PATH LANG=C.UTF-8 HOME=$work
+unset CHATCTL_TENANT
+export CHATCTL_DB=$work/store.db
+q() { chatctl -q "$@" || { echo "setup failed: chatctl $*"; exit 1; }; }
+q tenant create acme
+q tenant create beta
+q profile add "Night shift" -t acme
+q profile add "Équipe été" -t acme
+q profile add "It's \"quoted\"" -t acme
+q profile add BetaOnly -t beta
+q user add alice -t acme
+q user add albert -t acme
+q user add zed -t beta
+other=$work/other.db
+chatctl -q --db "$other" tenant create gamma
+
+passed=0 failed=0
+check() { # NAME EXPECTED ACTUAL
+  if [[ "$2" == "$3" ]]; then passed=$((passed + 1))
+  else failed=$((failed + 1)); printf 'FAIL %s\n--- expected\n%s\n--- got\n%s\n' "$1" "$2" "$3"; fi
+}
+nl=$'\n'
+
+bash_complete() { # CWORD WORDS...
+  local cword=$1; shift
+  bash -c 'source "$0"; COMP_WORDS=("$@"); COMP_CWORD='"$cword"'; _chatctl; printf "%s\n" "${COMPREPLY[@]}"' \
+    "$src/completions/chatctl.bash" "$@"
+}
+zsh_complete() { # CURRENT WORDS...
+  local current=$1; shift
+  zsh -f -c 'source "$0"; compadd() { [[ $1 == -- ]] && shift; print -rl -- "$@" }; _files() { print FILES }
+             words=("$@"); CURRENT='"$current"'; _chatctl' "$src/completions/_chatctl" "$@"
+}
+fish_complete() { # LINE
+  fish --no-config -c 'source $argv[1]; complete -C $argv[2]' "$src/completions/chatctl.fish" "$1"
+}
+
+# bash
+check "bash: commands" "tenant${nl}profile${nl}user${nl}history${nl}apply${nl}plan${nl}export" "$(bash_complete 1 chatctl "")"
+check "bash: subcommands by prefix" "set-default${nl}show" "$(bash_complete 2 chatctl profile s)"
+check "bash: options" "--db" "$(bash_complete 3 chatctl tenant list --d)"
+check "bash: -o values" "json" "$(bash_complete 2 chatctl -o j)"
+check "bash: tenants" "acme${nl}beta" "$(bash_complete 3 chatctl tenant show "")"
+check "bash: profiles of -t only" "Default${nl}It\\'s\\ \\\"quoted\\\"${nl}Night\\ shift${nl}Équipe\\ été" \
+  "$(bash_complete 5 chatctl profile show -t acme "")"
+check "bash: profiles of the other tenant" "BetaOnly${nl}Default" "$(bash_complete 5 chatctl profile show -t beta "")"
+check "bash: a name with a space, escaped prefix" 'Night\ shift' "$(bash_complete 5 chatctl profile show -t acme 'Night\ ')"
+check "bash: inside quotes" "Équipe été" "$(bash_complete 5 chatctl profile show -t acme '"Éq')"
+check "bash: --profile value" 'Night\ shift' "$(bash_complete 7 chatctl user assign alice -t acme --profile N)"
+check "bash: logins" "albert${nl}alice" "$(bash_complete 5 chatctl user show -t acme al)"
+check "bash: CHATCTL_TENANT" "zed" "$(CHATCTL_TENANT=beta bash_complete 3 chatctl user show "")"
+check "bash: --db on the line" "gamma" "$(bash_complete 5 chatctl --db "$other" tenant show "")"
+check "bash: no store" "" "$(bash_complete 5 chatctl --db "$work/none.db" tenant show "")"
+[[ ! -e $work/none.db ]] && check "bash: no store is created" ok ok || check "bash: no store is created" ok created
+
+# zsh
+check "zsh: commands" "tenant${nl}profile${nl}user${nl}history${nl}apply${nl}plan${nl}export" "$(zsh_complete 2 chatctl "")"
+check "zsh: profiles of -t only" "Default${nl}It's \"quoted\"${nl}Night shift${nl}Équipe été" \
+  "$(zsh_complete 6 chatctl profile show -t acme "")"
+check "zsh: escaped prefix" "Night shift" "$(zsh_complete 6 chatctl profile show -t acme 'Night\ ')"
+check "zsh: profiles of the other tenant" "BetaOnly${nl}Default" "$(zsh_complete 6 chatctl profile show -t beta "")"
+check "zsh: --db on the line" "gamma" "$(zsh_complete 6 chatctl --db "$other" tenant show "")"
+check "zsh: no store" "" "$(zsh_complete 6 chatctl --db "$work/none.db" tenant show "")"
+check "zsh: files after --db" "FILES" "$(zsh_complete 3 chatctl --db "")"
+
+# fish
+check "fish: subcommands" "profile" "$(fish_complete "chatctl pro")"
+check "fish: profiles of -t only" "Default${nl}It's \"quoted\"${nl}Night shift${nl}Équipe été" \
+  "$(fish_complete "chatctl profile show -t acme ")"
+check "fish: escaped prefix" "Night shift" "$(fish_complete 'chatctl profile show -t acme Night\ ')"
+check "fish: accents" "Équipe été" "$(fish_complete "chatctl profile show -t acme 'Équ")"
+check "fish: --db on the line" "gamma" "$(fish_complete "chatctl --db $other tenant show ")"
+check "fish: no store" "" "$(fish_complete "chatctl --db $work/none.db tenant show ")"
+check "fish: -o values" "json" "$(fish_complete "chatctl tenant list -o j")"
+
+echo "completions: $passed passed, $failed failed"
+[[ $failed == 0 ]]

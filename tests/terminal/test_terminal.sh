@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Colour only on a terminal (a real pseudo-terminal from script(1)), never with NO_COLOR
+# or --no-color, never when piped; tables aligned on Unicode text there too.
+#   test_terminal.sh CHATCTL_BINARY
+set -uo pipefail
+bin=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export CHATCTL_DB=$work/store.db LANG=C.UTF-8 TERM=xterm
+unset NO_COLOR
+"$bin" -q tenant create acme
+"$bin" -q profile add "日本語チーム" -t acme
+passed=0 failed=0
+check() { # NAME CONDITION...
+  local name=$1; shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL $name"; fi
+}
+on_tty() { script -qec "$*" /dev/null </dev/null | tr -d '\r'; }
+esc=$'\033'
+
+tty_out=$(on_tty "$bin" profile list -t acme)
+check "colour on a terminal" grep -q "$esc\[1m" <<<"$tty_out"
+check "NO_COLOR turns it off" bash -c "! grep -q \$'\\033' <<<\"\$(NO_COLOR=1 script -qec '$bin profile list -t acme' /dev/null)\""
+check "an empty NO_COLOR does not" bash -c "grep -q \$'\\033' <<<\"\$(NO_COLOR= script -qec '$bin profile list -t acme' /dev/null)\""
+check "--no-color turns it off" bash -c "! grep -q \$'\\033' <<<\"\$(script -qec '$bin profile list -t acme --no-color' /dev/null)\""
+piped=$("$bin" profile list -t acme | cat)
+check "piped: no escape codes" bash -c "! grep -q \$'\\033' <<<'$piped'"
+# 日本語チーム is 12 columns wide: the DEFAULT column starts at 15 on every line.
+plain=$(on_tty "$bin" --no-color profile list -t acme)
+check "aligned by display width" bash -c "
+  while IFS= read -r line; do
+    prefix=\${line%%  true*}; prefix=\${prefix%%  false*}; prefix=\${prefix%%  DEFAULT*}
+    [[ \$(printf '%s' \"\$prefix\" | wc -L) == 12 || \$(printf '%s' \"\$prefix\" | wc -L) == 7 ]] || exit 1
+  done <<<'$plain'
+  head -1 <<<'$plain' | grep -q '^NAME          DEFAULT'"
+plan_tty=$(on_tty "$bin" profile edit Default -t acme --wrap-up 90)
+check "plan signs coloured on a terminal" grep -q "$esc\[33m~" <<<"$plan_tty"
+
+echo "terminal: $passed passed, $failed failed"
+[[ $failed == 0 ]]
