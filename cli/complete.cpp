@@ -183,10 +183,12 @@ std::optional<UnknownCommand> unknown_command(const CLI::App& app,
             continue;
         }
         std::vector<std::string> names;
+        names.reserve(subs.size());
         for (const CLI::App* s : subs)
             names.push_back(s->get_name());
         std::string near = validate::closest(w, names);
-        return UnknownCommand{w, near.empty() ? "" : before + " " + near};
+        if (!near.empty()) near = before.append(" ").append(near);
+        return UnknownCommand{w, near};
     }
     return std::nullopt;
 }

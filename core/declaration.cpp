@@ -19,6 +19,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+
+constexpr uintmax_t kMaxDeclarationBytes = uintmax_t{512} << 20;
 using validate::quote;
 
 std::optional<std::string> text_or_null(const json& object, const char* key) {
@@ -171,6 +173,17 @@ std::vector<Source> read_sources(const std::vector<std::string>& paths) {
     std::vector<Source> sources;
     std::vector<Diagnostic> problems;
     auto read_file = [&](const std::string& path) {
+        // Only regular files: a FIFO or a device would block or never end.
+        std::error_code ec;
+        auto status = fs::status(path, ec);
+        if (!ec && status.type() != fs::file_type::regular) {
+            problems.push_back(Diagnostic{path, 0, 0, "not a regular file"});
+            return;
+        }
+        if (!ec && fs::file_size(path, ec) > kMaxDeclarationBytes) {
+            problems.push_back(Diagnostic{path, 0, 0, "larger than 512 MiB"});
+            return;
+        }
         std::ifstream in(path, std::ios::binary);
         if (!in) {
             problems.push_back(

@@ -69,7 +69,10 @@ class Applier {
         if (change.after) validate::object(*change.after);
     }
 
-    TenantRow tenant_row(const std::string& key) { return require_tenant(store_, key); }
+    // A tenant created in this set gets its default later in the set.
+    TenantRow tenant_row(const std::string& key) {
+        return require_tenant(store_, key, !created_.count(key));
+    }
     ProfileRow profile_row(const TenantRow& t, const std::string& name) {
         return require_profile(store_, t, name);
     }
@@ -83,6 +86,7 @@ class Applier {
             if (store_.find_tenant(t.key))
                 fail(ErrorKind::conflict, "tenant " + quote(t.key) + " already exists");
             store_.insert_tenant(t);
+            created_.insert(t.key);
             default_claims_[t.key]; // a new tenant must end with a default
             applied.push_back(c);
             return;
@@ -184,6 +188,7 @@ class Applier {
     Store& store_;
     // tenant key -> profile id -> whether the change set says it is the default.
     std::map<std::string, std::map<int64_t, bool>> default_claims_;
+    std::set<std::string> created_; // tenants this set creates
 };
 
 } // namespace

@@ -44,6 +44,7 @@ Json export_declaration(Store& store, const std::vector<std::string>& tenants) {
     std::sort(keys.begin(), keys.end());
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
     std::vector<TenantRow> rows;
+    rows.reserve(keys.size());
     for (const auto& key : keys)
         rows.push_back(require_tenant(store, key)); // all found first
     Json list = Json::array();

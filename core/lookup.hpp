@@ -8,7 +8,9 @@
 
 namespace chatctl {
 
-TenantRow require_tenant(Store& store, const std::string& key);
+// Also refuses, as a store error, a tenant whose default profile is missing: the store
+// was changed by hand against R2, and no command should build on it.
+TenantRow require_tenant(Store& store, const std::string& key, bool check_default = true);
 ProfileRow require_profile(Store& store, const TenantRow& tenant, const std::string& name);
 UserRow require_user(Store& store, const TenantRow& tenant, const std::string& login);
 

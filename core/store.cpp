@@ -109,8 +109,31 @@ std::unique_ptr<Store> Store::open_read(const StoreOptions& options) {
 
 std::unique_ptr<Store> Store::open_read_if_exists(const StoreOptions& options) {
     if (!exists(options.path)) return nullptr;
-    std::unique_ptr<Store> store(
-        new Store(options.path, SQLite::OPEN_READONLY, options.lock_timeout_seconds));
+    try {
+        std::unique_ptr<Store> store(
+            new Store(options.path, SQLite::OPEN_READONLY, options.lock_timeout_seconds));
+        store->check_version(false);
+        return store;
+    } catch (const SQLite::Exception& e) {
+        if (e.getErrorCode() != SQLITE_READONLY && e.getErrorCode() != SQLITE_CANTOPEN) throw;
+    }
+    // A WAL store needs its -shm file written even to be read. A user who may read the
+    // store but not write its folder still can, with the file taken as it is.
+    std::string uri = "file:";
+    for (char c : options.path) {
+        if (c == '%' || c == '?' || c == '#') {
+            static const char* hex = "0123456789ABCDEF";
+            uri += '%';
+            uri += hex[(c >> 4) & 0xf];
+            uri += hex[c & 0xf];
+        } else {
+            uri += c;
+        }
+    }
+    std::unique_ptr<Store> store(new Store(uri + "?immutable=1",
+                                           SQLite::OPEN_READONLY | SQLite::OPEN_URI,
+                                           options.lock_timeout_seconds));
+    store->path_ = options.path;
     store->check_version(false);
     return store;
 }

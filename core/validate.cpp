@@ -94,6 +94,7 @@ size_t edit_distance(const std::string& a, const std::string& b) {
 } // namespace
 
 std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
+    if (word.size() > 64) return ""; // nothing is near, and the distance would be costly
     std::string best;
     size_t best_distance = std::max<size_t>(2, word.size() / 3) + 1;
     for (const auto& c : candidates) {

@@ -3,7 +3,6 @@
 #include "validate.hpp"
 
 #include <charconv>
-#include <regex>
 #include <sstream>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
@@ -19,6 +18,36 @@ Position position(const YAML::Mark& mark) {
     return Position{mark.line + 1, mark.column + 1};
 }
 
+// A value longer than this fits no field; it is refused before any pattern runs on it
+// (std::regex recurses once per character).
+constexpr size_t kMaxScalarBytes = 4096;
+
+bool digits(std::string_view s) {
+    return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+std::string_view unsigned_part(std::string_view s) {
+    if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
+    return s;
+}
+
+// [-+]?[0-9]+
+bool is_integer(std::string_view s) {
+    return digits(unsigned_part(s));
+}
+
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+bool is_fraction(std::string_view s) {
+    s = unsigned_part(s);
+    std::string_view mantissa = s.substr(0, s.find_first_of("eE"));
+    if (mantissa.size() < s.size() && !is_integer(s.substr(mantissa.size() + 1))) return false;
+    auto dot = mantissa.find('.');
+    if (dot == std::string_view::npos) return digits(mantissa);
+    std::string_view whole = mantissa.substr(0, dot), part = mantissa.substr(dot + 1);
+    if (whole.empty()) return digits(part);
+    return digits(whole) && (part.empty() || digits(part));
+}
+
 bool is_plain(const std::string& tag) {
     return tag == "?" || tag.empty();
 }
@@ -32,8 +61,15 @@ class Builder : public YAML::EventHandler {
         : file_(file), doc_(doc), diagnostics_(diagnostics) {}
 
     void OnDocumentStart(const YAML::Mark& mark) override {
-        if (documents_++ > 0)
-            report(position(mark), "a declaration file holds one YAML document; this is a second");
+        if (documents_++ == 0) {
+            first_start_ = mark.pos;
+            return;
+        }
+        // yaml-cpp restarts a document at the same place after a token it cannot read.
+        report(position(mark),
+               mark.pos == first_start_
+                   ? "YAML cannot read the value that starts here"
+                   : "a declaration file holds one YAML document; this is a second");
     }
     void OnDocumentEnd() override {}
 
@@ -71,6 +107,8 @@ class Builder : public YAML::EventHandler {
         open(mark, tag, true);
     }
     void OnMapEnd() override { frames_.pop_back(); }
+
+    int documents() const { return documents_; }
 
   private:
     struct Frame {
@@ -133,7 +171,13 @@ class Builder : public YAML::EventHandler {
         return true;
     }
 
-    void scalar(const YAML::Mark& mark, const json& value) {
+    void scalar(const YAML::Mark& mark, json value) {
+        if (value.is_string() && value.get_ref<const std::string&>().size() > kMaxScalarBytes) {
+            report(position(mark), label() + "a value of " +
+                                       std::to_string(value.get_ref<const std::string&>().size()) +
+                                       " bytes is longer than any field allows");
+            value = nullptr;
+        }
         auto [node, marks] = slot(mark);
         if (node) *node = value;
     }
@@ -165,9 +209,7 @@ class Builder : public YAML::EventHandler {
         if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
         if (s == "true" || s == "True" || s == "TRUE") return true;
         if (s == "false" || s == "False" || s == "FALSE") return false;
-        static const std::regex integer(R"([-+]?[0-9]+)");
-        static const std::regex fraction(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
-        if (std::regex_match(s, integer)) {
+        if (is_integer(s)) {
             int64_t v = 0;
             const char* begin = s.data() + (s[0] == '+' ? 1 : 0);
             auto r = std::from_chars(begin, s.data() + s.size(), v);
@@ -177,7 +219,7 @@ class Builder : public YAML::EventHandler {
             }
             return v;
         }
-        if (std::regex_match(s, fraction)) return std::strtod(s.c_str(), nullptr);
+        if (is_fraction(s)) return std::strtod(s.c_str(), nullptr);
         return s;
     }
 
@@ -186,6 +228,7 @@ class Builder : public YAML::EventHandler {
     std::vector<Diagnostic>& diagnostics_;
     std::vector<Frame> frames_;
     int documents_ = 0;
+    int first_start_ = 0;
 };
 
 // The line and column (in code points) of byte offset `at`.
@@ -234,7 +277,10 @@ YamlDocument read_yaml(const std::string& file, const std::string& text,
     Builder builder(file, doc, diagnostics);
     try {
         YAML::Parser parser(in);
-        while (parser.HandleNextDocument(builder)) {
+        // One document is read; a second is only reported. Stopping there also keeps
+        // clear of a yaml-cpp 0.7 loop that yields empty documents forever after a token
+        // it cannot place (a stray ',').
+        while (parser.HandleNextDocument(builder) && builder.documents() < 2) {
         }
     } catch (const YAML::Exception& e) {
         diagnostics.push_back(Diagnostic{file, e.mark.line + 1, e.mark.column + 1, e.msg});

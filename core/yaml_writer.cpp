@@ -1,6 +1,8 @@
 #include "yaml_writer.hpp"
 
-#include <regex>
+#include <algorithm>
+#include <cctype>
+#include <vector>
 
 namespace chatctl {
 
@@ -20,10 +22,7 @@ template <typename J> void write_map(std::string& out, const J& value, int inden
         first = false;
         out += yaml_scalar(it.key()) + ":";
         const J& v = it.value();
-        if (v.is_object() && !v.empty()) {
-            out += "\n";
-            write(out, v, indent + 2, false);
-        } else if (v.is_array() && !v.empty()) {
+        if ((v.is_object() || v.is_array()) && !v.empty()) {
             out += "\n";
             write(out, v, indent + 2, false);
         } else {
@@ -70,9 +69,20 @@ template <typename J> void write(std::string& out, const J& value, int indent, b
 std::string yaml_scalar(const std::string& s) {
     // Letters first, then letters, digits, and a few marks that mean nothing in YAML;
     // never a word YAML 1.1 or 1.2 reads as a boolean or null.
-    static const std::regex safe(R"([A-Za-z_/][A-Za-z0-9_./@+()-]*( [A-Za-z0-9_./@+()-]+)*)");
-    static const std::regex keyword(R"((?:y|n|yes|no|on|off|true|false|null))", std::regex::icase);
-    if (std::regex_match(s, safe) && !std::regex_match(s, keyword)) return s;
+    static const std::string word_chars =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./@+()-";
+    static const std::vector<std::string> keywords = {"y",   "n",    "yes",   "no",  "on",
+                                                      "off", "true", "false", "null"};
+    auto first_ok = [](char c) {
+        return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '/';
+    };
+    bool safe = !s.empty() && first_ok(s[0]) && s.back() != ' ' &&
+                s.find("  ") == std::string::npos &&
+                s.find_first_not_of(word_chars + " ") == std::string::npos;
+    std::string lower = s;
+    for (auto& c : lower)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (safe && std::find(keywords.begin(), keywords.end(), lower) == keywords.end()) return s;
     return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 namespace e2e {
@@ -15,6 +16,7 @@ using chatctl::Json;
 struct Result {
     int code = -1;
     std::string out, err;
+    long max_rss_kb = 0;   // the process's peak memory
     Json json() const;     // stdout as JSON
     Json err_json() const; // stderr as JSON (with -o json)
 };
@@ -52,6 +54,9 @@ class Sandbox {
 
 Result run_binary(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                   const std::string& input);
+
+// Starts chatctl ARGS (output discarded) and returns at once with its pid.
+pid_t start_binary(const std::vector<std::string>& args, const std::vector<std::string>& env);
 
 // Runs the command, asserts its exit code, and that it changed nothing in the store.
 void expect_refused(const Sandbox& s, const std::vector<std::string>& args, int code,

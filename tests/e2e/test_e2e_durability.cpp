@@ -1,0 +1,248 @@
+// Nothing lost, nothing corrupted: an apply killed with SIGKILL at many moments leaves
+// the store exactly as before or exactly as after, and concurrent writers each either
+// commit entirely or fail with a store error, leaving exactly their effects.
+#include "harness.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <chrono>
+#include <doctest/doctest.h>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <set>
+#include <signal.h>
+#include <sys/wait.h>
+#include <thread>
+
+using namespace e2e;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A declaration of `tenants` tenants with `users` users each; `variant` changes every
+// user's profile and name, and prunes the even users, so that after differs from before
+// in every tenant.
+std::string declaration(int tenants, int users, int variant) {
+    std::string out = "tenants:\n";
+    for (int t = 0; t < tenants; ++t) {
+        out += "  - tenant: t" + std::to_string(t) +
+               "\n    profiles:\n"
+               "      - name: Default\n        default: " +
+               (variant ? "false" : "true") +
+               "\n"
+               "      - name: Experts\n        default: " +
+               (variant ? "true" : "false") +
+               "\n"
+               "        max_concurrent_chats: " +
+               std::to_string(5 + variant) + "\n    users:\n";
+        for (int u = 0; u < users; ++u) {
+            if (variant && u % 2 == 0) continue;
+            out += "      - login: user" + std::to_string(u) + "\n        name: Name " +
+                   std::to_string(u * 10 + variant) +
+                   "\n        profile: " + (((u + variant) % 3) ? "Experts" : "Default") + "\n";
+        }
+    }
+    return out;
+}
+
+std::string write_file(const std::string& path, const std::string& text) {
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+}
+
+// The rules and SQLite's own checks on a store, with the reason when one fails.
+std::string health(const std::string& db) {
+    SQLite::Database d(db, SQLite::OPEN_READONLY);
+    if (std::string ok = d.execAndGet("PRAGMA integrity_check").getString(); ok != "ok")
+        return "integrity_check: " + ok;
+    SQLite::Statement fk(d, "PRAGMA foreign_key_check");
+    if (fk.executeStep()) return "foreign_key_check found a violation";
+    int bad = d.execAndGet("SELECT count(*) FROM tenants t WHERE (SELECT count(*) FROM profiles p "
+                           "WHERE p.id = t.default_profile_id AND p.tenant_id = t.id) != 1")
+                  .getInt();
+    return bad == 0 ? "" : std::to_string(bad) + " tenants without exactly one default";
+}
+
+std::vector<std::string> env_for(const Sandbox& s) {
+    std::vector<std::string> env{"HOME=" + s.dir(), "LANG=C.UTF-8", "CHATCTL_ACTOR=test"};
+    for (const char* pass : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"})
+        if (const char* v = std::getenv(pass)) env.push_back(std::string(pass) + "=" + v);
+    return env;
+}
+
+} // namespace
+
+TEST_SUITE("durability") {
+
+    TEST_CASE("an apply killed at any moment leaves the store as before or as after") {
+        Sandbox s;
+        const int tenants = 5, users = 800;
+        std::string before_decl =
+            write_file(s.dir() + "/before.yaml", declaration(tenants, users, 0));
+        std::string after_decl =
+            write_file(s.dir() + "/after.yaml", declaration(tenants, users, 1));
+        s.ok({"apply", "-f", before_decl});
+        const std::string before = s.ok({"export"}).out;
+        const std::string pristine = s.dir() + "/pristine.db";
+        fs::copy_file(s.db(), pristine);
+        auto t0 = std::chrono::steady_clock::now();
+        s.ok({"apply", "-f", after_decl});
+        const double full =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const std::string after = s.ok({"export"}).out;
+        REQUIRE(before != after);
+
+        std::mt19937 rng(5);
+        const int points = 60;
+        int saw_before = 0, saw_after = 0;
+        for (int i = 0; i < points; ++i) {
+            CAPTURE(i);
+            fs::remove(s.db());
+            fs::remove(s.db() + "-wal");
+            fs::remove(s.db() + "-shm");
+            fs::copy_file(pristine, s.db());
+            // Spread over the whole run and a little past it, the commit included.
+            double at =
+                full * 1.2 * (i + std::uniform_real_distribution<double>(0, 1)(rng)) / points;
+            pid_t pid = start_binary({"--db", s.db(), "-q", "apply", "-f", after_decl}, env_for(s));
+            std::this_thread::sleep_for(std::chrono::duration<double>(at));
+            ::kill(pid, SIGKILL);
+            int status = 0;
+            ::waitpid(pid, &status, 0);
+            CHECK(health(s.db()).empty());
+            std::string now = s.ok({"export"}).out;
+            bool is_before = now == before, is_after = now == after;
+            CHECK((is_before || is_after));
+            saw_before += is_before;
+            saw_after += is_after;
+            if (is_before) { // the interrupted apply, run again, completes
+                s.ok({"apply", "-f", after_decl});
+                CHECK(s.ok({"export"}).out == after);
+            }
+            CHECK(s.run({"plan", "-f", after_decl}).code == 0);
+        }
+        MESSAGE("kills: " << points << ", store as before: " << saw_before
+                          << ", as after: " << saw_after << " (full apply " << full << " s)");
+        CHECK(saw_before > 0);
+        CHECK(saw_after > 0);
+    }
+
+    TEST_CASE("concurrent writers: each command commits whole or fails with a store error") {
+        Sandbox s;
+        s.ok({"tenant", "create", "shared"});
+        const int workers = 8, users = 6;
+        struct Outcome {
+            std::string command, key;
+            int code;
+        };
+        // Each worker runs its commands in order; a command whose prerequisite failed is not run.
+        auto work = [&](int w, std::vector<Outcome>& out) {
+            std::string id = "w" + std::to_string(w);
+            std::string decl =
+                write_file(s.dir() + "/" + id + ".yaml", "tenants:\n  - tenant: " + id +
+                                                             "\n    users:\n      - login: a\n"
+                                                             "      - login: b\n");
+            // Short lock timeouts on some commands, so that some do fail.
+            std::string timeout = w % 3 == 0 ? "0" : "5";
+            auto run = [&](std::vector<std::string> args, const std::string& command,
+                           const std::string& key) {
+                args.insert(args.end(), {"--lock-timeout", timeout});
+                Result r = s.run(args);
+                out.push_back({command, key, r.code});
+                return r.code == 0;
+            };
+            run({"apply", "-f", decl}, "apply", id);
+            std::vector<std::string> added;
+            for (int u = 0; u < users; ++u) {
+                std::string login = id + "-u" + std::to_string(u);
+                if (run({"user", "add", login, "-t", "shared", "--profile", "Default"}, "user add",
+                        login))
+                    added.push_back(login);
+            }
+            std::string profile = "P" + id;
+            if (!run({"profile", "add", profile, "-t", "shared"}, "profile add", profile)) return;
+            if (!added.empty()) {
+                std::vector<std::string> args{"user", "assign"};
+                args.insert(args.end(), added.begin(), added.end());
+                args.insert(args.end(), {"-t", "shared", "--profile", profile});
+                run(args, "user assign", profile);
+            }
+            run({"profile", "set-default", profile, "-t", "shared"}, "profile set-default",
+                profile);
+        };
+        std::vector<std::vector<Outcome>> outcomes(workers);
+        std::vector<std::thread> threads;
+        for (int w = 0; w < workers; ++w)
+            threads.emplace_back(work, w, std::ref(outcomes[w]));
+        for (auto& t : threads)
+            t.join();
+
+        CHECK(health(s.db()).empty());
+        int commands = 0, failures = 0;
+        std::set<std::string> expected_users, expected_tenants{"shared"};
+        std::map<std::string, std::string> expected_profile; // login -> profile
+        std::multiset<std::string> expected_history;         // "command key"
+        for (int w = 0; w < workers; ++w) {
+            std::string id = "w" + std::to_string(w);
+            std::vector<std::string> added;
+            for (const auto& o : outcomes[w]) {
+                ++commands;
+                CAPTURE(o.command);
+                CHECK((o.code == 0 || o.code == 6));
+                if (o.code != 0) {
+                    ++failures;
+                    continue;
+                }
+                if (o.command == "apply") {
+                    expected_tenants.insert(id);
+                    for (const char* k : {"w", "Default", "a", "b"})
+                        expected_history.insert("apply " + (std::string(k) == "w" ? id : k));
+                } else if (o.command == "user add") {
+                    expected_users.insert(o.key);
+                    expected_profile[o.key] = "Default";
+                    added.push_back(o.key);
+                    expected_history.insert("user add " + o.key);
+                } else if (o.command == "profile add") {
+                    expected_history.insert("profile add " + o.key);
+                } else if (o.command == "user assign") {
+                    for (const auto& login : added) {
+                        expected_profile[login] = o.key;
+                        expected_history.insert("user assign " + login);
+                    }
+                }
+            }
+        }
+        // The state is exactly the effect of the commands that succeeded.
+        std::set<std::string> tenants;
+        for (const auto& t : s.ok({"tenant", "list", "-o", "json"}).json())
+            tenants.insert(t["tenant"]);
+        CHECK(tenants == expected_tenants);
+        std::map<std::string, std::string> profile_of;
+        for (const auto& u : s.ok({"user", "list", "-t", "shared", "-o", "json"}).json())
+            profile_of[u["login"]] = u["profile"];
+        std::map<std::string, std::string> expected_map(expected_profile.begin(),
+                                                        expected_profile.end());
+        CHECK(profile_of == expected_map);
+        // History: one entry for each change of each success, none for a failure.
+        Json history = s.ok({"history", "--limit", "100000", "-o", "json"}).json();
+        std::multiset<std::string> recorded;
+        std::string last_default;
+        for (auto it = history.rbegin(); it != history.rend(); ++it) {
+            std::string command = (*it)["command"];
+            if (command == "tenant create") continue;
+            if (command == "profile set-default") {
+                if ((*it)["after"]["default"] == true) last_default = (*it)["key"];
+                continue;
+            }
+            recorded.insert(command + " " + (*it)["key"].get<std::string>());
+        }
+        CHECK(recorded == expected_history);
+        // The default is the one the last committed set-default named.
+        std::string default_profile =
+            s.ok({"tenant", "show", "shared", "-o", "json"}).json()["default_profile"];
+        CHECK(default_profile == (last_default.empty() ? "Default" : last_default));
+        MESSAGE("concurrent commands: " << commands << ", failed with exit 6: " << failures);
+        CHECK(commands >= workers * 8);
+    }
+
+} // TEST_SUITE
