@@ -42,6 +42,27 @@ Sandbox::~Sandbox() {
     fs::remove_all(dir_, ec);
 }
 
+namespace {
+
+// posix_spawn with argv and env as strings; consumes the file actions.
+pid_t spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+            posix_spawn_file_actions_t& actions) {
+    std::vector<char*> cargv, cenv;
+    for (const auto& a : argv)
+        cargv.push_back(const_cast<char*>(a.c_str()));
+    cargv.push_back(nullptr);
+    for (const auto& e : env)
+        cenv.push_back(const_cast<char*>(e.c_str()));
+    cenv.push_back(nullptr);
+    pid_t pid = 0;
+    int rc = posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, cargv.data(), cenv.data());
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) throw std::runtime_error("posix_spawn failed: " + argv[0]);
+    return pid;
+}
+
+} // namespace
+
 Result run_binary(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                   const std::string& input) {
     int in[2], out[2], err[2];
@@ -53,20 +74,10 @@ Result run_binary(const std::vector<std::string>& argv, const std::vector<std::s
     posix_spawn_file_actions_adddup2(&actions, err[1], 2);
     for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]})
         posix_spawn_file_actions_addclose(&actions, fd);
-    std::vector<char*> cargv, cenv;
-    for (const auto& a : argv)
-        cargv.push_back(const_cast<char*>(a.c_str()));
-    cargv.push_back(nullptr);
-    for (const auto& e : env)
-        cenv.push_back(const_cast<char*>(e.c_str()));
-    cenv.push_back(nullptr);
-    pid_t pid = 0;
-    int rc = posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, cargv.data(), cenv.data());
-    posix_spawn_file_actions_destroy(&actions);
+    pid_t pid = spawn(argv, env, actions);
     ::close(in[0]);
     ::close(out[1]);
     ::close(err[1]);
-    if (rc != 0) throw std::runtime_error("posix_spawn failed");
     signal(SIGPIPE, SIG_IGN);
     if (!input.empty()) {
         size_t written = 0;
@@ -115,17 +126,7 @@ pid_t start_binary(const std::vector<std::string>& args, const std::vector<std::
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    std::vector<char*> cargv, cenv;
-    for (const auto& a : argv)
-        cargv.push_back(const_cast<char*>(a.c_str()));
-    cargv.push_back(nullptr);
-    for (const auto& e : env)
-        cenv.push_back(const_cast<char*>(e.c_str()));
-    cenv.push_back(nullptr);
-    pid_t pid = 0;
-    int rc = posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, cargv.data(), cenv.data());
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) throw std::runtime_error("posix_spawn failed");
+    pid_t pid = spawn(argv, env, actions);
     return pid;
 }
 
