@@ -1,9 +1,9 @@
 #include "app.hpp"
 
+#include "core/decl/yaml_writer.hpp"
 #include "core/error.hpp"
 #include "core/plan.hpp"
 #include "core/validate.hpp"
-#include "core/yaml_writer.hpp"
 #include "render.hpp"
 
 #include <cstdlib>

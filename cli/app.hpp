@@ -3,7 +3,7 @@
 #pragma once
 
 #include "core/engine.hpp"
-#include "core/store.hpp"
+#include "core/store/store.hpp"
 
 #include <CLI/CLI.hpp>
 #include <memory>

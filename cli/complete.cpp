@@ -1,6 +1,6 @@
 #include "complete.hpp"
 
-#include "core/store.hpp"
+#include "core/store/store.hpp"
 #include "core/validate.hpp"
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 // chatctl apply | plan | export
 #include "app.hpp"
-#include "core/converge.hpp"
-#include "core/export.hpp"
+#include "core/decl/converge.hpp"
+#include "core/decl/export.hpp"
 
 namespace chatctl::cli {
 

@@ -1,6 +1,6 @@
 // chatctl history
 #include "app.hpp"
-#include "core/queries.hpp"
+#include "core/commands/queries.hpp"
 #include "core/validate.hpp"
 
 #include <climits>

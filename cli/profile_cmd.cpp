@@ -1,8 +1,8 @@
 // chatctl profile add|edit|set-default|delete|list|show
 #include "app.hpp"
+#include "core/commands/ops.hpp"
+#include "core/commands/queries.hpp"
 #include "core/error.hpp"
-#include "core/ops.hpp"
-#include "core/queries.hpp"
 #include "core/validate.hpp"
 
 namespace chatctl::cli {

@@ -1,7 +1,7 @@
 // chatctl tenant create|edit|list|show|delete
 #include "app.hpp"
-#include "core/ops.hpp"
-#include "core/queries.hpp"
+#include "core/commands/ops.hpp"
+#include "core/commands/queries.hpp"
 #include "core/validate.hpp"
 
 namespace chatctl::cli {

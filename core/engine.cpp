@@ -1,8 +1,8 @@
-#include "engine.hpp"
+#include "core/engine.hpp"
 
-#include "error.hpp"
-#include "lookup.hpp"
-#include "validate.hpp"
+#include "core/commands/lookup.hpp"
+#include "core/error.hpp"
+#include "core/validate.hpp"
 
 #include <SQLiteCpp/Transaction.h>
 #include <ctime>

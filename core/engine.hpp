@@ -3,8 +3,8 @@
 // in one transaction, records each in history, and commits, or writes nothing at all.
 #pragma once
 
-#include "model.hpp"
-#include "store.hpp"
+#include "core/model.hpp"
+#include "core/store/store.hpp"
 
 #include <functional>
 #include <optional>

@@ -2,7 +2,7 @@
 // command print, and the counts of its summary.
 #pragma once
 
-#include "engine.hpp"
+#include "core/engine.hpp"
 
 namespace chatctl {
 

@@ -1,6 +1,6 @@
-#include "validate.hpp"
+#include "core/validate.hpp"
 
-#include "error.hpp"
+#include "core/error.hpp"
 
 #include <algorithm>
 #include <charconv>

@@ -3,7 +3,7 @@
 // declaration) and throws an invalid_input Error naming the value and the allowed range.
 #pragma once
 
-#include "model.hpp"
+#include "core/model.hpp"
 
 #include <cstdint>
 #include <optional>

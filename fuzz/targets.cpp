@@ -1,10 +1,10 @@
 #include "targets.hpp"
 
-#include "core/converge.hpp"
+#include "core/decl/converge.hpp"
+#include "core/decl/yaml_reader.hpp"
+#include "core/decl/yaml_writer.hpp"
 #include "core/error.hpp"
 #include "core/validate.hpp"
-#include "core/yaml_reader.hpp"
-#include "core/yaml_writer.hpp"
 
 #include <cstdlib>
 #include <iostream>

@@ -2,9 +2,9 @@
 // in sync, and export -> apply to an empty store -> export gives the same text. Names
 // are drawn to trouble YAML: keywords, numbers, comments, flow syntax, Unicode, and the
 // edges of every bound.
+#include "core/commands/ops.hpp"
 #include "core/engine.hpp"
 #include "core/error.hpp"
-#include "core/ops.hpp"
 #include "harness.hpp"
 
 #include <doctest/doctest.h>

@@ -1,6 +1,6 @@
 // The store: where it is, its permissions, what read commands may not do, bad stores,
 // the lock, and the upgrade of an older schema.
-#include "core/schema.hpp"
+#include "core/store/schema.hpp"
 #include "harness.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>

@@ -1,6 +1,6 @@
 // core/converge: the plan of a declaration against a store.
-#include "core/converge.hpp"
-#include "core/ops.hpp"
+#include "core/commands/ops.hpp"
+#include "core/decl/converge.hpp"
 
 #include <doctest/doctest.h>
 

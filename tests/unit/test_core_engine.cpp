@@ -1,8 +1,8 @@
 // core/engine: the rules, checked on an in-memory store with the real schema, for any
 // change set (not only those the commands build).
+#include "core/commands/ops.hpp"
 #include "core/engine.hpp"
 #include "core/error.hpp"
-#include "core/ops.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,6 +1,6 @@
 // core/ops: what each imperative command asks the engine to write.
+#include "core/commands/ops.hpp"
 #include "core/error.hpp"
-#include "core/ops.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,6 +1,6 @@
 // core/store and core/schema: migrations, the store's own guards, lookups.
-#include "core/schema.hpp"
-#include "core/store.hpp"
+#include "core/store/schema.hpp"
+#include "core/store/store.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>

@@ -1,5 +1,5 @@
 // core/yaml_reader: typing of scalars, places, and what a declaration refuses.
-#include "core/yaml_reader.hpp"
+#include "core/decl/yaml_reader.hpp"
 
 #include <doctest/doctest.h>
 

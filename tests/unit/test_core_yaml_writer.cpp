@@ -1,6 +1,6 @@
 // core/yaml_writer: what it writes reads back as the same value.
-#include "core/yaml_reader.hpp"
-#include "core/yaml_writer.hpp"
+#include "core/decl/yaml_reader.hpp"
+#include "core/decl/yaml_writer.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,8 +1,8 @@
-#include "ops.hpp"
+#include "core/commands/ops.hpp"
 
-#include "error.hpp"
-#include "lookup.hpp"
-#include "validate.hpp"
+#include "core/commands/lookup.hpp"
+#include "core/error.hpp"
+#include "core/validate.hpp"
 
 #include <set>
 

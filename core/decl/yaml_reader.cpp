@@ -1,6 +1,6 @@
-#include "yaml_reader.hpp"
+#include "core/decl/yaml_reader.hpp"
 
-#include "validate.hpp"
+#include "core/validate.hpp"
 
 #include <charconv>
 #include <sstream>

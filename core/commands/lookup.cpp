@@ -1,7 +1,7 @@
-#include "lookup.hpp"
+#include "core/commands/lookup.hpp"
 
-#include "error.hpp"
-#include "validate.hpp"
+#include "core/error.hpp"
+#include "core/validate.hpp"
 
 namespace chatctl {
 

@@ -3,7 +3,7 @@
 // its own beyond what the schema guards; the engine checks them first.
 #pragma once
 
-#include "model.hpp"
+#include "core/model.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>

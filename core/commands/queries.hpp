@@ -2,7 +2,7 @@
 // in the stable order (case-insensitively, then by code point).
 #pragma once
 
-#include "store.hpp"
+#include "core/store/store.hpp"
 
 #include <optional>
 #include <string>

@@ -1,7 +1,7 @@
-#include "declaration.hpp"
+#include "core/decl/declaration.hpp"
 
-#include "decl_schema.hpp"
-#include "validate.hpp"
+#include "core/decl/decl_schema.hpp"
+#include "core/validate.hpp"
 
 #include <algorithm>
 #include <cerrno>

@@ -1,6 +1,6 @@
-#include "decl_schema.hpp"
+#include "core/decl/decl_schema.hpp"
 
-#include "validate.hpp"
+#include "core/validate.hpp"
 
 #include <algorithm>
 #include <charconv>

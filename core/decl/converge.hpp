@@ -4,8 +4,8 @@
 // rule, such as a prune leaving users on a deleted profile, is a conflict).
 #pragma once
 
-#include "declaration.hpp"
-#include "engine.hpp"
+#include "core/decl/declaration.hpp"
+#include "core/engine.hpp"
 
 namespace chatctl {
 

@@ -2,7 +2,7 @@
 // that applying it changes nothing and applying it to an empty store rebuilds the same.
 #pragma once
 
-#include "store.hpp"
+#include "core/store/store.hpp"
 
 #include <string>
 #include <vector>

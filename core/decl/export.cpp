@@ -1,6 +1,6 @@
-#include "export.hpp"
+#include "core/decl/export.hpp"
 
-#include "lookup.hpp"
+#include "core/commands/lookup.hpp"
 
 #include <algorithm>
 

@@ -3,7 +3,7 @@
 // that name the field as written, at its place in the file.
 #pragma once
 
-#include "yaml_reader.hpp"
+#include "core/decl/yaml_reader.hpp"
 
 #include <nlohmann/json.hpp>
 #include <string>

@@ -2,7 +2,7 @@
 // not-found message every command shares.
 #pragma once
 
-#include "store.hpp"
+#include "core/store/store.hpp"
 
 #include <string>
 

@@ -1,6 +1,6 @@
-#include "queries.hpp"
+#include "core/commands/queries.hpp"
 
-#include "lookup.hpp"
+#include "core/commands/lookup.hpp"
 
 namespace chatctl::queries {
 

@@ -1,4 +1,4 @@
-#include "yaml_writer.hpp"
+#include "core/decl/yaml_writer.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -1,7 +1,7 @@
-#include "store.hpp"
+#include "core/store/store.hpp"
 
-#include "error.hpp"
-#include "schema.hpp"
+#include "core/error.hpp"
+#include "core/store/schema.hpp"
 
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Transaction.h>

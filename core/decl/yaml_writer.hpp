@@ -3,7 +3,7 @@
 // double-quoted with JSON escapes (which YAML reads the same).
 #pragma once
 
-#include "model.hpp"
+#include "core/model.hpp"
 
 #include <nlohmann/json.hpp>
 #include <string>

@@ -3,7 +3,7 @@
 // by the front end; the engine validates every object again before writing it.
 #pragma once
 
-#include "engine.hpp"
+#include "core/engine.hpp"
 
 #include <optional>
 #include <string>

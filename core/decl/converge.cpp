@@ -1,7 +1,7 @@
-#include "converge.hpp"
+#include "core/decl/converge.hpp"
 
-#include "lookup.hpp"
-#include "validate.hpp"
+#include "core/commands/lookup.hpp"
+#include "core/validate.hpp"
 
 #include <map>
 #include <set>

@@ -1,4 +1,4 @@
-#include "schema.hpp"
+#include "core/store/schema.hpp"
 
 namespace chatctl::schema {
 

@@ -4,7 +4,7 @@
 // does, and a quoted scalar is always a string ("5" is not 5).
 #pragma once
 
-#include "error.hpp"
+#include "core/error.hpp"
 
 #include <map>
 #include <nlohmann/json.hpp>

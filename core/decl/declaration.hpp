@@ -3,8 +3,8 @@
 // Reading is separate from planning (converge.hpp), which compares with the store.
 #pragma once
 
-#include "model.hpp"
-#include "yaml_reader.hpp"
+#include "core/decl/yaml_reader.hpp"
+#include "core/model.hpp"
 
 #include <optional>
 #include <string>
