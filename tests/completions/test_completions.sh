@@ -4,9 +4,7 @@
 set -uo pipefail
 bin=$1
 src=$2
-for shell in zsh fish; do
-  command -v $shell >/dev/null || apt-get install -y -qq --no-install-recommends $shell >/dev/null
-done
+command -v zsh >/dev/null && command -v fish >/dev/null || bash "$src/scripts/setup"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/bin"

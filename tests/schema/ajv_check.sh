@@ -7,7 +7,7 @@ set -euo pipefail
 src=$1
 tools=$2
 if [ ! -x "$tools/node_modules/.bin/ajv" ]; then
-  command -v npm >/dev/null || apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  command -v npm >/dev/null || bash "$src/scripts/setup" nodejs npm
   mkdir -p "$tools"
   npm install --prefix "$tools" --no-audit --no-fund --silent ajv-cli@5 >/dev/null
 fi
