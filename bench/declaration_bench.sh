@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tenants=${1:-10}
 users=${2:-10000}
-[ -x /usr/bin/time ] || apt-get install -y -qq time >/dev/null
+bash scripts/setup time
 bash scripts/build >/dev/null
 chatctl=$PWD/build/cli/chatctl
 floor=$PWD/build/bench/yaml_parse_floor

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-200}
-command -v hyperfine >/dev/null || { apt-get install -y -qq hyperfine >/dev/null; }
+bash scripts/setup hyperfine
 bash scripts/build >/dev/null
 chatctl=$PWD/build/cli/chatctl
 work=$(mktemp -d)
