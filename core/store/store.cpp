@@ -318,6 +318,14 @@ std::vector<HistoryEntry> Store::history(std::optional<std::string_view> tenant,
     return out;
 }
 
+std::vector<std::string> Store::tenant_keys() {
+    Reset r(statement("SELECT key FROM tenants ORDER BY key"));
+    std::vector<std::string> out;
+    while (r.st.executeStep())
+        out.push_back(r.st.getColumn(0).getString());
+    return out;
+}
+
 std::vector<std::string> Store::logins_starting(const TenantRow& tenant, std::string_view prefix,
                                                 int limit) {
     Reset r(statement("SELECT login FROM users WHERE tenant_id = ? AND login LIKE ? ESCAPE '\\' "

@@ -73,6 +73,8 @@ class Store {
     std::vector<UserRow> list_users(const TenantRow& tenant,
                                     std::optional<int64_t> profile_id = std::nullopt);
     std::vector<HistoryEntry> history(std::optional<std::string_view> tenant, int limit);
+    // Every tenant key, in order (no counts: for completion).
+    std::vector<std::string> tenant_keys();
     // Logins of a tenant starting with prefix (ignoring case), at most limit of them.
     std::vector<std::string> logins_starting(const TenantRow& tenant, std::string_view prefix,
                                              int limit);
