@@ -51,7 +51,7 @@ void declaration(std::string_view input) {
 
 void parsers(std::string_view input) {
     if (input.empty()) return;
-    const char which = input[0];
+    const auto which = static_cast<unsigned char>(input[0]);
     const std::string text(input.substr(1));
     try {
         switch (which % 8) {
@@ -81,7 +81,8 @@ void parsers(std::string_view input) {
             (void)validate::quote(text);
             break;
         default: {
-            if (!validate::utf8_length(text)) break;
+            // The reader refuses values over 4096 bytes (longer than any field), by design.
+            if (!validate::utf8_length(text) || text.size() > 4096) break;
             std::vector<Diagnostic> diagnostics;
             YamlDocument doc = read_yaml("t", "k: " + yaml_scalar(text) + "\n", diagnostics);
             if (!diagnostics.empty() || doc.value["k"] != text) broken("yaml_scalar round trip");
