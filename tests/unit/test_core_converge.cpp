@@ -155,3 +155,15 @@ TEST_CASE("a declared tenant is complete: a left-out display_name means none") {
     REQUIRE(c.size() == 1);
     CHECK(!std::get<Tenant>(*c[0].after).display_name);
 }
+
+TEST_CASE("moving the default in a declaration moves no existing user (R8)") {
+    auto store = Store::in_memory();
+    apply(*store, "tenants:\n  - tenant: a\n    users:\n      - login: u1\n");
+    apply(*store,
+          "tenants:\n  - tenant: a\n    profiles:\n      - name: Default\n      - name: New\n"
+          "        default: true\n    users:\n      - login: u1\n      - login: u2\n");
+    auto t = *store->find_tenant("a");
+    CHECK(default_of(*store, "a") == "New");
+    CHECK(store->find_user(t, "u1")->user.profile == "Default"); // kept
+    CHECK(store->find_user(t, "u2")->user.profile == "New"); // R5: new users get the new default
+}
