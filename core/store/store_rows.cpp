@@ -1,0 +1,302 @@
+// The Store's queries and row writes: every statement bound, prepared once and reused.
+#include "core/store/store.hpp"
+
+namespace chatctl {
+
+namespace {
+
+std::optional<std::string> optional_text(const SQLite::Column& column) {
+    if (column.isNull()) return std::nullopt;
+    return column.getString();
+}
+
+void bind_optional(SQLite::Statement& st, int index, const std::optional<std::string>& value) {
+    if (value)
+        st.bind(index, *value);
+    else
+        st.bind(index);
+}
+
+Json parse_json(const SQLite::Column& column) {
+    return column.isNull() ? Json(nullptr) : Json::parse(column.getString());
+}
+
+// A statement from the cache, reset and cleared for new bindings.
+struct Reset {
+    SQLite::Statement& st;
+    explicit Reset(SQLite::Statement& s) : st(s) {
+        st.reset();
+        st.clearBindings();
+    }
+    ~Reset() {
+        try {
+            st.reset();
+        } catch (...) { // a reset only repeats an error already thrown
+        }
+    }
+};
+
+} // namespace
+
+std::optional<TenantRow> Store::find_tenant(std::string_view key) {
+    Reset r(statement("SELECT id, default_profile_id, key, display_name FROM tenants "
+                      "WHERE key = ?"));
+    r.st.bind(1, std::string(key));
+    if (!r.st.executeStep()) return std::nullopt;
+    return TenantRow{r.st.getColumn(0).getInt64(), r.st.getColumn(1).getInt64(),
+                     Tenant{r.st.getColumn(2).getString(), optional_text(r.st.getColumn(3))}};
+}
+
+namespace {
+
+// Columns: id, name, is_default, max, wrap_up, description (then anything else).
+ProfileRow read_profile(SQLite::Statement& st, const std::string& tenant) {
+    return ProfileRow{st.getColumn(0).getInt64(),
+                      Profile{tenant, st.getColumn(1).getString(), st.getColumn(2).getInt() != 0,
+                              st.getColumn(3).getInt(), st.getColumn(4).getInt(),
+                              optional_text(st.getColumn(5))}};
+}
+
+#define PROFILE_COLUMNS                                                                            \
+    "p.id, p.name, p.id = t.default_profile_id, p.max_concurrent_chats, p.wrap_up_seconds, "       \
+    "p.description"
+
+} // namespace
+
+std::optional<ProfileRow> Store::find_profile(const TenantRow& tenant, std::string_view name) {
+    Reset r(statement("SELECT " PROFILE_COLUMNS " FROM profiles p JOIN tenants t "
+                      "ON t.id = p.tenant_id WHERE p.tenant_id = ? AND p.name = ? COLLATE NOCASE"));
+    r.st.bind(1, static_cast<int64_t>(tenant.id));
+    r.st.bind(2, std::string(name));
+    if (!r.st.executeStep()) return std::nullopt;
+    return read_profile(r.st, tenant.tenant.key);
+}
+
+std::optional<ProfileRow> Store::profile_by_id(int64_t id) {
+    Reset r(statement("SELECT " PROFILE_COLUMNS ", t.key FROM profiles p JOIN tenants t "
+                      "ON t.id = p.tenant_id WHERE p.id = ?"));
+    r.st.bind(1, id);
+    if (!r.st.executeStep()) return std::nullopt;
+    return read_profile(r.st, r.st.getColumn(6).getString());
+}
+
+std::optional<UserRow> Store::find_user(const TenantRow& tenant, std::string_view login) {
+    Reset r(statement("SELECT u.id, u.profile_id, u.login, u.name, u.email, p.name FROM users u "
+                      "JOIN profiles p ON p.id = u.profile_id "
+                      "WHERE u.tenant_id = ? AND u.login = ? COLLATE NOCASE"));
+    r.st.bind(1, static_cast<int64_t>(tenant.id));
+    r.st.bind(2, std::string(login));
+    if (!r.st.executeStep()) return std::nullopt;
+    return UserRow{r.st.getColumn(0).getInt64(), r.st.getColumn(1).getInt64(),
+                   User{tenant.tenant.key, r.st.getColumn(2).getString(),
+                        optional_text(r.st.getColumn(3)), optional_text(r.st.getColumn(4)),
+                        r.st.getColumn(5).getString()}};
+}
+
+int64_t Store::count_users(int64_t tenant_id, std::optional<int64_t> profile_id) {
+    if (!profile_id) {
+        Reset r(statement("SELECT count(*) FROM users WHERE tenant_id = ?"));
+        r.st.bind(1, tenant_id);
+        r.st.executeStep();
+        return r.st.getColumn(0).getInt64();
+    }
+    Reset r(statement("SELECT count(*) FROM users WHERE tenant_id = ? AND profile_id = ?"));
+    r.st.bind(1, tenant_id);
+    r.st.bind(2, *profile_id);
+    r.st.executeStep();
+    return r.st.getColumn(0).getInt64();
+}
+
+std::vector<TenantInfo> Store::list_tenants(std::optional<std::string_view> key) {
+    Reset r(statement("SELECT t.key, t.display_name, p.name, "
+                      "(SELECT count(*) FROM profiles WHERE tenant_id = t.id), "
+                      "(SELECT count(*) FROM users WHERE tenant_id = t.id) "
+                      "FROM tenants t LEFT JOIN profiles p ON p.id = t.default_profile_id "
+                      "WHERE ?1 IS NULL OR t.key = ?1 ORDER BY t.key"));
+    if (key) r.st.bind(1, std::string(*key));
+    std::vector<TenantInfo> out;
+    while (r.st.executeStep())
+        out.push_back(
+            TenantInfo{Tenant{r.st.getColumn(0).getString(), optional_text(r.st.getColumn(1))},
+                       r.st.getColumn(2).getString(), r.st.getColumn(3).getInt64(),
+                       r.st.getColumn(4).getInt64()});
+    return out;
+}
+
+std::vector<ProfileInfo> Store::list_profiles(const TenantRow& tenant,
+                                              std::optional<std::string_view> name) {
+    Reset r(statement("SELECT " PROFILE_COLUMNS ", (SELECT count(*) FROM users u "
+                      "WHERE u.tenant_id = p.tenant_id AND u.profile_id = p.id) "
+                      "FROM profiles p JOIN tenants t ON t.id = p.tenant_id "
+                      "WHERE p.tenant_id = ?1 AND (?2 IS NULL OR p.name = ?2 COLLATE NOCASE) "
+                      "ORDER BY p.name COLLATE NOCASE, p.name"));
+    r.st.bind(1, static_cast<int64_t>(tenant.id));
+    if (name) r.st.bind(2, std::string(*name));
+    std::vector<ProfileInfo> out;
+    while (r.st.executeStep())
+        out.push_back(ProfileInfo{read_profile(r.st, tenant.tenant.key).profile,
+                                  r.st.getColumn(6).getInt64()});
+    return out;
+}
+
+std::vector<UserRow> Store::list_users(const TenantRow& tenant, std::optional<int64_t> profile_id) {
+    Reset r(statement("SELECT u.id, u.profile_id, u.login, u.name, u.email, p.name FROM users u "
+                      "JOIN profiles p ON p.id = u.profile_id "
+                      "WHERE u.tenant_id = ?1 AND (?2 IS NULL OR u.profile_id = ?2) "
+                      "ORDER BY u.login COLLATE NOCASE, u.login"));
+    r.st.bind(1, static_cast<int64_t>(tenant.id));
+    if (profile_id) r.st.bind(2, *profile_id);
+    std::vector<UserRow> out;
+    while (r.st.executeStep())
+        out.push_back(UserRow{
+            r.st.getColumn(0).getInt64(), r.st.getColumn(1).getInt64(),
+            User{tenant.tenant.key, r.st.getColumn(2).getString(), optional_text(r.st.getColumn(3)),
+                 optional_text(r.st.getColumn(4)), r.st.getColumn(5).getString()}});
+    return out;
+}
+
+std::vector<HistoryEntry> Store::history(std::optional<std::string_view> tenant, int limit) {
+    Reset r(statement("SELECT id, at, actor, command, tenant, kind, key, action, before, after "
+                      "FROM history WHERE ?1 IS NULL OR tenant = ?1 ORDER BY id DESC LIMIT ?2"));
+    if (tenant) r.st.bind(1, std::string(*tenant));
+    r.st.bind(2, limit);
+    std::vector<HistoryEntry> out;
+    while (r.st.executeStep()) {
+        auto col = [&](int i) { return r.st.getColumn(i).getString(); };
+        out.push_back(HistoryEntry{r.st.getColumn(0).getInt64(), col(1), col(2), col(3),
+                                   optional_text(r.st.getColumn(4)), col(5), col(6), col(7),
+                                   parse_json(r.st.getColumn(8)), parse_json(r.st.getColumn(9))});
+    }
+    return out;
+}
+
+std::vector<std::string> Store::tenant_keys() {
+    Reset r(statement("SELECT key FROM tenants ORDER BY key"));
+    std::vector<std::string> out;
+    while (r.st.executeStep())
+        out.push_back(r.st.getColumn(0).getString());
+    return out;
+}
+
+std::vector<std::string> Store::logins_starting(const TenantRow& tenant, std::string_view prefix,
+                                                int limit) {
+    Reset r(statement("SELECT login FROM users WHERE tenant_id = ? AND login LIKE ? ESCAPE '\\' "
+                      "ORDER BY login COLLATE NOCASE, login LIMIT ?"));
+    std::string pattern;
+    for (char c : prefix) {
+        if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+        pattern += c;
+    }
+    r.st.bind(1, static_cast<int64_t>(tenant.id));
+    r.st.bind(2, pattern + "%");
+    r.st.bind(3, limit);
+    std::vector<std::string> out;
+    while (r.st.executeStep())
+        out.push_back(r.st.getColumn(0).getString());
+    return out;
+}
+
+int64_t Store::insert_tenant(const Tenant& tenant) {
+    // The default is set by the first default profile, before commit (deferred key).
+    Reset r(statement("INSERT INTO tenants (key, display_name, default_profile_id) "
+                      "VALUES (?, ?, 0)"));
+    r.st.bind(1, tenant.key);
+    bind_optional(r.st, 2, tenant.display_name);
+    r.st.exec();
+    return db_.getLastInsertRowid();
+}
+
+void Store::update_tenant(int64_t id, const Tenant& tenant) {
+    Reset r(statement("UPDATE tenants SET display_name = ? WHERE id = ?"));
+    bind_optional(r.st, 1, tenant.display_name);
+    r.st.bind(2, id);
+    r.st.exec();
+}
+
+void Store::delete_tenant(int64_t id) {
+    Reset r(statement("DELETE FROM tenants WHERE id = ?"));
+    r.st.bind(1, id);
+    r.st.exec();
+}
+
+void Store::set_default_profile(int64_t tenant_id, int64_t profile_id) {
+    Reset r(statement("UPDATE tenants SET default_profile_id = ? WHERE id = ?"));
+    r.st.bind(1, profile_id);
+    r.st.bind(2, tenant_id);
+    r.st.exec();
+}
+
+int64_t Store::insert_profile(int64_t tenant_id, const Profile& p) {
+    Reset r(statement("INSERT INTO profiles (tenant_id, name, max_concurrent_chats, "
+                      "wrap_up_seconds, description) VALUES (?, ?, ?, ?, ?)"));
+    r.st.bind(1, tenant_id);
+    r.st.bind(2, p.name);
+    r.st.bind(3, p.max_concurrent_chats);
+    r.st.bind(4, p.wrap_up_seconds);
+    bind_optional(r.st, 5, p.description);
+    r.st.exec();
+    return db_.getLastInsertRowid();
+}
+
+void Store::update_profile(int64_t id, const Profile& p) {
+    Reset r(statement("UPDATE profiles SET name = ?, max_concurrent_chats = ?, "
+                      "wrap_up_seconds = ?, description = ? WHERE id = ?"));
+    r.st.bind(1, p.name);
+    r.st.bind(2, p.max_concurrent_chats);
+    r.st.bind(3, p.wrap_up_seconds);
+    bind_optional(r.st, 4, p.description);
+    r.st.bind(5, id);
+    r.st.exec();
+}
+
+void Store::delete_profile(int64_t id) {
+    Reset r(statement("DELETE FROM profiles WHERE id = ?"));
+    r.st.bind(1, id);
+    r.st.exec();
+}
+
+int64_t Store::insert_user(int64_t tenant_id, int64_t profile_id, const User& u) {
+    Reset r(statement("INSERT INTO users (tenant_id, login, name, email, profile_id) "
+                      "VALUES (?, ?, ?, ?, ?)"));
+    r.st.bind(1, tenant_id);
+    r.st.bind(2, u.login);
+    bind_optional(r.st, 3, u.name);
+    bind_optional(r.st, 4, u.email);
+    r.st.bind(5, profile_id);
+    r.st.exec();
+    return db_.getLastInsertRowid();
+}
+
+void Store::update_user(int64_t id, int64_t profile_id, const User& u) {
+    Reset r(statement("UPDATE users SET login = ?, name = ?, email = ?, profile_id = ? "
+                      "WHERE id = ?"));
+    r.st.bind(1, u.login);
+    bind_optional(r.st, 2, u.name);
+    bind_optional(r.st, 3, u.email);
+    r.st.bind(4, profile_id);
+    r.st.bind(5, id);
+    r.st.exec();
+}
+
+void Store::delete_user(int64_t id) {
+    Reset r(statement("DELETE FROM users WHERE id = ?"));
+    r.st.bind(1, id);
+    r.st.exec();
+}
+
+void Store::append_history(const HistoryEntry& e) {
+    Reset r(statement("INSERT INTO history (at, actor, command, tenant, kind, key, action, "
+                      "before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    r.st.bind(1, e.at);
+    r.st.bind(2, e.actor);
+    r.st.bind(3, e.command);
+    bind_optional(r.st, 4, e.tenant);
+    r.st.bind(5, e.kind);
+    r.st.bind(6, e.key);
+    r.st.bind(7, e.action);
+    bind_optional(r.st, 8, e.before.is_null() ? std::nullopt : std::optional(e.before.dump()));
+    bind_optional(r.st, 9, e.after.is_null() ? std::nullopt : std::optional(e.after.dump()));
+    r.st.exec();
+}
+
+} // namespace chatctl
