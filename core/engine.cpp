@@ -69,9 +69,11 @@ class Applier {
         if (change.after) validate::object(*change.after);
     }
 
-    // A tenant created in this set gets its default later in the set.
+    // A tenant's default is checked once per set (a tenant created in this set gets its
+    // default later in the set).
     TenantRow tenant_row(const std::string& key) {
-        return require_tenant(store_, key, !created_.count(key));
+        bool check = !created_.count(key) && checked_.insert(key).second;
+        return require_tenant(store_, key, check);
     }
     ProfileRow profile_row(const TenantRow& t, const std::string& name) {
         return require_profile(store_, t, name);
@@ -189,6 +191,7 @@ class Applier {
     // tenant key -> profile id -> whether the change set says it is the default.
     std::map<std::string, std::map<int64_t, bool>> default_claims_;
     std::set<std::string> created_; // tenants this set creates
+    std::set<std::string> checked_; // tenants whose default was found in place
 };
 
 } // namespace
