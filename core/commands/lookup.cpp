@@ -7,19 +7,21 @@ namespace chatctl {
 
 using validate::quote;
 
+void require_default(Store& store, const TenantRow& tenant) {
+    auto p = store.profile_by_id(tenant.default_profile_id);
+    if (!p || p->profile.tenant != tenant.tenant.key)
+        fail(ErrorKind::store,
+             "the store breaks a rule: tenant " + tenant.tenant.key + " has no default profile",
+             {"the store was changed outside chatctl; restore a backup, or repair it with "
+              "SQL (`PRAGMA foreign_key_check`)"});
+}
+
 TenantRow require_tenant(Store& store, const std::string& key, bool check_default) {
     auto row = store.find_tenant(key);
     if (!row)
         fail(ErrorKind::not_found, "tenant " + quote(key) + " not found",
              {"list tenants with `chatctl tenant list`"});
-    if (check_default) {
-        auto p = store.profile_by_id(row->default_profile_id);
-        if (!p || p->profile.tenant != key)
-            fail(ErrorKind::store,
-                 "the store breaks a rule: tenant " + key + " has no default profile",
-                 {"the store was changed outside chatctl; restore a backup, or repair it with "
-                  "SQL (`PRAGMA foreign_key_check`)"});
-    }
+    if (check_default) require_default(store, *row);
     return *row;
 }
 

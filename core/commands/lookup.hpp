@@ -8,6 +8,9 @@
 
 namespace chatctl {
 
+// Refuses, as a store error, a tenant whose default profile is missing.
+void require_default(Store& store, const TenantRow& tenant);
+
 // Also refuses, as a store error, a tenant whose default profile is missing: the store
 // was changed by hand against R2, and no command should build on it.
 TenantRow require_tenant(Store& store, const std::string& key, bool check_default = true);

@@ -32,8 +32,9 @@ struct Current {
 
 Current load(Store& store, const DeclTenant& t) {
     Current c;
-    if (!store.find_tenant(t.tenant.key)) return c;
-    c.row = require_tenant(store, t.tenant.key); // refuses a store broken by hand
+    c.row = store.find_tenant(t.tenant.key);
+    if (!c.row) return c;
+    require_default(store, *c.row); // refuses a store broken by hand
     for (auto& info : store.list_profiles(*c.row)) {
         if (info.profile.is_default) c.default_key = fold(info.profile.name);
         c.profiles.emplace(fold(info.profile.name), std::move(info));

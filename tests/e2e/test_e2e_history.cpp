@@ -86,4 +86,14 @@ TEST_SUITE("history") {
         expect_refused(s, {"history", "-t", "BETA"}, 5);
     }
 
+    TEST_CASE("without --limit, history keeps the 50 newest") {
+        Sandbox s;
+        for (int i = 0; i < 26; ++i)
+            s.ok({"tenant", "create", "t" + std::to_string(i), "-q"}); // 52 entries
+        Json h = s.ok({"history", "-o", "json"}).json();
+        REQUIRE(h.size() == 50);
+        CHECK(h[0]["tenant"] == "t25");
+        CHECK(s.ok({"history", "--limit", "60", "-o", "json"}).json().size() == 52);
+    }
+
 } // TEST_SUITE

@@ -167,3 +167,16 @@ TEST_CASE("moving the default in a declaration moves no existing user (R8)") {
     CHECK(store->find_user(t, "u1")->user.profile == "Default"); // kept
     CHECK(store->find_user(t, "u2")->user.profile == "New"); // R5: new users get the new default
 }
+
+TEST_CASE("a declared profile is complete: a field left out returns to its default") {
+    auto store = Store::in_memory();
+    apply(*store, "tenants:\n  - tenant: a\n    profiles:\n      - name: Default\n"
+                  "        max_concurrent_chats: 7\n        wrap_up_seconds: 0\n"
+                  "        description: x\n");
+    ChangeSet c = plan(*store, "tenants:\n  - tenant: a\n    profiles:\n      - name: Default\n");
+    REQUIRE(c.size() == 1);
+    const auto& after = std::get<Profile>(*c[0].after);
+    CHECK(after.max_concurrent_chats == 3);
+    CHECK(after.wrap_up_seconds == 60);
+    CHECK(!after.description);
+}
