@@ -100,11 +100,23 @@ void print_object(const Globals& g, const Json& object) {
     print_data(g, object, render_table(table, g.color()));
 }
 
-void add_tenant_option(CLI::App* command, std::string& tenant) {
-    command->add_option("-t,--tenant", tenant, "Tenant key")
-        ->envname("CHATCTL_TENANT")
-        ->required()
-        ->type_name("TENANT");
+void add_tenant_option(CLI::App* command, TenantOption& tenant) {
+    tenant.option =
+        command->add_option("-t,--tenant", tenant.value, "Tenant key (else $CHATCTL_TENANT)")
+            ->type_name("TENANT");
+}
+
+std::string TenantOption::key() const {
+    if (option && option->count() > 0) {
+        validate::tenant_key(value, "--tenant");
+        return value;
+    }
+    const char* env = std::getenv("CHATCTL_TENANT");
+    if (!env)
+        fail(ErrorKind::usage, "--tenant is required",
+             {"give -t TENANT, or set $CHATCTL_TENANT for every command"});
+    validate::tenant_key(env, "$CHATCTL_TENANT");
+    return env;
 }
 
 void add_text_option(CLI::App* command, const char* name, TextOption& target,
@@ -116,6 +128,34 @@ CLI::App* add_command(CLI::App* parent, const char* name, const char* descriptio
     CLI::App* command = parent->add_subcommand(name, description);
     command->fallthrough();
     return command;
+}
+
+namespace {
+
+// CLI11's help, with the options every command takes (those of chatctl itself) listed in
+// each command's help before its examples.
+class HelpFormatter : public CLI::Formatter {
+  public:
+    std::string make_footer(const CLI::App* app) const override {
+        const CLI::App* root = app;
+        while (root->get_parent())
+            root = root->get_parent();
+        std::string globals;
+        if (root != app) {
+            for (const CLI::Option* o : root->get_options())
+                if (o->nonpositional() && o != root->get_help_ptr() &&
+                    o->get_name(false, false) != "--version")
+                    globals += make_option(o, false);
+            globals = "\nGlobal options:\n" + globals;
+        }
+        return globals + CLI::Formatter::make_footer(app);
+    }
+};
+
+} // namespace
+
+void use_help_formatter(CLI::App& app) {
+    app.formatter(std::make_shared<HelpFormatter>());
 }
 
 void check_tenant_key(const std::string& key, const char* field) {

@@ -68,8 +68,14 @@ void add_text_option(CLI::App* command, const char* name, TextOption& target,
 // A subcommand that lets global options follow it.
 CLI::App* add_command(CLI::App* parent, const char* name, const char* description);
 
-// Adds -t/--tenant (else $CHATCTL_TENANT), required, to a command.
-void add_tenant_option(CLI::App* command, std::string& tenant);
+// -t/--tenant, else $CHATCTL_TENANT: one of the two is required.
+struct TenantOption {
+    std::string value;
+    CLI::Option* option = nullptr;
+    // The key, checked and named as where it came from (--tenant or $CHATCTL_TENANT).
+    std::string key() const;
+};
+void add_tenant_option(CLI::App* command, TenantOption& tenant);
 
 // Fails with invalid input unless key is a well-formed tenant key.
 void check_tenant_key(const std::string& key, const char* field);
@@ -80,6 +86,8 @@ void add_profile_commands(CLI::App& app, Globals& g);
 void add_user_commands(CLI::App& app, Globals& g);
 void add_history_command(CLI::App& app, Globals& g);
 void add_declaration_commands(CLI::App& app, Globals& g);
+// Every command's --help shows the global options too: call before adding commands.
+void use_help_formatter(CLI::App& app);
 // Puts each command's examples in its help footer.
 void add_examples(CLI::App& app);
 

@@ -13,12 +13,4 @@ namespace chatctl::cli {
 void complete(const CLI::App& app, const std::vector<std::string>& words,
               const std::string& current);
 
-// For a line that names an unknown command: that word, and the nearest command (with the
-// words before it, "" when nothing is near).
-struct UnknownCommand {
-    std::string word, suggestion;
-};
-std::optional<UnknownCommand> unknown_command(const CLI::App& app,
-                                              const std::vector<std::string>& words);
-
 } // namespace chatctl::cli

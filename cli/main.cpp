@@ -1,12 +1,13 @@
 // The entry point: builds the command line, runs the one command asked for, and is the
 // only place that turns errors into text and exit codes.
 #include "app.hpp"
+#include "argv.hpp"
 #include "complete.hpp"
 #include "core/error.hpp"
 #include "manpage.hpp"
 
 #include <clocale>
-#include <cstring>
+#include <cstdlib>
 #include <iostream>
 
 namespace {
@@ -50,27 +51,32 @@ int report(const Error& e, bool json) {
                            {"exit_code", code},
                            {"diagnostics", diagnostics}};
         if (!e.hints().empty()) body["hints"] = e.hints();
-        std::cerr << chatctl::Json{{"error", body}}.dump() << "\n";
+        // Bytes that are not UTF-8 (a path, an argument) are replaced, never thrown on.
+        std::cerr << chatctl::Json{{"error", body}}.dump(-1, ' ', false,
+                                                         chatctl::Json::error_handler_t::replace)
+                  << "\n";
         return code;
     }
     for (const auto& d : e.diagnostics())
-        std::cerr << position(d) << ": error: " << d.message << "\n";
+        std::cerr << (d.file.empty() ? "chatctl" : position(d)) << ": error: " << d.message << "\n";
     std::cerr << "chatctl: error: " << e.what() << "\n";
     for (const auto& hint : e.hints())
         std::cerr << "hint: " << hint << "\n";
     return code;
 }
 
-// Errors are JSON when -o json is asked for, even when the rest of the line is wrong.
-bool wants_json(int argc, char** argv) {
-    for (int i = 1; i < argc; ++i) {
-        std::string arg = argv[i];
-        if ((arg == "-o" || arg == "--output") && i + 1 < argc &&
-            std::strcmp(argv[i + 1], "json") == 0)
-            return true;
-        if (arg == "-ojson" || arg == "--output=json") return true;
-    }
-    return false;
+// Every usage problem of the line in one error, each on its own line when there are several.
+Error usage_error(const chatctl::cli::CommandLine& line) {
+    std::vector<std::string> hints = line.hints;
+    hints.push_back(line.help_hint());
+    if (line.problems.size() == 1) return Error(ErrorKind::usage, line.problems[0], hints);
+    std::vector<chatctl::Diagnostic> each;
+    for (const auto& p : line.problems)
+        each.push_back({"", 0, 0, p});
+    Error e(ErrorKind::usage, std::to_string(line.problems.size()) + " usage errors", each);
+    for (const auto& h : hints)
+        e = e.with_hint(h);
+    return e;
 }
 
 } // namespace
@@ -81,6 +87,7 @@ int main(int argc, char** argv) {
     CLI::App app{"chatctl: administer the chat handling profiles of a multi-tenant contact center",
                  "chatctl"};
     app.fallthrough();
+    chatctl::cli::use_help_formatter(app);
     app.require_subcommand(1);
     app.set_version_flag("--version", "chatctl " CHATCTL_VERSION, "Print the version and exit");
     app.add_option("--db", g.db,
@@ -120,28 +127,36 @@ int main(int argc, char** argv) {
         chatctl::cli::write_manpage(app, std::cout);
         return 0;
     }
-    const bool json = wants_json(argc, argv);
     if (argc == 1) {
         std::cerr << app.help();
         return 64;
     }
+    const chatctl::cli::CommandLine line = chatctl::cli::read_command_line(app, args);
+    auto output = line.values.find("--output");
+    const bool json = output != line.values.end() && output->second == "json";
+    if (!line.help && !line.problems.empty()) return report(usage_error(line), json);
+    if (!line.help && !line.invalid.empty())
+        return report(Error(ErrorKind::invalid_input, line.invalid.front(), {line.help_hint()}),
+                      json);
+    if (!line.help && line.group_alone) { // `chatctl user`: what the group offers, then why
+        if (!json) std::cerr << line.path.back()->help() << "\n";
+        return report(
+            Error(ErrorKind::usage, "`" + line.command() + "` needs a command", {line.help_hint()}),
+            json);
+    }
     try {
-        app.parse(argc, argv);
+        app.parse(std::vector<std::string>(line.args.rbegin(), line.args.rend()));
         return g.exit_code;
     } catch (const CLI::Success& e) {
-        return app.exit(e); // --help and --version, on stdout
-    } catch (const CLI::ParseError& e) {
-        std::string message = e.what();
-        std::vector<std::string> hints;
-        if (auto unknown = chatctl::cli::unknown_command(app, args)) {
-            message = "unknown command \"" + unknown->word + "\"";
-            if (!unknown->suggestion.empty())
-                hints.push_back("did you mean `" + unknown->suggestion + "`?");
-        }
-        hints.push_back("see `chatctl --help`");
-        return report(Error(ErrorKind::usage, message, hints), json);
+        return app.exit(e);            // --help and --version, on stdout
+    } catch (const CLI::ParseError&) { // what the reading above let through; never CLI11's words
+        return report(Error(ErrorKind::usage, "cannot read the command line", {line.help_hint()}),
+                      json);
     } catch (const Error& e) {
-        return report(e, json);
+        Error out = e.kind() == ErrorKind::usage ? e.with_hint(line.help_hint()) : e;
+        if (e.kind() == ErrorKind::store && !g.db && std::getenv("CHATCTL_DB"))
+            out = out.with_hint("the store's path comes from $CHATCTL_DB");
+        return report(out, json);
     } catch (...) {
         try {
             chatctl::rethrow_as_error(g.db.value_or(""));

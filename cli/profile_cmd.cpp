@@ -10,7 +10,7 @@ namespace chatctl::cli {
 namespace {
 
 struct ProfileArgs {
-    std::string tenant;
+    TenantOption tenant;
     std::string name;
     TextOption rename, max_chats, wrap_up, description, reassign_to;
     bool make_default = false;
@@ -32,9 +32,9 @@ void add_field_options(CLI::App* command, ProfileArgs& a, bool editing) {
 
 // The flags, checked and turned into the fields of a change.
 ops::ProfileEdit fields(const ProfileArgs& a) {
-    check_tenant_key(a.tenant, "--tenant");
     ops::ProfileEdit edit;
     edit.rename = a.rename.get();
+    validate::profile_name(a.name, "NAME");
     if (edit.rename) validate::profile_name(*edit.rename, "--rename");
     if (auto v = a.max_chats.get())
         edit.max_concurrent_chats =
@@ -65,9 +65,9 @@ void add_profile_commands(CLI::App& app, Globals& g) {
         add_field_options(c, *a, false);
         c->add_flag("--default", a->make_default, "Make it the tenant default");
         c->callback([&g, a] {
+            std::string tenant = a->tenant.key();
             ops::ProfileEdit f = fields(*a);
-            validate::profile_name(a->name, "NAME");
-            run_write(g, "profile add", ops::profile_add(a->tenant, a->name, f));
+            run_write(g, "profile add", ops::profile_add(tenant, a->name, f));
         });
     }
     {
@@ -76,11 +76,12 @@ void add_profile_commands(CLI::App& app, Globals& g) {
         add_text_option(c, "--rename", a->rename, "New name", "NEW");
         add_field_options(c, *a, true);
         c->callback([&g, a] {
+            std::string tenant = a->tenant.key();
             ops::ProfileEdit f = fields(*a);
             if (!f.rename && !f.max_concurrent_chats && !f.wrap_up_seconds && !f.description)
                 fail(ErrorKind::usage, "nothing to change",
                      {"give --rename, --max-chats, --wrap-up or --description"});
-            run_write(g, "profile edit", ops::profile_edit(a->tenant, a->name, f));
+            run_write(g, "profile edit", ops::profile_edit(tenant, a->name, f));
         });
     }
     {
@@ -88,8 +89,9 @@ void add_profile_commands(CLI::App& app, Globals& g) {
         CLI::App* c = profile_command(group, "set-default",
                                       "Make a profile the tenant default (new users get it)", *a);
         c->callback([&g, a] {
-            check_tenant_key(a->tenant, "--tenant");
-            run_write(g, "profile set-default", ops::profile_set_default(a->tenant, a->name));
+            std::string tenant = a->tenant.key();
+            validate::profile_name(a->name, "NAME");
+            run_write(g, "profile set-default", ops::profile_set_default(tenant, a->name));
         });
     }
     {
@@ -98,17 +100,19 @@ void add_profile_commands(CLI::App& app, Globals& g) {
         add_text_option(c, "--reassign-to", a->reassign_to,
                         "Move its users to this profile, in the same transaction", "PROFILE");
         c->callback([&g, a] {
-            check_tenant_key(a->tenant, "--tenant");
-            run_write(g, "profile delete",
-                      ops::profile_delete(a->tenant, a->name, a->reassign_to.get()));
+            std::string tenant = a->tenant.key();
+            validate::profile_name(a->name, "NAME");
+            auto reassign_to = a->reassign_to.get();
+            if (reassign_to) validate::profile_name(*reassign_to, "--reassign-to");
+            run_write(g, "profile delete", ops::profile_delete(tenant, a->name, reassign_to));
         });
     }
     {
         auto a = std::make_shared<ProfileArgs>();
         CLI::App* c = profile_command(group, "list", "List a tenant's profiles", *a, false);
         c->callback([&g, a] {
-            check_tenant_key(a->tenant, "--tenant");
-            print_list(g, queries::profile_list(*open_for_read(g), a->tenant),
+            std::string tenant = a->tenant.key();
+            print_list(g, queries::profile_list(*open_for_read(g), tenant),
                        {{"NAME", "name"},
                         {"DEFAULT", "default"},
                         {"MAX CHATS", "max_concurrent_chats"},
@@ -121,8 +125,9 @@ void add_profile_commands(CLI::App& app, Globals& g) {
         auto a = std::make_shared<ProfileArgs>();
         CLI::App* c = profile_command(group, "show", "Show one profile", *a);
         c->callback([&g, a] {
-            check_tenant_key(a->tenant, "--tenant");
-            print_object(g, queries::profile_show(*open_for_read(g), a->tenant, a->name));
+            std::string tenant = a->tenant.key();
+            validate::profile_name(a->name, "NAME");
+            print_object(g, queries::profile_show(*open_for_read(g), tenant, a->name));
         });
     }
 }

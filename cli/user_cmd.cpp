@@ -10,7 +10,7 @@ namespace chatctl::cli {
 namespace {
 
 struct UserArgs {
-    std::string tenant;
+    TenantOption tenant;
     std::vector<std::string> logins;
     TextOption name, email, profile, from_profile;
 };
@@ -20,6 +20,16 @@ ops::UserFields fields(const UserArgs& a) {
     if (f.name) validate::user_name(*f.name, "--name");
     if (f.email && !f.email->empty()) validate::email(*f.email, "--email");
     return f;
+}
+
+// The tenant, then every name the command was given, checked before anything is read.
+std::string checked(const UserArgs& a) {
+    std::string tenant = a.tenant.key();
+    for (const auto& login : a.logins)
+        validate::login(login, "LOGIN");
+    if (auto p = a.profile.get()) validate::profile_name(*p, "--profile");
+    if (auto p = a.from_profile.get()) validate::profile_name(*p, "--from-profile");
+    return tenant;
 }
 
 CLI::App* user_command(CLI::App* group, const char* name, const char* description, UserArgs& a,
@@ -46,10 +56,9 @@ void add_user_commands(CLI::App& app, Globals& g) {
         add_text_option(c, "--email", a->email, "Email address", "ADDR");
         add_text_option(c, "--profile", a->profile, "Profile to assign", "NAME");
         c->callback([&g, a] {
-            check_tenant_key(a->tenant, "--tenant");
-            validate::login(a->logins[0], "LOGIN");
+            const std::string tenant = checked(*a);
             ops::UserFields f = fields(*a);
-            run_write(g, "user add", ops::user_add(a->tenant, a->logins[0], f, a->profile.get()));
+            run_write(g, "user add", ops::user_add(tenant, a->logins[0], f, a->profile.get()));
         });
     }
     {
@@ -58,11 +67,11 @@ void add_user_commands(CLI::App& app, Globals& g) {
         add_text_option(c, "--name", a->name, "Full name (\"\" clears it)");
         add_text_option(c, "--email", a->email, "Email address (\"\" clears it)", "ADDR");
         c->callback([&g, a] {
-            check_tenant_key(a->tenant, "--tenant");
+            const std::string tenant = checked(*a);
             ops::UserFields f = fields(*a);
             if (!f.name && !f.email)
                 fail(ErrorKind::usage, "nothing to change", {"give --name or --email"});
-            run_write(g, "user edit", ops::user_edit(a->tenant, a->logins[0], f));
+            run_write(g, "user edit", ops::user_edit(tenant, a->logins[0], f));
         });
     }
     {
@@ -73,13 +82,13 @@ void add_user_commands(CLI::App& app, Globals& g) {
         add_text_option(c, "--from-profile", a->from_profile, "Assign every user of this profile",
                         "OLD");
         c->callback([&g, a] {
-            check_tenant_key(a->tenant, "--tenant");
+            const std::string tenant = checked(*a);
             auto from = a->from_profile.get();
             if (from.has_value() == !a->logins.empty())
                 fail(ErrorKind::usage, "give either LOGIN... or --from-profile OLD");
             run_write(g, "user assign",
-                      from ? ops::user_assign_from(a->tenant, *from, *a->profile.get())
-                           : ops::user_assign(a->tenant, a->logins, *a->profile.get()));
+                      from ? ops::user_assign_from(tenant, *from, *a->profile.get())
+                           : ops::user_assign(tenant, a->logins, *a->profile.get()));
         });
     }
     {
@@ -87,8 +96,8 @@ void add_user_commands(CLI::App& app, Globals& g) {
         CLI::App* c = user_command(group, "delete", "Delete users", *a, 2);
         c->get_option("LOGIN")->required();
         c->callback([&g, a] {
-            check_tenant_key(a->tenant, "--tenant");
-            run_write(g, "user delete", ops::user_delete(a->tenant, a->logins));
+            const std::string tenant = checked(*a);
+            run_write(g, "user delete", ops::user_delete(tenant, a->logins));
         });
     }
     {
@@ -96,9 +105,9 @@ void add_user_commands(CLI::App& app, Globals& g) {
         CLI::App* c = user_command(group, "list", "List a tenant's users", *a, 0);
         add_text_option(c, "--profile", a->profile, "Only the users of this profile", "NAME");
         c->callback([&g, a] {
-            check_tenant_key(a->tenant, "--tenant");
+            const std::string tenant = checked(*a);
             print_list(
-                g, queries::user_list(*open_for_read(g), a->tenant, a->profile.get()),
+                g, queries::user_list(*open_for_read(g), tenant, a->profile.get()),
                 {{"LOGIN", "login"}, {"NAME", "name"}, {"EMAIL", "email"}, {"PROFILE", "profile"}});
         });
     }
@@ -106,8 +115,8 @@ void add_user_commands(CLI::App& app, Globals& g) {
         auto a = std::make_shared<UserArgs>();
         CLI::App* c = user_command(group, "show", "Show one user", *a, 1);
         c->callback([&g, a] {
-            check_tenant_key(a->tenant, "--tenant");
-            print_object(g, queries::user_show(*open_for_read(g), a->tenant, a->logins[0]));
+            const std::string tenant = checked(*a);
+            print_object(g, queries::user_show(*open_for_read(g), tenant, a->logins[0]));
         });
     }
 }

@@ -2,6 +2,7 @@
 
 #include "core/commands/lookup.hpp"
 #include "core/error.hpp"
+#include "core/shell.hpp"
 #include "core/validate.hpp"
 
 #include <SQLiteCpp/Transaction.h>
@@ -57,9 +58,8 @@ class Applier {
                              (claims_default ? ""
                                              : ": " + quote(current->profile.name) +
                                                    " is the default and no other is marked"),
-                         {"make another profile the default with `chatctl profile set-default "
-                          "NAME -t " +
-                          key + "`"});
+                         {"make another profile the default with `" +
+                          shell_command({"profile", "set-default", "NAME", "-t", key}) + "`"});
             }
         }
     }
@@ -143,15 +143,16 @@ class Applier {
             fail(ErrorKind::conflict,
                  "profile " + quote(row.profile.name) + " is the default of tenant " +
                      t.tenant.key + " and cannot be deleted",
-                 {"make another profile the default first: `chatctl profile set-default OTHER "
-                  "-t " +
-                  t.tenant.key + "`"});
+                 {"make another profile the default first: `" +
+                  shell_command({"profile", "set-default", "OTHER", "-t", t.tenant.key}) + "`"});
         if (int64_t n = store_.count_users(t.id, row.id); n > 0)
             fail(ErrorKind::conflict,
                  "profile " + quote(row.profile.name) + " has " + std::to_string(n) +
                      (n == 1 ? " user" : " users") + in_tenant(t.tenant.key),
-                 {"move them and delete it in one step with `chatctl profile delete " +
-                  row.profile.name + " -t " + t.tenant.key + " --reassign-to PROFILE`"});
+                 {"move them and delete it in one step with `" +
+                  shell_command({"profile", "delete", row.profile.name, "-t", t.tenant.key,
+                                 "--reassign-to", "PROFILE"}) +
+                  "`"});
         store_.delete_profile(row.id);
         default_claims_[t.tenant.key].erase(row.id);
         applied.push_back(Change{Action::remove, row.profile, std::nullopt});

@@ -2,6 +2,7 @@
 // turns kinds into exit codes and text.
 #pragma once
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -31,6 +32,13 @@ class Error : public std::runtime_error {
     ErrorKind kind() const { return kind_; }
     const std::vector<std::string>& hints() const { return hints_; }
     const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
+    // The same error with one more hint at the end (none when it is there already).
+    Error with_hint(const std::string& hint) const {
+        Error out = *this;
+        if (std::find(hints_.begin(), hints_.end(), hint) == hints_.end())
+            out.hints_.push_back(hint);
+        return out;
+    }
 
   private:
     ErrorKind kind_;

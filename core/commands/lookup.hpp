@@ -5,6 +5,7 @@
 #include "core/store/store.hpp"
 
 #include <string>
+#include <vector>
 
 namespace chatctl {
 
@@ -16,5 +17,9 @@ void require_default(Store& store, const TenantRow& tenant);
 TenantRow require_tenant(Store& store, const std::string& key, bool check_default = true);
 ProfileRow require_profile(Store& store, const TenantRow& tenant, const std::string& name);
 UserRow require_user(Store& store, const TenantRow& tenant, const std::string& login);
+// Every login found, or one not-found error naming every login that is not (with the
+// nearest existing login for each).
+std::vector<UserRow> require_users(Store& store, const TenantRow& tenant,
+                                   const std::vector<std::string>& logins);
 
 } // namespace chatctl

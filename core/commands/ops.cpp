@@ -2,6 +2,7 @@
 
 #include "core/commands/lookup.hpp"
 #include "core/error.hpp"
+#include "core/shell.hpp"
 #include "core/validate.hpp"
 
 #include <set>
@@ -77,8 +78,8 @@ Planner tenant_delete(const std::string& key, bool force) {
         if (int64_t n = store.count_users(t.id); n > 0 && !force)
             fail(ErrorKind::conflict,
                  "tenant " + key + " has " + std::to_string(n) + (n == 1 ? " user" : " users"),
-                 {"delete it with its users and profiles with `chatctl tenant delete " + key +
-                  " --force`"});
+                 {"delete it with its users and profiles with `" +
+                  shell_command({"tenant", "delete", key, "--force"}) + "`"});
         return ChangeSet{Change{Action::remove, t.tenant, std::nullopt}};
     };
 }
@@ -184,8 +185,7 @@ Planner user_assign(const std::string& tenant, const std::vector<std::string>& l
         TenantRow t = require_tenant(store, tenant);
         ProfileRow target = require_profile(store, t, profile);
         ChangeSet changes;
-        for (const auto& login : unique_logins(logins)) {
-            UserRow row = require_user(store, t, login);
+        for (const auto& row : require_users(store, t, unique_logins(logins))) {
             User after = row.user;
             after.profile = target.profile.name;
             add_update(changes, row.user, after);
@@ -215,9 +215,8 @@ Planner user_delete(const std::string& tenant, const std::vector<std::string>& l
     return [=](Store& store) {
         TenantRow t = require_tenant(store, tenant);
         ChangeSet changes;
-        for (const auto& login : unique_logins(logins))
-            changes.push_back(
-                Change{Action::remove, require_user(store, t, login).user, std::nullopt});
+        for (const auto& row : require_users(store, t, unique_logins(logins)))
+            changes.push_back(Change{Action::remove, row.user, std::nullopt});
         return changes;
     };
 }

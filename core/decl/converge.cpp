@@ -161,9 +161,14 @@ class TenantPlan {
             if (u.has_profile) {
                 auto p = profiles.find(fold(u.user.profile));
                 if (p == profiles.end()) {
+                    std::vector<std::string> names;
+                    for (const auto& [folded, name] : profiles)
+                        names.push_back(name);
+                    std::string near = validate::closest(u.user.profile, names);
                     problems_.add(u.profile_at,
                                   "profile " + quote(u.user.profile) +
-                                      " exists nowhere in tenant " + t_.tenant.key,
+                                      " exists nowhere in tenant " + t_.tenant.key +
+                                      (near.empty() ? "" : "; did you mean " + quote(near) + "?"),
                                   true);
                     continue;
                 }

@@ -56,9 +56,21 @@ void create_file(const std::string& path) {
 } // namespace
 
 std::string resolve_store_path(const std::optional<std::string>& flag) {
-    if (flag && !flag->empty()) return *flag;
-    if (const char* env = std::getenv("CHATCTL_DB"); env && *env) return env;
-    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
+    if (flag) {
+        if (flag->empty())
+            fail(ErrorKind::invalid_input, "--db is empty",
+                 {"give the store's path, or leave --db out to use $CHATCTL_DB or the default "
+                  "store"});
+        return *flag;
+    }
+    if (const char* env = std::getenv("CHATCTL_DB")) {
+        if (!*env)
+            fail(ErrorKind::invalid_input, "$CHATCTL_DB is set but empty",
+                 {"set it to the store's path, or unset it to use the default store"});
+        return env;
+    }
+    // The XDG specification: a relative XDG_DATA_HOME is invalid and must be ignored.
+    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg == '/')
         return std::string(xdg) + "/chatctl/chatctl.db";
     const char* home = std::getenv("HOME");
     if (!home || !*home)

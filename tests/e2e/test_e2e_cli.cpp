@@ -70,11 +70,12 @@ TEST_SUITE("cli") {
                  {"tenant"},
                  {"tenant", "list", "--bogus"},
                  {"tenant", "create"},
-                 {"profile", "add", "P", "-t", "acme", "--max-chats"},
-                 {"tenant", "list", "-o", "xml"}}) {
+                 {"profile", "add", "P", "-t", "acme", "--max-chats"}}) {
             CAPTURE(args.front());
             expect_refused(s, args, 64);
         }
+        // An output format that does not exist is a malformed value, like --max-chats x.
+        expect_refused(s, {"tenant", "list", "-o", "xml"}, 5, "--output: \"xml\" is not one of");
     }
 
     TEST_CASE("global options are accepted before or after the subcommand") {
