@@ -65,12 +65,13 @@ std::unique_ptr<Store> open_for_plan(const Globals& g) {
     return store ? std::move(store) : Store::in_memory(); // a missing store plans as empty
 }
 
-void run_write(const Globals& g, const std::string& command, const Planner& planner, bool summary) {
+void run_write(const Globals& g, const std::string& command, const Planner& planner,
+               Summary summary) {
     auto store = Store::open_write(g.store_options());
     print_plan(g, write(*store, WriteContext{actor_name(g), command, false}, planner), summary);
 }
 
-void print_plan(const Globals& g, const ChangeSet& changes, bool summary) {
+void print_plan(const Globals& g, const ChangeSet& changes, Summary summary) {
     if (!g.quiet) print_data(g, plan_to_json(changes), render_plan(changes, summary, g.color()));
 }
 

@@ -4,6 +4,7 @@
 
 #include "core/engine.hpp"
 #include "core/store/store.hpp"
+#include "render.hpp"
 
 #include <CLI/CLI.hpp>
 #include <memory>
@@ -37,10 +38,10 @@ std::unique_ptr<Store> open_for_plan(const Globals& g);
 // Runs one write command: the planner's changes go through the engine in one
 // transaction, then the result is printed as a plan (nothing with -q).
 void run_write(const Globals& g, const std::string& command, const Planner& planner,
-               bool summary = false);
+               Summary summary = Summary::none);
 
 // A change set as plan lines (with a summary line when asked), or the plan document.
-void print_plan(const Globals& g, const ChangeSet& changes, bool summary);
+void print_plan(const Globals& g, const ChangeSet& changes, Summary summary);
 
 // A document (a declaration) as YAML, or JSON with -o json.
 void print_document(const Globals& g, const Json& document);

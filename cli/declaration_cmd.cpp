@@ -33,10 +33,13 @@ void add_declaration_commands(CLI::App& app, Globals& g) {
         c->add_flag("--dry-run", a->dry_run, "Print the plan and write nothing");
         c->callback([&g, a] {
             Declaration d = load_declaration(read_sources(a->files));
-            if (a->dry_run)
-                return print_plan(g, plan_declaration(*open_for_plan(g), d, a->prune), true);
+            // A declaration with problems of its own is planned, never written: every
+            // problem is reported, and no lock is taken and no store created for it.
+            if (a->dry_run || !d.problems.empty())
+                return print_plan(g, plan_declaration(*open_for_plan(g), d, a->prune),
+                                  Summary::plan);
             run_write(
-                g, "apply", [&](Store& s) { return converge(s, d, a->prune); }, true);
+                g, "apply", [&](Store& s) { return converge(s, d, a->prune); }, Summary::applied);
         });
     }
     {
@@ -47,7 +50,7 @@ void add_declaration_commands(CLI::App& app, Globals& g) {
         c->callback([&g, a] {
             Declaration d = load_declaration(read_sources(a->files));
             ChangeSet changes = plan_declaration(*open_for_plan(g), d, a->prune);
-            print_plan(g, changes, true);
+            print_plan(g, changes, Summary::plan);
             if (!changes.empty()) g.exit_code = 2;
         });
     }

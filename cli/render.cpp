@@ -76,7 +76,7 @@ std::string render_table(const std::vector<std::vector<std::string>>& rows, bool
     return out;
 }
 
-std::string render_plan(const ChangeSet& changes, bool summary, bool color) {
+std::string render_plan(const ChangeSet& changes, Summary summary, bool color) {
     if (changes.empty()) return "No changes.\n";
     struct Line {
         std::string sign, object, details;
@@ -87,8 +87,9 @@ std::string render_plan(const ChangeSet& changes, bool summary, bool color) {
         std::string sign = c.action == Action::create   ? "+"
                            : c.action == Action::update ? "~"
                                                         : "-";
-        std::string object = std::string(kind_name(c.kind())) + " " +
-                             (c.kind() == Kind::tenant ? c.key() : c.tenant() + "/" + c.key());
+        std::string object =
+            std::string(kind_name(c.kind())) + " " +
+            (c.kind() == Kind::tenant ? c.key() : c.tenant() + "/" + value_text(c.key()));
         std::string details;
         for (const auto& f : changed_fields(c)) {
             if (!details.empty()) details += c.action == Action::create ? " " : ", ";
@@ -106,11 +107,13 @@ std::string render_plan(const ChangeSet& changes, bool summary, bool color) {
     for (const auto& l : lines)
         out += l.sign + " " +
                (l.details.empty() ? l.object : pad(l.object, width + 2) + l.details) + "\n";
-    if (summary) {
-        PlanSummary s = summarize(changes);
+    PlanSummary s = summarize(changes);
+    if (summary == Summary::plan)
         out += "Plan: " + std::to_string(s.create) + " to add, " + std::to_string(s.update) +
                " to change, " + std::to_string(s.remove) + " to destroy.\n";
-    }
+    if (summary == Summary::applied)
+        out += "Applied: " + std::to_string(s.create) + " added, " + std::to_string(s.update) +
+               " changed, " + std::to_string(s.remove) + " destroyed.\n";
     return out;
 }
 

@@ -13,9 +13,13 @@ namespace chatctl::cli {
 // Columns of cells, each padded to its widest cell; the header row in bold with colour.
 std::string render_table(const std::vector<std::vector<std::string>>& rows, bool color);
 
-// One line per change (`+ profile acme/Experts  max_concurrent_chats=5`), aligned, and
-// with a summary line when asked for; "No changes." for an empty set.
-std::string render_plan(const ChangeSet& changes, bool summary, bool color);
+// What ends a plan: nothing (an imperative command), `Plan: ...` (plan, apply --dry-run)
+// or `Applied: ...` (apply).
+enum class Summary { none, plan, applied };
+
+// One line per change (`+ profile acme/Experts  default=false max_concurrent_chats=5 ...`),
+// aligned, then the summary; "No changes." for an empty set.
+std::string render_plan(const ChangeSet& changes, Summary summary, bool color);
 
 // A JSON value as a table cell: strings bare, null as "-".
 std::string cell(const Json& value);

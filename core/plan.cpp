@@ -21,25 +21,20 @@ Json plan_to_json(const ChangeSet& changes) {
                 {"summary", {{"create", s.create}, {"update", s.update}, {"delete", s.remove}}}};
 }
 
-namespace {
-
-// A new object of the same kind and key, with every field at its default (a user's
-// profile blank, so which one it got always shows).
-Object blank_like(const Object& object) {
-    if (const auto* t = std::get_if<Tenant>(&object)) return Tenant{t->key, {}};
-    if (const auto* p = std::get_if<Profile>(&object))
-        return Profile{p->tenant, p->name, false, kDefaultMaxChats, kDefaultWrapUp, {}};
-    const auto& u = std::get<User>(object);
-    return User{u.tenant, u.login, {}, {}, {}};
-}
-
-} // namespace
-
 std::vector<FieldChange> changed_fields(const Change& change) {
     std::vector<FieldChange> out;
     if (change.action == Action::remove) return out;
     Json after = to_json(*change.after);
-    Json before = to_json(change.before ? *change.before : blank_like(*change.after));
+    if (!change.before) { // a new object: every field but those that name it
+        const char* key = change.kind() == Kind::profile ? "name"
+                          : change.kind() == Kind::user  ? "login"
+                                                         : "tenant";
+        for (auto it = after.begin(); it != after.end(); ++it)
+            if (it.key() != "tenant" && it.key() != key)
+                out.push_back({it.key(), Json(), it.value()});
+        return out;
+    }
+    Json before = to_json(*change.before);
     for (auto it = after.begin(); it != after.end(); ++it)
         if (before[it.key()] != it.value()) out.push_back({it.key(), before[it.key()], it.value()});
     return out;

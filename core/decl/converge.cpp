@@ -228,7 +228,7 @@ class TenantPlan {
 
 ChangeSet converge(Store& store, const Declaration& declaration, bool prune) {
     ChangeSet changes;
-    Problems problems;
+    Problems problems{declaration.problems, !declaration.problems.empty()};
     for (const auto& t : declaration.tenants)
         TenantPlan(t, load(store, t), prune, problems).plan(changes);
     if (!problems.list.empty())

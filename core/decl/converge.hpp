@@ -9,6 +9,7 @@
 
 namespace chatctl {
 
+// The declaration's own problems are reported with those found against the store.
 ChangeSet converge(Store& store, const Declaration& declaration, bool prune);
 
 // The same, for `plan` and `apply --dry-run`: inside a read transaction, writing nothing.

@@ -23,9 +23,11 @@ using nlohmann::json;
 constexpr uintmax_t kMaxDeclarationBytes = uintmax_t{512} << 20;
 using validate::quote;
 
+// An optional text: left out, null and "" all mean none (a store never holds "").
 std::optional<std::string> text_or_null(const json& object, const char* key) {
     auto it = object.find(key);
-    if (it == object.end() || it->is_null()) return std::nullopt;
+    if (it == object.end() || it->is_null() || it->get_ref<const std::string&>().empty())
+        return std::nullopt;
     return it->get<std::string>();
 }
 
@@ -103,23 +105,32 @@ void report(std::vector<Diagnostic>& out, const Place& at, const std::string& me
 
 // What the schema cannot say: the same object twice, two defaults in a tenant, and the
 // checks the commands make that a JSON Schema pattern cannot (C1 control characters).
-void check_declaration(const Declaration& decl, std::vector<Diagnostic>& out) {
-    std::map<std::string, const DeclTenant*> tenants;
+// Returns, for each tenant, whether a problem was found in it.
+std::vector<bool> check_declaration(const Declaration& decl, std::vector<Diagnostic>& out) {
+    std::vector<bool> faulty(decl.tenants.size(), false);
+    std::map<std::string, size_t> tenants;
+    size_t index = 0;
+    auto problem = [&](const Place& at, const std::string& message) {
+        report(out, at, message);
+        faulty[index] = true;
+    };
     auto twice = [&](const std::string& what, const Place& first, const Place& second) {
-        report(out, second,
-               what + " is declared twice: at " + first.str() + " and at " + second.str());
+        problem(second, what + " is declared twice: at " + first.str() + " and at " + second.str());
     };
     auto valid = [&](const Object& object, const Place& at) {
         try {
             validate::object(object);
         } catch (const Error& e) {
-            report(out, at, e.what());
+            problem(at, e.what());
         }
     };
-    for (const auto& t : decl.tenants) {
+    for (; index < decl.tenants.size(); ++index) {
+        const DeclTenant& t = decl.tenants[index];
         valid(t.tenant, t.at);
-        if (auto [it, fresh] = tenants.emplace(t.tenant.key, &t); !fresh)
-            twice("tenant " + quote(t.tenant.key), it->second->at, t.at);
+        if (auto [it, fresh] = tenants.emplace(t.tenant.key, index); !fresh) {
+            twice("tenant " + quote(t.tenant.key), decl.tenants[it->second].at, t.at);
+            faulty[it->second] = true; // which of the two is meant is not known
+        }
         std::map<std::string, const DeclProfile*> profiles;
         const DeclProfile* marked_default = nullptr;
         for (const auto& p : t.profiles) {
@@ -129,10 +140,10 @@ void check_declaration(const Declaration& decl, std::vector<Diagnostic>& out) {
                       it->second->at, p.at);
             if (p.is_default.value_or(false)) {
                 if (marked_default)
-                    report(out, p.default_at,
-                           "tenant " + t.tenant.key + " has two default profiles: " +
-                               quote(marked_default->profile.name) + " (at " +
-                               marked_default->default_at.str() + ") and " + quote(p.profile.name));
+                    problem(p.default_at, "tenant " + t.tenant.key + " has two default profiles: " +
+                                              quote(marked_default->profile.name) + " (at " +
+                                              marked_default->default_at.str() + ") and " +
+                                              quote(p.profile.name));
                 marked_default = &p;
             }
         }
@@ -144,6 +155,13 @@ void check_declaration(const Declaration& decl, std::vector<Diagnostic>& out) {
                       u.at);
         }
     }
+    return faulty;
+}
+
+// The name a folder's file is skipped for: an editor's swap, lock or backup file.
+bool editor_file(const fs::path& path) {
+    std::string name = path.filename().string();
+    return name.empty() || name[0] == '.' || name.back() == '~';
 }
 
 } // namespace
@@ -169,12 +187,19 @@ void fail_with(ErrorKind kind, std::vector<Diagnostic> diagnostics) {
     throw Error(kind, summary, std::move(diagnostics));
 }
 
-std::vector<Source> read_sources(const std::vector<std::string>& paths) {
-    std::vector<Source> sources;
-    std::vector<Diagnostic> problems;
+Sources read_sources(const std::vector<std::string>& paths) {
+    Sources out;
+    std::vector<Diagnostic>& problems = out.problems;
+    std::vector<fs::path> seen; // the files read, by their real path
+    bool stdin_read = false;
     auto read_file = [&](const std::string& path) {
-        // Only regular files: a FIFO or a device would block or never end.
         std::error_code ec;
+        fs::path real = fs::canonical(path, ec);
+        if (!ec) {
+            if (std::find(seen.begin(), seen.end(), real) != seen.end()) return;
+            seen.push_back(real);
+        }
+        // Only regular files: a FIFO or a device would block or never end.
         auto status = fs::status(path, ec);
         if (!ec && status.type() != fs::file_type::regular) {
             problems.push_back(Diagnostic{path, 0, 0, "not a regular file"});
@@ -190,12 +215,13 @@ std::vector<Source> read_sources(const std::vector<std::string>& paths) {
                 Diagnostic{path, 0, 0, std::string("cannot read: ") + std::strerror(errno)});
             return;
         }
-        sources.push_back(Source{path, read_stream(in)});
+        out.files.push_back(Source{path, read_stream(in)});
         if (in.bad()) problems.push_back(Diagnostic{path, 0, 0, "cannot read"});
     };
     for (const auto& path : paths) {
         if (path == "-") {
-            sources.push_back(Source{"-", read_stream(std::cin)});
+            if (!stdin_read) out.files.push_back(Source{"-", read_stream(std::cin)});
+            stdin_read = true;
             continue;
         }
         std::error_code ec;
@@ -206,7 +232,8 @@ std::vector<Source> read_sources(const std::vector<std::string>& paths) {
         std::vector<std::string> files;
         for (const auto& entry : fs::directory_iterator(path, ec)) {
             std::string ext = entry.path().extension().string();
-            if ((ext == ".yaml" || ext == ".yml") && !entry.is_directory())
+            if ((ext == ".yaml" || ext == ".yml") && !entry.is_directory() &&
+                !editor_file(entry.path()))
                 files.push_back(entry.path().string());
         }
         std::sort(files.begin(), files.end());
@@ -215,13 +242,17 @@ std::vector<Source> read_sources(const std::vector<std::string>& paths) {
         for (const auto& f : files)
             read_file(f);
     }
-    if (!problems.empty()) fail_with(ErrorKind::invalid_input, std::move(problems));
-    return sources;
+    return out;
 }
 
-Declaration load_declaration(const std::vector<Source>& sources) {
+Declaration load_declaration(const Sources& sources) {
+    return load_declaration(sources.files, sources.problems);
+}
+
+Declaration load_declaration(const std::vector<Source>& sources, std::vector<Diagnostic> problems) {
     Declaration decl;
-    std::vector<Diagnostic> diagnostics;
+    std::vector<Diagnostic>& diagnostics = decl.problems;
+    diagnostics = std::move(problems);
     for (const auto& source : sources) {
         size_t before = diagnostics.size();
         YamlDocument doc = read_yaml(source.name, source.text, diagnostics);
@@ -240,8 +271,11 @@ Declaration load_declaration(const std::vector<Source>& sources) {
                          });
         if (verdict.readable) Converter(source, doc).convert(decl, verdict);
     }
-    check_declaration(decl, diagnostics);
-    if (!diagnostics.empty()) fail_with(ErrorKind::invalid_input, std::move(diagnostics));
+    std::vector<bool> faulty = check_declaration(decl, diagnostics);
+    std::vector<DeclTenant> kept;
+    for (size_t i = 0; i < decl.tenants.size(); ++i)
+        if (!faulty[i]) kept.push_back(std::move(decl.tenants[i]));
+    decl.tenants = std::move(kept);
     return decl;
 }
 

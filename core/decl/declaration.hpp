@@ -39,7 +39,8 @@ struct DeclTenant {
 };
 
 struct Declaration {
-    std::vector<DeclTenant> tenants;
+    std::vector<DeclTenant> tenants;  // the tenants no problem was found in
+    std::vector<Diagnostic> problems; // every problem found in reading: invalid input
 };
 
 struct Source {
@@ -47,14 +48,23 @@ struct Source {
     std::string text;
 };
 
+struct Sources {
+    std::vector<Source> files;
+    std::vector<Diagnostic> problems; // paths that cannot be read
+};
+
 // Files as named, "-" for standard input, a folder for its *.yaml and *.yml files in
-// name order. A path that cannot be read is invalid input.
-std::vector<Source> read_sources(const std::vector<std::string>& paths);
+// name order (files whose names start with `.` or end with `~` are editors' own, and
+// skipped). A file named twice, by any path, is read once. A path that cannot be read is
+// a problem, reported with the rest.
+Sources read_sources(const std::vector<std::string>& paths);
 
 // Reads, validates (schema, then what a schema cannot say: duplicates across files,
-// two defaults in a tenant) and converts every source. Throws an invalid_input Error
-// carrying one diagnostic per problem.
-Declaration load_declaration(const std::vector<Source>& sources);
+// two defaults in a tenant) and converts every source. The tenants with no problem are
+// kept, so that planning can find the problems they have with the store too.
+Declaration load_declaration(const std::vector<Source>& sources,
+                             std::vector<Diagnostic> problems = {});
+Declaration load_declaration(const Sources& sources);
 
 // "1 error; nothing was written", "3 errors; ..."
 std::string error_summary(size_t count);

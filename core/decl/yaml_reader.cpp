@@ -14,9 +14,32 @@ namespace {
 
 using nlohmann::json;
 
-Position position(const YAML::Mark& mark) {
-    return Position{mark.line + 1, mark.column + 1};
-}
+// yaml-cpp counts columns in bytes; editors count characters. The column of a mark in
+// code points, counted from the start of its line (remembered, so that marks met in the
+// order of the text cost one pass over it).
+class Columns {
+  public:
+    explicit Columns(const std::string& text) : text_(text) {}
+
+    Position operator()(const YAML::Mark& mark) {
+        if (mark.is_null()) return Position{};
+        size_t pos = std::min(static_cast<size_t>(std::max(mark.pos, 0)), text_.size());
+        if (pos < pos_ || mark.line + 1 != line_) { // another line: count from its start
+            size_t newline = pos == 0 ? std::string::npos : text_.rfind('\n', pos - 1);
+            pos_ = newline == std::string::npos ? 0 : newline + 1;
+            column_ = 1;
+            line_ = mark.line + 1;
+        }
+        for (; pos_ < pos; ++pos_)
+            if ((static_cast<unsigned char>(text_[pos_]) & 0xc0) != 0x80) ++column_;
+        return Position{line_, column_};
+    }
+
+  private:
+    const std::string& text_;
+    size_t pos_ = 0;
+    int line_ = 1, column_ = 1;
+};
 
 // A value longer than this fits no field; it is refused before any pattern runs on it
 // (std::regex recurses once per character).
@@ -57,8 +80,9 @@ bool is_string_tag(const std::string& tag) {
 
 class Builder : public YAML::EventHandler {
   public:
-    Builder(const std::string& file, YamlDocument& doc, std::vector<Diagnostic>& diagnostics)
-        : file_(file), doc_(doc), diagnostics_(diagnostics) {}
+    Builder(const std::string& file, YamlDocument& doc, std::vector<Diagnostic>& diagnostics,
+            Columns& position)
+        : file_(file), doc_(doc), diagnostics_(diagnostics), position(position) {}
 
     void OnDocumentStart(const YAML::Mark& mark) override {
         if (documents_++ == 0) {
@@ -226,6 +250,7 @@ class Builder : public YAML::EventHandler {
     const std::string& file_;
     YamlDocument& doc_;
     std::vector<Diagnostic>& diagnostics_;
+    Columns& position;
     std::vector<Frame> frames_;
     int documents_ = 0;
     int first_start_ = 0;
@@ -274,7 +299,8 @@ YamlDocument read_yaml(const std::string& file, const std::string& text,
         return doc;
     }
     std::istringstream in(text);
-    Builder builder(file, doc, diagnostics);
+    Columns columns(text);
+    Builder builder(file, doc, diagnostics, columns);
     try {
         YAML::Parser parser(in);
         // One document is read; a second is only reported. Stopping there also keeps
@@ -283,7 +309,8 @@ YamlDocument read_yaml(const std::string& file, const std::string& text,
         while (parser.HandleNextDocument(builder) && builder.documents() < 2) {
         }
     } catch (const YAML::Exception& e) {
-        diagnostics.push_back(Diagnostic{file, e.mark.line + 1, e.mark.column + 1, e.msg});
+        Position at = columns(e.mark);
+        diagnostics.push_back(Diagnostic{file, at.line, at.column, e.msg});
         doc.complete = false;
     }
     return doc;

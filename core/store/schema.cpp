@@ -89,10 +89,32 @@ const char* const kVersion2 = R"sql(
 CREATE INDEX history_by_tenant ON history (tenant, id);
 )sql";
 
+// Version 3: an optional text is NULL or not empty, so that "" and "none" are one state.
+// Older stores had "" where a declaration said so; it meant none, and becomes NULL.
+const char* const kVersion3 = R"sql(
+UPDATE tenants SET display_name = NULL WHERE display_name = '';
+UPDATE profiles SET description = NULL WHERE description = '';
+UPDATE users SET name = NULL WHERE name = '';
+CREATE TRIGGER tenants_no_empty_text_insert BEFORE INSERT ON tenants
+WHEN NEW.display_name = '' BEGIN SELECT RAISE(ABORT, 'an empty text is stored as NULL'); END;
+CREATE TRIGGER tenants_no_empty_text_update BEFORE UPDATE OF display_name ON tenants
+WHEN NEW.display_name = '' BEGIN SELECT RAISE(ABORT, 'an empty text is stored as NULL'); END;
+CREATE TRIGGER profiles_no_empty_text_insert BEFORE INSERT ON profiles
+WHEN NEW.description = '' BEGIN SELECT RAISE(ABORT, 'an empty text is stored as NULL'); END;
+CREATE TRIGGER profiles_no_empty_text_update BEFORE UPDATE OF description ON profiles
+WHEN NEW.description = '' BEGIN SELECT RAISE(ABORT, 'an empty text is stored as NULL'); END;
+CREATE TRIGGER users_no_empty_text_insert BEFORE INSERT ON users
+WHEN NEW.name = '' OR NEW.email = ''
+BEGIN SELECT RAISE(ABORT, 'an empty text is stored as NULL'); END;
+CREATE TRIGGER users_no_empty_text_update BEFORE UPDATE OF name, email ON users
+WHEN NEW.name = '' OR NEW.email = ''
+BEGIN SELECT RAISE(ABORT, 'an empty text is stored as NULL'); END;
+)sql";
+
 } // namespace
 
 const std::vector<const char*>& migrations() {
-    static const std::vector<const char*> all = {kVersion1, kVersion2};
+    static const std::vector<const char*> all = {kVersion1, kVersion2, kVersion3};
     return all;
 }
 

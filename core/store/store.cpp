@@ -93,8 +93,12 @@ std::unique_ptr<Store> Store::open_read(const StoreOptions& options) {
 std::unique_ptr<Store> Store::open_read_if_exists(const StoreOptions& options) {
     if (!exists(options.path)) return nullptr;
     try {
+        // Read-write but query-only: a read-only connection cannot remove the -wal and
+        // -shm files it makes, and would leave them behind in the store's folder. This
+        // one, when it is the last, removes them on closing, as it found the folder.
         std::unique_ptr<Store> store(
-            new Store(options.path, SQLite::OPEN_READONLY, options.lock_timeout_seconds));
+            new Store(options.path, SQLite::OPEN_READWRITE, options.lock_timeout_seconds));
+        store->db_.exec("PRAGMA query_only = 1");
         store->check_version(false);
         return store;
     } catch (const SQLite::Exception& e) {

@@ -95,7 +95,7 @@ TEST_SUITE("declaration") {
     TEST_CASE("a second apply changes nothing: same bytes, same history") {
         Sandbox s;
         Result first = s.ok({"apply", "-f", kAcme});
-        CHECK(first.out.find("Plan: 5 to add, 0 to change, 0 to destroy.") != std::string::npos);
+        CHECK(first.out.find("Applied: 5 added, 0 changed, 0 destroyed.") != std::string::npos);
         std::string bytes = s.bytes();
         std::string dump = s.dump();
         Result second = s.ok({"apply", "-f", kAcme});
