@@ -15,10 +15,10 @@ namespace chatctl::cli {
 
 namespace {
 
-// --actor, else $CHATCTL_ACTOR, else the login name.
+// --actor, else $CHATCTL_ACTOR, else the login name (checked by Globals::check).
 std::string actor_name(const Globals& g) {
-    if (g.actor && !g.actor->empty()) return *g.actor;
-    if (const char* env = std::getenv("CHATCTL_ACTOR"); env && *env) return env;
+    if (g.actor) return *g.actor;
+    if (const char* env = std::getenv("CHATCTL_ACTOR")) return env;
     if (const passwd* pw = ::getpwuid(::geteuid()); pw && pw->pw_name) return pw->pw_name;
     if (const char* user = std::getenv("USER"); user && *user) return user;
     return "unknown";
@@ -39,6 +39,14 @@ void print_data(const Globals& g, const Json& value, const std::string& table_te
 }
 
 } // namespace
+
+void Globals::check() const {
+    if (actor)
+        validate::actor(*actor, "--actor");
+    else if (const char* env = std::getenv("CHATCTL_ACTOR"))
+        validate::actor(env, "$CHATCTL_ACTOR");
+    store_options();
+}
 
 Format Globals::format() const {
     if (output == "json") return Format::json;

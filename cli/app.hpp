@@ -24,6 +24,9 @@ struct Globals {
     std::string lock_timeout = "5";
     int exit_code = 0; // what a successful command exits with (plan: 2 when changes are pending)
 
+    // Checks every global option (and the variables that stand for them) before any
+    // command runs: a bad value is invalid input whatever the command.
+    void check() const;
     Format format() const;
     bool color() const; // on a terminal, unless --no-color or NO_COLOR
     StoreOptions store_options() const;

@@ -111,6 +111,7 @@ int main(int argc, char** argv) {
     chatctl::cli::add_history_command(app, g);
     chatctl::cli::add_declaration_commands(app, g);
     chatctl::cli::add_examples(app);
+    app.parse_complete_callback([&g] { g.check(); }); // before any command's callback
 
     const std::vector<std::string> args(argv + 1, argv + argc);
     if (!args.empty() && args[0] == "__complete") { // for the shell completions; never fails

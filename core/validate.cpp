@@ -197,6 +197,10 @@ void user_name(std::string_view value, std::string_view field) {
     text(value, field, 0, 200, "at most 200 characters, no control characters");
 }
 
+void actor(std::string_view value, std::string_view field) {
+    text(value, field, 1, 200, "1-200 characters, no control characters");
+}
+
 void email(std::string_view value, std::string_view field) {
     static constexpr std::string_view allowed = "local@domain, no spaces, at most 254 characters";
     text(value, field, 1, 254, allowed);

@@ -25,6 +25,8 @@ void wrap_up(int64_t value, std::string_view field);
 void login(std::string_view value, std::string_view field);
 void user_name(std::string_view value, std::string_view field);
 void email(std::string_view value, std::string_view field);
+// Who history records a change for: 1-200 characters, no control characters.
+void actor(std::string_view value, std::string_view field);
 
 // Whole objects, with the fields named as in a declaration.
 void object(const Object& object);

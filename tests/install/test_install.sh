@@ -28,13 +28,14 @@ completes() { # BASH_COMPLETION_FILE EXPECTED WORDS...
 
 prefix=$work/prefix
 check "cmake --install" cmake --install "$build" --prefix "$prefix"
-for f in bin/chatctl share/man/man1/chatctl.1 share/bash-completion/completions/chatctl \
+for f in bin/chatctl share/man/man1/chatctl.1.gz share/doc/chatctl/copyright \
+         share/doc/chatctl/changelog.Debian.gz share/bash-completion/completions/chatctl \
          share/zsh/vendor-completions/_chatctl share/fish/vendor_completions.d/chatctl.fish \
          share/chatctl/chatctl.schema.json; do
   check "installed $f" test -f "$prefix/$f"
 done
 check "installed binary runs" "$prefix/bin/chatctl" --version
-check "installed man page renders" bash -c "MANWIDTH=80 man -l '$prefix/share/man/man1/chatctl.1' | grep -q 'EXIT STATUS'"
+check "installed man page renders" bash -c "MANWIDTH=80 man -l '$prefix/share/man/man1/chatctl.1.gz' | grep -q 'EXIT STATUS'"
 check "installed bash completion" env PATH="$prefix/bin:$PATH" CHATCTL_DB="$work/none.db" \
   bash -c "$(declare -f completes); completes '$prefix/share/bash-completion/completions/chatctl' 'profile' chatctl prof"
 
@@ -46,6 +47,9 @@ fi
 check "cpack builds a .deb" bash -c "cd '$build' && cpack -G DEB -B '$work/pkg' >/dev/null"
 deb=$(ls "$work"/pkg/chatctl_*.deb 2>/dev/null | head -1)
 check "the .deb declares its libraries" bash -c "dpkg-deb -f '$deb' Depends | grep -q libyaml-cpp"
+check "the .deb has a section and a priority" bash -c "dpkg-deb -f '$deb' Section Priority | tr '\n' ' ' | grep -qx 'Section: admin Priority: optional '"
+# Debian's own checker: no error. The warnings left are listed in the README.
+check "lintian finds no error" bash -c "lintian --fail-on error '$deb'"
 if dpkg -i "$deb" >"$work/out" 2>&1; then installed_deb=$deb; passed=$((passed + 1))
 else failed=$((failed + 1)); echo "FAIL dpkg -i"; cat "$work/out"; fi
 check "chatctl --version from the package" bash -c "/usr/bin/chatctl --version | grep -q '^chatctl '"
