@@ -149,7 +149,7 @@ Result Sandbox::run(const std::vector<std::string>& args,
         vars[k] = v;
     std::vector<std::string> environment;
     for (const auto& [k, v] : vars)
-        if (!v.empty() || k == "NO_COLOR") environment.push_back(k + "=" + v);
+        if (v != kUnset) environment.push_back(k + "=" + v);
     return run_binary(argv, environment, input);
 }
 

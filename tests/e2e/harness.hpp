@@ -13,6 +13,10 @@ namespace e2e {
 
 using chatctl::Json;
 
+// As the value of a variable given to Sandbox::run: leave the variable out altogether
+// ("" sets it, empty).
+inline const std::string kUnset = "\x01unset";
+
 struct Result {
     int code = -1;
     std::string out, err;

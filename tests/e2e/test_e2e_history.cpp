@@ -37,7 +37,7 @@ TEST_SUITE("history") {
 
     TEST_CASE("the actor falls back to the login name") {
         Sandbox s;
-        Result r = s.run({"tenant", "create", "acme"}, {{"CHATCTL_ACTOR", ""}});
+        Result r = s.run({"tenant", "create", "acme"}, {{"CHATCTL_ACTOR", kUnset}});
         REQUIRE(r.code == 0);
         const passwd* pw = ::getpwuid(::geteuid());
         REQUIRE(pw != nullptr);
