@@ -76,7 +76,14 @@ std::unique_ptr<Store> open_for_plan(const Globals& g) {
 void run_write(const Globals& g, const std::string& command, const Planner& planner,
                Summary summary) {
     auto store = Store::open_write(g.store_options());
-    print_plan(g, write(*store, WriteContext{actor_name(g), command, false}, planner), summary);
+    ChangeSet applied;
+    try {
+        applied = write(*store, WriteContext{actor_name(g), command, false}, planner);
+    } catch (...) {
+        store->discard_if_new(); // a failed first write leaves no store behind
+        throw;
+    }
+    print_plan(g, applied, summary);
 }
 
 void print_plan(const Globals& g, const ChangeSet& changes, Summary summary) {

@@ -155,7 +155,11 @@ class Applier {
                   "`"});
         store_.delete_profile(row.id);
         default_claims_[t.tenant.key].erase(row.id);
-        applied.push_back(Change{Action::remove, row.profile, std::nullopt});
+        // History keeps the state before the command: a default that an earlier change of
+        // this set moved away was still the default then (the plan says so too).
+        Profile before = row.profile;
+        if (c.before) before.is_default = std::get<Profile>(*c.before).is_default;
+        applied.push_back(Change{Action::remove, before, std::nullopt});
     }
 
     void user(const Change& c, ChangeSet& applied) {

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <set>
+#include <sqlite3.h>
 
 namespace chatctl {
 
@@ -238,7 +239,9 @@ ChangeSet converge(Store& store, const Declaration& declaration, bool prune) {
 }
 
 ChangeSet plan_declaration(Store& store, const Declaration& declaration, bool prune) {
-    store.db().exec("BEGIN"); // one consistent view of the store
+    // One consistent view of the store: a store opened for reading is in one already.
+    if (!sqlite3_get_autocommit(store.db().getHandle())) return converge(store, declaration, prune);
+    store.db().exec("BEGIN");
     try {
         ChangeSet changes = converge(store, declaration, prune);
         store.db().exec("COMMIT");

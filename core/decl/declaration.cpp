@@ -31,10 +31,17 @@ std::optional<std::string> text_or_null(const json& object, const char* key) {
     return it->get<std::string>();
 }
 
-std::string read_stream(std::istream& in) {
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
+// The stream's text, or nullopt once it holds more than kMaxDeclarationBytes (standard
+// input has no size to look at first: `yes | chatctl plan -f -` never ends by itself).
+std::optional<std::string> read_stream(std::istream& in) {
+    std::string out;
+    char buffer[1 << 16];
+    while (in.read(buffer, sizeof buffer).gcount() > 0) {
+        if (out.size() + static_cast<size_t>(in.gcount()) > kMaxDeclarationBytes)
+            return std::nullopt;
+        out.append(buffer, static_cast<size_t>(in.gcount()));
+    }
+    return out;
 }
 
 // Converts one validated document, remembering places.
@@ -215,12 +222,22 @@ Sources read_sources(const std::vector<std::string>& paths) {
                 Diagnostic{path, 0, 0, std::string("cannot read: ") + std::strerror(errno)});
             return;
         }
-        out.files.push_back(Source{path, read_stream(in)});
-        if (in.bad()) problems.push_back(Diagnostic{path, 0, 0, "cannot read"});
+        auto text = read_stream(in); // the size was checked; the file may have grown since
+        if (!text)
+            problems.push_back(Diagnostic{path, 0, 0, "larger than 512 MiB"});
+        else if (in.bad())
+            problems.push_back(Diagnostic{path, 0, 0, "cannot read"});
+        else
+            out.files.push_back(Source{path, std::move(*text)});
     };
     for (const auto& path : paths) {
         if (path == "-") {
-            if (!stdin_read) out.files.push_back(Source{"-", read_stream(std::cin)});
+            if (!stdin_read) {
+                if (auto text = read_stream(std::cin))
+                    out.files.push_back(Source{"-", std::move(*text)});
+                else
+                    problems.push_back(Diagnostic{"-", 0, 0, "larger than 512 MiB"});
+            }
             stdin_read = true;
             continue;
         }

@@ -3,6 +3,7 @@
 #include "core/validate.hpp"
 
 #include <charconv>
+#include <cstdio>
 #include <sstream>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
@@ -243,7 +244,10 @@ class Builder : public YAML::EventHandler {
             }
             return v;
         }
-        if (is_fraction(s)) return std::strtod(s.c_str(), nullptr);
+        if (is_fraction(s)) { // 1.5, 1.0, 1e0, 1e999: a declaration's numbers are integers
+            report(position(mark), label() + s + " is not a whole number (numbers are integers)");
+            return s;
+        }
         return s;
     }
 
@@ -297,6 +301,21 @@ YamlDocument read_yaml(const std::string& file, const std::string& text,
         diagnostics.push_back(Diagnostic{file, p.line, p.column, "the file is not valid UTF-8"});
         doc.complete = false;
         return doc;
+    }
+    // YAML allows no control character but tab and line ends in a file; yaml-cpp reads
+    // some (a NUL acts as an escape), so they are refused before it sees them.
+    for (size_t i = 0; i < text.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(text[i]);
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+            Position p = locate(text, i);
+            char code[8];
+            std::snprintf(code, sizeof code, "U+%04X", c);
+            diagnostics.push_back(Diagnostic{file, p.line, p.column,
+                                             std::string("the control character ") + code +
+                                                 " is not allowed in a declaration"});
+            doc.complete = false;
+            return doc;
+        }
     }
     std::istringstream in(text);
     Columns columns(text);

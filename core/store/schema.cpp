@@ -1,5 +1,7 @@
 #include "core/store/schema.hpp"
 
+#include <regex>
+
 namespace chatctl::schema {
 
 namespace {
@@ -89,26 +91,64 @@ const char* const kVersion2 = R"sql(
 CREATE INDEX history_by_tenant ON history (tenant, id);
 )sql";
 
-// Version 3: an optional text is NULL or not empty, so that "" and "none" are one state.
-// Older stores had "" where a declaration said so; it meant none, and becomes NULL.
+// Version 3: guards raw SQL could slip past.
+// - An optional text is NULL or not empty, so that "" and "none" are one state. Older
+//   stores had "" where a declaration said so; it meant none, and becomes NULL.
+// - No text holds a NUL byte: length() and GLOB stop at one, so `'bob' || char(0)` would
+//   pass every CHECK beside `bob`.
+// - REPLACE deletes the row it conflicts with without firing delete triggers (unless the
+//   connection sets recursive_triggers), which would delete a default profile past
+//   profiles_keep_default. An insert or update that would conflict is refused first.
 const char* const kVersion3 = R"sql(
 UPDATE tenants SET display_name = NULL WHERE display_name = '';
 UPDATE profiles SET description = NULL WHERE description = '';
 UPDATE users SET name = NULL WHERE name = '';
-CREATE TRIGGER tenants_no_empty_text_insert BEFORE INSERT ON tenants
-WHEN NEW.display_name = '' BEGIN SELECT RAISE(ABORT, 'an empty text is stored as NULL'); END;
-CREATE TRIGGER tenants_no_empty_text_update BEFORE UPDATE OF display_name ON tenants
-WHEN NEW.display_name = '' BEGIN SELECT RAISE(ABORT, 'an empty text is stored as NULL'); END;
-CREATE TRIGGER profiles_no_empty_text_insert BEFORE INSERT ON profiles
-WHEN NEW.description = '' BEGIN SELECT RAISE(ABORT, 'an empty text is stored as NULL'); END;
-CREATE TRIGGER profiles_no_empty_text_update BEFORE UPDATE OF description ON profiles
-WHEN NEW.description = '' BEGIN SELECT RAISE(ABORT, 'an empty text is stored as NULL'); END;
-CREATE TRIGGER users_no_empty_text_insert BEFORE INSERT ON users
-WHEN NEW.name = '' OR NEW.email = ''
-BEGIN SELECT RAISE(ABORT, 'an empty text is stored as NULL'); END;
-CREATE TRIGGER users_no_empty_text_update BEFORE UPDATE OF name, email ON users
-WHEN NEW.name = '' OR NEW.email = ''
-BEGIN SELECT RAISE(ABORT, 'an empty text is stored as NULL'); END;
+CREATE TRIGGER tenants_guard_insert BEFORE INSERT ON tenants
+WHEN NEW.display_name = '' OR instr(CAST(NEW.key AS BLOB), x'00')
+  OR instr(CAST(NEW.display_name AS BLOB), x'00')
+  OR EXISTS (SELECT 1 FROM tenants WHERE id = NEW.id)
+  OR EXISTS (SELECT 1 FROM tenants WHERE key = NEW.key)
+BEGIN SELECT RAISE(ABORT, 'refused: an empty text, a NUL byte, or a row REPLACE would delete'); END;
+CREATE TRIGGER tenants_guard_update BEFORE UPDATE ON tenants
+WHEN NEW.display_name = '' OR instr(CAST(NEW.key AS BLOB), x'00')
+  OR instr(CAST(NEW.display_name AS BLOB), x'00')
+  OR EXISTS (SELECT 1 FROM tenants WHERE id <> OLD.id AND id = NEW.id)
+  OR EXISTS (SELECT 1 FROM tenants WHERE id <> OLD.id AND key = NEW.key)
+BEGIN SELECT RAISE(ABORT, 'refused: an empty text, a NUL byte, or a row REPLACE would delete'); END;
+CREATE TRIGGER profiles_guard_insert BEFORE INSERT ON profiles
+WHEN NEW.description = '' OR instr(CAST(NEW.name AS BLOB), x'00')
+  OR instr(CAST(NEW.description AS BLOB), x'00')
+  OR EXISTS (SELECT 1 FROM profiles WHERE id = NEW.id)
+  OR EXISTS (SELECT 1 FROM profiles WHERE tenant_id = NEW.tenant_id
+             AND name = NEW.name COLLATE NOCASE)
+BEGIN SELECT RAISE(ABORT, 'refused: an empty text, a NUL byte, or a row REPLACE would delete'); END;
+CREATE TRIGGER profiles_guard_update BEFORE UPDATE ON profiles
+WHEN NEW.description = '' OR instr(CAST(NEW.name AS BLOB), x'00')
+  OR instr(CAST(NEW.description AS BLOB), x'00')
+  OR EXISTS (SELECT 1 FROM profiles WHERE id <> OLD.id AND id = NEW.id)
+  OR EXISTS (SELECT 1 FROM profiles WHERE id <> OLD.id AND tenant_id = NEW.tenant_id
+             AND name = NEW.name COLLATE NOCASE)
+BEGIN SELECT RAISE(ABORT, 'refused: an empty text, a NUL byte, or a row REPLACE would delete'); END;
+CREATE TRIGGER users_guard_insert BEFORE INSERT ON users
+WHEN NEW.name = '' OR NEW.email = '' OR instr(CAST(NEW.login AS BLOB), x'00')
+  OR instr(CAST(NEW.name AS BLOB), x'00') OR instr(CAST(NEW.email AS BLOB), x'00')
+  OR EXISTS (SELECT 1 FROM users WHERE id = NEW.id)
+  OR EXISTS (SELECT 1 FROM users WHERE tenant_id = NEW.tenant_id
+             AND login = NEW.login COLLATE NOCASE)
+BEGIN SELECT RAISE(ABORT, 'refused: an empty text, a NUL byte, or a row REPLACE would delete'); END;
+CREATE TRIGGER users_guard_update BEFORE UPDATE ON users
+WHEN NEW.name = '' OR NEW.email = '' OR instr(CAST(NEW.login AS BLOB), x'00')
+  OR instr(CAST(NEW.name AS BLOB), x'00') OR instr(CAST(NEW.email AS BLOB), x'00')
+  OR EXISTS (SELECT 1 FROM users WHERE id <> OLD.id AND id = NEW.id)
+  OR EXISTS (SELECT 1 FROM users WHERE id <> OLD.id AND tenant_id = NEW.tenant_id
+             AND login = NEW.login COLLATE NOCASE)
+BEGIN SELECT RAISE(ABORT, 'refused: an empty text, a NUL byte, or a row REPLACE would delete'); END;
+CREATE TRIGGER history_guard_insert BEFORE INSERT ON history
+WHEN instr(CAST(NEW.actor AS BLOB), x'00') OR instr(CAST(NEW.command AS BLOB), x'00')
+  OR instr(CAST(NEW.tenant AS BLOB), x'00') OR instr(CAST(NEW.key AS BLOB), x'00')
+  OR instr(CAST(NEW.before AS BLOB), x'00') OR instr(CAST(NEW.after AS BLOB), x'00')
+  OR length(NEW.actor) NOT BETWEEN 1 AND 200
+BEGIN SELECT RAISE(ABORT, 'refused: a NUL byte in history, or an actor out of bounds'); END;
 )sql";
 
 } // namespace
@@ -116,6 +156,20 @@ BEGIN SELECT RAISE(ABORT, 'an empty text is stored as NULL'); END;
 const std::vector<const char*>& migrations() {
     static const std::vector<const char*> all = {kVersion1, kVersion2, kVersion3};
     return all;
+}
+
+const std::vector<Object>& objects(int i) {
+    static const std::vector<std::vector<Object>> all = [] {
+        static const std::regex create(R"(CREATE (TABLE|INDEX|TRIGGER) (\w+))");
+        std::vector<std::vector<Object>> out;
+        for (const std::string sql : migrations()) {
+            out.emplace_back();
+            for (std::sregex_iterator it(sql.begin(), sql.end(), create), end; it != end; ++it)
+                out.back().push_back(Object{(*it)[1] == "TABLE", (*it)[2]});
+        }
+        return out;
+    }();
+    return all.at(static_cast<size_t>(i));
 }
 
 } // namespace chatctl::schema

@@ -2,12 +2,20 @@
 // schema is the first N migrations; the version is kept in PRAGMA user_version.
 #pragma once
 
+#include <string>
 #include <vector>
 
 namespace chatctl::schema {
 
 // migrations()[i] takes a store from version i to version i + 1.
 const std::vector<const char*>& migrations();
+
+// The tables, indexes and triggers migrations()[i] creates.
+struct Object {
+    bool table;
+    std::string name;
+};
+const std::vector<Object>& objects(int i);
 
 inline int current_version() {
     return static_cast<int>(migrations().size());

@@ -58,6 +58,10 @@ class Store {
     // A private store in memory, with the same schema and guards (for tests and plans).
     static std::unique_ptr<Store> in_memory();
 
+    // After a failed write: a store this command created, still holding nothing, is
+    // removed with its folders when the Store closes, so a failure leaves no file behind.
+    void discard_if_new();
+
     SQLite::Database& db() { return db_; }
     const std::string& path() const { return path_; }
 
@@ -92,12 +96,22 @@ class Store {
     void delete_user(int64_t id);
     void append_history(const HistoryEntry& entry);
 
+    // The files and folders a write command created: removed on closing when armed.
+    struct Created {
+        std::string file;
+        std::vector<std::string> folders;
+        bool discard = false;
+        ~Created();
+    };
+
   private:
     Store(const std::string& path, int flags, int lock_timeout_seconds);
     SQLite::Statement& statement(const char* sql);
     void check_version(bool may_upgrade);
+    void check_objects(int version);
 
     std::string path_;
+    Created created_; // before db_: it acts once the connection is closed
     SQLite::Database db_;
     std::map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
 };

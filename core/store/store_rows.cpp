@@ -1,13 +1,28 @@
 // The Store's queries and row writes: every statement bound, prepared once and reused.
+#include "core/error.hpp"
 #include "core/store/store.hpp"
+#include "core/validate.hpp"
 
 namespace chatctl {
 
 namespace {
 
+// Text as the store holds it, refused when it is not what chatctl ever writes (invalid
+// UTF-8, a NUL byte): the store was changed outside chatctl, and no output is built on it.
+std::string text(const SQLite::Column& column) {
+    std::string value = column.getString();
+    if (value.find('\0') != std::string::npos || !validate::utf8_length(value))
+        fail(ErrorKind::store,
+             std::string("the store holds a text that is not valid UTF-8 or holds a NUL byte (") +
+                 column.getName() + " " + validate::quote(value) + ")",
+             {"the store was changed outside chatctl; restore a backup, or repair the row with "
+              "SQL"});
+    return value;
+}
+
 std::optional<std::string> optional_text(const SQLite::Column& column) {
     if (column.isNull()) return std::nullopt;
-    return column.getString();
+    return text(column);
 }
 
 void bind_optional(SQLite::Statement& st, int index, const std::optional<std::string>& value) {
@@ -18,7 +33,13 @@ void bind_optional(SQLite::Statement& st, int index, const std::optional<std::st
 }
 
 Json parse_json(const SQLite::Column& column) {
-    return column.isNull() ? Json(nullptr) : Json::parse(column.getString());
+    if (column.isNull()) return nullptr;
+    Json value = Json::parse(text(column), nullptr, false);
+    if (value.is_discarded())
+        fail(ErrorKind::store,
+             "a history entry holds invalid JSON (" + validate::quote(text(column)) + ")",
+             {"the store was changed outside chatctl; restore a backup"});
+    return value;
 }
 
 // A statement from the cache, reset and cleared for new bindings.
@@ -44,7 +65,7 @@ std::optional<TenantRow> Store::find_tenant(std::string_view key) {
     r.st.bind(1, std::string(key));
     if (!r.st.executeStep()) return std::nullopt;
     return TenantRow{r.st.getColumn(0).getInt64(), r.st.getColumn(1).getInt64(),
-                     Tenant{r.st.getColumn(2).getString(), optional_text(r.st.getColumn(3))}};
+                     Tenant{text(r.st.getColumn(2)), optional_text(r.st.getColumn(3))}};
 }
 
 namespace {
@@ -52,7 +73,7 @@ namespace {
 // Columns: id, name, is_default, max, wrap_up, description (then anything else).
 ProfileRow read_profile(SQLite::Statement& st, const std::string& tenant) {
     return ProfileRow{st.getColumn(0).getInt64(),
-                      Profile{tenant, st.getColumn(1).getString(), st.getColumn(2).getInt() != 0,
+                      Profile{tenant, text(st.getColumn(1)), st.getColumn(2).getInt() != 0,
                               st.getColumn(3).getInt(), st.getColumn(4).getInt(),
                               optional_text(st.getColumn(5))}};
 }
@@ -77,7 +98,7 @@ std::optional<ProfileRow> Store::profile_by_id(int64_t id) {
                       "ON t.id = p.tenant_id WHERE p.id = ?"));
     r.st.bind(1, id);
     if (!r.st.executeStep()) return std::nullopt;
-    return read_profile(r.st, r.st.getColumn(6).getString());
+    return read_profile(r.st, text(r.st.getColumn(6)));
 }
 
 std::optional<UserRow> Store::find_user(const TenantRow& tenant, std::string_view login) {
@@ -88,9 +109,9 @@ std::optional<UserRow> Store::find_user(const TenantRow& tenant, std::string_vie
     r.st.bind(2, std::string(login));
     if (!r.st.executeStep()) return std::nullopt;
     return UserRow{r.st.getColumn(0).getInt64(), r.st.getColumn(1).getInt64(),
-                   User{tenant.tenant.key, r.st.getColumn(2).getString(),
+                   User{tenant.tenant.key, text(r.st.getColumn(2)),
                         optional_text(r.st.getColumn(3)), optional_text(r.st.getColumn(4)),
-                        r.st.getColumn(5).getString()}};
+                        text(r.st.getColumn(5))}};
 }
 
 int64_t Store::count_users(int64_t tenant_id, std::optional<int64_t> profile_id) {
@@ -116,10 +137,9 @@ std::vector<TenantInfo> Store::list_tenants(std::optional<std::string_view> key)
     if (key) r.st.bind(1, std::string(*key));
     std::vector<TenantInfo> out;
     while (r.st.executeStep())
-        out.push_back(
-            TenantInfo{Tenant{r.st.getColumn(0).getString(), optional_text(r.st.getColumn(1))},
-                       r.st.getColumn(2).getString(), r.st.getColumn(3).getInt64(),
-                       r.st.getColumn(4).getInt64()});
+        out.push_back(TenantInfo{Tenant{text(r.st.getColumn(0)), optional_text(r.st.getColumn(1))},
+                                 text(r.st.getColumn(2)), r.st.getColumn(3).getInt64(),
+                                 r.st.getColumn(4).getInt64()});
     return out;
 }
 
@@ -148,10 +168,10 @@ std::vector<UserRow> Store::list_users(const TenantRow& tenant, std::optional<in
     if (profile_id) r.st.bind(2, *profile_id);
     std::vector<UserRow> out;
     while (r.st.executeStep())
-        out.push_back(UserRow{
-            r.st.getColumn(0).getInt64(), r.st.getColumn(1).getInt64(),
-            User{tenant.tenant.key, r.st.getColumn(2).getString(), optional_text(r.st.getColumn(3)),
-                 optional_text(r.st.getColumn(4)), r.st.getColumn(5).getString()}});
+        out.push_back(UserRow{r.st.getColumn(0).getInt64(), r.st.getColumn(1).getInt64(),
+                              User{tenant.tenant.key, text(r.st.getColumn(2)),
+                                   optional_text(r.st.getColumn(3)),
+                                   optional_text(r.st.getColumn(4)), text(r.st.getColumn(5))}});
     return out;
 }
 
@@ -162,7 +182,7 @@ std::vector<HistoryEntry> Store::history(std::optional<std::string_view> tenant,
     r.st.bind(2, limit);
     std::vector<HistoryEntry> out;
     while (r.st.executeStep()) {
-        auto col = [&](int i) { return r.st.getColumn(i).getString(); };
+        auto col = [&](int i) { return text(r.st.getColumn(i)); };
         out.push_back(HistoryEntry{r.st.getColumn(0).getInt64(), col(1), col(2), col(3),
                                    optional_text(r.st.getColumn(4)), col(5), col(6), col(7),
                                    parse_json(r.st.getColumn(8)), parse_json(r.st.getColumn(9))});
@@ -174,7 +194,7 @@ std::vector<std::string> Store::tenant_keys() {
     Reset r(statement("SELECT key FROM tenants ORDER BY key"));
     std::vector<std::string> out;
     while (r.st.executeStep())
-        out.push_back(r.st.getColumn(0).getString());
+        out.push_back(text(r.st.getColumn(0)));
     return out;
 }
 
@@ -192,7 +212,7 @@ std::vector<std::string> Store::logins_starting(const TenantRow& tenant, std::st
     r.st.bind(3, limit);
     std::vector<std::string> out;
     while (r.st.executeStep())
-        out.push_back(r.st.getColumn(0).getString());
+        out.push_back(text(r.st.getColumn(0)));
     return out;
 }
 
