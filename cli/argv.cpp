@@ -96,11 +96,26 @@ class Reader {
                 positional(w);
             }
         }
+        if (stopped_) output_format();
         if (!line_.help && !stopped_) finish();
         return line_;
     }
 
   private:
+    // After an unknown command the words mean nothing, but `-o json` still says how the
+    // error is to be written.
+    void output_format() {
+        for (size_t k = i_; k < words_.size(); ++k) {
+            const std::string& w = words_[k];
+            if ((w == "-o" || w == "--output") && k + 1 < words_.size())
+                line_.values["--output"] = words_[k + 1];
+            else if (starts_with(w, "--output="))
+                line_.values["--output"] = w.substr(9);
+            else if (starts_with(w, "-o") && w.size() > 2)
+                line_.values["--output"] = w.substr(2);
+        }
+    }
+
     void problem(const std::string& text, const std::string& hint = "") {
         line_.problems.push_back(text);
         if (!hint.empty() &&

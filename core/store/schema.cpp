@@ -149,6 +149,12 @@ WHEN instr(CAST(NEW.actor AS BLOB), x'00') OR instr(CAST(NEW.command AS BLOB), x
   OR instr(CAST(NEW.before AS BLOB), x'00') OR instr(CAST(NEW.after AS BLOB), x'00')
   OR length(NEW.actor) NOT BETWEEN 1 AND 200
 BEGIN SELECT RAISE(ABORT, 'refused: a NUL byte in history, or an actor out of bounds'); END;
+CREATE TRIGGER history_guard_update BEFORE UPDATE ON history
+WHEN instr(CAST(NEW.actor AS BLOB), x'00') OR instr(CAST(NEW.command AS BLOB), x'00')
+  OR instr(CAST(NEW.tenant AS BLOB), x'00') OR instr(CAST(NEW.key AS BLOB), x'00')
+  OR instr(CAST(NEW.before AS BLOB), x'00') OR instr(CAST(NEW.after AS BLOB), x'00')
+  OR length(NEW.actor) NOT BETWEEN 1 AND 200
+BEGIN SELECT RAISE(ABORT, 'refused: a NUL byte in history, or an actor out of bounds'); END;
 )sql";
 
 } // namespace

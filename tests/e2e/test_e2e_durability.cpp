@@ -4,6 +4,8 @@
 #include "harness.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <doctest/doctest.h>
 #include <filesystem>
@@ -93,7 +95,7 @@ TEST_SUITE("durability") {
         REQUIRE(before != after);
 
         std::mt19937 rng(5);
-        const int points = 60;
+        const int points = 200;
         int saw_before = 0, saw_after = 0;
         for (int i = 0; i < points; ++i) {
             CAPTURE(i);
@@ -130,7 +132,7 @@ TEST_SUITE("durability") {
     TEST_CASE("concurrent writers: each command commits whole or fails with a store error") {
         Sandbox s;
         s.ok({"tenant", "create", "shared"});
-        const int workers = 8, users = 6;
+        const int workers = 16, users = 96; // 100 commands each
         struct Outcome {
             std::string command, key;
             int code;
@@ -174,8 +176,20 @@ TEST_SUITE("durability") {
         std::vector<std::thread> threads;
         for (int w = 0; w < workers; ++w)
             threads.emplace_back(work, w, std::ref(outcomes[w]));
+        // Readers run all along, and never wait for a writer nor fail.
+        std::atomic<bool> done{false};
+        std::vector<int> read_codes;
+        std::thread reader([&] {
+            while (!done)
+                for (auto args : std::vector<std::vector<std::string>>{
+                         {"tenant", "list"}, {"user", "list", "-t", "shared"}, {"history"}})
+                    read_codes.push_back(s.run(args).code);
+        });
         for (auto& t : threads)
             t.join();
+        done = true;
+        reader.join();
+        CHECK(std::count(read_codes.begin(), read_codes.end(), 0) == long(read_codes.size()));
 
         CHECK(health(s.db()).empty());
         int commands = 0, failures = 0;
@@ -241,7 +255,8 @@ TEST_SUITE("durability") {
         std::string default_profile =
             s.ok({"tenant", "show", "shared", "-o", "json"}).json()["default_profile"];
         CHECK(default_profile == (last_default.empty() ? "Default" : last_default));
-        MESSAGE("concurrent commands: " << commands << ", failed with exit 6: " << failures);
+        MESSAGE("concurrent commands: " << commands << ", failed with exit 6: " << failures
+                                        << "; reads meanwhile: " << read_codes.size());
         CHECK(commands >= workers * 8);
     }
 
