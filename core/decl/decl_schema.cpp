@@ -24,16 +24,30 @@ const json& schema_json() {
     return parsed;
 }
 
+std::unique_ptr<valijson::Schema> compile(const json& document) {
+    auto s = std::make_unique<valijson::Schema>();
+    valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
+    valijson::adapters::NlohmannJsonAdapter adapter(document);
+    parser.populateSchema(adapter, *s);
+    return s;
+}
+
 const valijson::Schema& compiled_schema() {
-    static const std::unique_ptr<valijson::Schema> schema = [] {
-        auto s = std::make_unique<valijson::Schema>();
-        valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
-        valijson::adapters::NlohmannJsonAdapter adapter(schema_json());
-        parser.populateSchema(adapter, *s);
-        return s;
-    }();
+    static const std::unique_ptr<valijson::Schema> schema = compile(schema_json());
     return *schema;
 }
+
+// One item of `tenants`, described by the same definitions.
+const valijson::Schema& tenant_schema() {
+    static const json document{{"$ref", "#/definitions/tenant"},
+                               {"definitions", schema_json()["definitions"]}};
+    static const std::unique_ptr<valijson::Schema> schema = compile(document);
+    return *schema;
+}
+
+// Past this many, errors are counted, not explained: a file of ten million wrong items
+// is refused in seconds, and its first errors say what is wrong with the rest.
+constexpr size_t kMaxExplained = 1000;
 
 const json& follow_ref(const json& node) {
     if (node.is_object() && node.contains("$ref")) {
@@ -213,34 +227,84 @@ Path to_path(const std::vector<std::string>& context) {
 
 } // namespace
 
+namespace {
+
+// Every failing path of `value` against `schema`, prefixed with `prefix`; the description
+// of a path that fails more than once is its first.
+void failing_paths(const valijson::Schema& schema, const json& value, const Path& prefix,
+                   std::map<Path, std::string>& out) {
+    valijson::Validator validator;
+    valijson::ValidationResults results;
+    valijson::adapters::NlohmannJsonAdapter target(value);
+    if (validator.validate(schema, target, &results)) return;
+    valijson::ValidationResults::Error error;
+    while (results.popError(error)) {
+        Path path = prefix;
+        for (auto& step : to_path(error.context))
+            path.push_back(std::move(step));
+        out.emplace(std::move(path), error.description);
+    }
+}
+
+} // namespace
+
 SchemaVerdict check_schema(const std::string& file, const YamlDocument& doc,
                            std::vector<Diagnostic>& diagnostics) {
     SchemaVerdict verdict;
-    valijson::Validator validator;
-    valijson::ValidationResults results;
-    valijson::adapters::NlohmannJsonAdapter target(doc.value);
     const json* tenants = value_at(doc.value, {"tenants"});
-    if (tenants && tenants->is_array()) verdict.tenant_failed.assign(tenants->size(), false);
-    if (validator.validate(compiled_schema(), target, &results)) return verdict;
+    std::map<Path, std::string> failing;
+    size_t unexplained = 0;
+    if (doc.value.is_object() && tenants && tenants->is_array()) {
+        // The document without its tenants, then each tenant on its own: a tenant that
+        // passes costs one quick check, and only the first that fail are explained.
+        verdict.tenant_failed.assign(tenants->size(), false);
+        json shell = json::object();
+        for (const auto& [key, value] : doc.value.items())
+            shell[key] = key == "tenants" ? json::array() : value;
+        failing_paths(compiled_schema(), shell, {}, failing);
+        valijson::Validator quick;
+        for (size_t i = 0; i < tenants->size(); ++i) {
+            valijson::adapters::NlohmannJsonAdapter target((*tenants)[i]);
+            if (quick.validate(tenant_schema(), target, nullptr)) continue;
+            verdict.tenant_failed[i] = true;
+            if (failing.size() < kMaxExplained)
+                failing_paths(tenant_schema(), (*tenants)[i], {"tenants", std::to_string(i)},
+                              failing);
+            else
+                ++unexplained;
+        }
+    } else {
+        failing_paths(compiled_schema(), doc.value, {}, failing);
+    }
+    if (failing.empty()) return verdict;
 
     // One explanation per failing path; parents that only repeat a child's error say nothing.
-    std::map<Path, std::string> failing;
-    valijson::ValidationResults::Error error;
-    while (results.popError(error))
-        failing.emplace(to_path(error.context), error.description);
     std::set<std::pair<int, int>> seen;
     for (const auto& d : diagnostics)
         if (d.file == file) seen.insert({d.line, d.column}); // the reader spoke first there
     std::vector<Diagnostic> found;
     for (const auto& [path, description] : failing) {
+        if (found.size() >= kMaxExplained) {
+            ++unexplained;
+            continue;
+        }
         for (auto& [at, message] : explain(doc.value, doc.marks, path, description))
-            if (seen.insert({at.line, at.column}).second)
+            if (found.size() >= kMaxExplained)
+                ++unexplained;
+            else if (seen.insert({at.line, at.column}).second)
                 found.push_back(Diagnostic{file, at.line, at.column, message});
         size_t tenant = path.size() >= 2 && path[0] == "tenants" ? index_of(path[1]) : SIZE_MAX;
         if (tenant < verdict.tenant_failed.size())
             verdict.tenant_failed[tenant] = true;
         else
             verdict.readable = false; // the root or the tenants list itself is wrong
+    }
+    if (unexplained > 0) {
+        Position at = position_of(doc.marks, {"tenants"});
+        found.push_back(Diagnostic{file, at.line, at.column,
+                                   "and more errors past the first " +
+                                       std::to_string(kMaxExplained) +
+                                       " (fix these and run again to see them)"});
     }
     diagnostics.insert(diagnostics.end(), found.begin(), found.end());
     return verdict;

@@ -162,16 +162,17 @@ class Builder : public YAML::EventHandler {
         if (!f.node) return {nullptr, nullptr};
         if (!f.is_map) {
             f.node->push_back(nullptr);
-            f.marks->items.emplace_back();
-            f.marks->items.back().at = position(mark);
-            return {&f.node->back(), &f.marks->items.back()};
+            auto& items = f.marks->make_children().items;
+            items.emplace_back();
+            items.back().at = position(mark);
+            return {&f.node->back(), &items.back()};
         }
         f.awaiting_value = false;
         if (f.skip_value) {
             f.skip_value = false;
             return {nullptr, nullptr};
         }
-        Marked& m = f.marks->fields[f.key];
+        Marked& m = f.marks->make_children().fields[f.key];
         m.at = position(mark);
         m.key_at = f.key_at;
         return {&(*f.node)[f.key], &m};
@@ -187,7 +188,7 @@ class Builder : public YAML::EventHandler {
         if (!f.node) return true;
         f.key = key;
         if (f.node->contains(f.key)) {
-            const Position first = f.marks->fields[f.key].key_at;
+            const Position first = f.marks->field(f.key)->key_at;
             report(f.key_at, "duplicate key " + validate::quote(f.key) + " (first at line " +
                                  std::to_string(first.line) + ", column " +
                                  std::to_string(first.column) + ")");
@@ -335,19 +336,34 @@ YamlDocument read_yaml(const std::string& file, const std::string& text,
     return doc;
 }
 
+Marked::Children& Marked::make_children() {
+    if (!children) children = std::make_unique<Children>();
+    return *children;
+}
+
+const Marked* Marked::field(const std::string& key) const {
+    if (!children) return nullptr;
+    auto it = children->fields.find(key);
+    return it == children->fields.end() ? nullptr : &it->second;
+}
+
+const Marked* Marked::item(size_t index) const {
+    return children && index < children->items.size() ? &children->items[index] : nullptr;
+}
+
 Position position_of(const Marked& root, const std::vector<std::string>& path, bool key) {
     const Marked* node = &root;
     for (const auto& step : path) {
-        auto field = node->fields.find(step);
-        if (field != node->fields.end()) {
-            node = &field->second;
+        if (const Marked* field = node->field(step)) {
+            node = field;
             continue;
         }
         size_t index = 0;
         auto [end, ec] = std::from_chars(step.data(), step.data() + step.size(), index);
-        if (ec != std::errc() || end != step.data() + step.size() || index >= node->items.size())
-            break;
-        node = &node->items[index];
+        const Marked* item =
+            ec == std::errc() && end == step.data() + step.size() ? node->item(index) : nullptr;
+        if (!item) break;
+        node = item;
     }
     return key && node->key_at.line > 0 ? node->key_at : node->at;
 }

@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -18,10 +19,19 @@ struct Position {
     int column = 0;
 };
 
-// The positions of a JSON value and its children, in the same shape.
+// The positions of a JSON value and its children, in the same shape. A scalar (most of
+// a large file) costs 24 bytes: its children are allocated only for a mapping or a list.
 struct Marked {
+    struct Children;
     Position at;     // the value
     Position key_at; // the key naming it, inside a mapping
+    std::unique_ptr<Children> children;
+
+    Children& make_children();
+    const Marked* field(const std::string& key) const;
+    const Marked* item(size_t index) const;
+};
+struct Marked::Children {
     std::map<std::string, Marked> fields;
     std::vector<Marked> items;
 };

@@ -5,6 +5,8 @@
 #include "harness.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <algorithm>
+#include <chrono>
 #include <doctest/doctest.h>
 #include <filesystem>
 #include <fstream>
@@ -200,5 +202,54 @@ TEST_SUITE("defects") {
         CHECK(r.code == 5);
         CHECK(r.err.find("-: error: larger than 512 MiB") != std::string::npos);
         CHECK(r.max_rss_kb < 1024 * 1024); // the cap, not what was sent
+    }
+}
+
+TEST_SUITE("defects") {
+
+    TEST_CASE("adversarial shapes are refused fast, in memory bounded by their size") {
+#ifdef CHATCTL_SANITIZED
+        const long factor = 4; // shadow memory and redzones
+#else
+        const long factor = 1;
+#endif
+        Sandbox s;
+        struct Shape {
+            std::string name;
+            std::string text;
+        };
+        std::string ones = "tenants: [", keys = "tenants: []\n", users;
+        for (int i = 0; i < 1000000; ++i)
+            ones += "1,";
+        ones += "1]\n";
+        for (int i = 0; i < 100000; ++i)
+            keys += "k" + std::to_string(i) + ": 1\n";
+        users = "tenants: [{tenant: acme, users: [";
+        for (int i = 0; i < 100000; ++i)
+            users += "{login: u" + std::to_string(i) + ", x: 1},";
+        users += "]}]\n";
+        for (const auto& shape : std::vector<Shape>{
+                 {"a list of a million numbers", ones},
+                 {"a hundred thousand unknown keys", keys},
+                 {"a hundred thousand users with an unknown key", users},
+                 {"nesting deeper than any declaration",
+                  "tenants: " + std::string(100000, '[') + std::string(100000, ']') + "\n"},
+                 {"a 5 MB value", "tenants: [{tenant: acme, display_name: \"" +
+                                      std::string(5 << 20, 'x') + "\"}]\n"}}) {
+            CAPTURE(shape.name);
+            std::string f = write(s, "shape.yaml", shape.text);
+            auto t0 = std::chrono::steady_clock::now();
+            Result r = s.run({"plan", "-f", f});
+            double seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            CHECK(r.code == 5);
+            CHECK(r.err.find("nothing was written") != std::string::npos);
+            // Errors past the first thousand are counted, not each explained.
+            CHECK(std::count(r.err.begin(), r.err.end(), '\n') <= 1002);
+            long limit_kb = factor * (64 * 1024 + 40 * long(shape.text.size()) / 1024);
+            CHECK(r.max_rss_kb < limit_kb);
+            MESSAGE(shape.name << ": " << shape.text.size() / 1024 << " KB refused in " << seconds
+                               << " s, peak " << r.max_rss_kb / 1024 << " MB");
+        }
     }
 }
