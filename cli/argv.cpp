@@ -80,17 +80,16 @@ class Reader {
     CommandLine read() {
         for (i_ = 0; i_ < words_.size() && !stopped_; ++i_) {
             const std::string& w = words_[i_];
-            if (after_dashes_) {
-                positional(w);
-            } else if (w == "--") {
+            const bool options = !after_dashes_; // after `--`, every word is an argument
+            if (options && w == "--") {
                 after_dashes_ = true;
                 line_.args.push_back(w);
-            } else if (w == "-h" || w == "--help" || w == "--version") {
+            } else if (options && (w == "-h" || w == "--help" || w == "--version")) {
                 line_.help = true;
                 line_.args.push_back(w);
-            } else if (looks_like_option(w)) {
+            } else if (options && looks_like_option(w)) {
                 option(w);
-            } else if (!commands_of(line_.path.back()).empty() && !after_positional_) {
+            } else if (options && !after_positional_ && !commands_of(line_.path.back()).empty()) {
                 command(w);
             } else {
                 positional(w);

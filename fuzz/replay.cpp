@@ -35,7 +35,8 @@ TEST_CASE("saved fuzzing inputs and seeds run without a crash") {
                        replay(src / "examples", chatctl::fuzz::declaration) +
                        replay(src / "tests/fixtures", chatctl::fuzz::declaration);
     int parsers = replay(src / "fuzz/regressions/parsers", chatctl::fuzz::parsers);
+    int command_lines = replay(src / "fuzz/regressions/command_line", chatctl::fuzz::command_line);
     CHECK(declarations >= 30);
-    MESSAGE("replayed " << declarations << " declaration inputs and " << parsers
-                        << " parser inputs");
+    MESSAGE("replayed " << declarations << " declaration inputs, " << parsers
+                        << " parser inputs and " << command_lines << " command lines");
 }

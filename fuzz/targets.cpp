@@ -1,5 +1,6 @@
 #include "targets.hpp"
 
+#include "cli/run.hpp"
 #include "core/decl/converge.hpp"
 #include "core/decl/yaml_reader.hpp"
 #include "core/decl/yaml_writer.hpp"
@@ -7,7 +8,11 @@
 #include "core/validate.hpp"
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
+#include <set>
+#include <sstream>
+#include <unistd.h>
 
 namespace chatctl::fuzz {
 
@@ -91,6 +96,68 @@ void parsers(std::string_view input) {
     } catch (const Error& e) {
         if (e.kind() != ErrorKind::invalid_input) broken("unexpected error kind");
     }
+}
+
+namespace {
+
+// A folder of the fuzzer's own, on tmpfs when there is one (commits sync the disk).
+const std::string& sandbox() {
+    static const std::string dir = [] {
+        std::string base = std::filesystem::exists("/dev/shm") ? "/dev/shm" : "/tmp";
+        std::string tmpl = base + "/chatctl-fuzz-XXXXXX";
+        if (!::mkdtemp(tmpl.data())) broken("cannot make a folder for the fuzzer");
+        return tmpl;
+    }();
+    return dir;
+}
+
+// Runs chatctl on the words with the streams captured; returns the exit code.
+int run_chatctl(std::vector<std::string> words, std::string& err) {
+    std::vector<std::string> args{"chatctl", "--db", sandbox() + "/store.db"};
+    args.insert(args.end(), words.begin(), words.end());
+    std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
+    for (auto& a : args)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::ostringstream out, errors;
+    std::istringstream in;
+    auto* old_out = std::cout.rdbuf(out.rdbuf());
+    auto* old_err = std::cerr.rdbuf(errors.rdbuf());
+    auto* old_in = std::cin.rdbuf(in.rdbuf()); // `-f -` reads nothing
+    int code = cli::run(static_cast<int>(args.size()), argv.data());
+    std::cout.rdbuf(old_out);
+    std::cerr.rdbuf(old_err);
+    std::cin.rdbuf(old_in);
+    err = errors.str();
+    return code;
+}
+
+} // namespace
+
+void command_line(std::string_view input) {
+    std::vector<std::string> words;
+    for (size_t start = 0; start <= input.size() && words.size() < 32;) {
+        size_t end = std::min(input.find('\0', start), input.size());
+        words.emplace_back(input.substr(start, end - start));
+        start = end + 1;
+    }
+    if (!words.empty() && words[0].rfind("__", 0) == 0) return; // the hidden helpers
+    static const bool seeded = [] {
+        std::string err;
+        run_chatctl({"-q", "tenant", "create", "acme"}, err);
+        run_chatctl({"-q", "user", "add", "alice", "-t", "acme"}, err);
+        return true;
+    }();
+    (void)seeded;
+    std::string err;
+    int code = run_chatctl(words, err);
+    static const std::set<int> documented{0, 2, 3, 4, 5, 6, 64};
+    if (!documented.count(code)) broken("exit " + std::to_string(code) + ": " + err);
+    bool json = false;
+    for (size_t i = 0; i + 1 < words.size(); ++i)
+        json = json || ((words[i] == "-o" || words[i] == "--output") && words[i + 1] == "json");
+    if (json && code != 0 && code != 2 && !Json::accept(err)) broken("not one JSON error: " + err);
 }
 
 } // namespace chatctl::fuzz

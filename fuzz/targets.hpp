@@ -15,4 +15,8 @@ void declaration(std::string_view input);
 // a string written as a YAML scalar reads back as itself.
 void parsers(std::string_view input);
 
+// Runs chatctl in-process on the words of the input (split at NUL bytes), against a
+// store of its own: any exit code but 1 is fine, and a JSON error must be valid JSON.
+void command_line(std::string_view input);
+
 } // namespace chatctl::fuzz

@@ -163,6 +163,7 @@ class TenantPlan {
                 auto p = profiles.find(fold(u.user.profile));
                 if (p == profiles.end()) {
                     std::vector<std::string> names;
+                    names.reserve(profiles.size());
                     for (const auto& [folded, name] : profiles)
                         names.push_back(name);
                     std::string near = validate::closest(u.user.profile, names);

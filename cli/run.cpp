@@ -1,0 +1,174 @@
+// One run of chatctl: builds the command line, runs the one command asked for, and is the
+// only place that turns errors into text and exit codes.
+#include "run.hpp"
+
+#include "app.hpp"
+#include "argv.hpp"
+#include "complete.hpp"
+#include "core/error.hpp"
+#include "manpage.hpp"
+
+#include <clocale>
+#include <cstdlib>
+#include <iostream>
+
+namespace {
+
+using chatctl::Error;
+using chatctl::ErrorKind;
+
+int exit_code(ErrorKind kind) {
+    switch (kind) {
+    case ErrorKind::internal:
+        return 1;
+    case ErrorKind::not_found:
+        return 3;
+    case ErrorKind::conflict:
+        return 4;
+    case ErrorKind::invalid_input:
+        return 5;
+    case ErrorKind::store:
+        return 6;
+    case ErrorKind::usage:
+        return 64;
+    }
+    return 1;
+}
+
+std::string position(const chatctl::Diagnostic& d) {
+    std::string out = d.file;
+    if (d.line > 0) out += ":" + std::to_string(d.line) + ":" + std::to_string(d.column);
+    return out;
+}
+
+int report(const Error& e, bool json) {
+    int code = exit_code(e.kind());
+    if (json) {
+        chatctl::Json diagnostics = chatctl::Json::array();
+        for (const auto& d : e.diagnostics())
+            diagnostics.push_back(
+                {{"file", d.file}, {"line", d.line}, {"column", d.column}, {"message", d.message}});
+        chatctl::Json body{{"kind", chatctl::kind_name(e.kind())},
+                           {"message", e.what()},
+                           {"exit_code", code},
+                           {"diagnostics", diagnostics}};
+        if (!e.hints().empty()) body["hints"] = e.hints();
+        // Bytes that are not UTF-8 (a path, an argument) are replaced, never thrown on.
+        std::cerr << chatctl::Json{{"error", body}}.dump(-1, ' ', false,
+                                                         chatctl::Json::error_handler_t::replace)
+                  << "\n";
+        return code;
+    }
+    for (const auto& d : e.diagnostics())
+        std::cerr << (d.file.empty() ? "chatctl" : position(d)) << ": error: " << d.message << "\n";
+    std::cerr << "chatctl: error: " << e.what() << "\n";
+    for (const auto& hint : e.hints())
+        std::cerr << "hint: " << hint << "\n";
+    return code;
+}
+
+// Every usage problem of the line in one error, each on its own line when there are several.
+Error usage_error(const chatctl::cli::CommandLine& line) {
+    std::vector<std::string> hints = line.hints;
+    hints.push_back(line.help_hint());
+    if (line.problems.size() == 1) return Error(ErrorKind::usage, line.problems[0], hints);
+    std::vector<chatctl::Diagnostic> each;
+    for (const auto& p : line.problems)
+        each.push_back({"", 0, 0, p});
+    Error e(ErrorKind::usage, std::to_string(line.problems.size()) + " usage errors", each);
+    for (const auto& h : hints)
+        e = e.with_hint(h);
+    return e;
+}
+
+} // namespace
+
+namespace chatctl::cli {
+
+int run(int argc, char** argv) {
+    std::setlocale(LC_CTYPE, "C.UTF-8");
+    Globals g;
+    CLI::App app{"chatctl: administer the chat handling profiles of a multi-tenant contact center",
+                 "chatctl"};
+    app.fallthrough();
+    use_help_formatter(app);
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "chatctl " CHATCTL_VERSION, "Print the version and exit");
+    app.add_option("--db", g.db,
+                   "Store path (else $CHATCTL_DB, else $XDG_DATA_HOME/chatctl/chatctl.db)")
+        ->type_name("PATH");
+    app.add_option("-o,--output", g.output, "Output format")
+        ->check(CLI::IsMember({"table", "json", "yaml"}))
+        ->type_name("table|json|yaml")
+        ->capture_default_str();
+    app.add_flag("-q,--quiet", g.quiet, "Print nothing but data and errors");
+    app.add_flag("--no-color", g.no_color, "Never colour the output");
+    app.add_option("--actor", g.actor,
+                   "Who the history records (else $CHATCTL_ACTOR, else the login name)")
+        ->type_name("NAME");
+    app.add_option("--lock-timeout", g.lock_timeout, "How long to wait for another writer")
+        ->type_name("SECONDS")
+        ->capture_default_str();
+    add_tenant_commands(app, g);
+    add_profile_commands(app, g);
+    add_user_commands(app, g);
+    add_history_command(app, g);
+    add_declaration_commands(app, g);
+    add_examples(app);
+    app.parse_complete_callback([&g] { g.check(); }); // before any command's callback
+
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    if (!args.empty() && args[0] == "__complete") { // for the shell completions; never fails
+        try {
+            std::vector<std::string> words(args.begin() + 1, args.end());
+            std::string current = words.empty() ? "" : words.back();
+            if (!words.empty()) words.pop_back();
+            complete(app, words, current);
+        } catch (...) {
+        }
+        return 0;
+    }
+    if (!args.empty() && args[0] == "__man") {
+        write_manpage(app, std::cout);
+        return 0;
+    }
+    if (argc == 1) {
+        std::cerr << app.help();
+        return 64;
+    }
+    const CommandLine line = read_command_line(app, args);
+    auto output = line.values.find("--output");
+    const bool json = output != line.values.end() && output->second == "json";
+    if (!line.help && !line.problems.empty()) return report(usage_error(line), json);
+    if (!line.help && !line.invalid.empty())
+        return report(Error(ErrorKind::invalid_input, line.invalid.front(), {line.help_hint()}),
+                      json);
+    if (!line.help && line.group_alone) { // `chatctl user`: what the group offers, then why
+        if (!json) std::cerr << line.path.back()->help() << "\n";
+        return report(
+            Error(ErrorKind::usage, "`" + line.command() + "` needs a command", {line.help_hint()}),
+            json);
+    }
+    try {
+        app.parse(std::vector<std::string>(line.args.rbegin(), line.args.rend()));
+        return g.exit_code;
+    } catch (const CLI::Success& e) {
+        return app.exit(e);            // --help and --version, on stdout
+    } catch (const CLI::ParseError&) { // what the reading above let through; never CLI11's words
+        return report(Error(ErrorKind::usage, "cannot read the command line", {line.help_hint()}),
+                      json);
+    } catch (const Error& e) {
+        Error out = e.kind() == ErrorKind::usage ? e.with_hint(line.help_hint()) : e;
+        if (e.kind() == ErrorKind::store && !g.db && std::getenv("CHATCTL_DB"))
+            out = out.with_hint("the store's path comes from $CHATCTL_DB");
+        return report(out, json);
+    } catch (...) {
+        try {
+            chatctl::rethrow_as_error(g.db.value_or(""));
+        } catch (const Error& e) {
+            return report(e, json);
+        }
+    }
+}
+
+} // namespace chatctl::cli
