@@ -107,12 +107,17 @@ class Reader {
         for (size_t k = i_; k < words_.size(); ++k) {
             const std::string& w = words_[k];
             if ((w == "-o" || w == "--output") && k + 1 < words_.size())
-                line_.values["--output"] = words_[k + 1];
+                output(words_[k + 1]);
             else if (starts_with(w, "--output="))
-                line_.values["--output"] = w.substr(9);
+                output(w.substr(9));
             else if (starts_with(w, "-o") && w.size() > 2)
-                line_.values["--output"] = w.substr(2);
+                output(w.substr(2));
         }
+    }
+
+    void output(const std::string& format) {
+        line_.values["--output"] = format;
+        line_.json_errors = line_.json_errors || format == "json";
     }
 
     void problem(const std::string& text, const std::string& hint = "") {
@@ -196,7 +201,10 @@ class Reader {
                 line_.invalid.push_back(lname + ": " + validate::quote(value) + " is not one of " +
                                         join(v, ", "));
         }
-        line_.values[lname] = value;
+        if (lname == "--output")
+            output(value);
+        else
+            line_.values[lname] = value;
         line_.args.push_back(name);
         line_.args.push_back(value);
     }

@@ -20,6 +20,7 @@ struct CommandLine {
     std::vector<std::string> invalid;          // values outside an option's choices
     bool help = false;                         // -h, --help or --version: CLI11 answers
     bool group_alone = false;                  // a group named without its subcommand
+    bool json_errors = false;                  // `-o json` given, even among other problems
 
     // "chatctl user edit"
     std::string command() const;

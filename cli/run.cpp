@@ -137,8 +137,7 @@ int run(int argc, char** argv) {
         return 64;
     }
     const CommandLine line = read_command_line(app, args);
-    auto output = line.values.find("--output");
-    const bool json = output != line.values.end() && output->second == "json";
+    const bool json = line.json_errors;
     if (!line.help && !line.problems.empty()) return report(usage_error(line), json);
     if (!line.help && !line.invalid.empty())
         return report(Error(ErrorKind::invalid_input, line.invalid.front(), {line.help_hint()}),

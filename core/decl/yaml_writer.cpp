@@ -83,7 +83,27 @@ std::string yaml_scalar(const std::string& s) {
     for (auto& c : lower)
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (safe && std::find(keywords.begin(), keywords.end(), lower) == keywords.end()) return s;
-    return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    // JSON's escapes are YAML's, but JSON leaves DEL and the C1 controls raw, which YAML
+    // does not allow in a file (and the reader refuses): escape them too.
+    std::string json =
+        nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string out;
+    out.reserve(json.size());
+    for (size_t i = 0; i < json.size(); ++i) {
+        auto c = static_cast<unsigned char>(json[i]);
+        auto next = i + 1 < json.size() ? static_cast<unsigned char>(json[i + 1]) : 0;
+        if (c == 0x7f || (c == 0xc2 && next >= 0x80 && next <= 0x9f)) {
+            static const char* hex = "0123456789abcdef";
+            unsigned code = c == 0x7f ? 0x7f : next;
+            out += "\\u00";
+            out += hex[code >> 4];
+            out += hex[code & 0xf];
+            if (c == 0xc2) ++i;
+        } else {
+            out += json[i];
+        }
+    }
+    return out;
 }
 
 std::string to_yaml(const Json& value) {
