@@ -154,8 +154,8 @@ void command_line(std::string_view input) {
     int code = run_chatctl(words, err);
     static const std::set<int> documented{0, 2, 3, 4, 5, 6, 64};
     if (!documented.count(code)) broken("exit " + std::to_string(code) + ": " + err);
-    bool json = false;
-    for (size_t i = 0; i + 1 < words.size(); ++i)
+    bool json = false; // `-o json` asked, before a `--` (after it, words are arguments)
+    for (size_t i = 0; i + 1 < words.size() && words[i] != "--"; ++i)
         json = json || ((words[i] == "-o" || words[i] == "--output") && words[i + 1] == "json");
     if (json && code != 0 && code != 2 && !Json::accept(err)) broken("not one JSON error: " + err);
 }
