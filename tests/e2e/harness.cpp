@@ -192,6 +192,13 @@ std::string Sandbox::dump_rows() const {
     return out.str();
 }
 
+std::string Sandbox::write(const std::string& name, const std::string& text) const {
+    std::string path = dir_ + "/" + name;
+    fs::create_directories(fs::path(path).parent_path());
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+}
+
 std::string Sandbox::bytes() const {
     std::ifstream in(db_, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});

@@ -45,6 +45,8 @@ class Sandbox {
 
     // Every row of every table, and the schema version, as text.
     std::string dump() const;
+    // Writes a file (and its folders) in the sandbox; returns its path.
+    std::string write(const std::string& name, const std::string& text) const;
     // The store file's bytes ("" when missing).
     std::string bytes() const;
     // Runs SQL on the store through a connection with foreign keys on; returns the

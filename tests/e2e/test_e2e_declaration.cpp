@@ -19,13 +19,6 @@ std::string slurp(const std::string& path) {
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-std::string write(const Sandbox& s, const std::string& name, const std::string& text) {
-    std::string path = s.dir() + "/" + name;
-    fs::create_directories(fs::path(path).parent_path());
-    std::ofstream(path, std::ios::binary) << text;
-    return path;
-}
-
 // Runs from the fixtures folder, so that diagnostics name files as the .expect files do.
 struct InFixtures {
     fs::path old = fs::current_path();
@@ -146,7 +139,7 @@ TEST_SUITE("declaration") {
     TEST_CASE("the human plan hides unchanged fields and aligns the objects") {
         Sandbox s;
         s.ok({"apply", "-f", kAcme});
-        std::string changed = write(s, "c.yaml", R"(tenants:
+        std::string changed = s.write("c.yaml", R"(tenants:
   - tenant: acme
     display_name: ACME Corp
     profiles:
@@ -184,7 +177,7 @@ TEST_SUITE("declaration") {
         s.ok({"user", "add", "extra", "-t", "acme", "--profile", "Experts"});
         s.ok({"profile", "add", "Unused", "-t", "acme"});
         CHECK(s.run({"plan", "-f", kAcme}).code == 0); // without --prune nothing is deleted
-        std::string no_experts = write(s, "p.yaml", R"(tenants:
+        std::string no_experts = s.write("p.yaml", R"(tenants:
   - tenant: acme
     display_name: ACME Corp
     profiles:
@@ -204,16 +197,16 @@ TEST_SUITE("declaration") {
 
     TEST_CASE("-f takes several files, a folder in name order, and - for standard input") {
         Sandbox s;
-        std::string a = write(s, "d/b.yaml", "tenants:\n  - tenant: beta\n");
-        write(s, "d/a.yml", "tenants:\n  - tenant: alpha\n");
-        write(s, "d/ignored.txt", "not yaml");
+        std::string a = s.write("d/b.yaml", "tenants:\n  - tenant: beta\n");
+        s.write("d/a.yml", "tenants:\n  - tenant: alpha\n");
+        s.write("d/ignored.txt", "not yaml");
         Result r = s.ok({"apply", "-f", s.dir() + "/d"});
         CHECK(r.out.find("+ tenant alpha") < r.out.find("+ tenant beta"));
         Result in = s.run({"apply", "-f", "-", "-f", kAcme}, {}, "tenants:\n  - tenant: gamma\n");
         CHECK(in.code == 0);
         CHECK(s.ok({"tenant", "list", "-o", "json"}).json().size() == 4);
         // The same tenant in two files names both places.
-        std::string twice = write(s, "twice.yaml", "tenants:\n  - tenant: beta\n");
+        std::string twice = s.write("twice.yaml", "tenants:\n  - tenant: beta\n");
         Result dup = s.run({"plan", "-f", a, "-f", twice});
         CHECK(dup.code == 5);
         CHECK(dup.err.find(a + ":2:5") != std::string::npos);
@@ -233,7 +226,7 @@ TEST_SUITE("declaration") {
         CHECK(exported.rfind("version: 1\ntenants:\n  - tenant: acme\n", 0) == 0);
         CHECK(exported.find("default: false") != std::string::npos);
         CHECK(exported.find("description: null") != std::string::npos);
-        std::string file = write(s, "e.yaml", exported);
+        std::string file = s.write("e.yaml", exported);
         CHECK(s.run({"apply", "-f", file}).out == "No changes.\n");
         CHECK(s.run({"plan", "--prune", "-f", file}).code == 0);
         Sandbox fresh;

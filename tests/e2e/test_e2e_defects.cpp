@@ -15,16 +15,6 @@
 using namespace e2e;
 namespace fs = std::filesystem;
 
-namespace {
-
-std::string write(const Sandbox& s, const std::string& name, const std::string& text) {
-    std::string path = s.dir() + "/" + name;
-    std::ofstream(path, std::ios::binary) << text;
-    return path;
-}
-
-} // namespace
-
 TEST_SUITE("defects") {
 
     TEST_CASE("an error about bytes that are not UTF-8 is one valid JSON object") {
@@ -74,8 +64,8 @@ TEST_SUITE("defects") {
         Sandbox s;
         s.ok({"tenant", "create", "acme"});
         s.ok({"user", "add", "bob", "-t", "acme"});
-        std::string f = write(s, "m.yaml",
-                              "tenants:\n  - tenant: acme\n    profiles:\n      - name: New\n"
+        std::string f =
+            s.write("m.yaml", "tenants:\n  - tenant: acme\n    profiles:\n      - name: New\n"
                               "        default: true\n    users:\n      - login: bob\n"
                               "        profile: New\n");
         Result plan = s.run({"plan", "--prune", "-f", f, "-o", "json"});
@@ -137,10 +127,10 @@ TEST_SUITE("defects") {
         Result unknown = s.run({"--db", db, "user", "add", "x", "-t", "nope"}, {}, "", true);
         CHECK(unknown.code == 3);
         CHECK(!fs::exists(s.dir() + "/new"));
-        std::string bad = write(s, "bad.yaml", "tenants:\n  - tenant: acme\n    bogus: 1\n");
+        std::string bad = s.write("bad.yaml", "tenants:\n  - tenant: acme\n    bogus: 1\n");
         CHECK(s.run({"--db", db, "apply", "-f", bad}, {}, "", true).code == 5);
         std::string no_default =
-            write(s, "c.yaml", "tenants:\n  - tenant: acme\n    profiles:\n      - name: A\n");
+            s.write("c.yaml", "tenants:\n  - tenant: acme\n    profiles:\n      - name: A\n");
         CHECK(s.run({"--db", db, "apply", "-f", no_default}, {}, "", true).code == 5);
         CHECK(!fs::exists(s.dir() + "/new"));
         // A store that already existed stays, empty or not.
@@ -161,7 +151,7 @@ TEST_SUITE("defects") {
         Sandbox s;
         for (const char* number : {"1.0", "1e0", "1e999", "1.5", "-0.0"}) {
             std::string f =
-                write(s, "n.yaml", std::string("version: ") + number + "\ntenants: []\n");
+                s.write("n.yaml", std::string("version: ") + number + "\ntenants: []\n");
             CAPTURE(number);
             Result r = s.run({"plan", "-f", f});
             CHECK(r.code == 5);
@@ -173,15 +163,15 @@ TEST_SUITE("defects") {
 
     TEST_CASE("a raw control character in YAML is refused, never read as an escape") {
         Sandbox s;
-        std::string f = write(s, "nul.yaml",
-                              std::string("tenants:\n  - tenant: acme\n    display_name: \"Sal") +
-                                  '\0' + "u00e9s\"\n");
+        std::string f =
+            s.write("nul.yaml", std::string("tenants:\n  - tenant: acme\n    display_name: \"Sal") +
+                                    '\0' + "u00e9s\"\n");
         Result r = s.run({"apply", "-f", f});
         CHECK(r.code == 5);
         CHECK(r.err.find("nul.yaml:3:23: error: the control character U+0000") !=
               std::string::npos);
         CHECK(!fs::exists(s.db()));
-        std::string bell = write(s, "bell.yaml", "tenants: []\x07\n");
+        std::string bell = s.write("bell.yaml", "tenants: []\x07\n");
         CHECK(s.run({"plan", "-f", bell}).code == 5);
     }
 
@@ -241,7 +231,7 @@ TEST_SUITE("defects") {
                  {"a 5 MB value", "tenants: [{tenant: acme, display_name: \"" +
                                       std::string(5 << 20, 'x') + "\"}]\n"}}) {
             CAPTURE(shape.name);
-            std::string f = write(s, "shape.yaml", shape.text);
+            std::string f = s.write("shape.yaml", shape.text);
             auto t0 = std::chrono::steady_clock::now();
             Result r = s.run({"plan", "-f", f});
             double seconds =

@@ -14,12 +14,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string write(const Sandbox& s, const std::string& name, const std::string& text) {
-    std::string path = s.dir() + "/" + name;
-    std::ofstream(path, std::ios::binary) << text;
-    return path;
-}
-
 std::string slurp(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
@@ -57,32 +51,32 @@ TEST_SUITE("hostile") {
     TEST_CASE("hostile declarations") {
         Sandbox s;
         s.ok({"tenant", "create", "acme"});
-        refused_file(s, write(s, "deep.yaml", "tenants: " + std::string(100000, '[')), "error:");
+        refused_file(s, s.write("deep.yaml", "tenants: " + std::string(100000, '[')), "error:");
         refused_file(s,
-                     write(s, "deep-maps.yaml",
-                           [] {
-                               std::string t = "tenants:\n";
-                               for (int i = 0; i < 100000; ++i)
-                                   t += std::string(static_cast<size_t>(i % 50) * 2, ' ') + "a:\n";
-                               return t;
-                           }()),
+                     s.write("deep-maps.yaml",
+                             [] {
+                                 std::string t = "tenants:\n";
+                                 for (int i = 0; i < 100000; ++i)
+                                     t +=
+                                         std::string(static_cast<size_t>(i % 50) * 2, ' ') + "a:\n";
+                                 return t;
+                             }()),
                      "error:");
         refused_file(s,
-                     write(s, "big-scalar.yaml",
-                           "tenants:\n  - tenant: acme\n    display_name: " +
-                               std::string(50 << 20, 'x') + "\n"),
+                     s.write("big-scalar.yaml", "tenants:\n  - tenant: acme\n    display_name: " +
+                                                    std::string(50 << 20, 'x') + "\n"),
                      "display_name");
         std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n";
         for (char c = 'b'; c <= 'j'; ++c)
             bomb += std::string(1, c) + ": &" + c + " [*" + char(c - 1) + ", *" + char(c - 1) +
                     ", *" + char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) + ", *" +
                     char(c - 1) + "]\n";
-        refused_file(s, write(s, "bomb.yaml", bomb), "aliases");
+        refused_file(s, s.write("bomb.yaml", bomb), "aliases");
         std::mt19937 rng(7);
         std::string garbage(1 << 20, '\0');
         for (auto& c : garbage)
             c = static_cast<char>(rng());
-        refused_file(s, write(s, "garbage.yaml", garbage), "error:");
+        refused_file(s, s.write("garbage.yaml", garbage), "error:");
         std::string fifo = s.dir() + "/fifo.yaml";
         REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
         refused_file(s, fifo, "not a regular file");
@@ -120,9 +114,9 @@ TEST_SUITE("hostile") {
         std::string noise = good;
         for (size_t i = 100; i < noise.size(); i += 1 + rng() % 64)
             noise[i] = static_cast<char>(rng());
-        write(s, "store.db", noise);
+        s.write("store.db", noise);
         attempt("random bytes");
-        write(s, "store.db", std::string(good.size(), '\0'));
+        s.write("store.db", std::string(good.size(), '\0'));
         attempt("zeros");
     }
 
@@ -149,7 +143,7 @@ TEST_SUITE("hostile") {
             CHECK(r.err.find("breaks a rule: tenant acme has no default profile") !=
                   std::string::npos);
         }
-        std::string decl = write(s, "acme.yaml", "tenants:\n  - tenant: acme\n");
+        std::string decl = s.write("acme.yaml", "tenants:\n  - tenant: acme\n");
         CHECK(s.run({"apply", "-f", decl}).code == 6);
         CHECK(s.bytes() == before);
         // The other tenants still work, and list shows the broken one without crashing.
@@ -198,15 +192,15 @@ TEST_SUITE("hostile") {
         s.ok({"profile", "add", "BetaOnly", "-t", "beta"});
         s.ok({"user", "add", "bob", "-t", "beta", "--profile", "BetaOnly"});
         std::string before = s.bytes();
-        std::string decl = write(s, "x.yaml",
-                                 "tenants:\n  - tenant: acme\n    users:\n      - login: bob\n"
-                                 "        profile: BetaOnly\n");
+        std::string decl =
+            s.write("x.yaml", "tenants:\n  - tenant: acme\n    users:\n      - login: bob\n"
+                              "        profile: BetaOnly\n");
         Result r = s.run({"apply", "-f", decl});
         CHECK(r.code == 5);
         CHECK(r.err.find("exists nowhere in tenant acme") != std::string::npos);
         CHECK(s.bytes() == before);
         // Pruning acme never touches beta's users.
-        std::string prune = write(s, "p.yaml", "tenants:\n  - tenant: acme\n    users: []\n");
+        std::string prune = s.write("p.yaml", "tenants:\n  - tenant: acme\n    users: []\n");
         s.ok({"apply", "--prune", "-f", prune});
         CHECK(s.ok({"user", "show", "bob", "-t", "beta", "-o", "json"}).json()["profile"] ==
               "BetaOnly");

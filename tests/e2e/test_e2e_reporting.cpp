@@ -15,13 +15,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string write(const Sandbox& s, const std::string& name, const std::string& text) {
-    std::string path = s.dir() + "/" + name;
-    fs::create_directories(fs::path(path).parent_path());
-    std::ofstream(path) << text;
-    return path;
-}
-
 std::set<std::string> folder(const std::string& dir) {
     std::set<std::string> names;
     for (const auto& e : fs::directory_iterator(dir))
@@ -37,19 +30,19 @@ TEST_SUITE("reporting") {
         Sandbox s;
         s.ok({"tenant", "create", "bravo"});
         s.ok({"user", "add", "zoe", "-t", "bravo"});
-        write(s, "decl/10-alpha.yaml", "tenants:\n  - tenant: alpha\n    bogus: 1\n");
-        write(s, "decl/20-bravo.yaml",
-              "tenants:\n  - tenant: bravo\n    users:\n      - login: ann\n"
-              "        profile: Exprts\n");
-        write(s, "decl/30-charlie.yaml",
-              "tenants:\n  - tenant: charlie\n    profiles:\n      - name: A\n"
-              "        default: true\n      - name: B\n        default: true\n");
-        write(s, "decl/40-delta.yaml",
-              "tenants:\n  - tenant: delta\n    profiles:\n      - name: Experts\n"
-              "        default: true\n");
-        write(s, "decl/50-echo.yaml",
-              "tenants:\n  - tenant: bravo\n    profiles:\n      - name: Default\n"
-              "        default: true\n    users: []\n");
+        s.write("decl/10-alpha.yaml", "tenants:\n  - tenant: alpha\n    bogus: 1\n");
+        s.write("decl/20-bravo.yaml",
+                "tenants:\n  - tenant: bravo\n    users:\n      - login: ann\n"
+                "        profile: Exprts\n");
+        s.write("decl/30-charlie.yaml",
+                "tenants:\n  - tenant: charlie\n    profiles:\n      - name: A\n"
+                "        default: true\n      - name: B\n        default: true\n");
+        s.write("decl/40-delta.yaml",
+                "tenants:\n  - tenant: delta\n    profiles:\n      - name: Experts\n"
+                "        default: true\n");
+        s.write("decl/50-echo.yaml",
+                "tenants:\n  - tenant: bravo\n    profiles:\n      - name: Default\n"
+                "        default: true\n    users: []\n");
         std::string before = s.dump();
         for (const char* verb : {"plan", "apply"}) {
             Result r = s.run({verb, "-f", s.dir() + "/decl", "--prune"});
@@ -85,12 +78,12 @@ TEST_SUITE("reporting") {
 
     TEST_CASE("a file named twice is read once; editors' files in a folder are skipped") {
         Sandbox s;
-        std::string acme = write(s, "decl/10-acme.yaml",
-                                 "tenants:\n  - tenant: acme\n    users:\n      - login: ann\n");
-        write(s, "decl/.#10-acme.yaml", "not: [yaml");
-        write(s, "decl/.10-acme.yaml.swp.yaml", "tenants: [{tenant: acme}]");
-        write(s, "decl/10-acme.yaml~", "tenants: [{tenant: acme}]");
-        write(s, "decl/old~.yml~", "x");
+        std::string acme = s.write("decl/10-acme.yaml",
+                                   "tenants:\n  - tenant: acme\n    users:\n      - login: ann\n");
+        s.write("decl/.#10-acme.yaml", "not: [yaml");
+        s.write("decl/.10-acme.yaml.swp.yaml", "tenants: [{tenant: acme}]");
+        s.write("decl/10-acme.yaml~", "tenants: [{tenant: acme}]");
+        s.write("decl/old~.yml~", "x");
         Result r = s.run({"apply", "-f", s.dir() + "/decl", "-f", acme, "-f",
                           s.dir() + "/decl/../decl/10-acme.yaml"});
         INFO(r.err);
@@ -98,7 +91,7 @@ TEST_SUITE("reporting") {
         CHECK(r.out.find("Applied: 3 added") != std::string::npos);
         CHECK(s.run({"plan", "-f", acme, "-f", s.dir() + "/decl"}).code == 0);
         // A folder with only such files has nothing to read.
-        write(s, "empty/.hidden.yaml", "tenants: []\n");
+        s.write("empty/.hidden.yaml", "tenants: []\n");
         Result none = s.run({"plan", "-f", s.dir() + "/empty"});
         CHECK(none.code == 5);
         CHECK(none.err.find("the folder has no .yaml or .yml file") != std::string::npos);
@@ -106,23 +99,23 @@ TEST_SUITE("reporting") {
 
     TEST_CASE("columns count characters, not bytes") {
         Sandbox s;
-        std::string f = write(s, "d.yaml",
-                              "tenants:\n  - tenant: acme\n    display_name: \"Société 日本\"\n"
+        std::string f =
+            s.write("d.yaml", "tenants:\n  - tenant: acme\n    display_name: \"Société 日本\"\n"
                               "    users: [{login: \"日本語\", name: \"Zoë\", x: 1}]\n");
         Result r = s.run({"plan", "-f", f});
         CHECK(r.code == 5);
         // 4 spaces, `users: [{` -> `login` at 14, its value at 21; `x` at 41 (43 in bytes).
         CHECK(r.err.find("d.yaml:4:21: error: login:") != std::string::npos);
         CHECK(r.err.find("d.yaml:4:41: error: unknown key \"x\"") != std::string::npos);
-        Result syntax = s.run({"plan", "-f", write(s, "e.yaml", "tenants: [{tenant: \"é\", ]]\n")});
+        Result syntax = s.run({"plan", "-f", s.write("e.yaml", "tenants: [{tenant: \"é\", ]]\n")});
         CHECK(syntax.code == 5);
         CHECK(syntax.err.find("e.yaml:1:25:") != std::string::npos); // the `]` after `"é", `
     }
 
     TEST_CASE("an empty text means none in every input, and no store holds it") {
         Sandbox s;
-        std::string f = write(s, "d.yaml",
-                              "tenants:\n  - tenant: acme\n    display_name: \"\"\n    profiles:\n"
+        std::string f =
+            s.write("d.yaml", "tenants:\n  - tenant: acme\n    display_name: \"\"\n    profiles:\n"
                               "      - name: Default\n        default: true\n"
                               "        description: \"\"\n    users:\n"
                               "      - login: ann\n        name: \"\"\n");
@@ -182,11 +175,10 @@ TEST_SUITE("reporting") {
         CHECK(user.out == "+ user acme/ann  name=null email=null profile=Default\n");
         CHECK(s.ok({"profile", "add", "a=b", "-t", "acme"}).out.find("+ profile acme/\"a=b\"  ") ==
               0);
-        std::string f = write(s, "d.yaml",
-                              "tenants:\n  - tenant: acme\n    profiles:\n"
-                              "      - name: Default\n        default: true\n"
-                              "      - name: \"Say \\\"hi\\\"\"\n    users:\n"
-                              "      - login: bob\n");
+        std::string f = s.write("d.yaml", "tenants:\n  - tenant: acme\n    profiles:\n"
+                                          "      - name: Default\n        default: true\n"
+                                          "      - name: \"Say \\\"hi\\\"\"\n    users:\n"
+                                          "      - login: bob\n");
         Result plan = s.run({"plan", "-f", f, "--prune"});
         CHECK(plan.code == 2);
         CHECK(plan.out.find("+ profile acme/\"Say \\\"hi\\\"\"") != std::string::npos);
@@ -204,7 +196,7 @@ TEST_SUITE("reporting") {
         Sandbox s;
         s.ok({"tenant", "create", "acme"});
         s.ok({"user", "add", "a", "-t", "acme"});
-        std::string decl = write(s, "decl.yaml", "tenants:\n  - tenant: acme\n");
+        std::string decl = s.write("decl.yaml", "tenants:\n  - tenant: acme\n");
         const auto files = folder(s.dir());
         CHECK(!files.count("store.db-wal")); // the last writer out removed them
         std::string bytes = s.bytes();
