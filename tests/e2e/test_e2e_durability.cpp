@@ -17,6 +17,14 @@
 #include <thread>
 
 using namespace e2e;
+
+// The figures of the ordinary build. Under the sanitizers every process is several times
+// slower, and that run looks for memory errors, not for rare interleavings: fewer.
+#ifdef CHATCTL_SANITIZED
+constexpr int kKillPoints = 60, kWriters = 8, kUsersPerWriter = 21; // 25 commands each
+#else
+constexpr int kKillPoints = 200, kWriters = 16, kUsersPerWriter = 96; // 100 commands each
+#endif
 namespace fs = std::filesystem;
 
 namespace {
@@ -95,7 +103,7 @@ TEST_SUITE("durability") {
         REQUIRE(before != after);
 
         std::mt19937 rng(5);
-        const int points = 200;
+        const int points = kKillPoints;
         int saw_before = 0, saw_after = 0;
         for (int i = 0; i < points; ++i) {
             CAPTURE(i);
@@ -132,7 +140,7 @@ TEST_SUITE("durability") {
     TEST_CASE("concurrent writers: each command commits whole or fails with a store error") {
         Sandbox s;
         s.ok({"tenant", "create", "shared"});
-        const int workers = 16, users = 96; // 100 commands each
+        const int workers = kWriters, users = kUsersPerWriter;
         struct Outcome {
             std::string command, key;
             int code;
