@@ -1,7 +1,5 @@
 #include "core/store/schema.hpp"
 
-#include <regex>
-
 namespace chatctl::schema {
 
 namespace {
@@ -165,13 +163,24 @@ const std::vector<const char*>& migrations() {
 }
 
 const std::vector<Object>& objects(int i) {
+    // Read off the migrations' own text once (a plain scan: every command opens a store).
     static const std::vector<std::vector<Object>> all = [] {
-        static const std::regex create(R"(CREATE (TABLE|INDEX|TRIGGER) (\w+))");
         std::vector<std::vector<Object>> out;
         for (const std::string sql : migrations()) {
             out.emplace_back();
-            for (std::sregex_iterator it(sql.begin(), sql.end(), create), end; it != end; ++it)
-                out.back().push_back(Object{(*it)[1] == "TABLE", (*it)[2]});
+            struct Kind {
+                std::string words;
+                bool table;
+            };
+            for (const auto& [words, table] :
+                 {Kind{"CREATE TABLE ", true}, Kind{"CREATE INDEX ", false},
+                  Kind{"CREATE TRIGGER ", false}})
+                for (size_t at = sql.find(words); at != std::string::npos;
+                     at = sql.find(words, at + 1)) {
+                    size_t start = at + words.size();
+                    size_t end = sql.find_first_of(" (\n", start);
+                    out.back().push_back(Object{table, sql.substr(start, end - start)});
+                }
         }
         return out;
     }();
