@@ -1,12 +1,16 @@
 #include "app.hpp"
 
+#include "core/decl/stream_writer.hpp"
 #include "core/decl/yaml_writer.hpp"
 #include "core/error.hpp"
 #include "core/plan.hpp"
 #include "core/validate.hpp"
 #include "render.hpp"
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
 #include <iostream>
 #include <pwd.h>
 #include <unistd.h>
@@ -84,6 +88,87 @@ void run_write(const Globals& g, const std::string& command, const Planner& plan
         throw;
     }
     print_plan(g, applied, summary);
+}
+
+namespace {
+
+// Output held back until a write commits: a temporary file, removed when done.
+class Spool {
+  public:
+    Spool() {
+        const char* dir = std::getenv("TMPDIR");
+        path_ = std::string(dir && *dir ? dir : "/tmp") + "/chatctl-XXXXXX";
+        int fd = ::mkstemp(path_.data());
+        if (fd < 0)
+            fail(ErrorKind::internal, "cannot make a temporary file in " +
+                                          path_.substr(0, path_.rfind('/')) + ": " +
+                                          std::strerror(errno));
+        ::close(fd);
+        out_.open(path_, std::ios::binary | std::ios::trunc);
+    }
+    ~Spool() { ::unlink(path_.c_str()); }
+    std::ostream& stream() { return out_; }
+    void copy_to(std::ostream& target) {
+        out_.close();
+        if (!out_) fail(ErrorKind::internal, "cannot write the temporary file " + path_);
+        std::ifstream in(path_, std::ios::binary);
+        if (in.peek() != std::ifstream::traits_type::eof()) target << in.rdbuf();
+    }
+
+  private:
+    std::string path_;
+    std::ofstream out_;
+};
+
+} // namespace
+
+bool stream_plan(const Globals& g, std::ostream& out, Summary summary,
+                 const std::function<void(const ChangeSink&)>& run) {
+    PlanSummary count;
+    auto counted = [&](const Change& c) {
+        (c.action == Action::create   ? count.create
+         : c.action == Action::update ? count.update
+                                      : count.remove)++;
+    };
+    if (g.quiet) {
+        run(counted);
+    } else if (g.format() == Format::table) {
+        PlanLines lines(out, g.color());
+        run([&](const Change& c) { lines.add(c); });
+        out << lines.finish(summary);
+        count = lines.count();
+    } else {
+        auto skeleton = [&] {
+            return Json{
+                {"format_version", "1"},
+                {"changes", Json::array({kHole})},
+                {"summary",
+                 {{"create", count.create}, {"update", count.update}, {"delete", count.remove}}}};
+        };
+        write_streamed(out, g.format() == Format::json ? DocumentForm::json : DocumentForm::yaml,
+                       skeleton, [&](ListWriter& list) {
+                           run([&](const Change& c) {
+                               counted(c);
+                               list.item(c.to_json());
+                           });
+                       });
+    }
+    return count.create + count.update + count.remove > 0;
+}
+
+void run_streamed_write(const Globals& g, const std::string& command, const StreamPlanner& planner,
+                        Summary summary) {
+    auto store = Store::open_write(g.store_options());
+    Spool spool; // what is printed is what was committed
+    try {
+        stream_plan(g, spool.stream(), summary, [&](const ChangeSink& print) {
+            write(*store, WriteContext{actor_name(g), command, false}, planner, print);
+        });
+    } catch (...) {
+        store->discard_if_new(); // a failed first write leaves no store behind
+        throw;
+    }
+    spool.copy_to(std::cout);
 }
 
 void print_plan(const Globals& g, const ChangeSet& changes, Summary summary) {

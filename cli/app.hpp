@@ -46,6 +46,16 @@ void run_write(const Globals& g, const std::string& command, const Planner& plan
 // A change set as plan lines (with a summary line when asked), or the plan document.
 void print_plan(const Globals& g, const ChangeSet& changes, Summary summary);
 
+// The same for the changes run hands to its sink, printed to out as they come (only
+// counted with -q). Returns whether there was any.
+bool stream_plan(const Globals& g, std::ostream& out, Summary summary,
+                 const std::function<void(const ChangeSink&)>& run);
+
+// run_write for a change set too large to hold (apply): the changes are applied as they
+// are planned, and printed once committed.
+void run_streamed_write(const Globals& g, const std::string& command, const StreamPlanner& planner,
+                        Summary summary);
+
 // A document (a declaration) as YAML, or JSON with -o json.
 void print_document(const Globals& g, const Json& document);
 

@@ -3,6 +3,8 @@
 #include "core/decl/converge.hpp"
 #include "core/decl/export.hpp"
 
+#include <iostream>
+
 namespace chatctl::cli {
 
 namespace {
@@ -35,11 +37,17 @@ void add_declaration_commands(CLI::App& app, Globals& g) {
             Declaration d = load_declaration(read_sources(a->files));
             // A declaration with problems of its own is planned, never written: every
             // problem is reported, and no lock is taken and no store created for it.
-            if (a->dry_run || !d.problems.empty())
-                return print_plan(g, plan_declaration(*open_for_plan(g), d, a->prune),
-                                  Summary::plan);
-            run_write(
-                g, "apply", [&](Store& s) { return converge(s, d, a->prune); }, Summary::applied);
+            if (a->dry_run || !d.problems.empty()) {
+                auto store = open_for_plan(g);
+                stream_plan(g, std::cout, Summary::plan, [&](const ChangeSink& print) {
+                    plan_declaration(*store, d, a->prune, print);
+                });
+                return;
+            }
+            run_streamed_write(
+                g, "apply",
+                [&](Store& s, const ChangeSink& emit) { converge(s, d, a->prune, emit); },
+                Summary::applied);
         });
     }
     {
@@ -49,9 +57,11 @@ void add_declaration_commands(CLI::App& app, Globals& g) {
         add_file_options(c, *a);
         c->callback([&g, a] {
             Declaration d = load_declaration(read_sources(a->files));
-            ChangeSet changes = plan_declaration(*open_for_plan(g), d, a->prune);
-            print_plan(g, changes, Summary::plan);
-            if (!changes.empty()) g.exit_code = 2;
+            auto store = open_for_plan(g);
+            bool pending = stream_plan(g, std::cout, Summary::plan, [&](const ChangeSink& print) {
+                plan_declaration(*store, d, a->prune, print);
+            });
+            if (pending) g.exit_code = 2;
         });
     }
     {
@@ -67,7 +77,9 @@ void add_declaration_commands(CLI::App& app, Globals& g) {
         c->callback([&g, a] {
             for (const auto& key : a->tenants)
                 check_tenant_key(key, "--tenant");
-            print_document(g, export_declaration(*open_for_read(g), a->tenants));
+            export_declaration(*open_for_read(g), a->tenants, std::cout,
+                               g.format() == Format::json ? DocumentForm::json
+                                                          : DocumentForm::yaml);
         });
     }
 }

@@ -3,7 +3,7 @@
 #include "core/plan.hpp"
 
 #include <cwchar>
-#include <regex>
+#include <sstream>
 
 namespace chatctl::cli {
 
@@ -25,9 +25,10 @@ std::string pad(const std::string& text, size_t width) {
 std::string value_text(const Json& value) {
     if (!value.is_string()) return value.dump();
     const auto& s = value.get_ref<const std::string&>();
-    static const std::regex bare(R"([^\s"'=,\\]+)");
+    // Bare when no space, quote, '=', ',' or backslash is in it.
+    bool bare = !s.empty() && s.find_first_of(" \t\n\v\f\r\"'=,\\") == std::string::npos;
     bool ambiguous = s == "null" || s == "true" || s == "false" || s.find("->") != s.npos;
-    return std::regex_match(s, bare) && !ambiguous ? s : value.dump();
+    return bare && !ambiguous ? s : value.dump();
 }
 
 } // namespace
@@ -76,38 +77,43 @@ std::string render_table(const std::vector<std::vector<std::string>>& rows, bool
     return out;
 }
 
-std::string render_plan(const ChangeSet& changes, Summary summary, bool color) {
-    if (changes.empty()) return "No changes.\n";
-    struct Line {
-        std::string sign, object, details;
-    };
-    std::vector<Line> lines;
-    size_t width = 0;
-    for (const auto& c : changes) {
-        std::string sign = c.action == Action::create   ? "+"
-                           : c.action == Action::update ? "~"
-                                                        : "-";
-        std::string object =
-            std::string(kind_name(c.kind())) + " " +
-            (c.kind() == Kind::tenant ? c.key() : c.tenant() + "/" + value_text(c.key()));
-        std::string details;
-        for (const auto& f : changed_fields(c)) {
-            if (!details.empty()) details += c.action == Action::create ? " " : ", ";
-            details += c.action == Action::create
-                           ? f.field + "=" + value_text(f.after)
-                           : f.field + ": " + value_text(f.before) + " -> " + value_text(f.after);
-        }
-        width = std::max(width, display_width(object));
-        const char* code = c.action == Action::create   ? "\033[32m"
-                           : c.action == Action::update ? "\033[33m"
-                                                        : "\033[31m";
-        lines.push_back({paint(sign, code, color), object, details});
+void PlanLines::add(const Change& c) {
+    std::string sign = c.action == Action::create ? "+" : c.action == Action::update ? "~" : "-";
+    std::string object =
+        std::string(kind_name(c.kind())) + " " +
+        (c.kind() == Kind::tenant ? c.key() : c.tenant() + "/" + value_text(c.key()));
+    std::string details;
+    for (const auto& f : changed_fields(c)) {
+        if (!details.empty()) details += c.action == Action::create ? " " : ", ";
+        details += c.action == Action::create
+                       ? f.field + "=" + value_text(f.after)
+                       : f.field + ": " + value_text(f.before) + " -> " + value_text(f.after);
     }
+    width_ = std::max(width_, display_width(object));
+    const char* code = c.action == Action::create   ? "\033[32m"
+                       : c.action == Action::update ? "\033[33m"
+                                                    : "\033[31m";
+    lines_.push_back({paint(sign, code, color_), object, details});
+    (c.action == Action::create   ? count_.create
+     : c.action == Action::update ? count_.update
+                                  : count_.remove)++;
+    if (lines_.size() == kBlock) out_ << flush();
+}
+
+std::string PlanLines::flush() {
     std::string out;
-    for (const auto& l : lines)
+    for (const auto& l : lines_)
         out += l.sign + " " +
-               (l.details.empty() ? l.object : pad(l.object, width + 2) + l.details) + "\n";
-    PlanSummary s = summarize(changes);
+               (l.details.empty() ? l.object : pad(l.object, width_ + 2) + l.details) + "\n";
+    lines_.clear();
+    width_ = 0;
+    return out;
+}
+
+std::string PlanLines::finish(Summary summary) {
+    std::string out = flush();
+    const PlanSummary& s = count_;
+    if (s.create + s.update + s.remove == 0) return "No changes.\n";
     if (summary == Summary::plan)
         out += "Plan: " + std::to_string(s.create) + " to add, " + std::to_string(s.update) +
                " to change, " + std::to_string(s.remove) + " to destroy.\n";
@@ -115,6 +121,15 @@ std::string render_plan(const ChangeSet& changes, Summary summary, bool color) {
         out += "Applied: " + std::to_string(s.create) + " added, " + std::to_string(s.update) +
                " changed, " + std::to_string(s.remove) + " destroyed.\n";
     return out;
+}
+
+std::string render_plan(const ChangeSet& changes, Summary summary, bool color) {
+    std::ostringstream out;
+    PlanLines lines(out, color);
+    for (const auto& c : changes)
+        lines.add(c);
+    out << lines.finish(summary);
+    return out.str();
 }
 
 } // namespace chatctl::cli

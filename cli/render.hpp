@@ -4,7 +4,9 @@
 
 #include "core/engine.hpp"
 #include "core/error.hpp"
+#include "core/plan.hpp"
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,30 @@ enum class Summary { none, plan, applied };
 // One line per change (`+ profile acme/Experts  default=false max_concurrent_chats=5 ...`),
 // aligned, then the summary; "No changes." for an empty set.
 std::string render_plan(const ChangeSet& changes, Summary summary, bool color);
+
+// The same, written as the changes come: lines are aligned in blocks of 1,000 (a plan of
+// a million changes is never held whole), each block written once full.
+class PlanLines {
+  public:
+    static constexpr size_t kBlock = 1000;
+    PlanLines(std::ostream& out, bool color) : out_(out), color_(color) {}
+    void add(const Change& change);
+    // The lines not written yet and the summary.
+    std::string finish(Summary summary);
+    const PlanSummary& count() const { return count_; }
+
+  private:
+    struct Line {
+        std::string sign, object, details;
+    };
+    std::string flush();
+
+    std::ostream& out_;
+    bool color_;
+    std::vector<Line> lines_;
+    size_t width_ = 0;
+    PlanSummary count_;
+};
 
 // A JSON value as a table cell: strings bare, null as "-".
 std::string cell(const Json& value);

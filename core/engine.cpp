@@ -78,11 +78,30 @@ class Applier {
     ProfileRow profile_row(const TenantRow& t, const std::string& name) {
         return require_profile(store_, t, name);
     }
+
+    // User changes come by the million and change no tenant or profile: the rows they
+    // need are looked up once, until a tenant or profile change forgets them.
+    const TenantRow& cached_tenant(const std::string& key) {
+        auto it = tenants_.find(key);
+        if (it == tenants_.end()) it = tenants_.emplace(key, tenant_row(key)).first;
+        return it->second;
+    }
+    const ProfileRow& cached_profile(const TenantRow& t, const std::string& name) {
+        auto key = std::make_pair(t.id, name);
+        auto it = profiles_.find(key);
+        if (it == profiles_.end()) it = profiles_.emplace(key, profile_row(t, name)).first;
+        return it->second;
+    }
+    void forget_rows() {
+        tenants_.clear();
+        profiles_.clear();
+    }
     UserRow user_row(const TenantRow& t, const std::string& login) {
         return require_user(store_, t, login);
     }
 
     void tenant(const Change& c, ChangeSet& applied) {
+        forget_rows();
         if (c.action == Action::create) {
             const auto& t = std::get<Tenant>(*c.after);
             if (store_.find_tenant(t.key))
@@ -115,6 +134,7 @@ class Applier {
     }
 
     void profile(const Change& c, ChangeSet& applied) {
+        forget_rows();
         TenantRow t = tenant_row(c.tenant());
         if (c.action == Action::create) {
             const auto& p = std::get<Profile>(*c.after);
@@ -163,14 +183,19 @@ class Applier {
     }
 
     void user(const Change& c, ChangeSet& applied) {
-        TenantRow t = tenant_row(c.tenant());
+        const TenantRow& t = cached_tenant(c.tenant());
         if (c.action == Action::create) {
             const auto& u = std::get<User>(*c.after);
-            if (auto existing = store_.find_user(t, u.login))
+            const ProfileRow& p = cached_profile(t, u.profile);
+            // The store's guards find a login in use; only then is it looked up.
+            try {
+                store_.insert_user(t.id, p.id, u);
+            } catch (const SQLite::Exception&) {
+                auto existing = store_.find_user(t, u.login);
+                if (!existing) throw;
                 fail(ErrorKind::conflict, "user " + quote(existing->user.login) +
                                               " already exists" + in_tenant(t.tenant.key));
-            ProfileRow p = profile_row(t, u.profile);
-            store_.insert_user(t.id, p.id, u);
+            }
             User stored = u;
             stored.profile = p.profile.name;
             applied.push_back(Change{Action::create, std::nullopt, stored});
@@ -179,10 +204,11 @@ class Applier {
         UserRow row = user_row(t, c.key());
         if (c.action == Action::update) {
             User u = std::get<User>(*c.after);
-            if (auto other = store_.find_user(t, u.login); other && other->id != row.id)
-                fail(ErrorKind::conflict, "user " + quote(other->user.login) + " already exists" +
-                                              in_tenant(t.tenant.key));
-            ProfileRow p = profile_row(t, u.profile);
+            if (fold(u.login) != fold(row.user.login))
+                if (auto other = store_.find_user(t, u.login); other && other->id != row.id)
+                    fail(ErrorKind::conflict, "user " + quote(other->user.login) +
+                                                  " already exists" + in_tenant(t.tenant.key));
+            const ProfileRow& p = cached_profile(t, u.profile);
             u.profile = p.profile.name;
             store_.update_user(row.id, p.id, u);
             applied.push_back(Change{Action::update, row.user, u});
@@ -197,6 +223,8 @@ class Applier {
     std::map<std::string, std::map<int64_t, bool>> default_claims_;
     std::set<std::string> created_; // tenants this set creates
     std::set<std::string> checked_; // tenants whose default was found in place
+    std::map<std::string, TenantRow> tenants_;
+    std::map<std::pair<int64_t, std::string>, ProfileRow> profiles_;
 };
 
 } // namespace
@@ -219,25 +247,41 @@ std::string now_utc_iso8601() {
     return buffer;
 }
 
-ChangeSet write(Store& store, const WriteContext& context, const Planner& planner) {
+void write(Store& store, const WriteContext& context, const StreamPlanner& planner,
+           const ChangeSink& applied) {
     SQLite::Transaction transaction(store.db(), SQLite::TransactionBehavior::IMMEDIATE);
-    ChangeSet planned = planner(store);
-    ChangeSet applied;
-    if (planned.empty()) return applied; // rolled back: the store is not written at all
-    Applier applier(store);
-    for (const auto& change : planned)
-        applier.apply(change, applied);
-    applier.check_defaults();
-    if (context.dry_run) return applied;
     const std::string at = now_utc_iso8601();
-    for (const auto& change : applied) {
-        Json j = change.to_json();
-        store.append_history(HistoryEntry{0, at, context.actor, context.command, change.tenant(),
-                                          kind_name(change.kind()), change.key(),
-                                          action_name(change.action), std::move(j["before"]),
-                                          std::move(j["after"])});
-    }
-    transaction.commit();
+    Applier applier(store);
+    ChangeSet done; // what one planned change became (a tenant delete is several)
+    size_t count = 0;
+    planner(store, [&](const Change& change) {
+        done.clear();
+        applier.apply(change, done);
+        for (const auto& c : done) {
+            ++count;
+            if (!context.dry_run) {
+                Json j = c.to_json();
+                store.append_history(HistoryEntry{
+                    0, at, context.actor, context.command, c.tenant(), kind_name(c.kind()), c.key(),
+                    action_name(c.action), std::move(j["before"]), std::move(j["after"])});
+            }
+            applied(c);
+        }
+    });
+    if (count == 0) return; // rolled back: the store is not written at all
+    applier.check_defaults();
+    if (!context.dry_run) transaction.commit();
+}
+
+ChangeSet write(Store& store, const WriteContext& context, const Planner& planner) {
+    ChangeSet applied;
+    write(
+        store, context,
+        [&](Store& s, const ChangeSink& emit) {
+            for (const auto& change : planner(s))
+                emit(change);
+        },
+        [&](const Change& c) { applied.push_back(c); });
     return applied;
 }
 

@@ -38,10 +38,18 @@ struct WriteContext {
 // what it read cannot change before it is written.
 using Planner = std::function<ChangeSet(Store&)>;
 
-// Runs planner under the write lock, applies its changes in order, and commits them with
-// their history (or, with dry_run, checks everything and rolls back). Returns the changes
-// as applied: a tenant delete lists everything it removed. A plan with no change writes
-// nothing, not even history.
+// The same for change sets too large to hold: each change is handed to emit, in the
+// order it is to be written, as it is planned.
+using ChangeSink = std::function<void(const Change&)>;
+using StreamPlanner = std::function<void(Store&, const ChangeSink& emit)>;
+
+// Runs planner under the write lock, applies each change as it comes with its history,
+// and commits them all (or, with dry_run, checks everything and rolls back); any failure
+// writes nothing. Each change is handed to applied as applied: a tenant delete lists
+// everything it removed. A plan with no change writes nothing, not even history.
+void write(Store& store, const WriteContext& context, const StreamPlanner& planner,
+           const ChangeSink& applied);
+// The same for a change set held whole; returns the changes as applied.
 ChangeSet write(Store& store, const WriteContext& context, const Planner& planner);
 
 std::string now_utc_iso8601();

@@ -98,4 +98,11 @@ Json to_json(const User& user) {
     return fields(user);
 }
 
+std::string fold(const std::string& text) {
+    std::string out = text;
+    for (auto& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
 } // namespace chatctl

@@ -55,6 +55,9 @@ const std::string& tenant_of(const Object& object);
 // The object's key within its tenant: the tenant key, the profile name or the login.
 const std::string& key_of(const Object& object);
 
+// ASCII lower case: names and logins compare as the store compares them (R9).
+std::string fold(const std::string& text);
+
 // The object's fields as in its JSON form, without counts.
 Json to_json(const Object& object);
 

@@ -22,29 +22,6 @@ bool is_control(char32_t c) {
     return c < 0x20 || (c >= 0x7f && c <= 0x9f);
 }
 
-// Decodes one code point at text[i], advancing i; returns false on invalid UTF-8
-// (overlong forms, surrogates and values past U+10FFFF included).
-bool next_code_point(std::string_view text, size_t& i, char32_t& out) {
-    auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-    unsigned char lead = byte(i);
-    int extra = lead < 0x80           ? 0
-                : (lead >> 5) == 0x6  ? 1
-                : (lead >> 4) == 0xe  ? 2
-                : (lead >> 3) == 0x1e ? 3
-                                      : -1;
-    if (extra < 0) return false;
-    char32_t c = extra == 0 ? lead : lead & (0x3f >> extra);
-    for (int k = 1; k <= extra; ++k) {
-        if (i + k >= text.size() || (byte(i + k) & 0xc0) != 0x80) return false;
-        c = (c << 6) | (byte(i + k) & 0x3f);
-    }
-    static constexpr char32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-    if (c < kMin[extra] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) return false;
-    i += extra + 1;
-    out = c;
-    return true;
-}
-
 // Checks free text: valid UTF-8, no control characters, at most max_len code points.
 void text(std::string_view value, std::string_view field, size_t min_len, size_t max_len,
           std::string_view allowed) {
@@ -92,6 +69,27 @@ size_t edit_distance(const std::string& a, const std::string& b) {
 }
 
 } // namespace
+
+bool next_code_point(std::string_view text, size_t& i, char32_t& out) {
+    auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+    unsigned char lead = byte(i);
+    int extra = lead < 0x80           ? 0
+                : (lead >> 5) == 0x6  ? 1
+                : (lead >> 4) == 0xe  ? 2
+                : (lead >> 3) == 0x1e ? 3
+                                      : -1;
+    if (extra < 0) return false;
+    char32_t c = extra == 0 ? lead : lead & (0x3f >> extra);
+    for (int k = 1; k <= extra; ++k) {
+        if (i + k >= text.size() || (byte(i + k) & 0xc0) != 0x80) return false;
+        c = (c << 6) | (byte(i + k) & 0x3f);
+    }
+    static constexpr char32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    if (c < kMin[extra] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) return false;
+    i += extra + 1;
+    out = c;
+    return true;
+}
 
 std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
     if (word.size() > 64) return ""; // nothing is near, and the distance would be costly

@@ -38,6 +38,11 @@ int parse_int(std::string_view text, std::string_view field, int lo, int hi);
 // the wrap-up bounds.
 int parse_duration(std::string_view text, std::string_view field);
 
+// Decodes one code point at text[i], advancing i; returns false on invalid UTF-8
+// (overlong forms, surrogates and values past U+10FFFF included, and a sequence cut
+// short by the end of text).
+bool next_code_point(std::string_view text, size_t& i, char32_t& out);
+
 // The number of code points of valid UTF-8 text, or nullopt when it is not valid UTF-8.
 std::optional<size_t> utf8_length(std::string_view text);
 

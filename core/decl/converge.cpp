@@ -23,11 +23,11 @@ struct Problems {
     }
 };
 
-// The current state of one tenant, keyed as R9 compares.
+// The current state of one tenant, keyed as R9 compares (its users are looked up one by
+// one as the declared ones are walked).
 struct Current {
     std::optional<TenantRow> row;
     std::map<std::string, ProfileInfo> profiles; // by folded name
-    std::map<std::string, User> users;           // by folded login; loaded when managed
     std::string default_key;                     // folded name of the default
 };
 
@@ -40,26 +40,53 @@ Current load(Store& store, const DeclTenant& t) {
         if (info.profile.is_default) c.default_key = fold(info.profile.name);
         c.profiles.emplace(fold(info.profile.name), std::move(info));
     }
-    if (t.has_users)
-        for (auto& row : store.list_users(*c.row))
-            c.users.emplace(fold(row.user.login), std::move(row.user));
     return c;
 }
 
+// One declared tenant's plan, in two passes: check() finds every problem and plans the
+// tenant and its profiles; emit() hands over every change in the order the engine
+// writes them, walking the declared users (and, with --prune, the stored ones) as a
+// stream.
 class TenantPlan {
   public:
-    TenantPlan(const DeclTenant& t, Current current, bool prune, Problems& problems)
-        : t_(t), c_(std::move(current)), prune_(prune), problems_(problems) {}
+    TenantPlan(Store& store, DeclUsers& users, const DeclTenant& t, bool prune, Problems& problems)
+        : store_(store), users_(users), t_(t), c_(load(store, t)), prune_(prune),
+          problems_(problems) {}
 
-    void plan(ChangeSet& out) {
+    void check() {
         tenant();
         profiles();
-        users();
+        if (t_.has_users) {
+            profiles_ = final_profiles();
+            if (auto it = profiles_.find(t_.has_profiles ? default_
+                                         : c_.row        ? c_.default_key
+                                                         : "default");
+                it != profiles_.end())
+                default_name_ = it->second;
+            check_user_profiles();
+        }
         prune_profiles();
-        for (auto* part : {&tenant_, &demotions_, &profile_changes_, &user_deletes_, &user_changes_,
-                           &profile_deletes_})
-            out.insert(out.end(), std::make_move_iterator(part->begin()),
-                       std::make_move_iterator(part->end()));
+    }
+
+    void emit(const ChangeSink& emit) {
+        for (auto* part : {&tenant_, &demotions_, &profile_changes_})
+            for (const auto& change : *part)
+                emit(change);
+        if (t_.has_users && prune_ && c_.row)
+            store_.each_user(*c_.row, std::nullopt, [&](const UserRow& row) {
+                if (!users_.find(t_.number, row.user.login))
+                    emit(Change{Action::remove, row.user, std::nullopt});
+            });
+        if (t_.has_users)
+            users_.each(t_.first_user, t_.last_user, [&](const DeclUser& u) {
+                auto [before, after] = user_change(u);
+                if (!before)
+                    emit(Change{Action::create, std::nullopt, std::move(after)});
+                else if (!(*before == after))
+                    emit(Change{Action::update, std::move(before), std::move(after)});
+            });
+        for (const auto& change : profile_deletes_)
+            emit(change);
     }
 
   private:
@@ -144,57 +171,56 @@ class TenantPlan {
         return out;
     }
 
-    void users() {
-        if (!t_.has_users) return;
-        const auto profiles = final_profiles();
-        std::string default_name;
-        if (auto it = profiles.find(t_.has_profiles ? default_
-                                    : c_.row        ? c_.default_key
-                                                    : "default");
-            it != profiles.end())
-            default_name = it->second;
-        std::set<std::string> declared;
-        for (const auto& u : t_.users) {
-            const std::string key = fold(u.user.login);
-            declared.insert(key);
-            User after = u.user;
-            auto current = c_.users.find(key);
-            if (u.has_profile) {
-                auto p = profiles.find(fold(u.user.profile));
-                if (p == profiles.end()) {
-                    std::vector<std::string> names;
-                    names.reserve(profiles.size());
-                    for (const auto& [folded, name] : profiles)
-                        names.push_back(name);
-                    std::string near = validate::closest(u.user.profile, names);
-                    problems_.add(u.profile_at,
-                                  "profile " + quote(u.user.profile) +
-                                      " exists nowhere in tenant " + t_.tenant.key +
-                                      (near.empty() ? "" : "; did you mean " + quote(near) + "?"),
-                                  true);
-                    continue;
-                }
-                after.profile = p->second;
-            } else {
-                after.profile = current != c_.users.end() ? current->second.profile : default_name;
-            }
-            placed_[fold(after.profile)]++;
-            if (current == c_.users.end())
-                user_changes_.push_back(Change{Action::create, std::nullopt, after});
-            else if (!(current->second == after))
-                user_changes_.push_back(Change{Action::update, current->second, after});
-        }
-        for (const auto& [key, user] : c_.users) {
-            if (declared.count(key)) continue;
-            if (prune_)
-                user_deletes_.push_back(Change{Action::remove, user, std::nullopt});
-            else
-                placed_[fold(user.profile)]++;
-        }
+    // Every user naming a profile that will not exist, at its place.
+    void check_user_profiles() {
+        std::set<std::string> unknown;
+        for (const auto& name : users_.profile_names(t_.first_user, t_.last_user))
+            if (!profiles_.count(fold(name))) unknown.insert(fold(name));
+        if (unknown.empty()) return;
+        std::vector<std::string> names;
+        names.reserve(profiles_.size());
+        for (const auto& [folded, name] : profiles_)
+            names.push_back(name);
+        users_.each(t_.first_user, t_.last_user, [&](const DeclUser& u) {
+            if (!u.has_profile || !unknown.count(fold(u.user.profile))) return;
+            std::string near = validate::closest(u.user.profile, names);
+            problems_.add(u.profile_at,
+                          "profile " + quote(u.user.profile) + " exists nowhere in tenant " +
+                              t_.tenant.key +
+                              (near.empty() ? "" : "; did you mean " + quote(near) + "?"),
+                          true);
+        });
+    }
+
+    // The stored state of a declared user (none when new) and the state it is to have.
+    std::pair<std::optional<User>, User> user_change(const DeclUser& u) {
+        std::optional<User> before;
+        if (c_.row)
+            if (auto row = store_.find_user(*c_.row, u.user.login)) before = std::move(row->user);
+        User after = u.user;
+        after.tenant = t_.tenant.key;
+        if (u.has_profile) {
+            auto p = profiles_.find(fold(u.user.profile));
+            if (p != profiles_.end()) after.profile = p->second; // else a problem, reported
+        } else
+            after.profile = before ? before->profile : default_name_;
+        return {std::move(before), std::move(after)};
+    }
+
+    // The number of declared users each profile (folded name) has once the plan is
+    // written: what --prune must not leave on a profile it deletes.
+    std::map<std::string, int64_t> placed() {
+        std::map<std::string, int64_t> out;
+        users_.each(t_.first_user, t_.last_user, [&](const DeclUser& u) {
+            if (!u.has_profile || profiles_.count(fold(u.user.profile)))
+                out[fold(user_change(u).second.profile)]++;
+        });
+        return out;
     }
 
     void prune_profiles() {
         if (!prune_ || !t_.has_profiles) return;
+        std::optional<std::map<std::string, int64_t>> counts;
         for (const auto& [key, info] : c_.profiles) {
             if (declared_.count(key)) continue;
             const std::string& name = info.profile.name;
@@ -204,7 +230,11 @@ class TenantPlan {
                                   ", the default profile of tenant " + t_.tenant.key +
                                   "; mark a declared profile `default: true`",
                               false);
-            int64_t left = t_.has_users ? placed_[key] : info.users;
+            int64_t left = info.users;
+            if (t_.has_users) {
+                if (!counts) counts = placed();
+                left = (*counts)[key];
+            }
             if (left > 0)
                 problems_.add(t_.at,
                               "--prune would delete profile " + quote(name) + " of tenant " +
@@ -216,37 +246,52 @@ class TenantPlan {
         }
     }
 
+    Store& store_;
+    DeclUsers& users_;
     const DeclTenant& t_;
     Current c_;
     bool prune_;
     Problems& problems_;
-    std::string default_;                   // folded name of the final default
-    std::set<std::string> declared_;        // folded names of declared profiles
-    std::map<std::string, int64_t> placed_; // folded profile name -> users left on it
-    ChangeSet tenant_, demotions_, profile_changes_, user_deletes_, user_changes_, profile_deletes_;
+    std::string default_;                         // folded name of the final default
+    std::set<std::string> declared_;              // folded names of declared profiles
+    std::map<std::string, std::string> profiles_; // the final profiles (with users)
+    std::string default_name_;                    // what a new user without profile gets
+    ChangeSet tenant_, demotions_, profile_changes_, profile_deletes_;
 };
 
 } // namespace
 
-ChangeSet converge(Store& store, const Declaration& declaration, bool prune) {
-    ChangeSet changes;
+void converge(Store& store, const Declaration& declaration, bool prune, const ChangeSink& emit) {
     Problems problems{declaration.problems, !declaration.problems.empty()};
-    for (const auto& t : declaration.tenants)
-        TenantPlan(t, load(store, t), prune, problems).plan(changes);
+    std::vector<std::unique_ptr<TenantPlan>> plans;
+    plans.reserve(declaration.tenants.size());
+    for (const auto& t : declaration.tenants) {
+        plans.push_back(
+            std::make_unique<TenantPlan>(store, *declaration.users, t, prune, problems));
+        plans.back()->check();
+    }
     if (!problems.list.empty())
         fail_with(problems.invalid ? ErrorKind::invalid_input : ErrorKind::conflict,
                   std::move(problems.list));
+    for (auto& plan : plans)
+        plan->emit(emit);
+}
+
+ChangeSet converge(Store& store, const Declaration& declaration, bool prune) {
+    ChangeSet changes;
+    converge(store, declaration, prune, [&](const Change& c) { changes.push_back(c); });
     return changes;
 }
 
-ChangeSet plan_declaration(Store& store, const Declaration& declaration, bool prune) {
+void plan_declaration(Store& store, const Declaration& declaration, bool prune,
+                      const ChangeSink& emit) {
     // One consistent view of the store: a store opened for reading is in one already.
-    if (!sqlite3_get_autocommit(store.db().getHandle())) return converge(store, declaration, prune);
+    if (!sqlite3_get_autocommit(store.db().getHandle()))
+        return converge(store, declaration, prune, emit);
     store.db().exec("BEGIN");
     try {
-        ChangeSet changes = converge(store, declaration, prune);
+        converge(store, declaration, prune, emit);
         store.db().exec("COMMIT");
-        return changes;
     } catch (...) {
         store.db().exec("ROLLBACK");
         throw;

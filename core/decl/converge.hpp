@@ -9,10 +9,15 @@
 
 namespace chatctl {
 
-// The declaration's own problems are reported with those found against the store.
+// Every problem is found first, the declaration's own reported with those found against
+// the store; then each change is handed to emit, as it is planned, in an order the
+// engine can write. Memory grows with tenants and profiles, not with users.
+void converge(Store& store, const Declaration& declaration, bool prune, const ChangeSink& emit);
+// The same, held whole (for small declarations and tests).
 ChangeSet converge(Store& store, const Declaration& declaration, bool prune);
 
-// The same, for `plan` and `apply --dry-run`: inside a read transaction, writing nothing.
-ChangeSet plan_declaration(Store& store, const Declaration& declaration, bool prune);
+// For `plan` and `apply --dry-run`: inside a read transaction, writing nothing.
+void plan_declaration(Store& store, const Declaration& declaration, bool prune,
+                      const ChangeSink& emit);
 
 } // namespace chatctl

@@ -37,11 +37,20 @@ const valijson::Schema& compiled_schema() {
     return *schema;
 }
 
-// One item of `tenants`, described by the same definitions.
+// One item of `tenants` or of a tenant's `users`, described by the same definitions.
+std::unique_ptr<valijson::Schema> definition(const char* name) {
+    const json document{{"$ref", std::string("#/definitions/") + name},
+                        {"definitions", schema_json()["definitions"]}};
+    return compile(document);
+}
+
 const valijson::Schema& tenant_schema() {
-    static const json document{{"$ref", "#/definitions/tenant"},
-                               {"definitions", schema_json()["definitions"]}};
-    static const std::unique_ptr<valijson::Schema> schema = compile(document);
+    static const std::unique_ptr<valijson::Schema> schema = definition("tenant");
+    return *schema;
+}
+
+const valijson::Schema& user_schema() {
+    static const std::unique_ptr<valijson::Schema> schema = definition("user");
     return *schema;
 }
 
@@ -153,14 +162,19 @@ std::string string_message(const Path& path, const std::string& value) {
 
 // What is wrong with the value at path, as messages with their places; empty when the
 // problem is only that a child is wrong.
-std::vector<std::pair<Position, std::string>>
-explain(const json& doc, const Marked& marks, const Path& path, const std::string& fallback) {
+// `root` (with its places `marks`) is the value at `base`: the document, or one item
+// of a list read as a stream.
+std::vector<std::pair<Position, std::string>> explain(const json& root, const Marked& marks,
+                                                      const Path& base, const Path& rel,
+                                                      const std::string& fallback) {
     std::vector<std::pair<Position, std::string>> out;
-    const json* value = value_at(doc, path);
+    Path path = base;
+    path.insert(path.end(), rel.begin(), rel.end());
+    const json* value = value_at(root, rel);
     const json* schema = subschema(path);
-    if (!value || !schema) return {{position_of(marks, path), fallback}};
+    if (!value || !schema) return {{position_of(marks, rel), fallback}};
     const std::string field = path.empty() ? "the document" : path.back();
-    const Position at = position_of(marks, path);
+    const Position at = position_of(marks, rel);
 
     std::vector<std::string> types;
     if (schema->contains("type")) {
@@ -190,7 +204,7 @@ explain(const json& doc, const Marked& marks, const Path& path, const std::strin
             std::string message = "unknown key " + validate::quote(k);
             if (std::string near = validate::closest(k, known); !near.empty())
                 message += "; did you mean " + validate::quote(near) + "?";
-            Path child = path;
+            Path child = rel;
             child.push_back(k);
             out.emplace_back(position_of(marks, child, true), message);
         }
@@ -248,16 +262,60 @@ void failing_paths(const valijson::Schema& schema, const json& value, const Path
 
 } // namespace
 
-SchemaVerdict check_schema(const std::string& file, const YamlDocument& doc,
-                           std::vector<Diagnostic>& diagnostics) {
+SchemaCheck::SchemaCheck(const std::string& file, std::vector<Diagnostic>& diagnostics)
+    : file_(file), diagnostics_(diagnostics), first_(diagnostics.size()) {}
+
+bool SchemaCheck::room() const {
+    return found_.size() < kMaxExplained;
+}
+
+void SchemaCheck::explain_all(const json& root, const Marked& marks, const Path& base,
+                              const std::map<Path, std::string>& failing) {
+    // Where the reader spoke first, the schema says nothing more.
+    for (; scanned_ < diagnostics_.size(); ++scanned_)
+        if (scanned_ >= first_)
+            seen_.insert({diagnostics_[scanned_].line, diagnostics_[scanned_].column});
+    // One explanation per failing path; parents that only repeat a child's error say nothing.
+    for (const auto& [path, description] : failing) {
+        Path rel(path.begin() + static_cast<std::ptrdiff_t>(base.size()), path.end());
+        if (!room()) {
+            ++unexplained_;
+            continue;
+        }
+        for (auto& [at, message] : explain(root, marks, base, rel, description))
+            if (!room())
+                ++unexplained_;
+            else if (seen_.insert({at.line, at.column}).second)
+                found_.push_back(Diagnostic{file_, at.line, at.column, message});
+    }
+}
+
+bool SchemaCheck::user(size_t tenant, size_t index, const json& value, const Marked& marks) {
+    valijson::Validator quick;
+    valijson::adapters::NlohmannJsonAdapter target(value);
+    if (quick.validate(user_schema(), target, nullptr)) return true;
+    failed_tenants_.insert(tenant);
+    if (!room()) {
+        ++unexplained_;
+        return false;
+    }
+    const Path base{"tenants", std::to_string(tenant), "users", std::to_string(index)};
+    std::map<Path, std::string> failing;
+    failing_paths(user_schema(), value, base, failing);
+    explain_all(value, marks, base, failing);
+    return false;
+}
+
+SchemaVerdict SchemaCheck::document(const YamlDocument& doc) {
     SchemaVerdict verdict;
     const json* tenants = value_at(doc.value, {"tenants"});
     std::map<Path, std::string> failing;
-    size_t unexplained = 0;
     if (doc.value.is_object() && tenants && tenants->is_array()) {
         // The document without its tenants, then each tenant on its own: a tenant that
         // passes costs one quick check, and only the first that fail are explained.
         verdict.tenant_failed.assign(tenants->size(), false);
+        for (size_t i : failed_tenants_)
+            if (i < tenants->size()) verdict.tenant_failed[i] = true;
         json shell = json::object();
         for (const auto& [key, value] : doc.value.items())
             shell[key] = key == "tenants" ? json::array() : value;
@@ -267,46 +325,32 @@ SchemaVerdict check_schema(const std::string& file, const YamlDocument& doc,
             valijson::adapters::NlohmannJsonAdapter target((*tenants)[i]);
             if (quick.validate(tenant_schema(), target, nullptr)) continue;
             verdict.tenant_failed[i] = true;
-            if (failing.size() < kMaxExplained)
+            if (found_.size() + failing.size() < kMaxExplained)
                 failing_paths(tenant_schema(), (*tenants)[i], {"tenants", std::to_string(i)},
                               failing);
             else
-                ++unexplained;
+                ++unexplained_;
         }
     } else {
         failing_paths(compiled_schema(), doc.value, {}, failing);
     }
-    if (failing.empty()) return verdict;
-
-    // One explanation per failing path; parents that only repeat a child's error say nothing.
-    std::set<std::pair<int, int>> seen;
-    for (const auto& d : diagnostics)
-        if (d.file == file) seen.insert({d.line, d.column}); // the reader spoke first there
-    std::vector<Diagnostic> found;
     for (const auto& [path, description] : failing) {
-        if (found.size() >= kMaxExplained) {
-            ++unexplained;
-            continue;
-        }
-        for (auto& [at, message] : explain(doc.value, doc.marks, path, description))
-            if (found.size() >= kMaxExplained)
-                ++unexplained;
-            else if (seen.insert({at.line, at.column}).second)
-                found.push_back(Diagnostic{file, at.line, at.column, message});
         size_t tenant = path.size() >= 2 && path[0] == "tenants" ? index_of(path[1]) : SIZE_MAX;
         if (tenant < verdict.tenant_failed.size())
             verdict.tenant_failed[tenant] = true;
         else
             verdict.readable = false; // the root or the tenants list itself is wrong
     }
-    if (unexplained > 0) {
+    explain_all(doc.value, doc.marks, {}, failing);
+    if (unexplained_ > 0) {
         Position at = position_of(doc.marks, {"tenants"});
-        found.push_back(Diagnostic{file, at.line, at.column,
-                                   "and more errors past the first " +
-                                       std::to_string(kMaxExplained) +
-                                       " (fix these and run again to see them)"});
+        found_.push_back(Diagnostic{file_, at.line, at.column,
+                                    "and more errors past the first " +
+                                        std::to_string(kMaxExplained) +
+                                        " (fix these and run again to see them)"});
     }
-    diagnostics.insert(diagnostics.end(), found.begin(), found.end());
+    diagnostics_.insert(diagnostics_.end(), found_.begin(), found_.end());
+    found_.clear();
     return verdict;
 }
 

@@ -5,13 +5,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <map>
-#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace chatctl {
 
@@ -31,30 +32,49 @@ std::optional<std::string> text_or_null(const json& object, const char* key) {
     return it->get<std::string>();
 }
 
-// The stream's text, or nullopt once it holds more than kMaxDeclarationBytes (standard
-// input has no size to look at first: `yes | chatctl plan -f -` never ends by itself).
-std::optional<std::string> read_stream(std::istream& in) {
-    std::string out;
+// Standard input copied to an unnamed temporary file, or nullopt once it holds more than
+// kMaxDeclarationBytes (it has no size to look at first: `yes | chatctl plan -f -`
+// never ends by itself).
+std::optional<Input> spool_stdin() {
+    std::FILE* spool = std::tmpfile();
+    if (!spool)
+        fail(ErrorKind::internal,
+             std::string("cannot make a temporary file: ") + std::strerror(errno));
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> guard(spool, &std::fclose);
     char buffer[1 << 16];
-    while (in.read(buffer, sizeof buffer).gcount() > 0) {
-        if (out.size() + static_cast<size_t>(in.gcount()) > kMaxDeclarationBytes)
-            return std::nullopt;
-        out.append(buffer, static_cast<size_t>(in.gcount()));
+    size_t total = 0;
+    while (std::cin.read(buffer, sizeof buffer).gcount() > 0) {
+        auto n = static_cast<size_t>(std::cin.gcount());
+        total += n;
+        if (total > kMaxDeclarationBytes) return std::nullopt;
+        if (std::fwrite(buffer, 1, n, spool) != n)
+            fail(ErrorKind::internal, "cannot write standard input to a temporary file");
     }
-    return out;
+    if (std::fflush(spool) != 0)
+        fail(ErrorKind::internal, "cannot write standard input to a temporary file");
+    int fd = ::dup(::fileno(spool));
+    if (fd < 0)
+        fail(ErrorKind::internal,
+             std::string("cannot read standard input: ") + std::strerror(errno));
+    return Input::from_fd(fd, total);
 }
 
-// Converts one validated document, remembering places.
+// Converts one validated document, remembering places. Its users were stored as the
+// reader handed them over; the tenants say which run of them is theirs.
 class Converter {
   public:
     Converter(const Source& source, const YamlDocument& doc) : source_(source), doc_(doc) {}
 
-    // Converts the tenants the schema found nothing wrong with, so that what only the
-    // whole declaration shows (duplicates, defaults) is found in them too.
-    void convert(Declaration& out, const SchemaVerdict& verdict) {
+    void convert(Declaration& out, const SchemaVerdict& verdict, size_t first_number,
+                 const std::vector<std::pair<int64_t, int64_t>>& user_runs) {
         const json& tenants = doc_.value["tenants"];
-        for (size_t i = 0; i < tenants.size(); ++i)
-            if (!verdict.tenant_failed[i]) out.tenants.push_back(tenant(tenants[i], i));
+        for (size_t i = 0; i < tenants.size(); ++i) {
+            if (verdict.tenant_failed[i]) continue;
+            DeclTenant t = tenant(tenants[i], i);
+            t.number = first_number + i;
+            if (i < user_runs.size()) std::tie(t.first_user, t.last_user) = user_runs[i];
+            out.tenants.push_back(std::move(t));
+        }
     }
 
   private:
@@ -86,19 +106,6 @@ class Converter {
             dp.default_at = place(path);
             d.profiles.push_back(std::move(dp));
         }
-        for (size_t k = 0; d.has_users && k < t["users"].size(); ++k) {
-            const json& u = t["users"][k];
-            auto path = base;
-            path.insert(path.end(), {"users", std::to_string(k)});
-            DeclUser du;
-            du.user = User{d.tenant.key, u["login"], text_or_null(u, "name"),
-                           text_or_null(u, "email"), u.value("profile", "")};
-            du.has_profile = u.contains("profile");
-            du.at = place(path);
-            path.push_back("profile");
-            du.profile_at = place(path);
-            d.users.push_back(std::move(du));
-        }
         return d;
     }
 
@@ -106,23 +113,54 @@ class Converter {
     const YamlDocument& doc_;
 };
 
+// One user item the schema passed, as a declared user (tenant left empty).
+DeclUser user_of(const std::string& file, const json& u, const Marked& marks) {
+    DeclUser du;
+    du.user = User{"", u["login"], text_or_null(u, "name"), text_or_null(u, "email"),
+                   u.value("profile", "")};
+    du.has_profile = u.contains("profile");
+    du.at = Place{file, marks.at};
+    du.profile_at = Place{file, position_of(marks, {"profile"})};
+    return du;
+}
+
 void report(std::vector<Diagnostic>& out, const Place& at, const std::string& message) {
     out.push_back(Diagnostic{at.file, at.at.line, at.at.column, message});
 }
 
+// Problems found in users, by tenant number, each with the user's number so that they
+// are reported in the order of the declaration.
+using UserProblems = std::map<size_t, std::vector<std::pair<int64_t, Diagnostic>>>;
+
 // What the schema cannot say: the same object twice, two defaults in a tenant, and the
 // checks the commands make that a JSON Schema pattern cannot (C1 control characters).
 // Returns, for each tenant, whether a problem was found in it.
-std::vector<bool> check_declaration(const Declaration& decl, std::vector<Diagnostic>& out) {
+std::vector<bool> check_declaration(const Declaration& decl, UserProblems& user_problems,
+                                    std::vector<Diagnostic>& out) {
     std::vector<bool> faulty(decl.tenants.size(), false);
     std::map<std::string, size_t> tenants;
+    std::map<size_t, size_t> by_number; // tenant number -> index in decl.tenants
+    for (size_t i = 0; i < decl.tenants.size(); ++i)
+        by_number[decl.tenants[i].number] = i;
+    auto twice_message = [](const std::string& what, const Place& first, const Place& second) {
+        return what + " is declared twice: at " + first.str() + " and at " + second.str();
+    };
+    for (const auto& [number, users] : decl.users->duplicates()) {
+        auto kept = by_number.find(number);
+        if (kept == by_number.end()) continue;
+        for (size_t k = 1; k < users.size(); ++k) {
+            const DeclUser& u = users[k];
+            user_problems[number].emplace_back(
+                u.seq, Diagnostic{u.at.file, u.at.at.line, u.at.at.column,
+                                  twice_message("user " + quote(u.user.login) + " of tenant " +
+                                                    decl.tenants[kept->second].tenant.key,
+                                                users[0].at, u.at)});
+        }
+    }
     size_t index = 0;
     auto problem = [&](const Place& at, const std::string& message) {
         report(out, at, message);
         faulty[index] = true;
-    };
-    auto twice = [&](const std::string& what, const Place& first, const Place& second) {
-        problem(second, what + " is declared twice: at " + first.str() + " and at " + second.str());
     };
     auto valid = [&](const Object& object, const Place& at) {
         try {
@@ -135,7 +173,8 @@ std::vector<bool> check_declaration(const Declaration& decl, std::vector<Diagnos
         const DeclTenant& t = decl.tenants[index];
         valid(t.tenant, t.at);
         if (auto [it, fresh] = tenants.emplace(t.tenant.key, index); !fresh) {
-            twice("tenant " + quote(t.tenant.key), decl.tenants[it->second].at, t.at);
+            problem(t.at, twice_message("tenant " + quote(t.tenant.key),
+                                        decl.tenants[it->second].at, t.at));
             faulty[it->second] = true; // which of the two is meant is not known
         }
         std::map<std::string, const DeclProfile*> profiles;
@@ -143,8 +182,9 @@ std::vector<bool> check_declaration(const Declaration& decl, std::vector<Diagnos
         for (const auto& p : t.profiles) {
             valid(p.profile, p.at);
             if (auto [it, fresh] = profiles.emplace(fold(p.profile.name), &p); !fresh)
-                twice("profile " + quote(p.profile.name) + " of tenant " + t.tenant.key,
-                      it->second->at, p.at);
+                problem(p.at, twice_message("profile " + quote(p.profile.name) + " of tenant " +
+                                                t.tenant.key,
+                                            it->second->at, p.at));
             if (p.is_default.value_or(false)) {
                 if (marked_default)
                     problem(p.default_at, "tenant " + t.tenant.key + " has two default profiles: " +
@@ -154,13 +194,14 @@ std::vector<bool> check_declaration(const Declaration& decl, std::vector<Diagnos
                 marked_default = &p;
             }
         }
-        std::map<std::string, const DeclUser*> users;
-        for (const auto& u : t.users) {
-            valid(u.user, u.at);
-            if (auto [it, fresh] = users.emplace(fold(u.user.login), &u); !fresh)
-                twice("user " + quote(u.user.login) + " of tenant " + t.tenant.key, it->second->at,
-                      u.at);
-        }
+        auto found = user_problems.find(t.number);
+        if (found == user_problems.end()) continue;
+        auto& list = found->second;
+        std::stable_sort(list.begin(), list.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (auto& [seq, diagnostic] : list)
+            out.push_back(std::move(diagnostic));
+        faulty[index] = faulty[index] || !list.empty();
     }
     return faulty;
 }
@@ -176,13 +217,6 @@ bool editor_file(const fs::path& path) {
 std::string Place::str() const {
     return at.line > 0 ? file + ":" + std::to_string(at.line) + ":" + std::to_string(at.column)
                        : file;
-}
-
-std::string fold(const std::string& text) {
-    std::string out = text;
-    for (auto& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
 }
 
 std::string error_summary(size_t count) {
@@ -212,29 +246,29 @@ Sources read_sources(const std::vector<std::string>& paths) {
             problems.push_back(Diagnostic{path, 0, 0, "not a regular file"});
             return;
         }
-        if (!ec && fs::file_size(path, ec) > kMaxDeclarationBytes) {
-            problems.push_back(Diagnostic{path, 0, 0, "larger than 512 MiB"});
-            return;
-        }
-        std::ifstream in(path, std::ios::binary);
-        if (!in) {
+        int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        struct stat st {};
+        if (fd < 0 || ::fstat(fd, &st) != 0) {
             problems.push_back(
                 Diagnostic{path, 0, 0, std::string("cannot read: ") + std::strerror(errno)});
+            if (fd >= 0) ::close(fd);
             return;
         }
-        auto text = read_stream(in); // the size was checked; the file may have grown since
-        if (!text)
-            problems.push_back(Diagnostic{path, 0, 0, "larger than 512 MiB"});
-        else if (in.bad())
-            problems.push_back(Diagnostic{path, 0, 0, "cannot read"});
-        else
-            out.files.push_back(Source{path, std::move(*text)});
+        // Read up to the size it had once opened, even if it grows since.
+        auto size = static_cast<uintmax_t>(st.st_size);
+        if (!S_ISREG(st.st_mode) || size > kMaxDeclarationBytes) {
+            problems.push_back(Diagnostic{
+                path, 0, 0, S_ISREG(st.st_mode) ? "larger than 512 MiB" : "not a regular file"});
+            ::close(fd);
+            return;
+        }
+        out.files.push_back(Source{path, Input::from_fd(fd, static_cast<size_t>(size))});
     };
     for (const auto& path : paths) {
         if (path == "-") {
             if (!stdin_read) {
-                if (auto text = read_stream(std::cin))
-                    out.files.push_back(Source{"-", std::move(*text)});
+                if (auto input = spool_stdin())
+                    out.files.push_back(Source{"-", std::move(*input)});
                 else
                     problems.push_back(Diagnostic{"-", 0, 0, "larger than 512 MiB"});
             }
@@ -268,27 +302,50 @@ Declaration load_declaration(const Sources& sources) {
 
 Declaration load_declaration(const std::vector<Source>& sources, std::vector<Diagnostic> problems) {
     Declaration decl;
+    decl.users = std::make_shared<DeclUsers>();
     std::vector<Diagnostic>& diagnostics = decl.problems;
     diagnostics = std::move(problems);
+    UserProblems user_problems;
+    size_t first_number = 0; // the number of this file's first tenant
     for (const auto& source : sources) {
         size_t before = diagnostics.size();
-        YamlDocument doc = read_yaml(source.name, source.text, diagnostics);
-        if (!doc.complete) continue;
-        if (doc.empty) {
-            if (diagnostics.size() == before)
-                diagnostics.push_back(
-                    Diagnostic{source.name, 0, 0, "the file holds no declaration"});
-            continue;
+        SchemaCheck check(source.name, diagnostics);
+        std::vector<std::pair<int64_t, int64_t>> runs; // each tenant's first and last user
+        auto on_user = [&](size_t tenant, size_t index, json& value, Marked& marks) {
+            if (!check.user(tenant, index, value, marks)) return;
+            DeclUser u = user_of(source.name, value, marks);
+            int64_t seq = decl.users->add(first_number + tenant, u);
+            if (runs.size() <= tenant) runs.resize(tenant + 1, {1, 0});
+            if (runs[tenant].first > runs[tenant].second) runs[tenant].first = seq;
+            runs[tenant].second = seq;
+            try {
+                validate::object(u.user);
+            } catch (const Error& e) {
+                user_problems[first_number + tenant].emplace_back(
+                    seq, Diagnostic{u.at.file, u.at.at.line, u.at.at.column, e.what()});
+            }
+        };
+        YamlDocument doc = read_yaml(source.name, source.input, diagnostics, on_user);
+        const json* tenants = doc.value.is_object() && doc.value.contains("tenants")
+                                  ? &doc.value["tenants"]
+                                  : nullptr;
+        const size_t declared =
+            std::max(runs.size(), tenants && tenants->is_array() ? tenants->size() : 0);
+        if (doc.complete && doc.empty && diagnostics.size() == before)
+            diagnostics.push_back(Diagnostic{source.name, 0, 0, "the file holds no declaration"});
+        if (doc.complete && !doc.empty) {
+            SchemaVerdict verdict = check.document(doc);
+            // In the order of the file, whichever check found them.
+            std::stable_sort(diagnostics.begin() + static_cast<std::ptrdiff_t>(before),
+                             diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
+                                 return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+                             });
+            if (verdict.readable) Converter(source, doc).convert(decl, verdict, first_number, runs);
         }
-        SchemaVerdict verdict = check_schema(source.name, doc, diagnostics);
-        // In the order of the file, whichever check found them.
-        std::stable_sort(diagnostics.begin() + static_cast<std::ptrdiff_t>(before),
-                         diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
-                             return std::tie(a.line, a.column) < std::tie(b.line, b.column);
-                         });
-        if (verdict.readable) Converter(source, doc).convert(decl, verdict);
+        first_number += declared;
     }
-    std::vector<bool> faulty = check_declaration(decl, diagnostics);
+    decl.users->finish();
+    std::vector<bool> faulty = check_declaration(decl, user_problems, diagnostics);
     std::vector<DeclTenant> kept;
     for (size_t i = 0; i < decl.tenants.size(); ++i)
         if (!faulty[i]) kept.push_back(std::move(decl.tenants[i]));

@@ -3,20 +3,16 @@
 // Reading is separate from planning (converge.hpp), which compares with the store.
 #pragma once
 
+#include "core/decl/decl_users.hpp"
 #include "core/decl/yaml_reader.hpp"
 #include "core/model.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace chatctl {
-
-struct Place {
-    std::string file;
-    Position at;
-    std::string str() const; // FILE:LINE:COLUMN
-};
 
 struct DeclProfile {
     Profile profile;
@@ -24,28 +20,24 @@ struct DeclProfile {
     Place at, default_at;
 };
 
-struct DeclUser {
-    User user; // user.profile is "" when left out
-    bool has_profile = false;
-    Place at, profile_at;
-};
-
 struct DeclTenant {
     Tenant tenant;
     bool has_profiles = false, has_users = false;
     std::vector<DeclProfile> profiles;
-    std::vector<DeclUser> users;
+    size_t number = 0;                     // its place among all tenants declared
+    int64_t first_user = 1, last_user = 0; // its users in Declaration::users
     Place at;
 };
 
 struct Declaration {
     std::vector<DeclTenant> tenants;  // the tenants no problem was found in
     std::vector<Diagnostic> problems; // every problem found in reading: invalid input
+    std::shared_ptr<DeclUsers> users; // the users of every tenant, by tenant number
 };
 
 struct Source {
     std::string name; // as diagnostics show it; "-" for standard input
-    std::string text;
+    Input input;
 };
 
 struct Sources {
@@ -71,8 +63,5 @@ std::string error_summary(size_t count);
 
 // Throws an Error of this kind carrying the diagnostics, with the summary above.
 [[noreturn]] void fail_with(ErrorKind kind, std::vector<Diagnostic> diagnostics);
-
-// ASCII lower case: names and logins compare as the store compares them (R9).
-std::string fold(const std::string& text);
 
 } // namespace chatctl

@@ -12,7 +12,8 @@ Json optional_text(const std::optional<std::string>& v) {
     return v ? Json(*v) : Json(nullptr);
 }
 
-Json tenant_declaration(Store& store, const TenantRow& row) {
+// The tenant with its profiles; its users are streamed in the hole.
+Json tenant_skeleton(Store& store, const TenantRow& row) {
     Json profiles = Json::array();
     for (const auto& info : store.list_profiles(row)) {
         const Profile& p = info.profile;
@@ -22,21 +23,16 @@ Json tenant_declaration(Store& store, const TenantRow& row) {
                                 {"wrap_up_seconds", p.wrap_up_seconds},
                                 {"description", optional_text(p.description)}});
     }
-    Json users = Json::array();
-    for (const auto& u : store.list_users(row))
-        users.push_back(Json{{"login", u.user.login},
-                             {"name", optional_text(u.user.name)},
-                             {"email", optional_text(u.user.email)},
-                             {"profile", u.user.profile}});
     return Json{{"tenant", row.tenant.key},
                 {"display_name", optional_text(row.tenant.display_name)},
                 {"profiles", std::move(profiles)},
-                {"users", std::move(users)}};
+                {"users", Json::array({kHole})}};
 }
 
 } // namespace
 
-Json export_declaration(Store& store, const std::vector<std::string>& tenants) {
+void export_declaration(Store& store, const std::vector<std::string>& tenants, std::ostream& out,
+                        DocumentForm form) {
     std::vector<std::string> keys = tenants;
     if (keys.empty())
         for (const auto& info : store.list_tenants())
@@ -47,10 +43,21 @@ Json export_declaration(Store& store, const std::vector<std::string>& tenants) {
     rows.reserve(keys.size());
     for (const auto& key : keys)
         rows.push_back(require_tenant(store, key)); // all found first
-    Json list = Json::array();
-    for (const auto& row : rows)
-        list.push_back(tenant_declaration(store, row));
-    return Json{{"version", 1}, {"tenants", std::move(list)}};
+    auto document = [] { return Json{{"version", 1}, {"tenants", Json::array({kHole})}}; };
+    write_streamed(out, form, document, [&](ListWriter& list) {
+        for (const auto& row : rows) {
+            Json skeleton = tenant_skeleton(store, row);
+            list.nested([&] { return skeleton; },
+                        [&](ListWriter& users) {
+                            store.each_user(row, std::nullopt, [&](const UserRow& u) {
+                                users.item(Json{{"login", u.user.login},
+                                                {"name", optional_text(u.user.name)},
+                                                {"email", optional_text(u.user.email)},
+                                                {"profile", u.user.profile}});
+                            });
+                        });
+        }
+    });
 }
 
 } // namespace chatctl

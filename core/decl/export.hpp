@@ -2,15 +2,19 @@
 // that applying it changes nothing and applying it to an empty store rebuilds the same.
 #pragma once
 
+#include "core/decl/stream_writer.hpp"
 #include "core/store/store.hpp"
 
+#include <ostream>
 #include <string>
 #include <vector>
 
 namespace chatctl {
 
-// The declaration of the named tenants (every tenant when none is named). An unknown
-// tenant is not found.
-Json export_declaration(Store& store, const std::vector<std::string>& tenants);
+// Writes the declaration of the named tenants (every tenant when none is named) as it
+// reads them, users one by one. An unknown tenant is not found, before anything is
+// written.
+void export_declaration(Store& store, const std::vector<std::string>& tenants, std::ostream& out,
+                        DocumentForm form);
 
 } // namespace chatctl

@@ -15,33 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-// yaml-cpp counts columns in bytes; editors count characters. The column of a mark in
-// code points, counted from the start of its line (remembered, so that marks met in the
-// order of the text cost one pass over it).
-class Columns {
-  public:
-    explicit Columns(const std::string& text) : text_(text) {}
-
-    Position operator()(const YAML::Mark& mark) {
-        if (mark.is_null()) return Position{};
-        size_t pos = std::min(static_cast<size_t>(std::max(mark.pos, 0)), text_.size());
-        if (pos < pos_ || mark.line + 1 != line_) { // another line: count from its start
-            size_t newline = pos == 0 ? std::string::npos : text_.rfind('\n', pos - 1);
-            pos_ = newline == std::string::npos ? 0 : newline + 1;
-            column_ = 1;
-            line_ = mark.line + 1;
-        }
-        for (; pos_ < pos; ++pos_)
-            if ((static_cast<unsigned char>(text_[pos_]) & 0xc0) != 0x80) ++column_;
-        return Position{line_, column_};
-    }
-
-  private:
-    const std::string& text_;
-    size_t pos_ = 0;
-    int line_ = 1, column_ = 1;
-};
-
 // A value longer than this fits no field; it is refused before any pattern runs on it
 // (std::regex recurses once per character).
 constexpr size_t kMaxScalarBytes = 4096;
@@ -82,8 +55,14 @@ bool is_string_tag(const std::string& tag) {
 class Builder : public YAML::EventHandler {
   public:
     Builder(const std::string& file, YamlDocument& doc, std::vector<Diagnostic>& diagnostics,
-            Columns& position)
-        : file_(file), doc_(doc), diagnostics_(diagnostics), position(position) {}
+            Columns& columns, const ItemHook& users)
+        : file_(file), doc_(doc), diagnostics_(diagnostics), columns_(columns), users_(users) {}
+
+    // yaml-cpp counts columns in bytes; editors count characters.
+    Position position(const YAML::Mark& mark) {
+        if (mark.is_null()) return Position{};
+        return columns_.at(static_cast<size_t>(std::max(mark.pos, 0)), mark.line + 1, mark.column);
+    }
 
     void OnDocumentStart(const YAML::Mark& mark) override {
         if (documents_++ == 0) {
@@ -125,13 +104,13 @@ class Builder : public YAML::EventHandler {
                          YAML::EmitterStyle::value) override {
         open(mark, tag, false);
     }
-    void OnSequenceEnd() override { frames_.pop_back(); }
+    void OnSequenceEnd() override { close(); }
 
     void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t,
                     YAML::EmitterStyle::value) override {
         open(mark, tag, true);
     }
-    void OnMapEnd() override { frames_.pop_back(); }
+    void OnMapEnd() override { close(); }
 
     int documents() const { return documents_; }
 
@@ -144,7 +123,28 @@ class Builder : public YAML::EventHandler {
         std::string key;
         Position key_at;
         bool skip_value = false; // the key was refused, so its value is dropped
+        bool streamed = false;   // a list whose items go to the hook, one by one
+        size_t items = 0;
     };
+
+    // tenants[i].users of the root mapping, read for real: its items are handed over.
+    bool streams_items(const Frame& parent) const {
+        return users_ && frames_.size() == 3 && parent.is_map && parent.key == "users" &&
+               parent.node && frames_[0].is_map && frames_[0].key == "tenants" &&
+               !frames_[1].is_map && frames_[1].node;
+    }
+
+    void deliver() {
+        Frame& list = frames_.back();
+        users_(frames_[1].node->size() - 1, list.items++, item_, item_marks_);
+        item_ = nullptr;
+        item_marks_ = Marked{};
+    }
+
+    void close() {
+        frames_.pop_back();
+        if (!frames_.empty() && frames_.back().streamed) deliver();
+    }
 
     void report(Position at, const std::string& message) {
         diagnostics_.push_back(Diagnostic{file_, at.line, at.column, message});
@@ -160,6 +160,10 @@ class Builder : public YAML::EventHandler {
         }
         Frame& f = frames_.back();
         if (!f.node) return {nullptr, nullptr};
+        if (f.streamed) {
+            item_marks_.at = position(mark);
+            return {&item_, &item_marks_};
+        }
         if (!f.is_map) {
             f.node->push_back(nullptr);
             auto& items = f.marks->make_children().items;
@@ -206,6 +210,7 @@ class Builder : public YAML::EventHandler {
         }
         auto [node, marks] = slot(mark);
         if (node) *node = value;
+        if (node && !frames_.empty() && frames_.back().streamed) deliver();
     }
 
     void open(const YAML::Mark& mark, const std::string& tag, bool is_map) {
@@ -221,8 +226,10 @@ class Builder : public YAML::EventHandler {
             frames_.push_back(frame); // skipped: node stays nullptr
             return;
         }
+        const bool streamed = !is_map && !frames_.empty() && streams_items(frames_.back());
         auto [node, marks] = slot(mark);
         if (node) {
+            frame.streamed = streamed;
             *node = is_map ? json::object() : json::array();
             frame.node = node;
             frame.marks = marks;
@@ -255,72 +262,31 @@ class Builder : public YAML::EventHandler {
     const std::string& file_;
     YamlDocument& doc_;
     std::vector<Diagnostic>& diagnostics_;
-    Columns& position;
+    Columns& columns_;
+    const ItemHook& users_;
     std::vector<Frame> frames_;
+    json item_;         // the streamed item being read
+    Marked item_marks_; // and its places
     int documents_ = 0;
     int first_start_ = 0;
 };
 
-// The line and column (in code points) of byte offset `at`.
-Position locate(const std::string& text, size_t at) {
-    Position p{1, 1};
-    for (size_t i = 0; i < at; ++i) {
-        if (text[i] == '\n') {
-            ++p.line;
-            p.column = 1;
-        } else if ((static_cast<unsigned char>(text[i]) & 0xc0) != 0x80) {
-            ++p.column;
-        }
-    }
-    return p;
-}
-
-// The byte offset of the first invalid UTF-8 sequence, or npos.
-size_t invalid_utf8_at(const std::string& text) {
-    if (validate::utf8_length(text)) return std::string::npos;
-    size_t lo = 0, hi = text.size(); // the shortest invalid prefix, by bisection
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (validate::utf8_length(std::string_view(text).substr(0, mid + 1)))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    // Step back to the start of the sequence that broke.
-    while (lo > 0 && (static_cast<unsigned char>(text[lo]) & 0xc0) == 0x80)
-        --lo;
-    return lo;
-}
-
 } // namespace
 
-YamlDocument read_yaml(const std::string& file, const std::string& text,
-                       std::vector<Diagnostic>& diagnostics) {
+YamlDocument read_yaml(const std::string& file, const Input& input,
+                       std::vector<Diagnostic>& diagnostics, const ItemHook& users) {
     YamlDocument doc;
-    if (size_t bad = invalid_utf8_at(text); bad != std::string::npos) {
-        Position p = locate(text, bad);
-        diagnostics.push_back(Diagnostic{file, p.line, p.column, "the file is not valid UTF-8"});
+    // yaml-cpp reads some control characters (a NUL acts as an escape) and any bytes,
+    // so both are refused before it sees them.
+    if (auto fault = check_bytes(file, input)) {
+        diagnostics.push_back(std::move(*fault));
         doc.complete = false;
         return doc;
     }
-    // YAML allows no control character but tab and line ends in a file; yaml-cpp reads
-    // some (a NUL acts as an escape), so they are refused before it sees them.
-    for (size_t i = 0; i < text.size(); ++i) {
-        unsigned char c = static_cast<unsigned char>(text[i]);
-        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
-            Position p = locate(text, i);
-            char code[8];
-            std::snprintf(code, sizeof code, "U+%04X", c);
-            diagnostics.push_back(Diagnostic{file, p.line, p.column,
-                                             std::string("the control character ") + code +
-                                                 " is not allowed in a declaration"});
-            doc.complete = false;
-            return doc;
-        }
-    }
-    std::istringstream in(text);
-    Columns columns(text);
-    Builder builder(file, doc, diagnostics, columns);
+    InputBuffer buffer(input);
+    std::istream in(&buffer);
+    Columns columns(input);
+    Builder builder(file, doc, diagnostics, columns, users);
     try {
         YAML::Parser parser(in);
         // One document is read; a second is only reported. Stopping there also keeps
@@ -329,11 +295,16 @@ YamlDocument read_yaml(const std::string& file, const std::string& text,
         while (parser.HandleNextDocument(builder) && builder.documents() < 2) {
         }
     } catch (const YAML::Exception& e) {
-        Position at = columns(e.mark);
+        Position at = builder.position(e.mark);
         diagnostics.push_back(Diagnostic{file, at.line, at.column, e.msg});
         doc.complete = false;
     }
     return doc;
+}
+
+YamlDocument read_yaml(const std::string& file, const std::string& text,
+                       std::vector<Diagnostic>& diagnostics) {
+    return read_yaml(file, Input::from_text(text), diagnostics);
 }
 
 Marked::Children& Marked::make_children() {

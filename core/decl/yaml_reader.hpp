@@ -4,8 +4,10 @@
 // does, and a quoted scalar is always a string ("5" is not 5).
 #pragma once
 
+#include "core/decl/input.hpp"
 #include "core/error.hpp"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -13,11 +15,6 @@
 #include <vector>
 
 namespace chatctl {
-
-struct Position {
-    int line = 0; // 1-based; 0 when unknown
-    int column = 0;
-};
 
 // The positions of a JSON value and its children, in the same shape. A scalar (most of
 // a large file) costs 24 bytes: its children are allocated only for a mapping or a list.
@@ -43,8 +40,16 @@ struct YamlDocument {
     bool complete = true; // false when a syntax error stopped the reading
 };
 
-// Reads text (the content of `file`, used in diagnostics). Problems are appended to
-// diagnostics; the document holds what could be read.
+// Called with each item of a tenant's `users` list as soon as it is read (the tenant's
+// index in `tenants`, the item's index): the document keeps the list empty, so a
+// declaration of a million users is never held whole.
+using ItemHook =
+    std::function<void(size_t tenant, size_t index, nlohmann::json& value, Marked& marks)>;
+
+// Reads `file` (its name, used in diagnostics). Problems are appended to diagnostics;
+// the document holds what could be read.
+YamlDocument read_yaml(const std::string& file, const Input& input,
+                       std::vector<Diagnostic>& diagnostics, const ItemHook& users = {});
 YamlDocument read_yaml(const std::string& file, const std::string& text,
                        std::vector<Diagnostic>& diagnostics);
 

@@ -106,6 +106,12 @@ std::string yaml_scalar(const std::string& s) {
     return out;
 }
 
+std::string yaml_at(const Json& value, int indent) {
+    std::string out;
+    write(out, value, indent, false);
+    return out;
+}
+
 std::string to_yaml(const Json& value) {
     std::string out;
     write(out, value, 0, false);

@@ -13,6 +13,9 @@ namespace chatctl {
 std::string to_yaml(const Json& value);
 std::string to_yaml(const nlohmann::json& value);
 
+// The same, every line indented by `indent` spaces (a block inside a larger document).
+std::string yaml_at(const Json& value, int indent);
+
 // A string as a YAML scalar: plain when safe, else double-quoted.
 std::string yaml_scalar(const std::string& text);
 

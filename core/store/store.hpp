@@ -7,6 +7,7 @@
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -76,6 +77,10 @@ class Store {
                                            std::optional<std::string_view> name = std::nullopt);
     std::vector<UserRow> list_users(const TenantRow& tenant,
                                     std::optional<int64_t> profile_id = std::nullopt);
+    // The same, one by one in login order, never held whole. Writes made while it runs
+    // may be seen or not (deleting the row just seen is safe).
+    void each_user(const TenantRow& tenant, std::optional<int64_t> profile_id,
+                   const std::function<void(const UserRow&)>& f);
     std::vector<HistoryEntry> history(std::optional<std::string_view> tenant, int limit);
     // Every tenant key, in order (no counts: for completion).
     std::vector<std::string> tenant_keys();

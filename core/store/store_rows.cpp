@@ -160,19 +160,24 @@ std::vector<ProfileInfo> Store::list_profiles(const TenantRow& tenant,
 }
 
 std::vector<UserRow> Store::list_users(const TenantRow& tenant, std::optional<int64_t> profile_id) {
-    Reset r(statement("SELECT u.id, u.profile_id, u.login, u.name, u.email, p.name FROM users u "
-                      "JOIN profiles p ON p.id = u.profile_id "
-                      "WHERE u.tenant_id = ?1 AND (?2 IS NULL OR u.profile_id = ?2) "
-                      "ORDER BY u.login COLLATE NOCASE, u.login"));
-    r.st.bind(1, static_cast<int64_t>(tenant.id));
-    if (profile_id) r.st.bind(2, *profile_id);
     std::vector<UserRow> out;
-    while (r.st.executeStep())
-        out.push_back(UserRow{r.st.getColumn(0).getInt64(), r.st.getColumn(1).getInt64(),
-                              User{tenant.tenant.key, text(r.st.getColumn(2)),
-                                   optional_text(r.st.getColumn(3)),
-                                   optional_text(r.st.getColumn(4)), text(r.st.getColumn(5))}});
+    each_user(tenant, profile_id, [&](const UserRow& row) { out.push_back(row); });
     return out;
+}
+
+void Store::each_user(const TenantRow& tenant, std::optional<int64_t> profile_id,
+                      const std::function<void(const UserRow&)>& f) {
+    // Its own statement: f may use the cached ones (and with them, write).
+    SQLite::Statement st(db_, "SELECT u.id, u.profile_id, u.login, u.name, u.email, p.name "
+                              "FROM users u JOIN profiles p ON p.id = u.profile_id "
+                              "WHERE u.tenant_id = ?1 AND (?2 IS NULL OR u.profile_id = ?2) "
+                              "ORDER BY u.login COLLATE NOCASE");
+    st.bind(1, static_cast<int64_t>(tenant.id));
+    if (profile_id) st.bind(2, *profile_id);
+    while (st.executeStep())
+        f(UserRow{st.getColumn(0).getInt64(), st.getColumn(1).getInt64(),
+                  User{tenant.tenant.key, text(st.getColumn(2)), optional_text(st.getColumn(3)),
+                       optional_text(st.getColumn(4)), text(st.getColumn(5))}});
 }
 
 std::vector<HistoryEntry> Store::history(std::optional<std::string_view> tenant, int limit) {

@@ -9,7 +9,7 @@ using namespace chatctl;
 namespace {
 
 Declaration parse(const std::string& yaml) {
-    return load_declaration({Source{"d.yaml", yaml}});
+    return load_declaration({Source{"d.yaml", Input::from_text(yaml)}});
 }
 
 ChangeSet plan(Store& store, const std::string& yaml, bool prune = false) {

@@ -1,0 +1,131 @@
+#include "core/decl/input.hpp"
+
+#include "core/validate.hpp"
+
+#include <cstdio>
+#include <cstring>
+#include <unistd.h>
+
+namespace chatctl {
+
+struct Input::Impl {
+    std::string text; // when read from memory
+    int fd = -1;      // when read from a file
+    size_t size = 0;
+    ~Impl() {
+        if (fd >= 0) ::close(fd);
+    }
+};
+
+Input Input::from_text(std::string text) {
+    auto impl = std::make_shared<Impl>();
+    impl->size = text.size();
+    impl->text = std::move(text);
+    Input in;
+    in.impl_ = std::move(impl);
+    return in;
+}
+
+Input Input::from_fd(int fd, size_t size) {
+    auto impl = std::make_shared<Impl>();
+    impl->fd = fd;
+    impl->size = size;
+    Input in;
+    in.impl_ = std::move(impl);
+    return in;
+}
+
+size_t Input::size() const {
+    return impl_->size;
+}
+
+size_t Input::read(size_t offset, char* out, size_t n) const {
+    if (offset >= impl_->size) return 0;
+    n = std::min(n, impl_->size - offset);
+    if (impl_->fd < 0) {
+        std::memcpy(out, impl_->text.data() + offset, n);
+        return n;
+    }
+    size_t done = 0;
+    while (done < n) {
+        ssize_t got = ::pread(impl_->fd, out + done, n - done, static_cast<off_t>(offset + done));
+        if (got <= 0) break; // the file shrank or failed: the reader sees its end
+        done += static_cast<size_t>(got);
+    }
+    return done;
+}
+
+InputBuffer::int_type InputBuffer::underflow() {
+    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+    size_t got = input_.read(offset_, buffer_, sizeof buffer_);
+    if (got == 0) return traits_type::eof();
+    offset_ += got;
+    setg(buffer_, buffer_, buffer_ + got);
+    return traits_type::to_int_type(*gptr());
+}
+
+std::optional<Diagnostic> check_bytes(const std::string& file, const Input& input) {
+    std::string buffer;
+    char chunk[1 << 16];
+    size_t offset = 0;
+    int line = 1, column = 1;
+    std::optional<Diagnostic> control; // reported only when the whole file is UTF-8
+    for (;;) {
+        size_t got = input.read(offset, chunk, sizeof chunk);
+        offset += got;
+        const bool last = got == 0 || offset >= input.size();
+        buffer.append(chunk, got);
+        size_t i = 0;
+        while (i < buffer.size()) {
+            auto c = static_cast<unsigned char>(buffer[i]);
+            if (c < 0x80) { // ASCII: most of any declaration
+                if (c == '\n') {
+                    ++line;
+                    column = 1;
+                } else {
+                    if (!control && ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f)) {
+                        char code[8];
+                        std::snprintf(code, sizeof code, "U+%04X", c);
+                        control = Diagnostic{file, line, column,
+                                             std::string("the control character ") + code +
+                                                 " is not allowed in a declaration"};
+                    }
+                    ++column;
+                }
+                ++i;
+                continue;
+            }
+            if (!last && buffer.size() - i < 4) break; // the sequence may go on in the next chunk
+            char32_t cp = 0;
+            if (!validate::next_code_point(buffer, i, cp))
+                return Diagnostic{file, line, column, "the file is not valid UTF-8"};
+            ++column;
+        }
+        buffer.erase(0, i);
+        if (last) break;
+    }
+    return control;
+}
+
+Position Columns::at(size_t offset, int line, int byte_column) {
+    const size_t line_start = offset - std::min(offset, static_cast<size_t>(byte_column));
+    if (line != line_ || counted_to_ > offset || counted_to_ < line_start) {
+        counted_to_ = line_start;
+        line_ = line;
+        column_ = 1;
+    }
+    while (counted_to_ < offset) {
+        if (counted_to_ < block_start_ || counted_to_ >= block_start_ + block_.size()) {
+            block_.resize(1 << 16);
+            block_start_ = counted_to_;
+            block_.resize(input_.read(block_start_, block_.data(), block_.size()));
+            if (block_.empty()) break;
+        }
+        auto c = static_cast<unsigned char>(block_[counted_to_ - block_start_]);
+        if ((c & 0xc0) != 0x80) ++column_;
+        ++counted_to_;
+    }
+    return Position{line, column_};
+}
+
+} // namespace chatctl
