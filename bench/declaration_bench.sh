@@ -2,9 +2,13 @@
 # apply to an empty store, re-apply (no-op), plan and export of a declaration of
 # TENANTS x USERS users, each as a ratio to floors measured in the same run:
 #   parse:  yaml-cpp's event parser over the same file, doing nothing (bench/yaml_parse_floor)
-#   insert: sqlite3 .import of the same users as CSV into a table with a UNIQUE index,
+#   import: sqlite3 .import of the same users as CSV into a table with a UNIQUE index,
 #           one transaction, WAL
-# Peak memory (max RSS) is reported for each chatctl command.
+#   scan:   sqlite3 reading the store's users in key order (tenant, login), with their
+#           profile names, to /dev/null
+#   fwrite: the export's own text written with plain fwrite (bench/fwrite_floor)
+# apply is compared with parse+import, re-apply and plan with parse+scan, export with
+# scan+fwrite. Peak memory (max RSS) is reported for each chatctl command.
 #   bash bench/declaration_bench.sh [TENANTS] [USERS_PER_TENANT]   (default 10 x 10000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +18,7 @@ bash scripts/setup time
 bash scripts/build >/dev/null
 chatctl=$PWD/build/cli/chatctl
 floor=$PWD/build/bench/yaml_parse_floor
+fwrite=$PWD/build/bench/fwrite_floor
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -25,7 +30,7 @@ measure() {
   local best="" line
   for _ in 1 2 3; do
     if [ -n "$prepare" ]; then eval "$prepare"; fi
-    /usr/bin/time -o "$work/time" -f "%e %M" "$@" >/dev/null 2>&1 || true
+    /usr/bin/time -o "$work/time" -f "%e %M" "$@" >"$work/out" 2>/dev/null || true
     line=$(tail -1 "$work/time")
     if [ -z "$best" ] || awk -v a="$line" -v b="$best" 'BEGIN { split(a, x); split(b, y); exit !(x[1] < y[1]) }'; then
       best=$line
@@ -37,7 +42,7 @@ measure() {
 prepare=""
 parse=$(measure "$floor" "$work/decl.yaml")
 prepare="rm -f $work/floor.db*"
-insert=$(measure sqlite3 "$work/floor.db" "PRAGMA journal_mode=WAL" \
+import=$(measure sqlite3 "$work/floor.db" "PRAGMA journal_mode=WAL" \
   "CREATE TABLE users (tenant TEXT, login TEXT, name TEXT, email TEXT, profile TEXT, UNIQUE (tenant, login))" \
   ".mode csv" ".import $work/users.csv users")
 prepare="rm -f $work/store.db*"
@@ -46,15 +51,20 @@ prepare=""
 "$chatctl" --db "$work/store.db" -q apply -f "$work/decl.yaml"
 reapply=$(measure "$chatctl" --db "$work/store.db" -q apply -f "$work/decl.yaml")
 plan=$(measure "$chatctl" --db "$work/store.db" -q plan -f "$work/decl.yaml" || true)
+scan=$(measure sqlite3 "$work/store.db" "SELECT t.key, u.login, u.name, u.email, p.name FROM users u JOIN tenants t ON t.id = u.tenant_id JOIN profiles p ON p.id = u.profile_id ORDER BY u.tenant_id, u.login COLLATE NOCASE")
 export_=$(measure "$chatctl" --db "$work/store.db" export)
+"$chatctl" --db "$work/store.db" export >"$work/export.yaml"
+write=$(measure "$fwrite" "$work/export.yaml")
 
-python3 - "$parse" "$insert" "$apply" "$reapply" "$plan" "$export_" <<'PY'
+python3 - "$parse" "$import" "$scan" "$write" "$apply" "$reapply" "$plan" "$export_" <<'PY'
 import sys
-(parse, insert, apply, reapply, plan, export) = [tuple(map(float, a.split())) for a in sys.argv[1:]]
-floor = parse[0] + insert[0]
-print(f"floors: parse {parse[0]:.2f} s, insert {insert[0]:.2f} s (sum {floor:.2f} s)")
-for name, (secs, rss) in [("apply (empty store)", apply), ("re-apply (no-op)", reapply),
-                          ("plan (in sync)", plan), ("export", export)]:
-    print(f"{name:20s} {secs:6.2f} s  {secs / floor:5.2f}x (parse+insert)  "
-          f"{secs / parse[0]:5.2f}x (parse)  peak {rss / 1024:6.0f} MB")
+(parse, imp, scan, write, apply, reapply, plan, export) = [tuple(map(float, a.split())) for a in sys.argv[1:]]
+print(f"floors: parse {parse[0]:.2f} s, import {imp[0]:.2f} s, scan {scan[0]:.2f} s, fwrite {write[0]:.2f} s")
+for name, (secs, rss), floor, label in [
+        ("apply (empty store)", apply, parse[0] + imp[0], "parse+import"),
+        ("re-apply (no-op)", reapply, parse[0] + scan[0], "parse+scan"),
+        ("plan (in sync)", plan, parse[0] + scan[0], "parse+scan"),
+        ("export", export, scan[0] + write[0], "scan+fwrite")]:
+    print(f"{name:20s} {secs:6.2f} s  {secs / floor:5.2f}x ({label}, {floor:.2f} s)  "
+          f"peak {rss / 1024:6.0f} MB")
 PY

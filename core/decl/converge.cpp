@@ -72,18 +72,17 @@ class TenantPlan {
         for (auto* part : {&tenant_, &demotions_, &profile_changes_})
             for (const auto& change : *part)
                 emit(change);
-        if (t_.has_users && prune_ && c_.row)
-            store_.each_user(*c_.row, std::nullopt, [&](const UserRow& row) {
-                if (!users_.find(t_.number, row.user.login))
-                    emit(Change{Action::remove, row.user, std::nullopt});
-            });
         if (t_.has_users)
-            users_.each(t_.first_user, t_.last_user, [&](const DeclUser& u) {
-                auto [before, after] = user_change(u);
-                if (!before)
+            walk_users([&](const DeclUser* declared, const UserRow* stored) {
+                if (!declared) {
+                    if (prune_) emit(Change{Action::remove, stored->user, std::nullopt});
+                    return;
+                }
+                User after = final_state(*declared, stored);
+                if (!stored)
                     emit(Change{Action::create, std::nullopt, std::move(after)});
-                else if (!(*before == after))
-                    emit(Change{Action::update, std::move(before), std::move(after)});
+                else if (!(stored->user == after))
+                    emit(Change{Action::update, stored->user, std::move(after)});
             });
         for (const auto& change : profile_deletes_)
             emit(change);
@@ -173,16 +172,12 @@ class TenantPlan {
 
     // Every user naming a profile that will not exist, at its place.
     void check_user_profiles() {
-        std::set<std::string> unknown;
-        for (const auto& name : users_.profile_names(t_.first_user, t_.last_user))
-            if (!profiles_.count(fold(name))) unknown.insert(fold(name));
-        if (unknown.empty()) return;
         std::vector<std::string> names;
         names.reserve(profiles_.size());
         for (const auto& [folded, name] : profiles_)
             names.push_back(name);
-        users_.each(t_.first_user, t_.last_user, [&](const DeclUser& u) {
-            if (!u.has_profile || !unknown.count(fold(u.user.profile))) return;
+        users_.each(t_.number, [&](const DeclUser& u) {
+            if (!u.has_profile || profiles_.count(fold(u.user.profile))) return;
             std::string near = validate::closest(u.user.profile, names);
             problems_.add(u.profile_at,
                           "profile " + quote(u.user.profile) + " exists nowhere in tenant " +
@@ -192,28 +187,43 @@ class TenantPlan {
         });
     }
 
-    // The stored state of a declared user (none when new) and the state it is to have.
-    std::pair<std::optional<User>, User> user_change(const DeclUser& u) {
-        std::optional<User> before;
-        if (c_.row)
-            if (auto row = store_.find_user(*c_.row, u.user.login)) before = std::move(row->user);
+    // Walks the declared users and the stored ones side by side, in login order (ignoring
+    // case, as both indexes order them), with each pair that shares a login: one scan of
+    // each, whatever their size.
+    void walk_users(const std::function<void(const DeclUser*, const UserRow*)>& f) {
+        DeclUsers::Scan declared(users_, t_.number);
+        std::optional<Store::UserScan> stored;
+        if (c_.row) stored.emplace(store_, *c_.row);
+        const DeclUser* d = declared.next();
+        const UserRow* s = stored ? stored->next() : nullptr;
+        while (d || s) {
+            int order = !d ? 1 : !s ? -1 : fold(d->user.login).compare(fold(s->user.login));
+            f(order <= 0 ? d : nullptr, order >= 0 ? s : nullptr);
+            if (order <= 0) d = declared.next();
+            if (order >= 0) s = stored->next();
+        }
+    }
+
+    // The state a declared user is to have, given its stored one (none when new).
+    User final_state(const DeclUser& u, const UserRow* stored) const {
         User after = u.user;
         after.tenant = t_.tenant.key;
         if (u.has_profile) {
             auto p = profiles_.find(fold(u.user.profile));
             if (p != profiles_.end()) after.profile = p->second; // else a problem, reported
-        } else
-            after.profile = before ? before->profile : default_name_;
-        return {std::move(before), std::move(after)};
+        } else {
+            after.profile = stored ? stored->user.profile : default_name_;
+        }
+        return after;
     }
 
     // The number of declared users each profile (folded name) has once the plan is
     // written: what --prune must not leave on a profile it deletes.
     std::map<std::string, int64_t> placed() {
         std::map<std::string, int64_t> out;
-        users_.each(t_.first_user, t_.last_user, [&](const DeclUser& u) {
-            if (!u.has_profile || profiles_.count(fold(u.user.profile)))
-                out[fold(user_change(u).second.profile)]++;
+        walk_users([&](const DeclUser* u, const UserRow* stored) {
+            if (u && (!u->has_profile || profiles_.count(fold(u->user.profile))))
+                out[fold(final_state(*u, stored).profile)]++;
         });
         return out;
     }

@@ -44,6 +44,13 @@ std::unique_ptr<valijson::Schema> definition(const char* name) {
     return compile(document);
 }
 
+// One validator for every quick check: it keeps the patterns it compiled (std::regex
+// takes far longer to compile than to match).
+valijson::Validator& quick_validator() {
+    static valijson::Validator validator;
+    return validator;
+}
+
 const valijson::Schema& tenant_schema() {
     static const std::unique_ptr<valijson::Schema> schema = definition("tenant");
     return *schema;
@@ -262,6 +269,26 @@ void failing_paths(const valijson::Schema& schema, const json& value, const Path
 
 } // namespace
 
+bool plainly_valid_user(const json& value) {
+    if (!value.is_object() || !value.contains("login")) return false;
+    try {
+        for (const auto& [key, v] : value.items()) {
+            const bool text = v.is_string();
+            if (key == "login" && text)
+                validate::login(v.get_ref<const std::string&>(), key);
+            else if (key == "name" && (text || v.is_null()))
+                text ? validate::user_name(v.get_ref<const std::string&>(), key) : void();
+            else if (key == "email" && (text || v.is_null()))
+                text ? validate::email(v.get_ref<const std::string&>(), key) : void();
+            else if (key != "profile" || !text)
+                return false;
+        }
+    } catch (const Error&) {
+        return false;
+    }
+    return true;
+}
+
 SchemaCheck::SchemaCheck(const std::string& file, std::vector<Diagnostic>& diagnostics)
     : file_(file), diagnostics_(diagnostics), first_(diagnostics.size()) {}
 
@@ -291,9 +318,8 @@ void SchemaCheck::explain_all(const json& root, const Marked& marks, const Path&
 }
 
 bool SchemaCheck::user(size_t tenant, size_t index, const json& value, const Marked& marks) {
-    valijson::Validator quick;
     valijson::adapters::NlohmannJsonAdapter target(value);
-    if (quick.validate(user_schema(), target, nullptr)) return true;
+    if (quick_validator().validate(user_schema(), target, nullptr)) return true;
     failed_tenants_.insert(tenant);
     if (!room()) {
         ++unexplained_;
@@ -320,10 +346,9 @@ SchemaVerdict SchemaCheck::document(const YamlDocument& doc) {
         for (const auto& [key, value] : doc.value.items())
             shell[key] = key == "tenants" ? json::array() : value;
         failing_paths(compiled_schema(), shell, {}, failing);
-        valijson::Validator quick;
         for (size_t i = 0; i < tenants->size(); ++i) {
             valijson::adapters::NlohmannJsonAdapter target((*tenants)[i]);
-            if (quick.validate(tenant_schema(), target, nullptr)) continue;
+            if (quick_validator().validate(tenant_schema(), target, nullptr)) continue;
             verdict.tenant_failed[i] = true;
             if (found_.size() + failing.size() < kMaxExplained)
                 failing_paths(tenant_schema(), (*tenants)[i], {"tenants", std::to_string(i)},

@@ -1,13 +1,26 @@
 #include "core/decl/decl_users.hpp"
 
-#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
 
 namespace chatctl {
 
 namespace {
 
-// "" opens a private database on a temporary file that SQLite deletes on closing; its
-// pages spill there past the cache, so memory stays flat whatever the declaration holds.
+// A record: seq, flags (which optional texts follow), file, line, column, profile line,
+// profile column, then each text as a length and its bytes: login, name, email, profile.
+enum Flags : uint8_t { kName = 1, kEmail = 2, kProfile = 4 };
+
+template <typename T> void put(std::string& out, T value) {
+    out.append(reinterpret_cast<const char*>(&value), sizeof value);
+}
+
+void put_text(std::string& out, const std::string& text) {
+    put(out, static_cast<uint32_t>(text.size()));
+    out += text;
+}
+
 constexpr const char* kColumns = "seq, login, name, email, profile, file, line, col, pline, pcol";
 
 std::optional<std::string> optional_text(const SQLite::Column& c) {
@@ -15,18 +28,84 @@ std::optional<std::string> optional_text(const SQLite::Column& c) {
     return c.getString();
 }
 
+[[noreturn]] void io_failure(const char* what) {
+    fail(ErrorKind::internal, std::string("cannot ") + what +
+                                  " the temporary file of declared users: " + std::strerror(errno));
+}
+
 } // namespace
 
-DeclUsers::DeclUsers() : db_("", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
-    db_.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -32768;"
-             "PRAGMA temp_store = FILE;"
-             "CREATE TABLE users (seq INTEGER PRIMARY KEY, tenant INTEGER NOT NULL, "
-             "login TEXT NOT NULL, name TEXT, email TEXT, profile TEXT, file INTEGER, "
-             "line INTEGER, col INTEGER, pline INTEGER, pcol INTEGER);"
-             "BEGIN");
-    insert_ = std::make_unique<SQLite::Statement>(
-        db_, "INSERT INTO users (tenant, login, name, email, profile, file, line, col, pline, "
-             "pcol) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+// Reads the records of one run back, in order, through a buffer of its own.
+class DeclUsers::Reader {
+  public:
+    Reader(const DeclUsers& users, const Run& run)
+        : users_(users), fd_(::fileno(users.file_)), at_(run.begin), end_(run.end) {}
+
+    bool next(DeclUser& u) {
+        if (at_ >= end_ && pos_ == buffer_.size()) return false;
+        u.seq = get<int64_t>();
+        auto flags = get<uint8_t>();
+        file_ = get<uint32_t>();
+        const std::string& file = users_.files_.at(file_);
+        int line = get<int32_t>(), column = get<int32_t>();
+        int pline = get<int32_t>(), pcolumn = get<int32_t>();
+        u.at = Place{file, Position{line, column}};
+        u.profile_at = Place{file, Position{pline, pcolumn}};
+        u.user.login = text();
+        u.user.name = flags & kName ? std::optional(text()) : std::nullopt;
+        u.user.email = flags & kEmail ? std::optional(text()) : std::nullopt;
+        u.has_profile = flags & kProfile;
+        u.user.profile = u.has_profile ? text() : "";
+        return true;
+    }
+
+  private:
+    void fill(size_t n, char* out) {
+        while (n > 0) {
+            if (pos_ == buffer_.size()) {
+                buffer_.resize(static_cast<size_t>(std::min<int64_t>(1 << 16, end_ - at_)));
+                ssize_t got = ::pread(fd_, buffer_.data(), buffer_.size(), at_);
+                if (got <= 0) io_failure("read");
+                buffer_.resize(static_cast<size_t>(got));
+                at_ += got;
+                pos_ = 0;
+            }
+            size_t take = std::min(n, buffer_.size() - pos_);
+            std::memcpy(out, buffer_.data() + pos_, take);
+            pos_ += take;
+            out += take;
+            n -= take;
+        }
+    }
+    template <typename T> T get() {
+        T value;
+        fill(sizeof value, reinterpret_cast<char*>(&value));
+        return value;
+    }
+    std::string text() {
+        std::string out(get<uint32_t>(), '\0');
+        fill(out.size(), out.data());
+        return out;
+    }
+
+  public:
+    uint32_t file() const { return file_; } // the file number of the last record read
+
+  private:
+    const DeclUsers& users_;
+    uint32_t file_ = 0;
+    int fd_;
+    int64_t at_, end_; // at_: the next byte to read into the buffer
+    std::string buffer_;
+    size_t pos_ = 0;
+};
+
+DeclUsers::DeclUsers() : file_(std::tmpfile()) {
+    if (!file_) io_failure("make");
+}
+
+DeclUsers::~DeclUsers() {
+    std::fclose(file_);
 }
 
 int DeclUsers::file_number(const std::string& file) {
@@ -35,33 +114,87 @@ int DeclUsers::file_number(const std::string& file) {
 }
 
 int64_t DeclUsers::add(size_t tenant, const DeclUser& u) {
-    SQLite::Statement& st = *insert_;
-    st.reset();
-    st.bind(1, static_cast<int64_t>(tenant));
-    st.bind(2, u.user.login);
-    auto optional = [&](int i, const std::optional<std::string>& v) {
-        if (v)
-            st.bind(i, *v);
-        else
-            st.bind(i);
-    };
-    optional(3, u.user.name);
-    optional(4, u.user.email);
-    optional(5, u.has_profile ? std::optional<std::string>(u.user.profile) : std::nullopt);
-    st.bind(6, file_number(u.at.file));
-    st.bind(7, u.at.at.line);
-    st.bind(8, u.at.at.column);
-    st.bind(9, u.profile_at.at.line);
-    st.bind(10, u.profile_at.at.column);
-    st.exec();
-    return db_.getLastInsertRowid();
+    const int64_t seq = ++count_;
+    record_.clear();
+    put(record_, seq);
+    put(record_, static_cast<uint8_t>((u.user.name ? kName : 0) | (u.user.email ? kEmail : 0) |
+                                      (u.has_profile ? kProfile : 0)));
+    put(record_, static_cast<uint32_t>(file_number(u.at.file)));
+    for (int v : {u.at.at.line, u.at.at.column, u.profile_at.at.line, u.profile_at.at.column})
+        put(record_, static_cast<int32_t>(v));
+    put_text(record_, u.user.login);
+    if (u.user.name) put_text(record_, *u.user.name);
+    if (u.user.email) put_text(record_, *u.user.email);
+    if (u.has_profile) put_text(record_, u.user.profile);
+    if (std::fwrite(record_.data(), 1, record_.size(), file_) != record_.size())
+        io_failure("write");
+
+    auto [it, fresh] = runs_.try_emplace(tenant);
+    Run& run = it->second;
+    if (fresh) run.begin = size_;
+    size_ += static_cast<int64_t>(record_.size());
+    run.end = size_;
+    std::string folded = fold(u.user.login);
+    if (!fresh && !(run.last < folded)) run.sorted = false; // out of order, or twice
+    run.last = std::move(folded);
+    return seq;
+}
+
+const DeclUsers::Run* DeclUsers::run(size_t tenant) const {
+    auto it = runs_.find(tenant);
+    return it == runs_.end() ? nullptr : &it->second;
+}
+
+SQLite::Database& DeclUsers::sorted_db() {
+    if (!db_) {
+        // "" opens a private database on a temporary file, deleted on closing; its pages
+        // spill there past the cache, so memory stays flat.
+        db_ = std::make_unique<SQLite::Database>("", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        db_->exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
+                  "PRAGMA cache_size = -16384; PRAGMA temp_store = FILE;"
+                  "CREATE TABLE users (seq INTEGER PRIMARY KEY, tenant INTEGER NOT NULL, "
+                  "login TEXT NOT NULL, name TEXT, email TEXT, profile TEXT, file INTEGER, "
+                  "line INTEGER, col INTEGER, pline INTEGER, pcol INTEGER)");
+    }
+    return *db_;
 }
 
 void DeclUsers::finish() {
-    db_.exec("CREATE INDEX users_login ON users (tenant, login COLLATE NOCASE); COMMIT");
+    if (std::fflush(file_) != 0) io_failure("write");
+    bool any = false;
+    for (const auto& [tenant, run] : runs_) {
+        if (run.sorted) continue;
+        SQLite::Database& db = sorted_db();
+        if (!any) db.exec("BEGIN");
+        any = true;
+        SQLite::Statement insert(db, "INSERT INTO users (seq, tenant, login, name, email, "
+                                     "profile, file, line, col, pline, pcol) "
+                                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        Reader reader(*this, run);
+        DeclUser u;
+        while (reader.next(u)) {
+            insert.reset();
+            insert.bind(1, u.seq);
+            insert.bind(2, static_cast<int64_t>(tenant));
+            insert.bind(3, u.user.login);
+            auto optional = [&](int i, const std::optional<std::string>& v) {
+                v ? insert.bind(i, *v) : insert.bind(i);
+            };
+            optional(4, u.user.name);
+            optional(5, u.user.email);
+            optional(6, u.has_profile ? std::optional(u.user.profile) : std::nullopt);
+            insert.bind(7, static_cast<int64_t>(reader.file()));
+            insert.bind(8, u.at.at.line);
+            insert.bind(9, u.at.at.column);
+            insert.bind(10, u.profile_at.at.line);
+            insert.bind(11, u.profile_at.at.column);
+            insert.exec();
+        }
+    }
+    if (any) db_->exec("CREATE INDEX users_login ON users (tenant, login COLLATE NOCASE); COMMIT");
 }
 
-DeclUser DeclUsers::read(SQLite::Statement& st) {
+DeclUser DeclUsers::from_row(SQLite::Statement& st) const {
     DeclUser u;
     u.seq = st.getColumn(0).getInt64();
     u.user.login = st.getColumn(1).getString();
@@ -75,55 +208,66 @@ DeclUser DeclUsers::read(SQLite::Statement& st) {
     return u;
 }
 
-void DeclUsers::each(int64_t first, int64_t last, const std::function<void(const DeclUser&)>& f) {
-    SQLite::Statement st(db_, std::string("SELECT ") + kColumns +
-                                  " FROM users WHERE seq BETWEEN ? AND ? ORDER BY seq");
-    st.bind(1, first);
-    st.bind(2, last);
-    while (st.executeStep())
-        f(read(st));
-}
-
-std::optional<DeclUser> DeclUsers::find(size_t tenant, const std::string& login) {
-    if (!find_)
-        find_ = std::make_unique<SQLite::Statement>(
-            db_, std::string("SELECT ") + kColumns +
-                     " FROM users WHERE tenant = ? AND login = ? COLLATE NOCASE ORDER BY seq");
-    find_->reset();
-    find_->bind(1, static_cast<int64_t>(tenant));
-    find_->bind(2, login);
-    if (!find_->executeStep()) return std::nullopt;
-    return read(*find_);
-}
-
-std::vector<std::string> DeclUsers::profile_names(int64_t first, int64_t last) {
-    SQLite::Statement st(db_, "SELECT DISTINCT profile FROM users WHERE seq BETWEEN ? AND ? "
-                              "AND profile IS NOT NULL");
-    st.bind(1, first);
-    st.bind(2, last);
-    std::vector<std::string> out;
-    while (st.executeStep())
-        out.push_back(st.getColumn(0).getString());
-    return out;
+void DeclUsers::each(size_t tenant, const std::function<void(const DeclUser&)>& f) {
+    const Run* r = run(tenant);
+    if (!r) return;
+    Reader reader(*this, *r);
+    DeclUser u;
+    while (reader.next(u))
+        f(u);
 }
 
 std::vector<DeclUsers::Duplicate> DeclUsers::duplicates() {
-    // The index covers tenant and login: this reads it once, in order, and no table row.
-    SQLite::Statement twice(db_, "SELECT tenant, login FROM users GROUP BY tenant, "
-                                 "login COLLATE NOCASE HAVING count(*) > 1");
-    SQLite::Statement each(db_, std::string("SELECT ") + kColumns +
-                                    " FROM users WHERE tenant = ? AND login = ? COLLATE NOCASE "
-                                    "ORDER BY seq");
     std::vector<Duplicate> out;
+    if (!db_) return out; // every tenant's users are in strict login order
+    // The index covers tenant and login: this reads it once, in order, and no table row.
+    SQLite::Statement twice(*db_, "SELECT tenant, login FROM users GROUP BY tenant, "
+                                  "login COLLATE NOCASE HAVING count(*) > 1");
+    SQLite::Statement each(*db_, std::string("SELECT ") + kColumns +
+                                     " FROM users WHERE tenant = ? AND login = ? COLLATE NOCASE "
+                                     "ORDER BY seq");
     while (twice.executeStep()) {
         each.reset();
         each.bind(1, twice.getColumn(0).getInt64());
         each.bind(2, twice.getColumn(1).getString());
         out.push_back(Duplicate{static_cast<size_t>(twice.getColumn(0).getInt64()), {}});
         while (each.executeStep())
-            out.back().users.push_back(read(each));
+            out.back().users.push_back(from_row(each));
     }
     return out;
+}
+
+struct DeclUsers::Scan::Impl {
+    DeclUsers& users;
+    std::unique_ptr<Reader> reader;            // a tenant in order: its records
+    std::unique_ptr<SQLite::Statement> sorted; // any other: the sorted copy
+    DeclUser current;
+};
+
+DeclUsers::Scan::Scan(DeclUsers& users, size_t tenant)
+    : impl_(new Impl{users, nullptr, nullptr, {}}) {
+    const Run* r = users.run(tenant);
+    if (!r) return;
+    if (r->sorted) {
+        impl_->reader = std::make_unique<Reader>(users, *r);
+        return;
+    }
+    impl_->sorted = std::make_unique<SQLite::Statement>(
+        *users.db_, std::string("SELECT ") + kColumns +
+                        " FROM users WHERE tenant = ? ORDER BY login COLLATE NOCASE");
+    impl_->sorted->bind(1, static_cast<int64_t>(tenant));
+}
+
+DeclUsers::Scan::~Scan() = default;
+
+const DeclUser* DeclUsers::Scan::next() {
+    Impl& s = *impl_;
+    if (s.reader) return s.reader->next(s.current) ? &s.current : nullptr;
+    if (s.sorted && s.sorted->executeStep()) {
+        s.current = s.users.from_row(*s.sorted);
+        return &s.current;
+    }
+    return nullptr;
 }
 
 } // namespace chatctl

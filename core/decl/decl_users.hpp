@@ -1,6 +1,8 @@
-// The users a declaration names, kept in a private temporary SQLite database instead of
-// memory: a declaration of a million users is read as a stream, each user stored as it
-// is read, and planning walks them back in the order they were written.
+// The users a declaration names, kept in a temporary file instead of memory: a
+// declaration of a million users is read as a stream, each user written as it is read,
+// and planning reads them back. A tenant whose users come in login order (as export
+// writes them) is read back as written; the users of any other tenant are sorted by a
+// private temporary SQLite database, which also finds those declared twice.
 #pragma once
 
 #include "core/decl/input.hpp"
@@ -8,7 +10,9 @@
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
+#include <cstdio>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,32 +36,59 @@ struct DeclUser {
 class DeclUsers {
   public:
     DeclUsers();
+    ~DeclUsers();
+    DeclUsers(const DeclUsers&) = delete;
+    DeclUsers& operator=(const DeclUsers&) = delete;
 
-    // Stores a user of the tenant numbered `tenant` (its place in the declaration).
+    // Keeps a user of the tenant numbered `tenant` (its place in the declaration); a
+    // tenant's users come in one run. Returns the user's number.
     int64_t add(size_t tenant, const DeclUser& user);
-    // Once every file is read: indexes the users by login.
+    // Once every file is read: sorts the tenants whose users are out of order.
     void finish();
 
-    // The users numbered first..last (a tenant's, which are read in one run), in order.
-    void each(int64_t first, int64_t last, const std::function<void(const DeclUser&)>& f);
-    // The user of the tenant with this login (ignoring case, R9), if declared.
-    std::optional<DeclUser> find(size_t tenant, const std::string& login);
-    // Distinct profile names the users numbered first..last give.
-    std::vector<std::string> profile_names(int64_t first, int64_t last);
-    // The users declared more than once in a tenant: for each, every declaration of it.
+    // The tenant's users in the order they were declared.
+    void each(size_t tenant, const std::function<void(const DeclUser&)>& f);
+    // Distinct profile names the tenant's users give.
+    std::vector<std::string> profile_names(size_t tenant);
+    // The users declared more than once in a tenant (ignoring case, R9): for each, every
+    // declaration of it.
     struct Duplicate {
         size_t tenant;
         std::vector<DeclUser> users;
     };
     std::vector<Duplicate> duplicates();
 
+    // The tenant's users in login order (ignoring case, R9), as the store's index orders
+    // them, so that both can be walked side by side.
+    class Scan {
+      public:
+        Scan(DeclUsers& users, size_t tenant);
+        ~Scan();
+        const DeclUser* next(); // nullptr past the last
+
+      private:
+        struct Impl;
+        std::unique_ptr<Impl> impl_;
+    };
+
   private:
-    DeclUser read(SQLite::Statement& st);
+    struct Run {
+        int64_t begin = 0, end = 0; // byte offsets of its records in the file
+        bool sorted = true;         // each login after the one before, ignoring case
+        std::string last;           // the last login, folded
+    };
+    class Reader;
+    const Run* run(size_t tenant) const;
+    SQLite::Database& sorted_db();
+    DeclUser from_row(SQLite::Statement& st) const;
     int file_number(const std::string& file);
 
-    SQLite::Database db_;
-    std::unique_ptr<SQLite::Statement> insert_, find_;
+    std::FILE* file_ = nullptr;
+    int64_t size_ = 0, count_ = 0;
+    std::string record_;
+    std::map<size_t, Run> runs_;
     std::vector<std::string> files_;
+    std::unique_ptr<SQLite::Database> db_; // only when a tenant is out of order
 };
 
 } // namespace chatctl

@@ -65,14 +65,12 @@ class Converter {
   public:
     Converter(const Source& source, const YamlDocument& doc) : source_(source), doc_(doc) {}
 
-    void convert(Declaration& out, const SchemaVerdict& verdict, size_t first_number,
-                 const std::vector<std::pair<int64_t, int64_t>>& user_runs) {
+    void convert(Declaration& out, const SchemaVerdict& verdict, size_t first_number) {
         const json& tenants = doc_.value["tenants"];
         for (size_t i = 0; i < tenants.size(); ++i) {
             if (verdict.tenant_failed[i]) continue;
             DeclTenant t = tenant(tenants[i], i);
             t.number = first_number + i;
-            if (i < user_runs.size()) std::tie(t.first_user, t.last_user) = user_runs[i];
             out.tenants.push_back(std::move(t));
         }
     }
@@ -310,16 +308,15 @@ Declaration load_declaration(const std::vector<Source>& sources, std::vector<Dia
     for (const auto& source : sources) {
         size_t before = diagnostics.size();
         SchemaCheck check(source.name, diagnostics);
-        std::vector<std::pair<int64_t, int64_t>> runs; // each tenant's first and last user
+        size_t tenants_seen = 0; // by the users' hook: a file cut short has no tenants list
         auto on_user = [&](size_t tenant, size_t index, json& value, Marked& marks) {
-            if (!check.user(tenant, index, value, marks)) return;
+            const bool plain = plainly_valid_user(value);
+            if (!plain && !check.user(tenant, index, value, marks)) return;
             DeclUser u = user_of(source.name, value, marks);
             int64_t seq = decl.users->add(first_number + tenant, u);
-            if (runs.size() <= tenant) runs.resize(tenant + 1, {1, 0});
-            if (runs[tenant].first > runs[tenant].second) runs[tenant].first = seq;
-            runs[tenant].second = seq;
+            tenants_seen = std::max(tenants_seen, tenant + 1);
             try {
-                validate::object(u.user);
+                if (!plain) validate::object(u.user); // else done already
             } catch (const Error& e) {
                 user_problems[first_number + tenant].emplace_back(
                     seq, Diagnostic{u.at.file, u.at.at.line, u.at.at.column, e.what()});
@@ -330,7 +327,7 @@ Declaration load_declaration(const std::vector<Source>& sources, std::vector<Dia
                                   ? &doc.value["tenants"]
                                   : nullptr;
         const size_t declared =
-            std::max(runs.size(), tenants && tenants->is_array() ? tenants->size() : 0);
+            std::max(tenants_seen, tenants && tenants->is_array() ? tenants->size() : 0);
         if (doc.complete && doc.empty && diagnostics.size() == before)
             diagnostics.push_back(Diagnostic{source.name, 0, 0, "the file holds no declaration"});
         if (doc.complete && !doc.empty) {
@@ -340,7 +337,7 @@ Declaration load_declaration(const std::vector<Source>& sources, std::vector<Dia
                              diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
                                  return std::tie(a.line, a.column) < std::tie(b.line, b.column);
                              });
-            if (verdict.readable) Converter(source, doc).convert(decl, verdict, first_number, runs);
+            if (verdict.readable) Converter(source, doc).convert(decl, verdict, first_number);
         }
         first_number += declared;
     }

@@ -77,10 +77,24 @@ class Store {
                                            std::optional<std::string_view> name = std::nullopt);
     std::vector<UserRow> list_users(const TenantRow& tenant,
                                     std::optional<int64_t> profile_id = std::nullopt);
-    // The same, one by one in login order, never held whole. Writes made while it runs
-    // may be seen or not (deleting the row just seen is safe).
+    // The same, one by one in login order, never held whole; f must not write.
     void each_user(const TenantRow& tenant, std::optional<int64_t> profile_id,
                    const std::function<void(const UserRow&)>& f);
+
+    // The users of a tenant in login order (ignoring case), read a page at a time: no
+    // statement stays open between pages, so the caller may write the users it has
+    // passed (and users before the one it holds) while it scans.
+    class UserScan {
+      public:
+        UserScan(Store& store, const TenantRow& tenant) : store_(store), tenant_(tenant) {}
+        const UserRow* next(); // nullptr past the last
+      private:
+        Store& store_;
+        TenantRow tenant_;
+        std::vector<UserRow> page_;
+        size_t at_ = 0;
+        bool last_page_ = false;
+    };
     std::vector<HistoryEntry> history(std::optional<std::string_view> tenant, int limit);
     // Every tenant key, in order (no counts: for completion).
     std::vector<std::string> tenant_keys();

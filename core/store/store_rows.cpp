@@ -57,6 +57,16 @@ struct Reset {
     }
 };
 
+#define USER_COLUMNS                                                                               \
+    "SELECT u.id, u.profile_id, u.login, u.name, u.email, p.name FROM users u "                    \
+    "JOIN profiles p ON p.id = u.profile_id "
+
+UserRow read_user(SQLite::Statement& st, const std::string& tenant) {
+    return UserRow{st.getColumn(0).getInt64(), st.getColumn(1).getInt64(),
+                   User{tenant, text(st.getColumn(2)), optional_text(st.getColumn(3)),
+                        optional_text(st.getColumn(4)), text(st.getColumn(5))}};
+}
+
 } // namespace
 
 std::optional<TenantRow> Store::find_tenant(std::string_view key) {
@@ -102,16 +112,11 @@ std::optional<ProfileRow> Store::profile_by_id(int64_t id) {
 }
 
 std::optional<UserRow> Store::find_user(const TenantRow& tenant, std::string_view login) {
-    Reset r(statement("SELECT u.id, u.profile_id, u.login, u.name, u.email, p.name FROM users u "
-                      "JOIN profiles p ON p.id = u.profile_id "
-                      "WHERE u.tenant_id = ? AND u.login = ? COLLATE NOCASE"));
+    Reset r(statement(USER_COLUMNS "WHERE u.tenant_id = ? AND u.login = ? COLLATE NOCASE"));
     r.st.bind(1, static_cast<int64_t>(tenant.id));
     r.st.bind(2, std::string(login));
     if (!r.st.executeStep()) return std::nullopt;
-    return UserRow{r.st.getColumn(0).getInt64(), r.st.getColumn(1).getInt64(),
-                   User{tenant.tenant.key, text(r.st.getColumn(2)),
-                        optional_text(r.st.getColumn(3)), optional_text(r.st.getColumn(4)),
-                        text(r.st.getColumn(5))}};
+    return read_user(r.st, tenant.tenant.key);
 }
 
 int64_t Store::count_users(int64_t tenant_id, std::optional<int64_t> profile_id) {
@@ -167,17 +172,34 @@ std::vector<UserRow> Store::list_users(const TenantRow& tenant, std::optional<in
 
 void Store::each_user(const TenantRow& tenant, std::optional<int64_t> profile_id,
                       const std::function<void(const UserRow&)>& f) {
-    // Its own statement: f may use the cached ones (and with them, write).
-    SQLite::Statement st(db_, "SELECT u.id, u.profile_id, u.login, u.name, u.email, p.name "
-                              "FROM users u JOIN profiles p ON p.id = u.profile_id "
-                              "WHERE u.tenant_id = ?1 AND (?2 IS NULL OR u.profile_id = ?2) "
-                              "ORDER BY u.login COLLATE NOCASE");
-    st.bind(1, static_cast<int64_t>(tenant.id));
-    if (profile_id) st.bind(2, *profile_id);
-    while (st.executeStep())
-        f(UserRow{st.getColumn(0).getInt64(), st.getColumn(1).getInt64(),
-                  User{tenant.tenant.key, text(st.getColumn(2)), optional_text(st.getColumn(3)),
-                       optional_text(st.getColumn(4)), text(st.getColumn(5))}});
+    Reset r(statement(USER_COLUMNS "WHERE u.tenant_id = ?1 AND (?2 IS NULL OR u.profile_id = ?2) "
+                                   "ORDER BY u.login COLLATE NOCASE"));
+    r.st.bind(1, static_cast<int64_t>(tenant.id));
+    if (profile_id) r.st.bind(2, *profile_id);
+    while (r.st.executeStep())
+        f(read_user(r.st, tenant.tenant.key));
+}
+
+const UserRow* Store::UserScan::next() {
+    if (at_ < page_.size()) return &page_[at_++];
+    if (last_page_) return nullptr;
+    constexpr int kPage = 1000;
+    std::optional<std::string> after;
+    if (!page_.empty()) after = page_.back().user.login;
+    page_.clear();
+    at_ = 0;
+    // Keyset paging: each page starts past the last login read, in the index's order.
+    Reset r(after ? store_.statement(USER_COLUMNS "WHERE u.tenant_id = ? AND u.login > ? COLLATE "
+                                                  "NOCASE ORDER BY u.login COLLATE NOCASE LIMIT ?")
+                  : store_.statement(USER_COLUMNS "WHERE u.tenant_id = ? AND ? IS NULL ORDER BY "
+                                                  "u.login COLLATE NOCASE LIMIT ?"));
+    r.st.bind(1, static_cast<int64_t>(tenant_.id));
+    if (after) r.st.bind(2, *after);
+    r.st.bind(3, kPage);
+    while (r.st.executeStep())
+        page_.push_back(read_user(r.st, tenant_.tenant.key));
+    last_page_ = page_.size() < static_cast<size_t>(kPage);
+    return page_.empty() ? nullptr : &page_[at_++];
 }
 
 std::vector<HistoryEntry> Store::history(std::optional<std::string_view> tenant, int limit) {

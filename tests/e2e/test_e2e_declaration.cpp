@@ -156,10 +156,11 @@ TEST_SUITE("declaration") {
 )");
         Result r = s.run({"plan", "--prune", "-f", changed});
         CHECK(r.code == 2);
+        // Users come in login order, deleted or not: the order both indexes walk them in.
         CHECK(r.out == "~ profile acme/Default  wrap_up_seconds: 60 -> 90\n"
-                       "- user acme/bob\n"
                        "~ user acme/alice       name: \"Alice Martin\" -> null, "
                        "email: alice@acme.example -> null, profile: Experts -> Default\n"
+                       "- user acme/bob\n"
                        "Plan: 0 to add, 2 to change, 1 to destroy.\n");
     }
 
