@@ -28,6 +28,8 @@ class Applier {
 
     void apply(const Change& change, ChangeSet& applied) {
         validate_after(change);
+        // Every other change may read what the queued users change.
+        if (change.kind() != Kind::user || change.action != Action::create) flush_users();
         switch (change.kind()) {
         case Kind::tenant:
             tenant(change, applied);
@@ -39,6 +41,23 @@ class Applier {
             user(change, applied);
             break;
         }
+    }
+
+    // Writes the users queued for insertion. The store's guards find a login in use;
+    // only then is it looked up, to say so.
+    void flush_users() {
+        if (queued_.empty()) return;
+        try {
+            store_.insert_users(queued_);
+        } catch (const Store::UserRefused& refused) {
+            const TenantRow& t = queued_tenants_[refused.index];
+            auto existing = store_.find_user(t, queued_[refused.index].user.login);
+            if (!existing) std::rethrow_exception(refused.error);
+            fail(ErrorKind::conflict, "user " + quote(existing->user.login) + " already exists" +
+                                          in_tenant(t.tenant.key));
+        }
+        queued_.clear();
+        queued_tenants_.clear();
     }
 
     // R2 at the end of the set: every touched tenant has exactly one default, the one
@@ -187,18 +206,12 @@ class Applier {
         if (c.action == Action::create) {
             const auto& u = std::get<User>(*c.after);
             const ProfileRow& p = cached_profile(t, u.profile);
-            // The store's guards find a login in use; only then is it looked up.
-            try {
-                store_.insert_user(t.id, p.id, u);
-            } catch (const SQLite::Exception&) {
-                auto existing = store_.find_user(t, u.login);
-                if (!existing) throw;
-                fail(ErrorKind::conflict, "user " + quote(existing->user.login) +
-                                              " already exists" + in_tenant(t.tenant.key));
-            }
             User stored = u;
             stored.profile = p.profile.name;
-            applied.push_back(Change{Action::create, std::nullopt, stored});
+            queued_.push_back(Store::NewUser{t.id, p.id, stored});
+            queued_tenants_.push_back(t);
+            if (queued_.size() == kQueue) flush_users();
+            applied.push_back(Change{Action::create, std::nullopt, std::move(stored)});
             return;
         }
         UserRow row = user_row(t, c.key());
@@ -223,6 +236,9 @@ class Applier {
     std::map<std::string, std::map<int64_t, bool>> default_claims_;
     std::set<std::string> created_; // tenants this set creates
     std::set<std::string> checked_; // tenants whose default was found in place
+    static constexpr size_t kQueue = 1024;
+    std::vector<Store::NewUser> queued_; // users created, not inserted yet
+    std::vector<TenantRow> queued_tenants_;
     std::map<std::string, TenantRow> tenants_;
     std::map<std::pair<int64_t, std::string>, ProfileRow> profiles_;
 };
@@ -250,6 +266,10 @@ std::string now_utc_iso8601() {
 void write(Store& store, const WriteContext& context, const StreamPlanner& planner,
            const ChangeSink& applied) {
     SQLite::Transaction transaction(store.db(), SQLite::TransactionBehavior::IMMEDIATE);
+    struct Forget { // history rows not written when the set fails
+        Store& store;
+        ~Forget() { store.discard_history(); }
+    } forget{store};
     const std::string at = now_utc_iso8601();
     Applier applier(store);
     ChangeSet done; // what one planned change became (a tenant delete is several)
@@ -260,17 +280,22 @@ void write(Store& store, const WriteContext& context, const StreamPlanner& plann
         for (const auto& c : done) {
             ++count;
             if (!context.dry_run) {
-                Json j = c.to_json();
-                store.append_history(HistoryEntry{
-                    0, at, context.actor, context.command, c.tenant(), kind_name(c.kind()), c.key(),
-                    action_name(c.action), std::move(j["before"]), std::move(j["after"])});
+                auto text = [](const std::optional<Object>& o) {
+                    return o ? std::optional(to_json_text(*o)) : std::nullopt;
+                };
+                store.append_history(at, context.actor, context.command, c.tenant(),
+                                     kind_name(c.kind()), c.key(), action_name(c.action),
+                                     text(c.before), text(c.after));
             }
             applied(c);
         }
     });
     if (count == 0) return; // rolled back: the store is not written at all
+    applier.flush_users();
     applier.check_defaults();
-    if (!context.dry_run) transaction.commit();
+    if (context.dry_run) return;
+    store.flush_history();
+    transaction.commit();
 }
 
 ChangeSet write(Store& store, const WriteContext& context, const Planner& planner) {

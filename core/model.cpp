@@ -98,6 +98,65 @@ Json to_json(const User& user) {
     return fields(user);
 }
 
+void json_quote(std::string& out, const std::string& text) {
+    static const char* hex = "0123456789abcdef";
+    out += '"';
+    for (char ch : text) {
+        auto c = static_cast<unsigned char>(ch);
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\b':
+            out += "\\b";
+            break;
+        case '\f':
+            out += "\\f";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        default:
+            if (c < 0x20) {
+                out += "\\u00";
+                out += hex[c >> 4];
+                out += hex[c & 0xf];
+            } else {
+                out += ch;
+            }
+        }
+    }
+    out += '"';
+}
+
+std::string to_json_text(const Object& object) {
+    const auto* u = std::get_if<User>(&object);
+    if (!u) return to_json(object).dump();
+    std::string out = "{\"tenant\":";
+    json_quote(out, u->tenant);
+    out += ",\"login\":";
+    json_quote(out, u->login);
+    for (auto [key, value] : {std::pair{",\"name\":", &u->name}, {",\"email\":", &u->email}}) {
+        out += key;
+        if (*value)
+            json_quote(out, **value);
+        else
+            out += "null";
+    }
+    out += ",\"profile\":";
+    json_quote(out, u->profile);
+    return out + "}";
+}
+
 std::string fold(const std::string& text) {
     std::string out = text;
     for (auto& c : out)

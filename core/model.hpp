@@ -61,6 +61,14 @@ std::string fold(const std::string& text);
 // The object's fields as in its JSON form, without counts.
 Json to_json(const Object& object);
 
+// The same as compact JSON text, as to_json(object).dump() writes it (history keeps
+// it): a user, by the million, is written without building the JSON value.
+std::string to_json_text(const Object& object);
+
+// Appends text as a JSON string, as nlohmann::json's dump writes it (UTF-8 kept, control
+// characters escaped).
+void json_quote(std::string& out, const std::string& text);
+
 // What list and show print: the object with its counts.
 struct TenantInfo {
     Tenant tenant;

@@ -108,6 +108,10 @@ std::string closest(const std::string& word, const std::vector<std::string>& can
 std::optional<size_t> utf8_length(std::string_view value) {
     size_t count = 0;
     for (size_t i = 0; i < value.size(); ++count) {
+        if (static_cast<unsigned char>(value[i]) < 0x80) { // ASCII: most text
+            ++i;
+            continue;
+        }
         char32_t c = 0;
         if (!next_code_point(value, i, c)) return std::nullopt;
     }

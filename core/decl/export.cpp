@@ -50,10 +50,12 @@ void export_declaration(Store& store, const std::vector<std::string>& tenants, s
             list.nested([&] { return skeleton; },
                         [&](ListWriter& users) {
                             store.each_user(row, std::nullopt, [&](const UserRow& u) {
-                                users.item(Json{{"login", u.user.login},
-                                                {"name", optional_text(u.user.name)},
-                                                {"email", optional_text(u.user.email)},
-                                                {"profile", u.user.profile}});
+                                const std::optional<std::string> login = u.user.login,
+                                                                 profile = u.user.profile;
+                                users.flat({{"login", &login},
+                                            {"name", &u.user.name},
+                                            {"email", &u.user.email},
+                                            {"profile", &profile}});
                             });
                         });
         }

@@ -60,31 +60,70 @@ Split split(const std::string& text, DocumentForm form) {
 
 } // namespace
 
-ListWriter::ListWriter(std::ostream& out, DocumentForm form, int indent, bool as_item,
-                       const std::function<Json()>& skeleton)
-    : out_(out), form_(form), indent_(indent), as_item_(as_item), skeleton_(skeleton) {}
+ListWriter::ListWriter(std::string& out, DocumentForm form, int indent, bool as_item,
+                       const std::function<Json()>& skeleton, std::ostream& target)
+    : out_(out), target_(target), form_(form), indent_(indent), as_item_(as_item),
+      skeleton_(skeleton) {}
+
+void ListWriter::spill() {
+    if (out_.size() < (1 << 16)) return;
+    target_.write(out_.data(), static_cast<std::streamsize>(out_.size()));
+    out_.clear();
+}
 
 void ListWriter::before_item() {
     if (items_++ == 0) {
         // What comes before the list is written with the first item: an empty list is
         // written `[]`, on the line of its key.
         Split s = split(render(skeleton_(), form_, indent_, as_item_), form_);
-        out_ << s.before;
+        out_ += s.before;
         item_indent_ = s.indent;
     } else if (form_ == DocumentForm::json) {
-        out_ << ",\n";
+        out_ += ",\n";
     }
 }
 
 void ListWriter::item(const Json& value) {
     before_item();
-    out_ << render(value, form_, item_indent_, true);
+    out_ += render(value, form_, item_indent_, true);
+    spill();
+}
+
+void ListWriter::flat(std::initializer_list<Field> fields) {
+    before_item();
+    const std::string pad(static_cast<size_t>(item_indent_ + 2), ' ');
+    bool first = true;
+    if (form_ == DocumentForm::json) {
+        out_.append(pad.size() - 2, ' ');
+        out_ += "{\n";
+        for (const auto& [key, value] : fields) {
+            if (!first) out_ += ",\n";
+            first = false;
+            out_ += pad + '"' + key + "\": ";
+            if (*value)
+                json_quote(out_, **value);
+            else
+                out_ += "null";
+        }
+        out_ += "\n";
+        out_.append(pad.size() - 2, ' ');
+        out_ += "}";
+    } else {
+        out_.append(pad.size() - 2, ' ');
+        out_ += "- ";
+        for (const auto& [key, value] : fields) {
+            if (!first) out_ += pad;
+            first = false;
+            out_ += std::string(key) + ": " + (*value ? yaml_scalar(**value) : "null") + "\n";
+        }
+    }
+    spill();
 }
 
 void ListWriter::nested(const std::function<Json()>& skeleton,
                         const std::function<void(ListWriter&)>& items) {
     before_item();
-    ListWriter inner(out_, form_, item_indent_, true, skeleton);
+    ListWriter inner(out_, form_, item_indent_, true, skeleton, target_);
     items(inner);
     inner.finish();
 }
@@ -93,20 +132,23 @@ void ListWriter::finish() {
     Json last = skeleton_();
     if (items_ == 0) {
         fill_hole(last);
-        out_ << render(last, form_, indent_, as_item_);
+        out_ += render(last, form_, indent_, as_item_);
         return;
     }
     Split s = split(render(last, form_, indent_, as_item_), form_);
-    if (form_ == DocumentForm::json) out_ << "\n";
-    out_ << s.after;
+    if (form_ == DocumentForm::json) out_ += "\n";
+    out_ += s.after;
 }
 
 void write_streamed(std::ostream& out, DocumentForm form, const std::function<Json()>& skeleton,
                     const std::function<void(ListWriter&)>& items) {
-    ListWriter writer(out, form, 0, false, skeleton);
+    std::string buffer;
+    ListWriter writer(buffer, form, 0, false, skeleton, out);
     items(writer);
     writer.finish();
-    if (form == DocumentForm::json) out << "\n";
+    if (form == DocumentForm::json) buffer += "\n";
+    out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    out.flush();
 }
 
 } // namespace chatctl

@@ -7,8 +7,11 @@
 #include "core/model.hpp"
 
 #include <functional>
+#include <initializer_list>
+#include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
 
 namespace chatctl {
 
@@ -21,6 +24,10 @@ class ListWriter {
   public:
     // Writes one item of the list.
     void item(const Json& value);
+    // The same for an object of texts and nulls, written without building it (export
+    // writes a million users this way).
+    using Field = std::pair<const char*, const std::optional<std::string>*>;
+    void flat(std::initializer_list<Field> fields);
     // Writes an item that holds a streamed list of its own (a tenant and its users).
     void nested(const std::function<Json()>& skeleton,
                 const std::function<void(ListWriter&)>& items);
@@ -28,12 +35,14 @@ class ListWriter {
   private:
     friend void write_streamed(std::ostream&, DocumentForm, const std::function<Json()>&,
                                const std::function<void(ListWriter&)>&);
-    ListWriter(std::ostream& out, DocumentForm form, int indent, bool as_item,
-               const std::function<Json()>& skeleton);
+    ListWriter(std::string& out, DocumentForm form, int indent, bool as_item,
+               const std::function<Json()>& skeleton, std::ostream& target);
     void before_item();
     void finish();
+    void spill(); // writes out_ to target_ once it holds a block
 
-    std::ostream& out_;
+    std::string& out_;
+    std::ostream& target_;
     DocumentForm form_;
     int indent_;   // of the skeleton
     bool as_item_; // the skeleton is itself an item of a list

@@ -1,7 +1,11 @@
 #include "core/decl/yaml_writer.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <cstring>
+#include <iterator>
+#include <string_view>
 #include <vector>
 
 namespace chatctl {
@@ -69,20 +73,32 @@ template <typename J> void write(std::string& out, const J& value, int indent, b
 std::string yaml_scalar(const std::string& s) {
     // Letters first, then letters, digits, and a few marks that mean nothing in YAML;
     // never a word YAML 1.1 or 1.2 reads as a boolean or null.
-    static const std::string word_chars =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./@+()-";
-    static const std::vector<std::string> keywords = {"y",   "n",    "yes",   "no",  "on",
-                                                      "off", "true", "false", "null"};
+    static const auto word_char = [] {
+        std::array<bool, 256> table{};
+        for (unsigned char c : std::string_view(
+                 "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./@+()- "))
+            table[c] = true;
+        return table;
+    }();
+    static const char* const keywords[] = {"y",   "n",    "yes",   "no",  "on",
+                                           "off", "true", "false", "null"};
     auto first_ok = [](char c) {
         return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '/';
     };
     bool safe = !s.empty() && first_ok(s[0]) && s.back() != ' ' &&
-                s.find("  ") == std::string::npos &&
-                s.find_first_not_of(word_chars + " ") == std::string::npos;
-    std::string lower = s;
-    for (auto& c : lower)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (safe && std::find(keywords.begin(), keywords.end(), lower) == keywords.end()) return s;
+                s.find("  ") == std::string::npos && std::all_of(s.begin(), s.end(), [](char c) {
+                    return word_char[static_cast<unsigned char>(c)];
+                });
+    auto is_keyword = [&] {
+        if (s.size() > 5) return false;
+        return std::any_of(std::begin(keywords), std::end(keywords), [&](const char* k) {
+            return s.size() == std::strlen(k) &&
+                   std::equal(s.begin(), s.end(), k, [](char a, char b) {
+                       return std::tolower(static_cast<unsigned char>(a)) == b;
+                   });
+        });
+    };
+    if (safe && !is_keyword()) return s;
     // JSON's escapes are YAML's, but JSON leaves DEL and the C1 controls raw, which YAML
     // does not allow in a file (and the reader refuses): escape them too.
     std::string json =

@@ -167,7 +167,7 @@ std::unique_ptr<Store> Store::open_write(const StoreOptions& options) {
     std::unique_ptr<Store> store(
         new Store(options.path, SQLite::OPEN_READWRITE, options.lock_timeout_seconds));
     std::swap(store->created_, created);
-    store->db_.exec("PRAGMA synchronous = FULL");
+    store->db_.exec("PRAGMA synchronous = FULL; PRAGMA cache_size = -32768");
     try {
         store->check_version(true);
     } catch (...) {

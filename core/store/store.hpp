@@ -7,6 +7,7 @@
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
+#include <exception>
 #include <functional>
 #include <map>
 #include <memory>
@@ -110,10 +111,30 @@ class Store {
     int64_t insert_profile(int64_t tenant_id, const Profile& profile);
     void update_profile(int64_t id, const Profile& profile);
     void delete_profile(int64_t id);
-    int64_t insert_user(int64_t tenant_id, int64_t profile_id, const User& user);
+    // Users to insert, many to a statement (several times faster than one each). When
+    // the store refuses one, nothing of its statement is written and UserRefused says
+    // which it was.
+    struct NewUser {
+        int64_t tenant_id = 0, profile_id = 0;
+        User user;
+    };
+    struct UserRefused {
+        size_t index;             // in the vector given
+        std::exception_ptr error; // what the store said
+    };
+    void insert_users(const std::vector<NewUser>& users);
     void update_user(int64_t id, int64_t profile_id, const User& user);
     void delete_user(int64_t id);
-    void append_history(const HistoryEntry& entry);
+    // One history row; before and after are the objects' JSON texts, or none. Rows are
+    // written in batches (one statement for many is several times faster); call
+    // flush_history() before committing.
+    void append_history(const std::string& at, const std::string& actor, const std::string& command,
+                        const std::string& tenant, const char* kind, const std::string& key,
+                        const char* action, const std::optional<std::string>& before,
+                        const std::optional<std::string>& after);
+    void flush_history();
+    // Drops the rows not written yet (after a failed write).
+    void discard_history() { history_batch_.clear(); }
 
     // The files and folders a write command created: removed on closing when armed.
     struct Created {
@@ -133,6 +154,12 @@ class Store {
     Created created_; // before db_: it acts once the connection is closed
     SQLite::Database db_;
     std::map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
+    struct HistoryRow {
+        std::string at, actor, command, tenant, key;
+        const char *kind, *action;
+        std::optional<std::string> before, after;
+    };
+    std::vector<HistoryRow> history_batch_;
 };
 
 // The store path: --db, else $CHATCTL_DB, else $XDG_DATA_HOME/chatctl/chatctl.db, else

@@ -302,16 +302,56 @@ void Store::delete_profile(int64_t id) {
     r.st.exec();
 }
 
-int64_t Store::insert_user(int64_t tenant_id, int64_t profile_id, const User& u) {
-    Reset r(statement("INSERT INTO users (tenant_id, login, name, email, profile_id) "
-                      "VALUES (?, ?, ?, ?, ?)"));
-    r.st.bind(1, tenant_id);
-    r.st.bind(2, u.login);
-    bind_optional(r.st, 3, u.name);
-    bind_optional(r.st, 4, u.email);
-    r.st.bind(5, profile_id);
-    r.st.exec();
-    return db_.getLastInsertRowid();
+namespace {
+
+constexpr size_t kUserBatch = 64;
+
+// INSERT INTO users ... VALUES (...), (...): 1 or kUserBatch rows.
+const char* user_insert(size_t rows) {
+    static const std::string one = "INSERT INTO users (tenant_id, login, name, email, profile_id) "
+                                   "VALUES (?, ?, ?, ?, ?)";
+    static const std::string batch = [] {
+        std::string sql = one;
+        for (size_t i = 1; i < kUserBatch; ++i)
+            sql += ", (?, ?, ?, ?, ?)";
+        return sql;
+    }();
+    return rows == 1 ? one.c_str() : batch.c_str();
+}
+
+} // namespace
+
+void Store::insert_users(const std::vector<NewUser>& users) {
+    auto insert = [&](size_t first, size_t rows) {
+        Reset r(statement(user_insert(rows)));
+        for (size_t i = 0; i < rows; ++i) {
+            const NewUser& u = users[first + i];
+            const int base = static_cast<int>(i * 5);
+            r.st.bind(base + 1, u.tenant_id);
+            r.st.bind(base + 2, u.user.login);
+            bind_optional(r.st, base + 3, u.user.name);
+            bind_optional(r.st, base + 4, u.user.email);
+            r.st.bind(base + 5, u.profile_id);
+        }
+        r.st.exec();
+    };
+    for (size_t first = 0; first < users.size();) {
+        const size_t rows = users.size() - first >= kUserBatch ? kUserBatch : 1;
+        try {
+            insert(first, rows);
+        } catch (const SQLite::Exception&) {
+            // The statement wrote nothing: one by one, the refused user is found.
+            for (size_t i = first; i < first + rows; ++i) {
+                try {
+                    insert(i, 1);
+                } catch (const SQLite::Exception&) {
+                    throw UserRefused{i, std::current_exception()};
+                }
+            }
+            throw; // refused together, accepted one by one: report it as it came
+        }
+        first += rows;
+    }
 }
 
 void Store::update_user(int64_t id, int64_t profile_id, const User& u) {
@@ -331,19 +371,58 @@ void Store::delete_user(int64_t id) {
     r.st.exec();
 }
 
-void Store::append_history(const HistoryEntry& e) {
-    Reset r(statement("INSERT INTO history (at, actor, command, tenant, kind, key, action, "
-                      "before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    r.st.bind(1, e.at);
-    r.st.bind(2, e.actor);
-    r.st.bind(3, e.command);
-    bind_optional(r.st, 4, e.tenant);
-    r.st.bind(5, e.kind);
-    r.st.bind(6, e.key);
-    r.st.bind(7, e.action);
-    bind_optional(r.st, 8, e.before.is_null() ? std::nullopt : std::optional(e.before.dump()));
-    bind_optional(r.st, 9, e.after.is_null() ? std::nullopt : std::optional(e.after.dump()));
-    r.st.exec();
+namespace {
+
+constexpr size_t kHistoryBatch = 64;
+
+// INSERT INTO history ... VALUES (...), (...): rows rows at once.
+const char* history_insert(size_t rows) {
+    static const std::string one = "INSERT INTO history (at, actor, command, tenant, kind, key, "
+                                   "action, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    static const std::string batch = [] {
+        std::string sql = one;
+        for (size_t i = 1; i < kHistoryBatch; ++i)
+            sql += ", (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        return sql;
+    }();
+    return rows == 1 ? one.c_str() : batch.c_str();
+}
+
+} // namespace
+
+void Store::append_history(const std::string& at, const std::string& actor,
+                           const std::string& command, const std::string& tenant, const char* kind,
+                           const std::string& key, const char* action,
+                           const std::optional<std::string>& before,
+                           const std::optional<std::string>& after) {
+    history_batch_.push_back(
+        HistoryRow{at, actor, command, tenant, key, kind, action, before, after});
+    if (history_batch_.size() == kHistoryBatch) flush_history();
+}
+
+void Store::flush_history() {
+    const size_t n = history_batch_.size();
+    size_t done = 0;
+    while (done < n) {
+        const size_t rows = n - done == kHistoryBatch ? kHistoryBatch : 1;
+        Reset r(statement(history_insert(rows)));
+        for (size_t i = 0; i < rows; ++i) {
+            const HistoryRow& h = history_batch_[done + i];
+            const int base = static_cast<int>(i * 9);
+            r.st.bind(base + 1, h.at);
+            r.st.bind(base + 2, h.actor);
+            r.st.bind(base + 3, h.command);
+            r.st.bind(base + 4, h.tenant);
+            r.st.bind(base + 5, h.kind);
+            r.st.bind(base + 6, h.key);
+            r.st.bind(base + 7, h.action);
+            bind_optional(r.st, base + 8, h.before);
+            bind_optional(r.st, base + 9, h.after);
+        }
+        r.st.exec();
+        done += rows;
+    }
+    history_batch_.clear();
 }
 
 } // namespace chatctl
