@@ -16,7 +16,7 @@ tenants=${1:-10}
 users=${2:-10000}
 bash scripts/setup time
 bash scripts/build >/dev/null
-chatctl=$PWD/build/cli/chatctl
+chatctl=${CHATCTL:-$PWD/build/cli/chatctl} # CHATCTL=PATH measures another build
 floor=$PWD/build/bench/yaml_parse_floor
 fwrite=$PWD/build/bench/fwrite_floor
 work=$(mktemp -d)

@@ -41,7 +41,8 @@ Store& store() {
 
 void declaration(std::string_view input) {
     try {
-        Declaration d = load_declaration({Source{"fuzz.yaml", Input::from_text(std::string(input))}});
+        Declaration d =
+            load_declaration({Source{"fuzz.yaml", Input::from_text(std::string(input))}});
         for (bool prune : {false, true}) {
             try {
                 write(store(), WriteContext{"fuzz", "apply", true},

@@ -63,8 +63,15 @@ pid_t spawn(const std::vector<std::string>& argv, const std::vector<std::string>
 
 } // namespace
 
-Result run_binary(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+Result run_binary(const std::vector<std::string>& command, const std::vector<std::string>& env,
                   const std::string& input) {
+    // Through peak_rss, so that the peak memory measured is the command's own.
+    char rss_file[] = "/tmp/chatctl-rss-XXXXXX";
+    int rss_fd = ::mkstemp(rss_file);
+    if (rss_fd < 0) throw std::runtime_error("mkstemp failed");
+    ::close(rss_fd);
+    std::vector<std::string> argv{PEAK_RSS_BIN, rss_file};
+    argv.insert(argv.end(), command.begin(), command.end());
     int in[2], out[2], err[2];
     if (::pipe(in) || ::pipe(out) || ::pipe(err)) throw std::runtime_error("pipe failed");
     posix_spawn_file_actions_t actions;
@@ -114,7 +121,9 @@ Result run_binary(const std::vector<std::string>& argv, const std::vector<std::s
     rusage usage{};
     ::wait4(pid, &status, 0, &usage);
     result.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    result.max_rss_kb = usage.ru_maxrss;
+    std::ifstream rss(rss_file);
+    if (!(rss >> result.max_rss_kb)) result.max_rss_kb = usage.ru_maxrss;
+    ::unlink(rss_file);
     return result;
 }
 
