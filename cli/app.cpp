@@ -1,5 +1,6 @@
 #include "app.hpp"
 
+#include "core/decl/converge.hpp"
 #include "core/decl/stream_writer.hpp"
 #include "core/decl/yaml_writer.hpp"
 #include "core/error.hpp"
@@ -169,6 +170,34 @@ void run_streamed_write(const Globals& g, const std::string& command, const Stre
         throw;
     }
     spool.copy_to(std::cout);
+}
+
+bool apply_while_reading(const Globals& g, const Sources& sources, bool prune, Declaration& read) {
+    std::unique_ptr<Store> store;
+    try {
+        store = Store::open_write(g.store_options());
+    } catch (...) { // locked, read-only...: the ordinary path meets it again, or refuses
+        read = load_declaration(sources); // the declaration first
+        return false;
+    }
+    Spool spool; // what is printed is what was committed
+    bool committed = false;
+    try {
+        stream_plan(g, spool.stream(), Summary::applied, [&](const ChangeSink& print) {
+            StreamedApply writer(*store, WriteContext{actor_name(g), "apply", false}, prune, print);
+            read = load_declaration(sources, &writer);
+            committed = writer.finish(read);
+        });
+    } catch (...) {
+        store->discard_if_new();
+        throw;
+    }
+    if (!committed) {
+        store->discard_if_new(); // the ordinary path makes it again if it writes
+        return false;
+    }
+    spool.copy_to(std::cout);
+    return true;
 }
 
 void print_plan(const Globals& g, const ChangeSet& changes, Summary summary) {

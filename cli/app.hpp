@@ -2,6 +2,7 @@
 // reading or writing, and printing results in the chosen format.
 #pragma once
 
+#include "core/decl/declaration.hpp"
 #include "core/engine.hpp"
 #include "core/store/store.hpp"
 #include "render.hpp"
@@ -50,6 +51,10 @@ void print_plan(const Globals& g, const ChangeSet& changes, Summary summary);
 // counted with -q). Returns whether there was any.
 bool stream_plan(const Globals& g, std::ostream& out, Summary summary,
                  const std::function<void(const ChangeSink&)>& run);
+
+// apply writing while it reads (StreamedApply): true once committed and printed; else
+// `read` holds the declaration, read whole, for apply's ordinary path.
+bool apply_while_reading(const Globals& g, const Sources& sources, bool prune, Declaration& read);
 
 // run_write for a change set too large to hold (apply): the changes are applied as they
 // are planned, and printed once committed.

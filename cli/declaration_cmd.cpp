@@ -34,7 +34,12 @@ void add_declaration_commands(CLI::App& app, Globals& g) {
         add_file_options(c, *a);
         c->add_flag("--dry-run", a->dry_run, "Print the plan and write nothing");
         c->callback([&g, a] {
-            Declaration d = load_declaration(read_sources(a->files));
+            Sources sources = read_sources(a->files);
+            Declaration d;
+            if (a->dry_run || !sources.problems.empty())
+                d = load_declaration(sources);
+            else if (apply_while_reading(g, sources, a->prune, d))
+                return;
             // A declaration with problems of its own is planned, never written: every
             // problem is reported, and no lock is taken and no store created for it.
             if (a->dry_run || !d.problems.empty()) {

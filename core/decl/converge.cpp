@@ -1,283 +1,22 @@
 #include "core/decl/converge.hpp"
 
-#include "core/commands/lookup.hpp"
-#include "core/validate.hpp"
+#include "core/decl/tenant_plan.hpp"
 
-#include <map>
-#include <set>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <sqlite3.h>
+#include <thread>
 
 namespace chatctl {
 
-namespace {
-
-using validate::quote;
-
-struct Problems {
-    std::vector<Diagnostic> list;
-    bool invalid = false; // any invalid input, rather than only rule conflicts
-
-    void add(const Place& at, const std::string& message, bool is_invalid) {
-        list.push_back(Diagnostic{at.file, at.at.line, at.at.column, message});
-        invalid = invalid || is_invalid;
-    }
-};
-
-// The current state of one tenant, keyed as R9 compares (its users are looked up one by
-// one as the declared ones are walked).
-struct Current {
-    std::optional<TenantRow> row;
-    std::map<std::string, ProfileInfo> profiles; // by folded name
-    std::string default_key;                     // folded name of the default
-};
-
-Current load(Store& store, const DeclTenant& t) {
-    Current c;
-    c.row = store.find_tenant(t.tenant.key);
-    if (!c.row) return c;
-    require_default(store, *c.row); // refuses a store broken by hand
-    for (auto& info : store.list_profiles(*c.row)) {
-        if (info.profile.is_default) c.default_key = fold(info.profile.name);
-        c.profiles.emplace(fold(info.profile.name), std::move(info));
-    }
-    return c;
-}
-
-// One declared tenant's plan, in two passes: check() finds every problem and plans the
-// tenant and its profiles; emit() hands over every change in the order the engine
-// writes them, walking the declared users (and, with --prune, the stored ones) as a
-// stream.
-class TenantPlan {
-  public:
-    TenantPlan(Store& store, DeclUsers& users, const DeclTenant& t, bool prune, Problems& problems)
-        : store_(store), users_(users), t_(t), c_(load(store, t)), prune_(prune),
-          problems_(problems) {}
-
-    void check() {
-        tenant();
-        profiles();
-        if (t_.has_users) {
-            profiles_ = final_profiles();
-            if (auto it = profiles_.find(t_.has_profiles ? default_
-                                         : c_.row        ? c_.default_key
-                                                         : "default");
-                it != profiles_.end())
-                default_name_ = it->second;
-            check_user_profiles();
-        }
-        prune_profiles();
-    }
-
-    void emit(const ChangeSink& emit) {
-        for (auto* part : {&tenant_, &demotions_, &profile_changes_})
-            for (const auto& change : *part)
-                emit(change);
-        if (t_.has_users)
-            walk_users([&](const DeclUser* declared, const UserRow* stored) {
-                if (!declared) {
-                    if (prune_) emit(Change{Action::remove, stored->user, std::nullopt});
-                    return;
-                }
-                User after = final_state(*declared, stored);
-                if (!stored)
-                    emit(Change{Action::create, std::nullopt, std::move(after)});
-                else if (!(stored->user == after))
-                    emit(Change{Action::update, stored->user, std::move(after)});
-            });
-        for (const auto& change : profile_deletes_)
-            emit(change);
-    }
-
-  private:
-    void tenant() {
-        if (!c_.row)
-            tenant_.push_back(Change{Action::create, std::nullopt, t_.tenant});
-        else if (!(c_.row->tenant == t_.tenant))
-            tenant_.push_back(Change{Action::update, c_.row->tenant, t_.tenant});
-    }
-
-    // The folded name of the profile that is the default once the plan is written.
-    std::string final_default() {
-        for (const auto& p : t_.profiles)
-            if (p.is_default.value_or(false)) return fold(p.profile.name);
-        if (c_.row) {
-            for (const auto& p : t_.profiles)
-                if (fold(p.profile.name) == c_.default_key && p.is_default == false)
-                    problems_.add(p.default_at,
-                                  "profile " + quote(p.profile.name) +
-                                      " is the default of tenant " + t_.tenant.key +
-                                      "; `default: false` needs another profile marked "
-                                      "`default: true`",
-                                  true);
-            return c_.default_key;
-        }
-        for (const auto& p : t_.profiles)
-            if (fold(p.profile.name) == fold(kDefaultProfileName) && p.is_default != false)
-                return fold(p.profile.name);
-        problems_.add(t_.at,
-                      "tenant " + t_.tenant.key +
-                          " is new and none of its profiles is the default: mark one "
-                          "`default: true` or declare one named Default",
-                      true);
-        return "";
-    }
-
-    void profiles() {
-        if (!t_.has_profiles) {
-            if (!c_.row)
-                profile_changes_.push_back(Change{Action::create, std::nullopt,
-                                                  Profile{t_.tenant.key,
-                                                          kDefaultProfileName,
-                                                          true,
-                                                          kDefaultMaxChats,
-                                                          kDefaultWrapUp,
-                                                          {}}});
-            return;
-        }
-        default_ = final_default();
-        for (const auto& p : t_.profiles) {
-            Profile after = p.profile;
-            after.is_default = fold(after.name) == default_;
-            declared_.insert(fold(after.name));
-            auto it = c_.profiles.find(fold(after.name));
-            if (it == c_.profiles.end()) {
-                profile_changes_.push_back(Change{Action::create, std::nullopt, after});
-                continue;
-            }
-            const Profile& before = it->second.profile;
-            if (before == after) continue;
-            auto& list = before.is_default && !after.is_default ? demotions_ : profile_changes_;
-            list.push_back(Change{Action::update, before, after});
-        }
-        // The old default, not declared and kept, loses its flag to the declared one.
-        auto old = c_.profiles.find(c_.default_key);
-        if (old != c_.profiles.end() && !declared_.count(c_.default_key) &&
-            default_ != c_.default_key && !prune_) {
-            Profile after = old->second.profile;
-            after.is_default = false;
-            demotions_.push_back(Change{Action::update, old->second.profile, after});
-        }
-    }
-
-    // The profiles that exist once the plan is written, by folded name -> name.
-    std::map<std::string, std::string> final_profiles() const {
-        std::map<std::string, std::string> out;
-        if (!t_.has_profiles && !c_.row) out[fold(kDefaultProfileName)] = kDefaultProfileName;
-        for (const auto& [key, info] : c_.profiles)
-            if (!(prune_ && t_.has_profiles) || declared_.count(key)) out[key] = info.profile.name;
-        for (const auto& p : t_.profiles)
-            out[fold(p.profile.name)] = p.profile.name;
-        return out;
-    }
-
-    // Every user naming a profile that will not exist, at its place.
-    void check_user_profiles() {
-        std::vector<std::string> names;
-        names.reserve(profiles_.size());
-        for (const auto& [folded, name] : profiles_)
-            names.push_back(name);
-        users_.each(t_.number, [&](const DeclUser& u) {
-            if (!u.has_profile || profiles_.count(fold(u.user.profile))) return;
-            std::string near = validate::closest(u.user.profile, names);
-            problems_.add(u.profile_at,
-                          "profile " + quote(u.user.profile) + " exists nowhere in tenant " +
-                              t_.tenant.key +
-                              (near.empty() ? "" : "; did you mean " + quote(near) + "?"),
-                          true);
-        });
-    }
-
-    // Walks the declared users and the stored ones side by side, in login order (ignoring
-    // case, as both indexes order them), with each pair that shares a login: one scan of
-    // each, whatever their size.
-    void walk_users(const std::function<void(const DeclUser*, const UserRow*)>& f) {
-        DeclUsers::Scan declared(users_, t_.number);
-        std::optional<Store::UserScan> stored;
-        if (c_.row) stored.emplace(store_, *c_.row);
-        const DeclUser* d = declared.next();
-        const UserRow* s = stored ? stored->next() : nullptr;
-        while (d || s) {
-            int order = !d ? 1 : !s ? -1 : fold(d->user.login).compare(fold(s->user.login));
-            f(order <= 0 ? d : nullptr, order >= 0 ? s : nullptr);
-            if (order <= 0) d = declared.next();
-            if (order >= 0) s = stored->next();
-        }
-    }
-
-    // The state a declared user is to have, given its stored one (none when new).
-    User final_state(const DeclUser& u, const UserRow* stored) const {
-        User after = u.user;
-        after.tenant = t_.tenant.key;
-        if (u.has_profile) {
-            auto p = profiles_.find(fold(u.user.profile));
-            if (p != profiles_.end()) after.profile = p->second; // else a problem, reported
-        } else {
-            after.profile = stored ? stored->user.profile : default_name_;
-        }
-        return after;
-    }
-
-    // The number of declared users each profile (folded name) has once the plan is
-    // written: what --prune must not leave on a profile it deletes.
-    std::map<std::string, int64_t> placed() {
-        std::map<std::string, int64_t> out;
-        walk_users([&](const DeclUser* u, const UserRow* stored) {
-            if (u && (!u->has_profile || profiles_.count(fold(u->user.profile))))
-                out[fold(final_state(*u, stored).profile)]++;
-        });
-        return out;
-    }
-
-    void prune_profiles() {
-        if (!prune_ || !t_.has_profiles) return;
-        std::optional<std::map<std::string, int64_t>> counts;
-        for (const auto& [key, info] : c_.profiles) {
-            if (declared_.count(key)) continue;
-            const std::string& name = info.profile.name;
-            if (key == default_)
-                problems_.add(t_.at,
-                              "--prune would delete " + quote(name) +
-                                  ", the default profile of tenant " + t_.tenant.key +
-                                  "; mark a declared profile `default: true`",
-                              false);
-            int64_t left = info.users;
-            if (t_.has_users) {
-                if (!counts) counts = placed();
-                left = (*counts)[key];
-            }
-            if (left > 0)
-                problems_.add(t_.at,
-                              "--prune would delete profile " + quote(name) + " of tenant " +
-                                  t_.tenant.key + ", which would still have " +
-                                  std::to_string(left) + (left == 1 ? " user" : " users") +
-                                  "; assign them to a declared profile",
-                              false);
-            profile_deletes_.push_back(Change{Action::remove, info.profile, std::nullopt});
-        }
-    }
-
-    Store& store_;
-    DeclUsers& users_;
-    const DeclTenant& t_;
-    Current c_;
-    bool prune_;
-    Problems& problems_;
-    std::string default_;                         // folded name of the final default
-    std::set<std::string> declared_;              // folded names of declared profiles
-    std::map<std::string, std::string> profiles_; // the final profiles (with users)
-    std::string default_name_;                    // what a new user without profile gets
-    ChangeSet tenant_, demotions_, profile_changes_, profile_deletes_;
-};
-
-} // namespace
-
 void converge(Store& store, const Declaration& declaration, bool prune, const ChangeSink& emit) {
-    Problems problems{declaration.problems, !declaration.problems.empty()};
-    std::vector<std::unique_ptr<TenantPlan>> plans;
+    detail::Problems problems{declaration.problems, !declaration.problems.empty()};
+    std::vector<std::unique_ptr<detail::TenantPlan>> plans;
     plans.reserve(declaration.tenants.size());
     for (const auto& t : declaration.tenants) {
-        plans.push_back(
-            std::make_unique<TenantPlan>(store, *declaration.users, t, prune, problems));
+        plans.push_back(std::make_unique<detail::TenantPlan>(store, t, prune, problems,
+                                                             declaration.users.get(), nullptr));
         plans.back()->check();
     }
     if (!problems.list.empty())
@@ -306,6 +45,169 @@ void plan_declaration(Store& store, const Declaration& declaration, bool prune,
         store.db().exec("ROLLBACK");
         throw;
     }
+}
+
+namespace {
+
+// What the reader tells the writing thread, in order.
+struct Event {
+    enum Kind { tenant_start, one_user, finish } kind = finish;
+    std::optional<DeclTenant> header; // tenant_start: as declared before its users
+    DeclUser user;                    // one_user
+    bool commit = false;              // finish: whether to keep what was written
+};
+
+struct Abandon {}; // the writing thread gives up: what it wrote is rolled back
+
+} // namespace
+
+struct StreamedApply::Impl {
+    Impl(Store& s, WriteContext c, bool p, ChangeSink a)
+        : store(s), context(std::move(c)), prune(p), applied(std::move(a)) {}
+
+    Store& store;
+    WriteContext context;
+    bool prune;
+    ChangeSink applied;
+
+    // Events go by batches, so that the two threads meet once per batch, not per user.
+    using Batch = std::vector<Event>;
+    static constexpr size_t kBatch = 256, kBatches = 16; // memory stays flat
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::deque<Batch> queue;
+    bool failed = false; // the writer gave up: the reader sends nothing more
+    bool committed = false;
+    Batch filling;                               // the reader's batch being filled
+    std::vector<std::optional<DeclTenant>> sent; // the reader's own copy of the headers
+    Batch taken;                                 // the writer's batch being read
+    size_t next = 0;
+    std::thread writer;
+
+    // Reader side.
+    void push(Event e) {
+        const bool last = e.kind != Event::one_user;
+        filling.push_back(std::move(e));
+        if (!last && filling.size() < kBatch) return;
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return failed || queue.size() < kBatches; });
+        if (!failed) queue.push_back(std::move(filling));
+        filling.clear();
+        changed.notify_all();
+    }
+
+    // Writer side.
+    const Event& peek() {
+        if (next == taken.size()) {
+            std::unique_lock lock(mutex);
+            changed.wait(lock, [&] { return !queue.empty(); });
+            taken = std::move(queue.front());
+            queue.pop_front();
+            next = 0;
+            changed.notify_all();
+        }
+        return taken[next];
+    }
+    Event pop() {
+        peek();
+        return std::move(taken[next++]);
+    }
+
+    // Writes each tenant as its events come; throws Abandon when it cannot.
+    void plan(Store& s, const ChangeSink& emit) {
+        detail::Problems problems;
+        Event e = pop();
+        for (; e.kind == Event::tenant_start; e = pop()) {
+            if (!e.header) throw Abandon{};
+            const DeclTenant& t = *e.header;
+            DeclUser current;
+            std::string last; // the login before, folded: logins must rise
+            bool first = true;
+            detail::TenantPlan plan(s, t, prune, problems, nullptr, [&]() -> const DeclUser* {
+                if (peek().kind != Event::one_user) return nullptr;
+                current = pop().user;
+                std::string folded = fold(current.user.login);
+                if (!first && !(last < folded)) throw Abandon{}; // out of order, or twice
+                first = false;
+                last = std::move(folded);
+                return &current;
+            });
+            plan.check();
+            if (!problems.list.empty()) throw Abandon{};
+            plan.emit(emit);
+        }
+        if (e.kind != Event::finish || !e.commit) throw Abandon{};
+    }
+
+    void run() {
+        try {
+            // Another writer holds the lock: this one does not wait for it while reading.
+            store.db().setBusyTimeout(0);
+            store.db().exec("BEGIN IMMEDIATE; ROLLBACK");
+            store.db().setBusyTimeout(store.lock_timeout_ms());
+            write(
+                store, context,
+                [&](Store& s, const ChangeSink& emit) {
+                    try {
+                        plan(s, emit);
+                    } catch (const detail::NotStreamable&) {
+                        throw Abandon{};
+                    }
+                },
+                applied);
+            committed = true;
+        } catch (...) {
+            // Abandon, a busy store, or anything the ordinary path will meet and report.
+            std::unique_lock lock(mutex);
+            failed = true;
+            changed.notify_all();
+        }
+    }
+};
+
+StreamedApply::StreamedApply(Store& store, WriteContext context, bool prune, ChangeSink applied)
+    : impl_(std::make_unique<Impl>(store, std::move(context), prune, std::move(applied))) {
+    impl_->writer = std::thread([this] { impl_->run(); });
+}
+
+StreamedApply::~StreamedApply() {
+    if (!impl_->writer.joinable()) return;
+    impl_->push(Event{Event::finish, std::nullopt, {}, false}); // nothing is kept
+    impl_->writer.join();
+}
+
+void StreamedApply::tenant(const std::optional<DeclTenant>& header) {
+    impl_->sent.push_back(header);
+    impl_->push(Event{Event::tenant_start, header, {}, false});
+}
+
+void StreamedApply::user(const DeclUser& user) {
+    impl_->push(Event{Event::one_user, std::nullopt, user, false});
+}
+
+namespace {
+
+bool same_profiles(const std::vector<DeclProfile>& a, const std::vector<DeclProfile>& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
+        return x.profile == y.profile && x.is_default == y.is_default;
+    });
+}
+
+} // namespace
+
+bool StreamedApply::finish(const Declaration& declaration) {
+    // What was written is kept when the declaration has no problem and its tenants are
+    // those sent, as they were sent: nothing declared after a tenant's users.
+    const auto& sent = impl_->sent;
+    const auto& d = declaration.tenants;
+    bool commit = declaration.problems.empty() && sent.size() == d.size();
+    for (size_t i = 0; commit && i < d.size(); ++i)
+        commit = sent[i] && sent[i]->number == d[i].number && sent[i]->tenant == d[i].tenant &&
+                 sent[i]->has_profiles == d[i].has_profiles &&
+                 same_profiles(sent[i]->profiles, d[i].profiles);
+    impl_->push(Event{Event::finish, std::nullopt, {}, commit});
+    impl_->writer.join();
+    return impl_->committed;
 }
 
 } // namespace chatctl

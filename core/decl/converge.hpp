@@ -7,6 +7,9 @@
 #include "core/decl/declaration.hpp"
 #include "core/engine.hpp"
 
+#include <memory>
+#include <optional>
+
 namespace chatctl {
 
 // Every problem is found first, the declaration's own reported with those found against
@@ -15,6 +18,27 @@ namespace chatctl {
 void converge(Store& store, const Declaration& declaration, bool prune, const ChangeSink& emit);
 // The same, held whole (for small declarations and tests).
 ChangeSet converge(Store& store, const Declaration& declaration, bool prune);
+
+// apply writing while it reads: given to load_declaration, it plans and writes each
+// tenant on a thread of its own as the tenant's users are read (in one write
+// transaction, taken at once or not at all), so that the writing overlaps the parsing.
+// That needs each tenant's profiles before its users, its users in login order (as
+// export writes them), and no prune that deletes a profile; finish() commits only when
+// all of that held and the declaration, read whole, has no problem, and rolls back
+// otherwise, for the declaration to be applied (or refused) the ordinary way.
+class StreamedApply : public ReadListener {
+  public:
+    StreamedApply(Store& store, WriteContext context, bool prune, ChangeSink applied);
+    ~StreamedApply() override;
+    void tenant(const std::optional<DeclTenant>& header) override;
+    void user(const DeclUser& user) override;
+    // Whether everything was written and committed.
+    bool finish(const Declaration& declaration);
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
 
 // For `plan` and `apply --dry-run`: inside a read transaction, writing nothing.
 void plan_declaration(Store& store, const Declaration& declaration, bool prune,

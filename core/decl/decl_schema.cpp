@@ -269,6 +269,11 @@ void failing_paths(const valijson::Schema& schema, const json& value, const Path
 
 } // namespace
 
+bool tenant_passes_schema(const json& tenant) {
+    valijson::adapters::NlohmannJsonAdapter target(tenant);
+    return quick_validator().validate(tenant_schema(), target, nullptr);
+}
+
 bool plainly_valid_user(const json& value) {
     if (!value.is_object() || !value.contains("login")) return false;
     try {

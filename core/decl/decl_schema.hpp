@@ -31,6 +31,9 @@ struct SchemaVerdict {
 // does not pass goes to SchemaCheck::user, to be explained (or passed).
 bool plainly_valid_user(const nlohmann::json& value);
 
+// Whether a tenant item passes the schema (a quick check, nothing explained).
+bool tenant_passes_schema(const nlohmann::json& tenant);
+
 class SchemaCheck {
   public:
     SchemaCheck(const std::string& file, std::vector<Diagnostic>& diagnostics);

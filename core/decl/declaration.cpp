@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <set>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -59,57 +60,69 @@ std::optional<Input> spool_stdin() {
     return Input::from_fd(fd, total);
 }
 
-// Converts one validated document, remembering places. Its users were stored as the
-// reader handed them over; the tenants say which run of them is theirs.
-class Converter {
-  public:
-    Converter(const Source& source, const YamlDocument& doc) : source_(source), doc_(doc) {}
+// A tenant item the schema passed, as declared (its users are kept elsewhere).
+DeclTenant tenant_of(const std::string& file, const json& t, const Marked& marks) {
+    auto place = [&](const std::vector<std::string>& path) {
+        return Place{file, position_of(marks, path)};
+    };
+    DeclTenant d;
+    d.tenant = Tenant{t["tenant"], text_or_null(t, "display_name")};
+    d.at = place({});
+    d.has_profiles = t.contains("profiles");
+    d.has_users = t.contains("users");
+    for (size_t k = 0; d.has_profiles && k < t["profiles"].size(); ++k) {
+        const json& p = t["profiles"][k];
+        const std::string item = std::to_string(k);
+        DeclProfile dp;
+        dp.profile = Profile{d.tenant.key,
+                             p["name"],
+                             p.value("default", false),
+                             p.value("max_concurrent_chats", kDefaultMaxChats),
+                             p.value("wrap_up_seconds", kDefaultWrapUp),
+                             text_or_null(p, "description")};
+        if (p.contains("default")) dp.is_default = p["default"].get<bool>();
+        dp.at = place({"profiles", item});
+        dp.default_at = place({"profiles", item, "default"});
+        d.profiles.push_back(std::move(dp));
+    }
+    return d;
+}
 
-    void convert(Declaration& out, const SchemaVerdict& verdict, size_t first_number) {
-        const json& tenants = doc_.value["tenants"];
-        for (size_t i = 0; i < tenants.size(); ++i) {
-            if (verdict.tenant_failed[i]) continue;
-            DeclTenant t = tenant(tenants[i], i);
-            t.number = first_number + i;
-            out.tenants.push_back(std::move(t));
+// Converts the tenants of one document the schema found nothing wrong with, so that
+// what only the whole declaration shows (duplicates, defaults) is found in them too.
+void convert(const Source& source, const YamlDocument& doc, const SchemaVerdict& verdict,
+             size_t first_number, Declaration& out) {
+    const json& tenants = doc.value["tenants"];
+    const Marked* marks = doc.marks.field("tenants");
+    for (size_t i = 0; i < tenants.size(); ++i) {
+        if (verdict.tenant_failed[i]) continue;
+        DeclTenant t = tenant_of(source.name, tenants[i], *marks->item(i));
+        t.number = first_number + i;
+        out.tenants.push_back(std::move(t));
+    }
+}
+
+// Whether a tenant's header, read before its users, holds up on its own: the schema and
+// the commands' checks pass it, no profile is named twice and at most one is the default.
+std::optional<DeclTenant> sound_header(const std::string& file, const json& so_far,
+                                       const Marked& marks) {
+    if (!tenant_passes_schema(so_far)) return std::nullopt;
+    DeclTenant t = tenant_of(file, so_far, marks);
+    try {
+        validate::object(t.tenant);
+        std::set<std::string> names;
+        int defaults = 0;
+        for (const auto& p : t.profiles) {
+            validate::object(p.profile);
+            if (!names.insert(fold(p.profile.name)).second) return std::nullopt;
+            defaults += p.is_default.value_or(false) ? 1 : 0;
         }
+        if (defaults > 1) return std::nullopt;
+    } catch (const Error&) {
+        return std::nullopt;
     }
-
-  private:
-    Place place(const std::vector<std::string>& path) const {
-        return Place{source_.name, position_of(doc_.marks, path)};
-    }
-
-    DeclTenant tenant(const json& t, size_t i) {
-        const std::vector<std::string> base{"tenants", std::to_string(i)};
-        DeclTenant d;
-        d.tenant = Tenant{t["tenant"], text_or_null(t, "display_name")};
-        d.at = place(base);
-        d.has_profiles = t.contains("profiles");
-        d.has_users = t.contains("users");
-        for (size_t k = 0; d.has_profiles && k < t["profiles"].size(); ++k) {
-            const json& p = t["profiles"][k];
-            auto path = base;
-            path.insert(path.end(), {"profiles", std::to_string(k)});
-            DeclProfile dp;
-            dp.profile = Profile{d.tenant.key,
-                                 p["name"],
-                                 p.value("default", false),
-                                 p.value("max_concurrent_chats", kDefaultMaxChats),
-                                 p.value("wrap_up_seconds", kDefaultWrapUp),
-                                 text_or_null(p, "description")};
-            if (p.contains("default")) dp.is_default = p["default"].get<bool>();
-            dp.at = place(path);
-            path.push_back("default");
-            dp.default_at = place(path);
-            d.profiles.push_back(std::move(dp));
-        }
-        return d;
-    }
-
-    const Source& source_;
-    const YamlDocument& doc_;
-};
+    return t;
+}
 
 // One user item the schema passed, as a declared user (tenant left empty).
 DeclUser user_of(const std::string& file, const json& u, const Marked& marks) {
@@ -294,11 +307,12 @@ Sources read_sources(const std::vector<std::string>& paths) {
     return out;
 }
 
-Declaration load_declaration(const Sources& sources) {
-    return load_declaration(sources.files, sources.problems);
+Declaration load_declaration(const Sources& sources, ReadListener* listener) {
+    return load_declaration(sources.files, sources.problems, listener);
 }
 
-Declaration load_declaration(const std::vector<Source>& sources, std::vector<Diagnostic> problems) {
+Declaration load_declaration(const std::vector<Source>& sources, std::vector<Diagnostic> problems,
+                             ReadListener* listener) {
     Declaration decl;
     decl.users = std::make_shared<DeclUsers>();
     std::vector<Diagnostic>& diagnostics = decl.problems;
@@ -317,12 +331,19 @@ Declaration load_declaration(const std::vector<Source>& sources, std::vector<Dia
             tenants_seen = std::max(tenants_seen, tenant + 1);
             try {
                 if (!plain) validate::object(u.user); // else done already
+                if (listener) listener->user(u);
             } catch (const Error& e) {
                 user_problems[first_number + tenant].emplace_back(
                     seq, Diagnostic{u.at.file, u.at.at.line, u.at.at.column, e.what()});
             }
         };
-        YamlDocument doc = read_yaml(source.name, source.input, diagnostics, on_user);
+        auto on_users_start = [&](size_t tenant, const json& so_far, const Marked& marks) {
+            std::optional<DeclTenant> header = sound_header(source.name, so_far, marks);
+            if (header) header->number = first_number + tenant;
+            listener->tenant(header);
+        };
+        YamlDocument doc = read_yaml(source.name, source.input, diagnostics, on_user,
+                                     listener ? StartHook(on_users_start) : StartHook());
         const json* tenants = doc.value.is_object() && doc.value.contains("tenants")
                                   ? &doc.value["tenants"]
                                   : nullptr;
@@ -337,7 +358,7 @@ Declaration load_declaration(const std::vector<Source>& sources, std::vector<Dia
                              diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
                                  return std::tie(a.line, a.column) < std::tie(b.line, b.column);
                              });
-            if (verdict.readable) Converter(source, doc).convert(decl, verdict, first_number);
+            if (verdict.readable) convert(source, doc, verdict, first_number, decl);
         }
         first_number += declared;
     }

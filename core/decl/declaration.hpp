@@ -51,12 +51,23 @@ struct Sources {
 // a problem, reported with the rest.
 Sources read_sources(const std::vector<std::string>& paths);
 
+// Told, while a declaration is read, of each tenant as its users list opens (with the
+// tenant as declared before it, or nullopt when that part does not hold up on its own)
+// and of each user found valid: what lets apply write while it reads.
+class ReadListener {
+  public:
+    virtual ~ReadListener() = default;
+    virtual void tenant(const std::optional<DeclTenant>& header) = 0;
+    virtual void user(const DeclUser& user) = 0;
+};
+
 // Reads, validates (schema, then what a schema cannot say: duplicates across files,
 // two defaults in a tenant) and converts every source. The tenants with no problem are
 // kept, so that planning can find the problems they have with the store too.
 Declaration load_declaration(const std::vector<Source>& sources,
-                             std::vector<Diagnostic> problems = {});
-Declaration load_declaration(const Sources& sources);
+                             std::vector<Diagnostic> problems = {},
+                             ReadListener* listener = nullptr);
+Declaration load_declaration(const Sources& sources, ReadListener* listener = nullptr);
 
 // "1 error; nothing was written", "3 errors; ..."
 std::string error_summary(size_t count);

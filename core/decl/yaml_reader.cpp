@@ -55,8 +55,9 @@ bool is_string_tag(const std::string& tag) {
 class Builder : public YAML::EventHandler {
   public:
     Builder(const std::string& file, YamlDocument& doc, std::vector<Diagnostic>& diagnostics,
-            Columns& columns, const ItemHook& users)
-        : file_(file), doc_(doc), diagnostics_(diagnostics), columns_(columns), users_(users) {}
+            Columns& columns, const ItemHook& users, const StartHook& users_start)
+        : file_(file), doc_(doc), diagnostics_(diagnostics), columns_(columns), users_(users),
+          users_start_(users_start) {}
 
     // yaml-cpp counts columns in bytes; editors count characters.
     Position position(const YAML::Mark& mark) {
@@ -233,6 +234,8 @@ class Builder : public YAML::EventHandler {
             *node = is_map ? json::object() : json::array();
             frame.node = node;
             frame.marks = marks;
+            if (streamed && users_start_)
+                users_start_(frames_[1].node->size() - 1, *frames_[2].node, *frames_[2].marks);
         }
         frames_.push_back(frame);
     }
@@ -264,6 +267,7 @@ class Builder : public YAML::EventHandler {
     std::vector<Diagnostic>& diagnostics_;
     Columns& columns_;
     const ItemHook& users_;
+    const StartHook& users_start_;
     std::vector<Frame> frames_;
     json item_;         // the streamed item being read
     Marked item_marks_; // and its places
@@ -274,7 +278,8 @@ class Builder : public YAML::EventHandler {
 } // namespace
 
 YamlDocument read_yaml(const std::string& file, const Input& input,
-                       std::vector<Diagnostic>& diagnostics, const ItemHook& users) {
+                       std::vector<Diagnostic>& diagnostics, const ItemHook& users,
+                       const StartHook& users_start) {
     YamlDocument doc;
     // yaml-cpp reads some control characters (a NUL acts as an escape) and any bytes,
     // so both are refused before it sees them.
@@ -286,7 +291,7 @@ YamlDocument read_yaml(const std::string& file, const Input& input,
     InputBuffer buffer(input);
     std::istream in(&buffer);
     Columns columns(input);
-    Builder builder(file, doc, diagnostics, columns, users);
+    Builder builder(file, doc, diagnostics, columns, users, users_start);
     try {
         YAML::Parser parser(in);
         // One document is read; a second is only reported. Stopping there also keeps

@@ -46,10 +46,16 @@ struct YamlDocument {
 using ItemHook =
     std::function<void(size_t tenant, size_t index, nlohmann::json& value, Marked& marks)>;
 
+// Called as a tenant's `users` list opens, with the tenant as read so far (the keys
+// before `users`) and its places.
+using StartHook =
+    std::function<void(size_t tenant, const nlohmann::json& so_far, const Marked& marks)>;
+
 // Reads `file` (its name, used in diagnostics). Problems are appended to diagnostics;
 // the document holds what could be read.
 YamlDocument read_yaml(const std::string& file, const Input& input,
-                       std::vector<Diagnostic>& diagnostics, const ItemHook& users = {});
+                       std::vector<Diagnostic>& diagnostics, const ItemHook& users = {},
+                       const StartHook& users_start = {});
 YamlDocument read_yaml(const std::string& file, const std::string& text,
                        std::vector<Diagnostic>& diagnostics);
 

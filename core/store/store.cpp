@@ -119,7 +119,8 @@ std::string resolve_store_path(const std::optional<std::string>& flag) {
 }
 
 Store::Store(const std::string& path, int flags, int lock_timeout_seconds)
-    : path_(path), db_(path, flags, lock_timeout_seconds * 1000) {
+    : path_(path), db_(path, flags, lock_timeout_seconds * 1000),
+      lock_timeout_ms_(lock_timeout_seconds * 1000) {
     db_.exec("PRAGMA foreign_keys = ON");
 }
 

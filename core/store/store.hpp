@@ -65,6 +65,8 @@ class Store {
     void discard_if_new();
 
     SQLite::Database& db() { return db_; }
+    // How long a write waits for another writer's lock (--lock-timeout).
+    int lock_timeout_ms() const { return lock_timeout_ms_; }
     const std::string& path() const { return path_; }
 
     // Reads. Names and logins are matched case-insensitively (R9).
@@ -153,6 +155,7 @@ class Store {
     std::string path_;
     Created created_; // before db_: it acts once the connection is closed
     SQLite::Database db_;
+    int lock_timeout_ms_;
     std::map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
     struct HistoryRow {
         std::string at, actor, command, tenant, key;

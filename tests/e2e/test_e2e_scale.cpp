@@ -3,6 +3,7 @@
 // walked beside the store's across its pages while they are written.
 #include "harness.hpp"
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <algorithm>
 #include <doctest/doctest.h>
 #include <random>
@@ -202,5 +203,117 @@ TEST_SUITE("scale") {
             CHECK(r.err.find("of tenant acme is declared twice: at " + file + ":") !=
                   std::string::npos);
         }
+    }
+}
+
+TEST_SUITE("scale") {
+
+    // apply writes while it reads when it can (profiles before users, users in login
+    // order); whatever it meets, the result is what plan said, and a declaration with
+    // problems writes nothing.
+    TEST_CASE("apply as it reads does what plan says, and falls back when it cannot") {
+        const std::string head = "tenants:\n  - tenant: acme\n";
+        const std::string profiles =
+            "    profiles:\n      - name: Default\n        default: "
+            "true\n      - name: Experts\n        max_concurrent_chats: 5\n";
+        auto users = [](std::vector<std::string> logins, const std::string& profile) {
+            std::string out = "    users:\n";
+            for (const auto& l : logins)
+                out += "      - login: " + l + "\n        profile: " + profile + "\n";
+            return out;
+        };
+        struct Case {
+            std::string name, text;
+        };
+        const std::vector<Case> cases{
+            {"in order, profiles first", head + profiles + users({"ann", "bob", "cy"}, "Experts")},
+            {"out of order", head + profiles + users({"cy", "ann", "bob"}, "Experts")},
+            {"profiles after users", head + users({"ann", "bob"}, "Experts") + profiles},
+            {"display name after users",
+             head + profiles + users({"ann"}, "Default") + "    display_name: Acme\n"},
+            {"a tenant without users, then one with",
+             head + profiles + "  - tenant: beta\n" + users({"zoe"}, "Default")},
+            {"two tenants in two lists", head + profiles + users({"ann"}, "Experts") +
+                                             "  - tenant: beta\n" + users({"bob"}, "Default")}};
+        for (const auto& c : cases)
+            for (std::string prune : {"--no-color", "--prune"}) {
+                CAPTURE(c.name);
+                CAPTURE(prune);
+                Sandbox s;
+                // A store with something to change: users to keep and to prune, profiles
+                // to change, a tenant to leave alone.
+                s.ok({"-q", "tenant", "create", "acme"});
+                s.ok({"-q", "profile", "add", "Experts", "-t", "acme"});
+                s.ok({"-q", "user", "add", "bob", "-t", "acme", "--name", "Bob"});
+                s.ok({"-q", "user", "add", "zed", "-t", "acme"});
+                s.ok({"-q", "tenant", "create", "other"});
+                std::string file = s.write("d.yaml", c.text);
+                Json plan = s.run({"plan", prune, "-f", file, "-o", "json"}).json();
+                Result applied = s.run({"apply", prune, "-f", file, "-o", "json"});
+                REQUIRE(applied.code == 0);
+                CHECK(applied.json() == plan);
+                CHECK(s.run({"-q", "plan", prune, "-f", file}).code == 0); // in sync now
+                std::string again = s.dump();
+                CHECK(s.run({"apply", prune, "-f", file, "-o", "table"}).out == "No changes.\n");
+                CHECK(s.dump() == again);
+            }
+    }
+
+    TEST_CASE("apply as it reads writes nothing when a problem comes late") {
+        Sandbox s;
+        s.ok({"-q", "tenant", "create", "acme"});
+        const std::string before = s.dump();
+        s.write("d/1.yaml", "tenants:\n  - tenant: acme\n    users:\n"
+                            "      - login: ann\n      - login: bob\n");
+        for (const auto& [name, second] : std::vector<std::pair<std::string, std::string>>{
+                 {"a second file with an error", "tenants:\n  - tenant: beta\n    users:\n"
+                                                 "      - login: zoe\n        profile: Nowhere\n"},
+                 {"a key after the users that the schema refuses",
+                  "tenants:\n  - tenant: beta\n    users:\n      - login: zoe\n    colour: red\n"},
+                 {"the same tenant twice", "tenants:\n  - tenant: acme\n    users: []\n"}}) {
+            CAPTURE(name);
+            s.write("d/2.yaml", second);
+            Result r = s.run({"apply", "-f", s.dir() + "/d"});
+            CHECK(r.code == 5);
+            CHECK(r.out.empty());
+            CHECK(s.dump() == before);
+        }
+    }
+
+    TEST_CASE("apply as it reads never waits for another writer's lock to refuse") {
+        Sandbox s;
+        s.ok({"-q", "tenant", "create", "acme"});
+        SQLite::Database other(s.db(), SQLite::OPEN_READWRITE);
+        other.exec("BEGIN IMMEDIATE"); // another writer, in the middle of its write
+        // A declaration wrong in itself is refused without the store's lock.
+        std::string bad = s.write("bad.yaml", "tenants:\n  - tenant: acme\n    users:\n"
+                                              "      - login: ann\n        colour: red\n");
+        std::string good = s.write("good.yaml", "tenants:\n  - tenant: acme\n    users:\n"
+                                                "      - login: ann\n");
+        CHECK(s.run({"apply", "--lock-timeout", "0", "-f", bad}).code == 5);
+        CHECK(s.run({"apply", "--lock-timeout", "0", "-f", good}).code == 6);
+        other.exec("ROLLBACK");
+        CHECK(s.run({"-q", "apply", "--lock-timeout", "0", "-f", good}).code == 0);
+    }
+
+    TEST_CASE("apply as it reads hands a prune that deletes profiles to the ordinary path") {
+        Sandbox s;
+        s.ok({"-q", "tenant", "create", "acme"});
+        s.ok({"-q", "profile", "add", "Old", "-t", "acme"});
+        s.ok({"-q", "user", "add", "ann", "-t", "acme", "--profile", "Old"});
+        std::string keep = s.write("keep.yaml", "tenants:\n  - tenant: acme\n    profiles:\n"
+                                                "      - name: Default\n    users:\n"
+                                                "      - login: ann\n");
+        Result r = s.run({"apply", "--prune", "-f", keep});
+        CHECK(r.code == 4); // ann would stay on Old
+        CHECK(r.err.find("which would still have 1 user") != std::string::npos);
+        std::string move = s.write("move.yaml", "tenants:\n  - tenant: acme\n    profiles:\n"
+                                                "      - name: Default\n    users:\n"
+                                                "      - login: ann\n        profile: Default\n");
+        Json plan = s.run({"plan", "--prune", "-f", move, "-o", "json"}).json();
+        Result applied = s.run({"apply", "--prune", "-f", move, "-o", "json"});
+        REQUIRE(applied.code == 0);
+        CHECK(applied.json() == plan);
+        CHECK(plan["summary"]["delete"] == 1);
     }
 }
