@@ -48,7 +48,7 @@ class SchemaCheck {
     void explain_all(const nlohmann::json& root, const Marked& marks, const Path& base,
                      const std::map<Path, std::string>& failing);
 
-    const std::string& file_;
+    const std::string file_;
     std::vector<Diagnostic>& diagnostics_;
     size_t first_, scanned_ = 0; // this file's first diagnostic; those looked at so far
     std::set<std::pair<int, int>> seen_;
