@@ -50,12 +50,13 @@ void export_declaration(Store& store, const std::vector<std::string>& tenants, s
             list.nested([&] { return skeleton; },
                         [&](ListWriter& users) {
                             store.each_user(row, std::nullopt, [&](const UserRow& u) {
-                                const std::optional<std::string> login = u.user.login,
-                                                                 profile = u.user.profile;
-                                users.flat({{"login", &login},
-                                            {"name", &u.user.name},
-                                            {"email", &u.user.email},
-                                            {"profile", &profile}});
+                                auto text = [](const std::optional<std::string>& v) {
+                                    return v ? &*v : nullptr;
+                                };
+                                users.flat({{"login", &u.user.login},
+                                            {"name", text(u.user.name)},
+                                            {"email", text(u.user.email)},
+                                            {"profile", &u.user.profile}});
                             });
                         });
         }

@@ -100,8 +100,8 @@ void ListWriter::flat(std::initializer_list<Field> fields) {
             if (!first) out_ += ",\n";
             first = false;
             out_ += pad + '"' + key + "\": ";
-            if (*value)
-                json_quote(out_, **value);
+            if (value)
+                json_quote(out_, *value);
             else
                 out_ += "null";
         }
@@ -114,7 +114,10 @@ void ListWriter::flat(std::initializer_list<Field> fields) {
         for (const auto& [key, value] : fields) {
             if (!first) out_ += pad;
             first = false;
-            out_ += std::string(key) + ": " + (*value ? yaml_scalar(**value) : "null") + "\n";
+            out_ += key;
+            out_ += ": ";
+            out_ += value ? yaml_scalar(*value) : "null";
+            out_ += '\n';
         }
     }
     spill();

@@ -24,9 +24,9 @@ class ListWriter {
   public:
     // Writes one item of the list.
     void item(const Json& value);
-    // The same for an object of texts and nulls, written without building it (export
-    // writes a million users this way).
-    using Field = std::pair<const char*, const std::optional<std::string>*>;
+    // The same for an object of texts and nulls (a null pointer), written without
+    // building it (export writes a million users this way).
+    using Field = std::pair<const char*, const std::string*>;
     void flat(std::initializer_list<Field> fields);
     // Writes an item that holds a streamed list of its own (a tenant and its users).
     void nested(const std::function<Json()>& skeleton,

@@ -118,8 +118,10 @@ std::string resolve_store_path(const std::optional<std::string>& flag) {
     return std::string(home) + "/.local/share/chatctl/chatctl.db";
 }
 
+// A connection is used by one thread at a time (apply's writing thread, then the main
+// one, never both): SQLite's lock around every call is not needed.
 Store::Store(const std::string& path, int flags, int lock_timeout_seconds)
-    : path_(path), db_(path, flags, lock_timeout_seconds * 1000),
+    : path_(path), db_(path, flags | SQLite::OPEN_NOMUTEX, lock_timeout_seconds * 1000),
       lock_timeout_ms_(lock_timeout_seconds * 1000) {
     db_.exec("PRAGMA foreign_keys = ON");
 }

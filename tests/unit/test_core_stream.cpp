@@ -59,11 +59,13 @@ std::string streamed(DocumentForm form, const std::vector<std::vector<User>>& te
                         users.item(user_json(u));
                         continue;
                     }
-                    const std::optional<std::string> login = u.login, profile = u.profile;
-                    users.flat({{"login", &login},
-                                {"name", &u.name},
-                                {"email", &u.email},
-                                {"profile", &profile}});
+                    auto text = [](const std::optional<std::string>& v) {
+                        return v ? &*v : nullptr;
+                    };
+                    users.flat({{"login", &u.login},
+                                {"name", text(u.name)},
+                                {"email", text(u.email)},
+                                {"profile", &u.profile}});
                 }
             });
         }
