@@ -304,26 +304,39 @@ void Store::delete_profile(int64_t id) {
 
 namespace {
 
-constexpr size_t kUserBatch = 64;
+constexpr size_t kBatch = 64; // rows to an INSERT, when there are that many
 
-// INSERT INTO users ... VALUES (...), (...): 1 or kUserBatch rows.
-const char* user_insert(size_t rows) {
-    static const std::string one = "INSERT INTO users (tenant_id, login, name, email, profile_id) "
-                                   "VALUES (?, ?, ?, ?, ?)";
-    static const std::string batch = [] {
-        std::string sql = one;
-        for (size_t i = 1; i < kUserBatch; ++i)
-            sql += ", (?, ?, ?, ?, ?)";
-        return sql;
-    }();
-    return rows == 1 ? one.c_str() : batch.c_str();
+// An INSERT of one row and of kBatch rows (its VALUES group repeated). The statement
+// cache keys on the text's address: each is made once.
+struct BatchInsert {
+    std::string one, many;
+    BatchInsert(const std::string& head, const std::string& values)
+        : one(head + values), many(one) {
+        for (size_t i = 1; i < kBatch; ++i)
+            many += ", " + values;
+    }
+    const char* sql(size_t rows) const { return rows == 1 ? one.c_str() : many.c_str(); }
+};
+
+const BatchInsert& user_insert() {
+    static const BatchInsert insert("INSERT INTO users (tenant_id, login, name, email, "
+                                    "profile_id) VALUES ",
+                                    "(?, ?, ?, ?, ?)");
+    return insert;
+}
+
+const BatchInsert& history_insert() {
+    static const BatchInsert insert("INSERT INTO history (at, actor, command, tenant, kind, "
+                                    "key, action, before, after) VALUES ",
+                                    "(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    return insert;
 }
 
 } // namespace
 
 void Store::insert_users(const std::vector<NewUser>& users) {
     auto insert = [&](size_t first, size_t rows) {
-        Reset r(statement(user_insert(rows)));
+        Reset r(statement(user_insert().sql(rows)));
         for (size_t i = 0; i < rows; ++i) {
             const NewUser& u = users[first + i];
             const int base = static_cast<int>(i * 5);
@@ -336,7 +349,7 @@ void Store::insert_users(const std::vector<NewUser>& users) {
         r.st.exec();
     };
     for (size_t first = 0; first < users.size();) {
-        const size_t rows = users.size() - first >= kUserBatch ? kUserBatch : 1;
+        const size_t rows = users.size() - first >= kBatch ? kBatch : 1;
         try {
             insert(first, rows);
         } catch (const SQLite::Exception&) {
@@ -371,25 +384,6 @@ void Store::delete_user(int64_t id) {
     r.st.exec();
 }
 
-namespace {
-
-constexpr size_t kHistoryBatch = 64;
-
-// INSERT INTO history ... VALUES (...), (...): rows rows at once.
-const char* history_insert(size_t rows) {
-    static const std::string one = "INSERT INTO history (at, actor, command, tenant, kind, key, "
-                                   "action, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    static const std::string batch = [] {
-        std::string sql = one;
-        for (size_t i = 1; i < kHistoryBatch; ++i)
-            sql += ", (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-        return sql;
-    }();
-    return rows == 1 ? one.c_str() : batch.c_str();
-}
-
-} // namespace
-
 void Store::append_history(const std::string& at, const std::string& actor,
                            const std::string& command, const std::string& tenant, const char* kind,
                            const std::string& key, const char* action,
@@ -397,15 +391,15 @@ void Store::append_history(const std::string& at, const std::string& actor,
                            const std::optional<std::string>& after) {
     history_batch_.push_back(
         HistoryRow{at, actor, command, tenant, key, kind, action, before, after});
-    if (history_batch_.size() == kHistoryBatch) flush_history();
+    if (history_batch_.size() == kBatch) flush_history();
 }
 
 void Store::flush_history() {
     const size_t n = history_batch_.size();
     size_t done = 0;
     while (done < n) {
-        const size_t rows = n - done == kHistoryBatch ? kHistoryBatch : 1;
-        Reset r(statement(history_insert(rows)));
+        const size_t rows = n - done >= kBatch ? kBatch : 1;
+        Reset r(statement(history_insert().sql(rows)));
         for (size_t i = 0; i < rows; ++i) {
             const HistoryRow& h = history_batch_[done + i];
             const int base = static_cast<int>(i * 9);
