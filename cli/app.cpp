@@ -204,13 +204,6 @@ void print_plan(const Globals& g, const ChangeSet& changes, Summary summary) {
     if (!g.quiet) print_data(g, plan_to_json(changes), render_plan(changes, summary, g.color()));
 }
 
-void print_document(const Globals& g, const Json& document) {
-    if (g.format() == Format::json)
-        std::cout << document.dump(2) << "\n";
-    else
-        std::cout << to_yaml(document);
-}
-
 void print_list(const Globals& g, const Json& rows, const std::vector<Column>& columns) {
     std::vector<std::vector<std::string>> table(1);
     for (const auto& c : columns)

@@ -61,9 +61,6 @@ bool apply_while_reading(const Globals& g, const Sources& sources, bool prune, D
 void run_streamed_write(const Globals& g, const std::string& command, const StreamPlanner& planner,
                         Summary summary);
 
-// A document (a declaration) as YAML, or JSON with -o json.
-void print_document(const Globals& g, const Json& document);
-
 // Prints a read command's result: json/yaml as is, table through the given columns
 // (each a header and the JSON field it shows).
 struct Column {

@@ -9,9 +9,9 @@
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <map>
-#include <set>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -102,26 +102,51 @@ void convert(const Source& source, const YamlDocument& doc, const SchemaVerdict&
     }
 }
 
+using Report = std::function<void(const Place&, const std::string&)>;
+
+std::string twice_message(const std::string& what, const Place& first, const Place& second) {
+    return what + " is declared twice: at " + first.str() + " and at " + second.str();
+}
+
+// A tenant's profiles: each within its bounds, none named twice, at most one default.
+void check_profiles(const DeclTenant& t, const Report& problem) {
+    std::map<std::string, const DeclProfile*> profiles;
+    const DeclProfile* marked_default = nullptr;
+    for (const auto& p : t.profiles) {
+        try {
+            validate::object(p.profile);
+        } catch (const Error& e) {
+            problem(p.at, e.what());
+        }
+        if (auto [it, fresh] = profiles.emplace(fold(p.profile.name), &p); !fresh)
+            problem(p.at,
+                    twice_message("profile " + quote(p.profile.name) + " of tenant " + t.tenant.key,
+                                  it->second->at, p.at));
+        if (p.is_default.value_or(false)) {
+            if (marked_default)
+                problem(p.default_at, "tenant " + t.tenant.key + " has two default profiles: " +
+                                          quote(marked_default->profile.name) + " (at " +
+                                          marked_default->default_at.str() + ") and " +
+                                          quote(p.profile.name));
+            marked_default = &p;
+        }
+    }
+}
+
 // Whether a tenant's header, read before its users, holds up on its own: the schema and
 // the commands' checks pass it, no profile is named twice and at most one is the default.
 std::optional<DeclTenant> sound_header(const std::string& file, const json& so_far,
                                        const Marked& marks) {
     if (!tenant_passes_schema(so_far)) return std::nullopt;
     DeclTenant t = tenant_of(file, so_far, marks);
+    bool sound = true;
     try {
         validate::object(t.tenant);
-        std::set<std::string> names;
-        int defaults = 0;
-        for (const auto& p : t.profiles) {
-            validate::object(p.profile);
-            if (!names.insert(fold(p.profile.name)).second) return std::nullopt;
-            defaults += p.is_default.value_or(false) ? 1 : 0;
-        }
-        if (defaults > 1) return std::nullopt;
     } catch (const Error&) {
-        return std::nullopt;
+        sound = false;
     }
-    return t;
+    check_profiles(t, [&](const Place&, const std::string&) { sound = false; });
+    return sound ? std::optional(t) : std::nullopt;
 }
 
 // One user item the schema passed, as a declared user (tenant left empty).
@@ -153,9 +178,6 @@ std::vector<bool> check_declaration(const Declaration& decl, UserProblems& user_
     std::map<size_t, size_t> by_number; // tenant number -> index in decl.tenants
     for (size_t i = 0; i < decl.tenants.size(); ++i)
         by_number[decl.tenants[i].number] = i;
-    auto twice_message = [](const std::string& what, const Place& first, const Place& second) {
-        return what + " is declared twice: at " + first.str() + " and at " + second.str();
-    };
     for (const auto& [number, users] : decl.users->duplicates()) {
         auto kept = by_number.find(number);
         if (kept == by_number.end()) continue;
@@ -188,23 +210,7 @@ std::vector<bool> check_declaration(const Declaration& decl, UserProblems& user_
                                         decl.tenants[it->second].at, t.at));
             faulty[it->second] = true; // which of the two is meant is not known
         }
-        std::map<std::string, const DeclProfile*> profiles;
-        const DeclProfile* marked_default = nullptr;
-        for (const auto& p : t.profiles) {
-            valid(p.profile, p.at);
-            if (auto [it, fresh] = profiles.emplace(fold(p.profile.name), &p); !fresh)
-                problem(p.at, twice_message("profile " + quote(p.profile.name) + " of tenant " +
-                                                t.tenant.key,
-                                            it->second->at, p.at));
-            if (p.is_default.value_or(false)) {
-                if (marked_default)
-                    problem(p.default_at, "tenant " + t.tenant.key + " has two default profiles: " +
-                                              quote(marked_default->profile.name) + " (at " +
-                                              marked_default->default_at.str() + ") and " +
-                                              quote(p.profile.name));
-                marked_default = &p;
-            }
-        }
+        check_profiles(t, problem);
         auto found = user_problems.find(t.number);
         if (found == user_problems.end()) continue;
         auto& list = found->second;
