@@ -103,6 +103,30 @@ TEST_CASE("case-variant duplicates are conflicts (R9)") {
     CHECK(failure(*store, {create(User{"acme", "aNN", {}, {}, "Default"})}) == ErrorKind::conflict);
 }
 
+TEST_CASE("a login in use is named, even among users written many to a statement") {
+    auto store = acme();
+    run(*store, {create(User{"acme", "u0070", {}, {}, "Default"})});
+    int64_t before = history_size(*store);
+    ChangeSet many;
+    for (int i = 0; i < 200; ++i) { // more than one batch; the 71st is taken (any case)
+        std::string login = "U" +
+                            std::string(i < 10    ? "000"
+                                        : i < 100 ? "00"
+                                                  : "0") +
+                            std::to_string(i);
+        many.push_back(create(User{"acme", login, {}, {}, "Default"}));
+    }
+    try {
+        run(*store, many);
+        FAIL("the change set was accepted");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::conflict);
+        CHECK(std::string(e.what()) == "user \"u0070\" already exists in tenant acme");
+    }
+    CHECK(history_size(*store) == before);
+    CHECK(store->db().execAndGet("SELECT count(*) FROM users").getInt64() == 1);
+}
+
 TEST_CASE("a set that fails part way writes nothing at all") {
     auto store = acme();
     int64_t before = history_size(*store);
