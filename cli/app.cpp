@@ -70,17 +70,17 @@ StoreOptions Globals::store_options() const {
 }
 
 std::unique_ptr<Store> open_for_read(const Globals& g) {
-    return Store::open_read(g.store_options());
+    return open_store(g.store_options(), OpenMode::read);
 }
 
 std::unique_ptr<Store> open_for_plan(const Globals& g) {
-    auto store = Store::open_read_if_exists(g.store_options());
-    return store ? std::move(store) : Store::in_memory(); // a missing store plans as empty
+    auto store = open_store(g.store_options(), OpenMode::read_if_exists);
+    return store ? std::move(store) : memory_store(); // a missing store plans as empty
 }
 
 void run_write(const Globals& g, const std::string& command, const Planner& planner,
                Summary summary) {
-    auto store = Store::open_write(g.store_options());
+    auto store = open_store(g.store_options(), OpenMode::write);
     ChangeSet applied;
     try {
         applied = write(*store, WriteContext{actor_name(g), command, false}, planner);
@@ -159,7 +159,7 @@ bool stream_plan(const Globals& g, std::ostream& out, Summary summary,
 
 void run_streamed_write(const Globals& g, const std::string& command, const StreamPlanner& planner,
                         Summary summary) {
-    auto store = Store::open_write(g.store_options());
+    auto store = open_store(g.store_options(), OpenMode::write);
     Spool spool; // what is printed is what was committed
     try {
         stream_plan(g, spool.stream(), summary, [&](const ChangeSink& print) {
@@ -175,7 +175,7 @@ void run_streamed_write(const Globals& g, const std::string& command, const Stre
 bool apply_while_reading(const Globals& g, const Sources& sources, bool prune, Declaration& read) {
     std::unique_ptr<Store> store;
     try {
-        store = Store::open_write(g.store_options());
+        store = open_store(g.store_options(), OpenMode::write);
     } catch (...) { // locked, read-only...: the ordinary path meets it again, or refuses
         read = load_declaration(sources); // the declaration first
         return false;

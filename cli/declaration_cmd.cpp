@@ -45,7 +45,7 @@ void add_declaration_commands(CLI::App& app, Globals& g) {
             if (a->dry_run || !d.problems.empty()) {
                 auto store = open_for_plan(g);
                 stream_plan(g, std::cout, Summary::plan, [&](const ChangeSink& print) {
-                    plan_declaration(*store, d, a->prune, print);
+                    converge(*store, d, a->prune, print); // in the store's read snapshot
                 });
                 return;
             }
@@ -64,7 +64,7 @@ void add_declaration_commands(CLI::App& app, Globals& g) {
             Declaration d = load_declaration(read_sources(a->files));
             auto store = open_for_plan(g);
             bool pending = stream_plan(g, std::cout, Summary::plan, [&](const ChangeSink& print) {
-                plan_declaration(*store, d, a->prune, print);
+                converge(*store, d, a->prune, print); // in the store's read snapshot
             });
             if (pending) g.exit_code = 2;
         });

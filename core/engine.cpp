@@ -5,7 +5,6 @@
 #include "core/shell.hpp"
 #include "core/validate.hpp"
 
-#include <SQLiteCpp/Transaction.h>
 #include <ctime>
 #include <map>
 #include <set>
@@ -265,7 +264,7 @@ std::string now_utc_iso8601() {
 
 void write(Store& store, const WriteContext& context, const StreamPlanner& planner,
            const ChangeSink& applied) {
-    SQLite::Transaction transaction(store.db(), SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTransaction transaction(store);
     struct Forget { // history rows not written when the set fails
         Store& store;
         ~Forget() { store.discard_history(); }
@@ -283,9 +282,9 @@ void write(Store& store, const WriteContext& context, const StreamPlanner& plann
                 auto text = [](const std::optional<Object>& o) {
                     return o ? std::optional(to_json_text(*o)) : std::nullopt;
                 };
-                store.append_history(at, context.actor, context.command, c.tenant(),
-                                     kind_name(c.kind()), c.key(), action_name(c.action),
-                                     text(c.before), text(c.after));
+                store.append_history(Store::HistoryRow{
+                    at, context.actor, context.command, c.tenant(), c.key(), kind_name(c.kind()),
+                    action_name(c.action), text(c.before), text(c.after)});
             }
             applied(c);
         }

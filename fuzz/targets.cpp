@@ -25,7 +25,7 @@ namespace {
 
 Store& store() {
     static const auto s = [] {
-        auto st = Store::in_memory();
+        auto st = memory_store();
         write(*st, WriteContext{"fuzz", "seed", false}, [](Store&) {
             return ChangeSet{
                 Change{Action::create, std::nullopt, Tenant{"acme", {}}},

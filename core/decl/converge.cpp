@@ -5,7 +5,6 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
-#include <sqlite3.h>
 #include <thread>
 
 namespace chatctl {
@@ -30,21 +29,6 @@ ChangeSet converge(Store& store, const Declaration& declaration, bool prune) {
     ChangeSet changes;
     converge(store, declaration, prune, [&](const Change& c) { changes.push_back(c); });
     return changes;
-}
-
-void plan_declaration(Store& store, const Declaration& declaration, bool prune,
-                      const ChangeSink& emit) {
-    // One consistent view of the store: a store opened for reading is in one already.
-    if (!sqlite3_get_autocommit(store.db().getHandle()))
-        return converge(store, declaration, prune, emit);
-    store.db().exec("BEGIN");
-    try {
-        converge(store, declaration, prune, emit);
-        store.db().exec("COMMIT");
-    } catch (...) {
-        store.db().exec("ROLLBACK");
-        throw;
-    }
 }
 
 namespace {
@@ -142,9 +126,7 @@ struct StreamedApply::Impl {
     void run() {
         try {
             // Another writer holds the lock: this one does not wait for it while reading.
-            store.db().setBusyTimeout(0);
-            store.db().exec("BEGIN IMMEDIATE; ROLLBACK");
-            store.db().setBusyTimeout(store.lock_timeout_ms());
+            if (store.write_locked_elsewhere()) throw Abandon{};
             write(
                 store, context,
                 [&](Store& s, const ChangeSink& emit) {

@@ -40,8 +40,4 @@ class StreamedApply : public ReadListener {
     std::unique_ptr<Impl> impl_;
 };
 
-// For `plan` and `apply --dry-run`: inside a read transaction, writing nothing.
-void plan_declaration(Store& store, const Declaration& declaration, bool prune,
-                      const ChangeSink& emit);
-
 } // namespace chatctl

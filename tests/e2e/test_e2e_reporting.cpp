@@ -1,7 +1,7 @@
 // One run tells everything: every error of a folder of declarations at once, read once
 // per file, at the right character; plans that read right; one meaning for an empty
 // text; and read commands that leave the store's folder as they found it.
-#include "core/store/schema.hpp"
+#include "core/store/sqlite/schema.hpp"
 #include "harness.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -145,8 +145,8 @@ TEST_SUITE("reporting") {
         {
             SQLite::Database db(s.db(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
             db.exec("BEGIN");
-            db.exec(chatctl::schema::migrations()[0]);
-            db.exec(chatctl::schema::migrations()[1]);
+            db.exec(chatctl::sqlite::schema::migrations()[0]);
+            db.exec(chatctl::sqlite::schema::migrations()[1]);
             db.exec("INSERT INTO tenants (id, key, display_name, default_profile_id) VALUES (1, "
                     "'old', '', 1);"
                     "INSERT INTO profiles (id, tenant_id, name, description) VALUES (1, 1, "

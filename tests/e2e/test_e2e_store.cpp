@@ -1,6 +1,6 @@
 // The store: where it is, its permissions, what read commands may not do, bad stores,
 // the lock, and the upgrade of an older schema.
-#include "core/store/schema.hpp"
+#include "core/store/sqlite/schema.hpp"
 #include "harness.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -168,7 +168,7 @@ TEST_SUITE("store") {
         {
             SQLite::Database db(s.db(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
             db.exec("BEGIN");
-            db.exec(chatctl::schema::migrations()[0]);
+            db.exec(chatctl::sqlite::schema::migrations()[0]);
             db.exec("INSERT INTO tenants (id, key, display_name, default_profile_id) VALUES (1, "
                     "'old', 'Old', 1);"
                     "INSERT INTO profiles (id, tenant_id, name) VALUES (1, 1, 'Default');"
@@ -183,7 +183,8 @@ TEST_SUITE("store") {
         CHECK(s.bytes() == bytes);
         s.ok({"user", "add", "ben", "-t", "old"});
         SQLite::Database db(s.db(), SQLite::OPEN_READONLY);
-        CHECK(db.execAndGet("PRAGMA user_version").getInt() == chatctl::schema::current_version());
+        CHECK(db.execAndGet("PRAGMA user_version").getInt() ==
+              chatctl::sqlite::schema::current_version());
         CHECK(db.execAndGet("SELECT count(*) FROM sqlite_schema WHERE name = 'history_by_tenant'")
                   .getInt() == 1);
         CHECK(db.execAndGet("SELECT count(*) FROM users").getInt() == 2);

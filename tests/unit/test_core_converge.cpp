@@ -41,7 +41,7 @@ std::string default_of(Store& store, const std::string& tenant) {
 } // namespace
 
 TEST_CASE("a new tenant without profiles gets the Default profile of R1") {
-    auto store = Store::in_memory();
+    auto store = memory_store();
     ChangeSet c = apply(*store, "tenants:\n  - tenant: acme\n");
     REQUIRE(c.size() == 2);
     CHECK(default_of(*store, "acme") == "Default");
@@ -49,7 +49,7 @@ TEST_CASE("a new tenant without profiles gets the Default profile of R1") {
 }
 
 TEST_CASE("a new tenant with profiles gets exactly those; the default is marked or named Default") {
-    auto store = Store::in_memory();
+    auto store = memory_store();
     apply(*store, "tenants:\n  - tenant: a\n    profiles:\n      - name: X\n      - name: Y\n"
                   "        default: true\n");
     CHECK(default_of(*store, "a") == "Y");
@@ -66,7 +66,7 @@ TEST_CASE("a new tenant with profiles gets exactly those; the default is marked 
 }
 
 TEST_CASE("when no profile is marked, the default stays; default: false on it alone is refused") {
-    auto store = Store::in_memory();
+    auto store = memory_store();
     apply(*store, "tenants:\n  - tenant: a\n    profiles:\n      - name: X\n      - name: Y\n"
                   "        default: true\n");
     CHECK(plan(*store, "tenants:\n  - tenant: a\n    profiles:\n      - name: X\n      - name: Y\n")
@@ -81,7 +81,7 @@ TEST_CASE("when no profile is marked, the default stays; default: false on it al
 }
 
 TEST_CASE("moving the default demotes the old one first, and history says so") {
-    auto store = Store::in_memory();
+    auto store = memory_store();
     apply(*store, "tenants:\n  - tenant: a\n");
     ChangeSet c =
         apply(*store,
@@ -94,7 +94,7 @@ TEST_CASE("moving the default demotes the old one first, and history says so") {
 }
 
 TEST_CASE("users: left-out profile means the default for new users, unchanged for others") {
-    auto store = Store::in_memory();
+    auto store = memory_store();
     apply(*store, "tenants:\n  - tenant: a\n    profiles:\n      - name: Default\n      - name: B\n"
                   "    users:\n      - login: u1\n        profile: b\n");
     auto t = *store->find_tenant("a");
@@ -110,7 +110,7 @@ TEST_CASE("users: left-out profile means the default for new users, unchanged fo
 
 TEST_CASE(
     "without --prune nothing is deleted; with it, only managed sections of declared tenants") {
-    auto store = Store::in_memory();
+    auto store = memory_store();
     apply(*store,
           "tenants:\n  - tenant: a\n    profiles:\n      - name: Default\n      - name: Old\n"
           "    users:\n      - login: u1\n      - login: u2\n  - tenant: other\n");
@@ -126,7 +126,7 @@ TEST_CASE(
 
 TEST_CASE(
     "a prune that would leave users on a deleted profile, or delete the default, is a conflict") {
-    auto store = Store::in_memory();
+    auto store = memory_store();
     apply(*store,
           "tenants:\n  - tenant: a\n    profiles:\n      - name: Default\n      - name: Busy\n"
           "    users:\n      - login: u1\n        profile: Busy\n");
@@ -149,7 +149,7 @@ TEST_CASE(
 }
 
 TEST_CASE("a declared tenant is complete: a left-out display_name means none") {
-    auto store = Store::in_memory();
+    auto store = memory_store();
     apply(*store, "tenants:\n  - tenant: a\n    display_name: A\n");
     ChangeSet c = plan(*store, "tenants:\n  - tenant: a\n");
     REQUIRE(c.size() == 1);
@@ -157,7 +157,7 @@ TEST_CASE("a declared tenant is complete: a left-out display_name means none") {
 }
 
 TEST_CASE("moving the default in a declaration moves no existing user (R8)") {
-    auto store = Store::in_memory();
+    auto store = memory_store();
     apply(*store, "tenants:\n  - tenant: a\n    users:\n      - login: u1\n");
     apply(*store,
           "tenants:\n  - tenant: a\n    profiles:\n      - name: Default\n      - name: New\n"
@@ -169,7 +169,7 @@ TEST_CASE("moving the default in a declaration moves no existing user (R8)") {
 }
 
 TEST_CASE("a declared profile is complete: a field left out returns to its default") {
-    auto store = Store::in_memory();
+    auto store = memory_store();
     apply(*store, "tenants:\n  - tenant: a\n    profiles:\n      - name: Default\n"
                   "        max_concurrent_chats: 7\n        wrap_up_seconds: 0\n"
                   "        description: x\n");

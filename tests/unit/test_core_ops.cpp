@@ -15,7 +15,7 @@ ChangeSet run(Store& store, const Planner& planner) {
 }
 
 std::unique_ptr<Store> acme() {
-    auto store = Store::in_memory();
+    auto store = memory_store();
     run(*store, ops::tenant_create("acme", std::string("ACME")));
     return store;
 }
@@ -38,7 +38,7 @@ ErrorKind failure(Store& store, const Planner& planner) {
 } // namespace
 
 TEST_CASE("tenant create: the tenant and its Default profile, 3 chats, 60 s (R1)") {
-    auto store = Store::in_memory();
+    auto store = memory_store();
     ChangeSet c = run(*store, ops::tenant_create("acme", std::nullopt));
     REQUIRE(c.size() == 2);
     const auto& p = std::get<Profile>(*c[1].after);

@@ -1,6 +1,6 @@
-#include "core/store/schema.hpp"
+#include "core/store/sqlite/schema.hpp"
 
-namespace chatctl::schema {
+namespace chatctl::sqlite::schema {
 
 namespace {
 
@@ -187,4 +187,4 @@ const std::vector<Object>& objects(int i) {
     return all.at(static_cast<size_t>(i));
 }
 
-} // namespace chatctl::schema
+} // namespace chatctl::sqlite::schema

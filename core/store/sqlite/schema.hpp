@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace chatctl::schema {
+namespace chatctl::sqlite::schema {
 
 // migrations()[i] takes a store from version i to version i + 1.
 const std::vector<const char*>& migrations();
@@ -21,4 +21,4 @@ inline int current_version() {
     return static_cast<int>(migrations().size());
 }
 
-} // namespace chatctl::schema
+} // namespace chatctl::sqlite::schema

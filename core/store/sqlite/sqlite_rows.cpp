@@ -1,9 +1,9 @@
 // The Store's queries and row writes: every statement bound, prepared once and reused.
 #include "core/error.hpp"
-#include "core/store/store.hpp"
+#include "core/store/sqlite/sqlite_store.hpp"
 #include "core/validate.hpp"
 
-namespace chatctl {
+namespace chatctl::sqlite {
 
 namespace {
 
@@ -69,7 +69,7 @@ UserRow read_user(SQLite::Statement& st, const std::string& tenant) {
 
 } // namespace
 
-std::optional<TenantRow> Store::find_tenant(std::string_view key) {
+std::optional<TenantRow> SqliteStore::find_tenant(std::string_view key) {
     Reset r(statement("SELECT id, default_profile_id, key, display_name FROM tenants "
                       "WHERE key = ?"));
     r.st.bind(1, std::string(key));
@@ -94,7 +94,8 @@ ProfileRow read_profile(SQLite::Statement& st, const std::string& tenant) {
 
 } // namespace
 
-std::optional<ProfileRow> Store::find_profile(const TenantRow& tenant, std::string_view name) {
+std::optional<ProfileRow> SqliteStore::find_profile(const TenantRow& tenant,
+                                                    std::string_view name) {
     Reset r(statement("SELECT " PROFILE_COLUMNS " FROM profiles p JOIN tenants t "
                       "ON t.id = p.tenant_id WHERE p.tenant_id = ? AND p.name = ? COLLATE NOCASE"));
     r.st.bind(1, static_cast<int64_t>(tenant.id));
@@ -103,7 +104,7 @@ std::optional<ProfileRow> Store::find_profile(const TenantRow& tenant, std::stri
     return read_profile(r.st, tenant.tenant.key);
 }
 
-std::optional<ProfileRow> Store::profile_by_id(int64_t id) {
+std::optional<ProfileRow> SqliteStore::profile_by_id(int64_t id) {
     Reset r(statement("SELECT " PROFILE_COLUMNS ", t.key FROM profiles p JOIN tenants t "
                       "ON t.id = p.tenant_id WHERE p.id = ?"));
     r.st.bind(1, id);
@@ -111,7 +112,7 @@ std::optional<ProfileRow> Store::profile_by_id(int64_t id) {
     return read_profile(r.st, text(r.st.getColumn(6)));
 }
 
-std::optional<UserRow> Store::find_user(const TenantRow& tenant, std::string_view login) {
+std::optional<UserRow> SqliteStore::find_user(const TenantRow& tenant, std::string_view login) {
     Reset r(statement(USER_COLUMNS "WHERE u.tenant_id = ? AND u.login = ? COLLATE NOCASE"));
     r.st.bind(1, static_cast<int64_t>(tenant.id));
     r.st.bind(2, std::string(login));
@@ -119,7 +120,7 @@ std::optional<UserRow> Store::find_user(const TenantRow& tenant, std::string_vie
     return read_user(r.st, tenant.tenant.key);
 }
 
-int64_t Store::count_users(int64_t tenant_id, std::optional<int64_t> profile_id) {
+int64_t SqliteStore::count_users(int64_t tenant_id, std::optional<int64_t> profile_id) {
     if (!profile_id) {
         Reset r(statement("SELECT count(*) FROM users WHERE tenant_id = ?"));
         r.st.bind(1, tenant_id);
@@ -133,7 +134,7 @@ int64_t Store::count_users(int64_t tenant_id, std::optional<int64_t> profile_id)
     return r.st.getColumn(0).getInt64();
 }
 
-std::vector<TenantInfo> Store::list_tenants(std::optional<std::string_view> key) {
+std::vector<TenantInfo> SqliteStore::list_tenants(std::optional<std::string_view> key) {
     Reset r(statement("SELECT t.key, t.display_name, p.name, "
                       "(SELECT count(*) FROM profiles WHERE tenant_id = t.id), "
                       "(SELECT count(*) FROM users WHERE tenant_id = t.id) "
@@ -148,8 +149,8 @@ std::vector<TenantInfo> Store::list_tenants(std::optional<std::string_view> key)
     return out;
 }
 
-std::vector<ProfileInfo> Store::list_profiles(const TenantRow& tenant,
-                                              std::optional<std::string_view> name) {
+std::vector<ProfileInfo> SqliteStore::list_profiles(const TenantRow& tenant,
+                                                    std::optional<std::string_view> name) {
     Reset r(statement("SELECT " PROFILE_COLUMNS ", (SELECT count(*) FROM users u "
                       "WHERE u.tenant_id = p.tenant_id AND u.profile_id = p.id) "
                       "FROM profiles p JOIN tenants t ON t.id = p.tenant_id "
@@ -164,14 +165,8 @@ std::vector<ProfileInfo> Store::list_profiles(const TenantRow& tenant,
     return out;
 }
 
-std::vector<UserRow> Store::list_users(const TenantRow& tenant, std::optional<int64_t> profile_id) {
-    std::vector<UserRow> out;
-    each_user(tenant, profile_id, [&](const UserRow& row) { out.push_back(row); });
-    return out;
-}
-
-void Store::each_user(const TenantRow& tenant, std::optional<int64_t> profile_id,
-                      const std::function<void(const UserRow&)>& f) {
+void SqliteStore::each_user(const TenantRow& tenant, std::optional<int64_t> profile_id,
+                            const std::function<void(const UserRow&)>& f) {
     Reset r(statement(USER_COLUMNS "WHERE u.tenant_id = ?1 AND (?2 IS NULL OR u.profile_id = ?2) "
                                    "ORDER BY u.login COLLATE NOCASE"));
     r.st.bind(1, static_cast<int64_t>(tenant.id));
@@ -180,29 +175,22 @@ void Store::each_user(const TenantRow& tenant, std::optional<int64_t> profile_id
         f(read_user(r.st, tenant.tenant.key));
 }
 
-const UserRow* Store::UserScan::next() {
-    if (at_ < page_.size()) return &page_[at_++];
-    if (last_page_) return nullptr;
-    constexpr int kPage = 1000;
-    std::optional<std::string> after;
-    if (!page_.empty()) after = page_.back().user.login;
-    page_.clear();
-    at_ = 0;
-    // Keyset paging: each page starts past the last login read, in the index's order.
-    Reset r(after ? store_.statement(USER_COLUMNS "WHERE u.tenant_id = ? AND u.login > ? COLLATE "
-                                                  "NOCASE ORDER BY u.login COLLATE NOCASE LIMIT ?")
-                  : store_.statement(USER_COLUMNS "WHERE u.tenant_id = ? AND ? IS NULL ORDER BY "
-                                                  "u.login COLLATE NOCASE LIMIT ?"));
-    r.st.bind(1, static_cast<int64_t>(tenant_.id));
+std::vector<UserRow> SqliteStore::user_page(const TenantRow& tenant,
+                                            const std::optional<std::string>& after, int limit) {
+    Reset r(after ? statement(USER_COLUMNS "WHERE u.tenant_id = ? AND u.login > ? COLLATE NOCASE "
+                                           "ORDER BY u.login COLLATE NOCASE LIMIT ?")
+                  : statement(USER_COLUMNS "WHERE u.tenant_id = ? AND ? IS NULL ORDER BY "
+                                           "u.login COLLATE NOCASE LIMIT ?"));
+    r.st.bind(1, static_cast<int64_t>(tenant.id));
     if (after) r.st.bind(2, *after);
-    r.st.bind(3, kPage);
+    r.st.bind(3, limit);
+    std::vector<UserRow> page;
     while (r.st.executeStep())
-        page_.push_back(read_user(r.st, tenant_.tenant.key));
-    last_page_ = page_.size() < static_cast<size_t>(kPage);
-    return page_.empty() ? nullptr : &page_[at_++];
+        page.push_back(read_user(r.st, tenant.tenant.key));
+    return page;
 }
 
-std::vector<HistoryEntry> Store::history(std::optional<std::string_view> tenant, int limit) {
+std::vector<HistoryEntry> SqliteStore::history(std::optional<std::string_view> tenant, int limit) {
     Reset r(statement("SELECT id, at, actor, command, tenant, kind, key, action, before, after "
                       "FROM history WHERE ?1 IS NULL OR tenant = ?1 ORDER BY id DESC LIMIT ?2"));
     if (tenant) r.st.bind(1, std::string(*tenant));
@@ -217,7 +205,7 @@ std::vector<HistoryEntry> Store::history(std::optional<std::string_view> tenant,
     return out;
 }
 
-std::vector<std::string> Store::tenant_keys() {
+std::vector<std::string> SqliteStore::tenant_keys() {
     Reset r(statement("SELECT key FROM tenants ORDER BY key"));
     std::vector<std::string> out;
     while (r.st.executeStep())
@@ -225,8 +213,8 @@ std::vector<std::string> Store::tenant_keys() {
     return out;
 }
 
-std::vector<std::string> Store::logins_starting(const TenantRow& tenant, std::string_view prefix,
-                                                int limit) {
+std::vector<std::string> SqliteStore::logins_starting(const TenantRow& tenant,
+                                                      std::string_view prefix, int limit) {
     Reset r(statement("SELECT login FROM users WHERE tenant_id = ? AND login LIKE ? ESCAPE '\\' "
                       "ORDER BY login COLLATE NOCASE, login LIMIT ?"));
     std::string pattern;
@@ -243,7 +231,7 @@ std::vector<std::string> Store::logins_starting(const TenantRow& tenant, std::st
     return out;
 }
 
-int64_t Store::insert_tenant(const Tenant& tenant) {
+int64_t SqliteStore::insert_tenant(const Tenant& tenant) {
     // The default is set by the first default profile, before commit (deferred key).
     Reset r(statement("INSERT INTO tenants (key, display_name, default_profile_id) "
                       "VALUES (?, ?, 0)"));
@@ -253,27 +241,27 @@ int64_t Store::insert_tenant(const Tenant& tenant) {
     return db_.getLastInsertRowid();
 }
 
-void Store::update_tenant(int64_t id, const Tenant& tenant) {
+void SqliteStore::update_tenant(int64_t id, const Tenant& tenant) {
     Reset r(statement("UPDATE tenants SET display_name = ? WHERE id = ?"));
     bind_optional(r.st, 1, tenant.display_name);
     r.st.bind(2, id);
     r.st.exec();
 }
 
-void Store::delete_tenant(int64_t id) {
+void SqliteStore::delete_tenant(int64_t id) {
     Reset r(statement("DELETE FROM tenants WHERE id = ?"));
     r.st.bind(1, id);
     r.st.exec();
 }
 
-void Store::set_default_profile(int64_t tenant_id, int64_t profile_id) {
+void SqliteStore::set_default_profile(int64_t tenant_id, int64_t profile_id) {
     Reset r(statement("UPDATE tenants SET default_profile_id = ? WHERE id = ?"));
     r.st.bind(1, profile_id);
     r.st.bind(2, tenant_id);
     r.st.exec();
 }
 
-int64_t Store::insert_profile(int64_t tenant_id, const Profile& p) {
+int64_t SqliteStore::insert_profile(int64_t tenant_id, const Profile& p) {
     Reset r(statement("INSERT INTO profiles (tenant_id, name, max_concurrent_chats, "
                       "wrap_up_seconds, description) VALUES (?, ?, ?, ?, ?)"));
     r.st.bind(1, tenant_id);
@@ -285,7 +273,7 @@ int64_t Store::insert_profile(int64_t tenant_id, const Profile& p) {
     return db_.getLastInsertRowid();
 }
 
-void Store::update_profile(int64_t id, const Profile& p) {
+void SqliteStore::update_profile(int64_t id, const Profile& p) {
     Reset r(statement("UPDATE profiles SET name = ?, max_concurrent_chats = ?, "
                       "wrap_up_seconds = ?, description = ? WHERE id = ?"));
     r.st.bind(1, p.name);
@@ -296,7 +284,7 @@ void Store::update_profile(int64_t id, const Profile& p) {
     r.st.exec();
 }
 
-void Store::delete_profile(int64_t id) {
+void SqliteStore::delete_profile(int64_t id) {
     Reset r(statement("DELETE FROM profiles WHERE id = ?"));
     r.st.bind(1, id);
     r.st.exec();
@@ -334,7 +322,7 @@ const BatchInsert& history_insert() {
 
 } // namespace
 
-void Store::insert_users(const std::vector<NewUser>& users) {
+void SqliteStore::insert_users(const std::vector<NewUser>& users) {
     auto insert = [&](size_t first, size_t rows) {
         Reset r(statement(user_insert().sql(rows)));
         for (size_t i = 0; i < rows; ++i) {
@@ -367,7 +355,7 @@ void Store::insert_users(const std::vector<NewUser>& users) {
     }
 }
 
-void Store::update_user(int64_t id, int64_t profile_id, const User& u) {
+void SqliteStore::update_user(int64_t id, int64_t profile_id, const User& u) {
     Reset r(statement("UPDATE users SET login = ?, name = ?, email = ?, profile_id = ? "
                       "WHERE id = ?"));
     r.st.bind(1, u.login);
@@ -378,30 +366,18 @@ void Store::update_user(int64_t id, int64_t profile_id, const User& u) {
     r.st.exec();
 }
 
-void Store::delete_user(int64_t id) {
+void SqliteStore::delete_user(int64_t id) {
     Reset r(statement("DELETE FROM users WHERE id = ?"));
     r.st.bind(1, id);
     r.st.exec();
 }
 
-void Store::append_history(const std::string& at, const std::string& actor,
-                           const std::string& command, const std::string& tenant, const char* kind,
-                           const std::string& key, const char* action,
-                           const std::optional<std::string>& before,
-                           const std::optional<std::string>& after) {
-    history_batch_.push_back(
-        HistoryRow{at, actor, command, tenant, key, kind, action, before, after});
-    if (history_batch_.size() == kBatch) flush_history();
-}
-
-void Store::flush_history() {
-    const size_t n = history_batch_.size();
-    size_t done = 0;
-    while (done < n) {
-        const size_t rows = n - done >= kBatch ? kBatch : 1;
-        Reset r(statement(history_insert().sql(rows)));
-        for (size_t i = 0; i < rows; ++i) {
-            const HistoryRow& h = history_batch_[done + i];
+void SqliteStore::insert_history(const std::vector<HistoryRow>& rows) {
+    for (size_t done = 0; done < rows.size();) {
+        const size_t n = rows.size() - done >= kBatch ? kBatch : 1;
+        Reset r(statement(history_insert().sql(n)));
+        for (size_t i = 0; i < n; ++i) {
+            const HistoryRow& h = rows[done + i];
             const int base = static_cast<int>(i * 9);
             r.st.bind(base + 1, h.at);
             r.st.bind(base + 2, h.actor);
@@ -414,9 +390,8 @@ void Store::flush_history() {
             bind_optional(r.st, base + 9, h.after);
         }
         r.st.exec();
-        done += rows;
+        done += n;
     }
-    history_batch_.clear();
 }
 
-} // namespace chatctl
+} // namespace chatctl::sqlite

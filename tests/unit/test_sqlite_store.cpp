@@ -1,14 +1,15 @@
-// core/store and core/schema: migrations, the store's own guards, lookups.
-#include "core/store/schema.hpp"
-#include "core/store/store.hpp"
+// core/store/sqlite:  migrations, the store's own guards, lookups.
+#include "core/store/sqlite/schema.hpp"
+#include "core/store/sqlite/sqlite_store.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
 using namespace chatctl;
+using namespace chatctl::sqlite;
 
 TEST_CASE("a new store is at the current schema version") {
-    auto store = Store::in_memory();
+    auto store = sqlite::SqliteStore::in_memory();
     CHECK(store->db().execAndGet("PRAGMA user_version").getInt() == schema::current_version());
     CHECK(store->db().execAndGet("PRAGMA foreign_keys").getInt() == 1);
 }
@@ -17,7 +18,7 @@ TEST_CASE("each migration applies on top of the one before, and all together bui
     SQLite::Database stepwise(":memory:", SQLite::OPEN_READWRITE);
     for (const char* m : schema::migrations())
         CHECK_NOTHROW(stepwise.exec(m));
-    auto store = Store::in_memory();
+    auto store = sqlite::SqliteStore::in_memory();
     auto objects = [](SQLite::Database& db) {
         std::string out;
         SQLite::Statement st(db, "SELECT name FROM sqlite_schema ORDER BY name");
@@ -29,7 +30,7 @@ TEST_CASE("each migration applies on top of the one before, and all together bui
 }
 
 TEST_CASE("lookups compare names and logins ignoring ASCII case") {
-    auto store = Store::in_memory();
+    auto store = sqlite::SqliteStore::in_memory();
     SQLite::Database& db = store->db();
     db.exec("BEGIN; INSERT INTO tenants (id, key, default_profile_id) VALUES (1, 'acme', 1);"
             "INSERT INTO profiles (id, tenant_id, name) VALUES (1, 1, 'Sales');"
@@ -40,11 +41,11 @@ TEST_CASE("lookups compare names and logins ignoring ASCII case") {
     CHECK(store->find_profile(*t, "SALES")->profile.is_default);
     CHECK(store->find_user(*t, "aNN")->user.login == "Ann");
     CHECK(!store->find_tenant("ACME"));
-    CHECK(store->count_users(t->id) == 1);
+    CHECK(store->count_users(t->id, std::nullopt) == 1);
 }
 
 TEST_CASE("a tenant whose default is missing cannot be committed") {
-    auto store = Store::in_memory();
+    auto store = sqlite::SqliteStore::in_memory();
     SQLite::Database& db = store->db();
     db.exec("BEGIN; INSERT INTO tenants (id, key, default_profile_id) VALUES (1, 'acme', 5);");
     CHECK_THROWS_AS(db.exec("COMMIT"), SQLite::Exception);

@@ -1,0 +1,238 @@
+#include "core/store/postgres/pg_conn.hpp"
+
+#include "core/error.hpp"
+
+#include <cstdlib>
+
+namespace chatctl::postgres {
+
+namespace {
+
+// libpq's notices (a NOTICE from CREATE ... IF NOT EXISTS, say) are not chatctl's output.
+void ignore_notice(void*, const char*) {}
+
+[[noreturn]] void store_fail(const std::string& message, std::vector<std::string> hints = {}) {
+    fail(ErrorKind::store, message, std::move(hints));
+}
+
+const char* const kLostHint = "the server stopped or restarted, or the network failed; "
+                              "nothing of this command was written";
+
+} // namespace
+
+int64_t Result::integer(int row, int col) const {
+    return std::strtoll(PQgetvalue(r_.get(), row, col), nullptr, 10);
+}
+
+Conn::Conn(const std::string& uri, std::string shown) : shown_(std::move(shown)) {
+    const char* keys[] = {"dbname", "client_encoding", "fallback_application_name", nullptr};
+    const char* values[] = {uri.c_str(), "UTF8", "chatctl", nullptr};
+    conn_ = PQconnectdbParams(keys, values, 1);
+    if (!conn_) fail(ErrorKind::internal, "out of memory");
+    if (const char* pass = PQpass(conn_)) password_ = pass;
+    PQsetNoticeProcessor(conn_, ignore_notice, nullptr);
+    if (PQstatus(conn_) != CONNECTION_OK) {
+        std::string why = PQerrorMessage(conn_);
+        while (!why.empty() && (why.back() == '\n' || why.back() == ' '))
+            why.pop_back();
+        if (!password_.empty())
+            for (size_t at = why.find(password_); at != std::string::npos;
+                 at = why.find(password_, at))
+                why.replace(at, password_.size(), "***");
+        PQfinish(conn_);
+        conn_ = nullptr;
+        store_fail("cannot connect to " + shown_ + ": " + why,
+                   {"check the URI given with --db or CHATCTL_DB, and libpq's PGHOST, PGUSER, "
+                    "PGPASSWORD or ~/.pgpass"});
+    }
+}
+
+Conn::~Conn() {
+    if (conn_) PQfinish(conn_);
+}
+
+void Conn::fail_result(PGresult* r, const char* what) {
+    auto field = [&](int code) {
+        const char* v = r ? PQresultErrorField(r, code) : nullptr;
+        return std::string(v ? v : "");
+    };
+    const std::string state = field(PG_DIAG_SQLSTATE);
+    std::string message = field(PG_DIAG_MESSAGE_PRIMARY);
+    if (message.empty()) message = PQerrorMessage(conn_);
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+        message.pop_back();
+    if (!password_.empty())
+        for (size_t at = message.find(password_); at != std::string::npos;
+             at = message.find(password_, at))
+            message.replace(at, password_.size(), "***");
+    if (r) PQclear(r);
+    const std::string& where = shown_;
+    if (PQstatus(conn_) == CONNECTION_BAD || state.rfind("08", 0) == 0 ||
+        state.rfind("57P", 0) == 0) {
+        if (std::string(what) == "commit")
+            store_fail("lost the connection to " + where +
+                           " while committing: whether the change was written is unknown (" +
+                           message + ")",
+                       {"check with `chatctl plan` (or `chatctl history`) whether the store "
+                        "holds the change before running the command again"});
+        store_fail("lost the connection to " + where + " (" + message + ")", {kLostHint});
+    }
+    if (state.rfind("23", 0) == 0)
+        fail(ErrorKind::conflict, "the store refused the change: " + message);
+    if (state == "55P03")
+        store_fail(where + " is locked by another writer",
+                   {"retry later, or wait longer with --lock-timeout SECONDS"});
+    if (state == "40001" || state == "40P01")
+        store_fail(where + " could not serialize this command with another (" + message + ")",
+                   {"run the command again"});
+    if (state == "42501")
+        store_fail("role " + user() + " may not do this on " + where + " (" + message + ")",
+                   {"chatctl's role needs SELECT, INSERT, UPDATE and DELETE on its tables: the "
+                    "schema's owner grants them with `chatctl store init --grant ROLE`"});
+    if (state == "42P01" || state == "42703" || state == "42883" || state == "42P10")
+        store_fail(where + " does not have the schema chatctl expects (" + message + ")",
+                   {"the schema was changed outside chatctl; `chatctl store upgrade`, run by "
+                    "its owner, repairs nothing: restore a backup"});
+    if (state == "25006")
+        store_fail(where + " cannot be written (" + message + ")",
+                   {"point --db at the primary server, not a read-only replica"});
+    if (state.rfind("53", 0) == 0) store_fail("cannot write " + where + " (" + message + ")");
+    store_fail(where + ": " + message + (state.empty() ? "" : " (SQLSTATE " + state + ")"));
+}
+
+namespace {
+
+bool ok(PGresult* r) {
+    if (!r) return false;
+    auto s = PQresultStatus(r);
+    return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
+}
+
+struct Values {
+    std::vector<const char*> pointers;
+    std::vector<int> lengths;
+    explicit Values(const std::vector<Param>& params) {
+        for (const auto& p : params) {
+            pointers.push_back(p ? p->c_str() : nullptr);
+            lengths.push_back(p ? static_cast<int>(p->size()) : 0);
+        }
+    }
+};
+
+} // namespace
+
+void Conn::run(const std::string& sql) {
+    PGresult* r = PQexec(conn_, sql.c_str());
+    if (!ok(r)) fail_result(r, "run");
+    PQclear(r);
+}
+
+void Conn::commit() {
+    PGresult* r = PQexec(conn_, "COMMIT");
+    if (!ok(r)) fail_result(r, "commit");
+    // A failed deferred check rolls back, and COMMIT reports it as ROLLBACK.
+    const bool rolled_back = std::string(PQcmdStatus(r)) == "ROLLBACK";
+    PQclear(r);
+    if (rolled_back) fail(ErrorKind::conflict, "the store refused the change at commit");
+}
+
+Result Conn::query(const char* sql, const std::vector<Param>& params) {
+    auto [it, added] = prepared_.try_emplace(sql, "s" + std::to_string(prepared_.size()));
+    if (added) {
+        PGresult* r = PQprepare(conn_, it->second.c_str(), sql, 0, nullptr);
+        if (!ok(r)) {
+            prepared_.erase(it);
+            fail_result(r, "prepare");
+        }
+        PQclear(r);
+    }
+    Values v(params);
+    PGresult* r = PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()),
+                                 v.pointers.data(), v.lengths.data(), nullptr, 0);
+    if (!ok(r)) fail_result(r, "query");
+    return Result(r);
+}
+
+Result Conn::query_once(const std::string& sql, const std::vector<Param>& params) {
+    Values v(params);
+    PGresult* r = PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr,
+                               v.pointers.data(), v.lengths.data(), nullptr, 0);
+    if (!ok(r)) fail_result(r, "query");
+    return Result(r);
+}
+
+void Conn::copy_in(const std::string& copy_sql, const std::string& data) {
+    PGresult* r = PQexec(conn_, copy_sql.c_str());
+    if (!r || PQresultStatus(r) != PGRES_COPY_IN) fail_result(r, "copy");
+    PQclear(r);
+    constexpr size_t kChunk = 1 << 20;
+    bool sent = true;
+    for (size_t at = 0; at < data.size() && sent; at += kChunk) {
+        size_t n = std::min(kChunk, data.size() - at);
+        sent = PQputCopyData(conn_, data.data() + at, static_cast<int>(n)) == 1;
+    }
+    if (sent) PQputCopyEnd(conn_, nullptr);
+    r = PQgetResult(conn_);
+    PGresult* error = ok(r) ? nullptr : r;
+    if (!error) PQclear(r);
+    while (PGresult* more = PQgetResult(conn_))
+        PQclear(more);
+    if (error || !sent) fail_result(error, "copy");
+}
+
+std::string Conn::escape_identifier(const std::string& name) {
+    char* quoted = PQescapeIdentifier(conn_, name.c_str(), name.size());
+    if (!quoted) fail(ErrorKind::invalid_input, "cannot quote the role name " + name);
+    std::string out = quoted;
+    PQfreemem(quoted);
+    return out;
+}
+
+void copy_field(std::string& out, const std::optional<std::string>& value) {
+    if (!value) {
+        out += "\\N";
+        return;
+    }
+    for (char c : *value) {
+        switch (c) {
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        default:
+            out += c;
+        }
+    }
+}
+
+std::string redact_uri(const std::string& uri) {
+    std::string out = uri;
+    const size_t start = out.find("://");
+    if (start == std::string::npos) return out;
+    const size_t host = start + 3;
+    const size_t end = out.find_first_of("/?#", host);
+    const size_t at = out.rfind('@', end == std::string::npos ? std::string::npos : end - 1);
+    if (at != std::string::npos && at >= host) {
+        const size_t colon = out.find(':', host);
+        if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+    }
+    // password=... among the parameters
+    for (size_t p = out.find("password=", host); p != std::string::npos;
+         p = out.find("password=", p + 1)) {
+        if (p > 0 && out[p - 1] != '?' && out[p - 1] != '&') continue;
+        const size_t value = p + 9;
+        const size_t stop = out.find_first_of("&#", value);
+        out.replace(value, (stop == std::string::npos ? out.size() : stop) - value, "***");
+    }
+    return out;
+}
+
+} // namespace chatctl::postgres

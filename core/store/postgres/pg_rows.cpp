@@ -1,0 +1,307 @@
+// The PostgreSQL store's queries and row writes. Names and logins are compared as
+// lower(... COLLATE "C"), ASCII folding only, the expression the unique indexes hold.
+#include "core/error.hpp"
+#include "core/store/postgres/pg_store.hpp"
+
+namespace chatctl::postgres {
+
+namespace {
+
+std::string num(int64_t n) {
+    return std::to_string(n);
+}
+
+std::string str(std::string_view s) {
+    return std::string(s);
+}
+
+#define USER_COLUMNS                                                                               \
+    "SELECT u.id, u.profile_id, u.login, u.name, u.email, p.name FROM users u "                    \
+    "JOIN profiles p ON p.id = u.profile_id "
+
+UserRow read_user(const Result& r, int i, const std::string& tenant) {
+    return UserRow{
+        r.integer(i, 0), r.integer(i, 1),
+        User{tenant, r.text(i, 2), r.optional_text(i, 3), r.optional_text(i, 4), r.text(i, 5)}};
+}
+
+// Columns: id, name, is_default, max, wrap_up, description (then anything else).
+#define PROFILE_COLUMNS                                                                            \
+    "p.id, p.name, p.id = t.default_profile_id, p.max_concurrent_chats, p.wrap_up_seconds, "       \
+    "p.description"
+
+ProfileRow read_profile(const Result& r, int i, const std::string& tenant) {
+    return ProfileRow{r.integer(i, 0),
+                      Profile{tenant, r.text(i, 1), r.boolean(i, 2),
+                              static_cast<int>(r.integer(i, 3)), static_cast<int>(r.integer(i, 4)),
+                              r.optional_text(i, 5)}};
+}
+
+} // namespace
+
+std::optional<TenantRow> PgStore::find_tenant(std::string_view key) {
+    Result r = conn_.query("SELECT id, default_profile_id, key, display_name FROM tenants "
+                           "WHERE key = $1",
+                           {str(key)});
+    if (r.rows() == 0) return std::nullopt;
+    return TenantRow{r.integer(0, 0), r.integer(0, 1), Tenant{r.text(0, 2), r.optional_text(0, 3)}};
+}
+
+std::optional<ProfileRow> PgStore::find_profile(const TenantRow& tenant, std::string_view name) {
+    Result r = conn_.query("SELECT " PROFILE_COLUMNS " FROM profiles p JOIN tenants t "
+                           "ON t.id = p.tenant_id WHERE p.tenant_id = $1 "
+                           "AND lower(p.name COLLATE \"C\") = lower($2::text COLLATE \"C\")",
+                           {num(tenant.id), str(name)});
+    if (r.rows() == 0) return std::nullopt;
+    return read_profile(r, 0, tenant.tenant.key);
+}
+
+std::optional<ProfileRow> PgStore::profile_by_id(int64_t id) {
+    Result r = conn_.query("SELECT " PROFILE_COLUMNS ", t.key FROM profiles p JOIN tenants t "
+                           "ON t.id = p.tenant_id WHERE p.id = $1",
+                           {num(id)});
+    if (r.rows() == 0) return std::nullopt;
+    return read_profile(r, 0, r.text(0, 6));
+}
+
+std::optional<UserRow> PgStore::find_user(const TenantRow& tenant, std::string_view login) {
+    Result r = conn_.query(USER_COLUMNS "WHERE u.tenant_id = $1 AND lower(u.login COLLATE \"C\") "
+                                        "= lower($2::text COLLATE \"C\")",
+                           {num(tenant.id), str(login)});
+    if (r.rows() == 0) return std::nullopt;
+    return read_user(r, 0, tenant.tenant.key);
+}
+
+int64_t PgStore::count_users(int64_t tenant_id, std::optional<int64_t> profile_id) {
+    Result r = conn_.query("SELECT count(*) FROM users WHERE tenant_id = $1 "
+                           "AND ($2::bigint IS NULL OR profile_id = $2::bigint)",
+                           {num(tenant_id), profile_id ? Param(num(*profile_id)) : std::nullopt});
+    return r.integer(0, 0);
+}
+
+std::vector<TenantInfo> PgStore::list_tenants(std::optional<std::string_view> key) {
+    Result r =
+        conn_.query("SELECT t.key, t.display_name, p.name, "
+                    "(SELECT count(*) FROM profiles WHERE tenant_id = t.id), "
+                    "(SELECT count(*) FROM users WHERE tenant_id = t.id) "
+                    "FROM tenants t LEFT JOIN profiles p ON p.id = t.default_profile_id "
+                    "WHERE $1::text IS NULL OR t.key = $1::text ORDER BY t.key COLLATE \"C\"",
+                    {key ? Param(str(*key)) : std::nullopt});
+    std::vector<TenantInfo> out;
+    for (int i = 0; i < r.rows(); ++i)
+        out.push_back(TenantInfo{Tenant{r.text(i, 0), r.optional_text(i, 1)}, r.text(i, 2),
+                                 r.integer(i, 3), r.integer(i, 4)});
+    return out;
+}
+
+std::vector<ProfileInfo> PgStore::list_profiles(const TenantRow& tenant,
+                                                std::optional<std::string_view> name) {
+    Result r = conn_.query(
+        "SELECT " PROFILE_COLUMNS ", (SELECT count(*) FROM users u "
+        "WHERE u.tenant_id = p.tenant_id AND u.profile_id = p.id) "
+        "FROM profiles p JOIN tenants t ON t.id = p.tenant_id WHERE p.tenant_id = $1 AND "
+        "($2::text IS NULL OR lower(p.name COLLATE \"C\") = lower($2::text COLLATE \"C\")) "
+        "ORDER BY lower(p.name COLLATE \"C\"), p.name COLLATE \"C\"",
+        {num(tenant.id), name ? Param(str(*name)) : std::nullopt});
+    std::vector<ProfileInfo> out;
+    for (int i = 0; i < r.rows(); ++i)
+        out.push_back(ProfileInfo{read_profile(r, i, tenant.tenant.key).profile, r.integer(i, 6)});
+    return out;
+}
+
+void PgStore::each_user(const TenantRow& tenant, std::optional<int64_t> profile_id,
+                        const std::function<void(const UserRow&)>& f) {
+    // A page at a time, so that a million users are never held.
+    constexpr int kPage = 5000;
+    std::optional<std::string> after;
+    for (;;) {
+        Result r = conn_.query(
+            USER_COLUMNS "WHERE u.tenant_id = $1 AND ($2::bigint IS NULL OR u.profile_id = "
+                         "$2::bigint) AND ($3::text IS NULL OR lower(u.login COLLATE \"C\") > "
+                         "lower($3::text COLLATE \"C\")) ORDER BY lower(u.login COLLATE \"C\") "
+                         "LIMIT $4",
+            {num(tenant.id), profile_id ? Param(num(*profile_id)) : std::nullopt, after,
+             num(kPage)});
+        for (int i = 0; i < r.rows(); ++i)
+            f(read_user(r, i, tenant.tenant.key));
+        if (r.rows() < kPage) return;
+        after = r.text(r.rows() - 1, 2);
+    }
+}
+
+std::vector<UserRow> PgStore::user_page(const TenantRow& tenant,
+                                        const std::optional<std::string>& after, int limit) {
+    Result r = conn_.query(USER_COLUMNS "WHERE u.tenant_id = $1 AND ($2::text IS NULL OR "
+                                        "lower(u.login COLLATE \"C\") > lower($2::text COLLATE "
+                                        "\"C\")) ORDER BY lower(u.login COLLATE \"C\") LIMIT $3",
+                           {num(tenant.id), after, num(limit)});
+    std::vector<UserRow> page;
+    page.reserve(static_cast<size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i)
+        page.push_back(read_user(r, i, tenant.tenant.key));
+    return page;
+}
+
+std::vector<HistoryEntry> PgStore::history(std::optional<std::string_view> tenant, int limit) {
+    Result r = conn_.query("SELECT id, at, actor, command, tenant, kind, key, action, before, "
+                           "after FROM history WHERE $1::text IS NULL OR tenant = $1::text "
+                           "ORDER BY id DESC LIMIT $2",
+                           {tenant ? Param(str(*tenant)) : std::nullopt, num(limit)});
+    auto json = [&](int i, int col) -> Json {
+        if (r.null(i, col)) return nullptr;
+        Json value = Json::parse(r.text(i, col), nullptr, false);
+        if (value.is_discarded())
+            fail(ErrorKind::store, "a history entry holds invalid JSON",
+                 {"the store was changed outside chatctl; restore a backup"});
+        return value;
+    };
+    std::vector<HistoryEntry> out;
+    for (int i = 0; i < r.rows(); ++i)
+        out.push_back(HistoryEntry{r.integer(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3),
+                                   r.optional_text(i, 4), r.text(i, 5), r.text(i, 6), r.text(i, 7),
+                                   json(i, 8), json(i, 9)});
+    return out;
+}
+
+std::vector<std::string> PgStore::tenant_keys() {
+    Result r = conn_.query("SELECT key FROM tenants ORDER BY key COLLATE \"C\"");
+    std::vector<std::string> out;
+    for (int i = 0; i < r.rows(); ++i)
+        out.push_back(r.text(i, 0));
+    return out;
+}
+
+std::vector<std::string> PgStore::logins_starting(const TenantRow& tenant, std::string_view prefix,
+                                                  int limit) {
+    std::string pattern;
+    for (char c : prefix) {
+        if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+        pattern += c;
+    }
+    Result r = conn_.query("SELECT login FROM users WHERE tenant_id = $1 AND lower(login COLLATE "
+                           "\"C\") LIKE lower($2::text COLLATE \"C\") ESCAPE '\\' ORDER BY "
+                           "lower(login COLLATE \"C\"), login COLLATE \"C\" LIMIT $3",
+                           {num(tenant.id), pattern + "%", num(limit)});
+    std::vector<std::string> out;
+    for (int i = 0; i < r.rows(); ++i)
+        out.push_back(r.text(i, 0));
+    return out;
+}
+
+int64_t PgStore::insert_tenant(const Tenant& tenant) {
+    // The default is set by the first default profile, before commit (deferred key).
+    return conn_
+        .query("INSERT INTO tenants (key, display_name, default_profile_id) VALUES ($1, $2, 0) "
+               "RETURNING id",
+               {tenant.key, tenant.display_name})
+        .integer(0, 0);
+}
+
+void PgStore::update_tenant(int64_t id, const Tenant& tenant) {
+    conn_.query("UPDATE tenants SET display_name = $1 WHERE id = $2",
+                {tenant.display_name, num(id)});
+}
+
+void PgStore::delete_tenant(int64_t id) {
+    conn_.query("DELETE FROM tenants WHERE id = $1", {num(id)});
+}
+
+void PgStore::set_default_profile(int64_t tenant_id, int64_t profile_id) {
+    conn_.query("UPDATE tenants SET default_profile_id = $1 WHERE id = $2",
+                {num(profile_id), num(tenant_id)});
+}
+
+int64_t PgStore::insert_profile(int64_t tenant_id, const Profile& p) {
+    return conn_
+        .query("INSERT INTO profiles (tenant_id, name, max_concurrent_chats, wrap_up_seconds, "
+               "description) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+               {num(tenant_id), p.name, num(p.max_concurrent_chats), num(p.wrap_up_seconds),
+                p.description})
+        .integer(0, 0);
+}
+
+void PgStore::update_profile(int64_t id, const Profile& p) {
+    conn_.query(
+        "UPDATE profiles SET name = $1, max_concurrent_chats = $2, wrap_up_seconds = $3, "
+        "description = $4 WHERE id = $5",
+        {p.name, num(p.max_concurrent_chats), num(p.wrap_up_seconds), p.description, num(id)});
+}
+
+void PgStore::delete_profile(int64_t id) {
+    conn_.query("DELETE FROM profiles WHERE id = $1", {num(id)});
+}
+
+void PgStore::insert_users(const std::vector<NewUser>& users) {
+    if (users.empty()) return;
+    // One COPY for the batch, inside a savepoint: when the database refuses a row, the
+    // transaction goes on from before the batch, and the refused user is found alone.
+    std::string rows;
+    for (const auto& u : users) {
+        rows += num(u.tenant_id);
+        rows += '\t';
+        copy_field(rows, u.user.login);
+        rows += '\t';
+        copy_field(rows, u.user.name);
+        rows += '\t';
+        copy_field(rows, u.user.email);
+        rows += '\t';
+        rows += num(u.profile_id);
+        rows += '\n';
+    }
+    conn_.run("SAVEPOINT users_batch");
+    try {
+        conn_.copy_in("COPY users (tenant_id, login, name, email, profile_id) FROM STDIN", rows);
+        conn_.run("RELEASE SAVEPOINT users_batch");
+        return;
+    } catch (const Error&) {
+        conn_.run("ROLLBACK TO SAVEPOINT users_batch");
+    }
+    for (size_t i = 0; i < users.size(); ++i) {
+        const NewUser& u = users[i];
+        try {
+            conn_.query(
+                "INSERT INTO users (tenant_id, login, name, email, profile_id) "
+                "VALUES ($1, $2, $3, $4, $5)",
+                {num(u.tenant_id), u.user.login, u.user.name, u.user.email, num(u.profile_id)});
+        } catch (const Error&) {
+            auto error = std::current_exception();
+            conn_.run("ROLLBACK TO SAVEPOINT users_batch");
+            throw UserRefused{i, error};
+        }
+    }
+    conn_.run("RELEASE SAVEPOINT users_batch"); // refused together, accepted one by one
+}
+
+void PgStore::update_user(int64_t id, int64_t profile_id, const User& u) {
+    conn_.query("UPDATE users SET login = $1, name = $2, email = $3, profile_id = $4 WHERE id = $5",
+                {u.login, u.name, u.email, num(profile_id), num(id)});
+}
+
+void PgStore::delete_user(int64_t id) {
+    conn_.query("DELETE FROM users WHERE id = $1", {num(id)});
+}
+
+void PgStore::insert_history(const std::vector<HistoryRow>& rows) {
+    std::string data;
+    for (const auto& h : rows) {
+        for (const std::string* field : {&h.at, &h.actor, &h.command, &h.tenant}) {
+            copy_field(data, *field);
+            data += '\t';
+        }
+        data += h.kind;
+        data += '\t';
+        copy_field(data, h.key);
+        data += '\t';
+        data += h.action;
+        data += '\t';
+        copy_field(data, h.before);
+        data += '\t';
+        copy_field(data, h.after);
+        data += '\n';
+    }
+    conn_.copy_in("COPY history (at, actor, command, tenant, kind, key, action, before, after) "
+                  "FROM STDIN",
+                  data);
+}
+
+} // namespace chatctl::postgres

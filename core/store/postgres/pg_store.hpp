@@ -1,0 +1,73 @@
+// The PostgreSQL store: a database shared by a team, its rules enforced by the database
+// (pg_schema.cpp), one write lock for all writers (a transaction-scoped advisory lock),
+// reads in one snapshot, and users and history written with COPY.
+#pragma once
+
+#include "core/store/postgres/pg_conn.hpp"
+#include "core/store/store.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace chatctl::postgres {
+
+class PgStore final : public Store {
+  public:
+    static std::unique_ptr<PgStore> open(const StoreOptions& options, OpenMode mode);
+    // `chatctl store init` and `store upgrade`: creates or upgrades the schema (as its
+    // owner), and grants everyday use to a role when one is named. Returns the version.
+    static int init(const StoreOptions& options, const std::optional<std::string>& grant_to,
+                    bool create);
+
+    void begin_write() override;
+    bool write_locked_elsewhere() override;
+    void commit() override;
+    void rollback() override;
+
+    std::optional<TenantRow> find_tenant(std::string_view key) override;
+    std::optional<ProfileRow> find_profile(const TenantRow& tenant, std::string_view name) override;
+    std::optional<ProfileRow> profile_by_id(int64_t id) override;
+    std::optional<UserRow> find_user(const TenantRow& tenant, std::string_view login) override;
+    int64_t count_users(int64_t tenant_id, std::optional<int64_t> profile_id) override;
+    std::vector<TenantInfo> list_tenants(std::optional<std::string_view> key) override;
+    std::vector<ProfileInfo> list_profiles(const TenantRow& tenant,
+                                           std::optional<std::string_view> name) override;
+    void each_user(const TenantRow& tenant, std::optional<int64_t> profile_id,
+                   const std::function<void(const UserRow&)>& f) override;
+    std::vector<UserRow> user_page(const TenantRow& tenant, const std::optional<std::string>& after,
+                                   int limit) override;
+    std::vector<HistoryEntry> history(std::optional<std::string_view> tenant, int limit) override;
+    std::vector<std::string> tenant_keys() override;
+    std::vector<std::string> logins_starting(const TenantRow& tenant, std::string_view prefix,
+                                             int limit) override;
+
+    int64_t insert_tenant(const Tenant& tenant) override;
+    void update_tenant(int64_t id, const Tenant& tenant) override;
+    void delete_tenant(int64_t id) override;
+    void set_default_profile(int64_t tenant_id, int64_t profile_id) override;
+    int64_t insert_profile(int64_t tenant_id, const Profile& profile) override;
+    void update_profile(int64_t id, const Profile& profile) override;
+    void delete_profile(int64_t id) override;
+    void insert_users(const std::vector<NewUser>& users) override;
+    void update_user(int64_t id, int64_t profile_id, const User& user) override;
+    void delete_user(int64_t id) override;
+
+  protected:
+    void insert_history(const std::vector<HistoryRow>& rows) override;
+    size_t history_batch_size() const override { return 4096; }
+
+  private:
+    PgStore(const StoreOptions& options);
+    // The schema's version: 0 when the database has none.
+    int version();
+    void check_version(int version);
+    // Creates or upgrades the schema under the write lock; false when another did first.
+    void migrate();
+
+    Conn conn_;
+    int lock_timeout_seconds_;
+    bool in_transaction_ = false;
+};
+
+} // namespace chatctl::postgres

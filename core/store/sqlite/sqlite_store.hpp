@@ -1,0 +1,87 @@
+// The SQLite store: a file opened with its permissions, versions and upgrades checked,
+// and the Store interface's queries and writes on it.
+#pragma once
+
+#include "core/store/store.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace chatctl::sqlite {
+
+class SqliteStore final : public Store {
+  public:
+    static std::unique_ptr<SqliteStore> open(const StoreOptions& options, OpenMode mode);
+    static std::unique_ptr<SqliteStore> in_memory();
+
+    SQLite::Database& db() { return db_; }
+    const std::string& path() const { return path_; }
+
+    void begin_write() override;
+    bool write_locked_elsewhere() override;
+    void commit() override;
+    void rollback() override;
+    void discard_if_new() override;
+
+    std::optional<TenantRow> find_tenant(std::string_view key) override;
+    std::optional<ProfileRow> find_profile(const TenantRow& tenant, std::string_view name) override;
+    std::optional<ProfileRow> profile_by_id(int64_t id) override;
+    std::optional<UserRow> find_user(const TenantRow& tenant, std::string_view login) override;
+    int64_t count_users(int64_t tenant_id, std::optional<int64_t> profile_id) override;
+    std::vector<TenantInfo> list_tenants(std::optional<std::string_view> key) override;
+    std::vector<ProfileInfo> list_profiles(const TenantRow& tenant,
+                                           std::optional<std::string_view> name) override;
+    void each_user(const TenantRow& tenant, std::optional<int64_t> profile_id,
+                   const std::function<void(const UserRow&)>& f) override;
+    std::vector<UserRow> user_page(const TenantRow& tenant, const std::optional<std::string>& after,
+                                   int limit) override;
+    std::vector<HistoryEntry> history(std::optional<std::string_view> tenant, int limit) override;
+    std::vector<std::string> tenant_keys() override;
+    std::vector<std::string> logins_starting(const TenantRow& tenant, std::string_view prefix,
+                                             int limit) override;
+
+    int64_t insert_tenant(const Tenant& tenant) override;
+    void update_tenant(int64_t id, const Tenant& tenant) override;
+    void delete_tenant(int64_t id) override;
+    void set_default_profile(int64_t tenant_id, int64_t profile_id) override;
+    int64_t insert_profile(int64_t tenant_id, const Profile& profile) override;
+    void update_profile(int64_t id, const Profile& profile) override;
+    void delete_profile(int64_t id) override;
+    void insert_users(const std::vector<NewUser>& users) override;
+    void update_user(int64_t id, int64_t profile_id, const User& user) override;
+    void delete_user(int64_t id) override;
+
+    // The files and folders a write command created: removed on closing when armed.
+    struct Created {
+        std::string file;
+        std::vector<std::string> folders;
+        bool discard = false;
+        ~Created();
+    };
+
+  protected:
+    void insert_history(const std::vector<HistoryRow>& rows) override;
+
+  private:
+    SqliteStore(const std::string& path, int flags, int lock_timeout_seconds);
+    static std::unique_ptr<SqliteStore> open_read_if_exists(const StoreOptions& options);
+    static std::unique_ptr<SqliteStore> open_write(const StoreOptions& options);
+    SQLite::Statement& statement(const char* sql);
+    void check_version(bool may_upgrade);
+    void check_objects(int version);
+
+    std::string path_;
+    Created created_; // before db_: it acts once the connection is closed
+    SQLite::Database db_;
+    int lock_timeout_ms_;
+    std::map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
+};
+
+// Rethrows the exception in flight as an Error when it is SQLite's; returns otherwise.
+void rethrow_sqlite_error(const std::string& where);
+
+} // namespace chatctl::sqlite
