@@ -114,6 +114,7 @@ int run(int argc, char** argv) {
     add_user_commands(app, g);
     add_history_command(app, g);
     add_declaration_commands(app, g);
+    add_store_commands(app, g);
     add_examples(app);
     app.parse_complete_callback([&g] { g.check(); }); // before any command's callback
 

@@ -15,6 +15,7 @@ namespace {
 struct Backend {
     bool (*handles)(const std::string& text);
     std::unique_ptr<Store> (*open)(const StoreOptions& options, OpenMode mode);
+    int (*init)(const StoreOptions& options, const std::optional<std::string>& grant, bool create);
     std::string (*describe)(const std::string& text);
     void (*rethrow)(const std::string& where); // maps its own failures, else returns
 };
@@ -28,12 +29,13 @@ const Backend kBackends[] = {
      [](const StoreOptions& o, OpenMode m) -> std::unique_ptr<Store> {
          return postgres::PgStore::open(o, m);
      },
-     postgres::redact_uri, [](const std::string&) {}},
+     postgres::PgStore::init, postgres::redact_uri, [](const std::string&) {}},
     {[](const std::string&) { return true; }, // any other text is a file's path
      [](const StoreOptions& o, OpenMode m) -> std::unique_ptr<Store> {
          return sqlite::SqliteStore::open(o, m);
      },
-     [](const std::string& text) { return text; }, sqlite::rethrow_sqlite_error},
+     sqlite::SqliteStore::init, [](const std::string& text) { return text; },
+     sqlite::rethrow_sqlite_error},
 };
 
 const Backend& backend_for(const std::string& text) {
@@ -46,6 +48,11 @@ const Backend& backend_for(const std::string& text) {
 
 std::unique_ptr<Store> open_store(const StoreOptions& options, OpenMode mode) {
     return backend_for(options.path).open(options, mode);
+}
+
+int init_store(const StoreOptions& options, const std::optional<std::string>& grant_to,
+               bool create) {
+    return backend_for(options.path).init(options, grant_to, create);
 }
 
 std::unique_ptr<Store> memory_store() {

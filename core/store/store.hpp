@@ -172,6 +172,11 @@ enum class OpenMode {
 // The store --db names: a postgresql:// (or postgres://) URI is a PostgreSQL database,
 // anything else a SQLite file.
 std::unique_ptr<Store> open_store(const StoreOptions& options, OpenMode mode);
+// `chatctl store init` (create true) and `store upgrade`: creates the store's schema when
+// missing (init only) and upgrades an older one; on PostgreSQL, grants everyday use (rows
+// only) to the role named. Returns the schema version.
+int init_store(const StoreOptions& options, const std::optional<std::string>& grant_to,
+               bool create);
 // A private store in memory, with the same schema and guards (for tests and plans).
 std::unique_ptr<Store> memory_store();
 

@@ -1,12 +1,14 @@
 #include "harness.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <libpq-fe.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -29,17 +31,74 @@ Json Result::err_json() const {
     return Json::parse(err);
 }
 
+namespace {
+
+const char* pg_host() {
+    const char* host = std::getenv("CHATCTL_TEST_PG_HOST");
+    return host && *host ? host : nullptr;
+}
+
+std::string pg_uri(const std::string& database, const std::string& role) {
+    return "postgresql:///" + database + "?host=" + pg_host() + "&user=" + role;
+}
+
+// Runs SQL on the test server; the error message, or "" when it succeeded.
+std::string pg_exec(const std::string& uri, const std::string& sql,
+                    std::vector<std::vector<std::string>>* rows = nullptr) {
+    PGconn* conn = PQconnectdb(uri.c_str());
+    std::string error;
+    if (PQstatus(conn) != CONNECTION_OK) {
+        error = PQerrorMessage(conn);
+    } else {
+        PQsetNoticeProcessor(
+            conn, [](void*, const char*) {}, nullptr);
+        PGresult* r = PQexec(conn, sql.c_str());
+        auto status = PQresultStatus(r);
+        if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+            error = PQresultErrorMessage(r);
+            if (error.empty()) error = "failed";
+        } else if (rows) {
+            for (int i = 0; i < PQntuples(r); ++i) {
+                rows->emplace_back();
+                for (int j = 0; j < PQnfields(r); ++j)
+                    rows->back().push_back(PQgetisnull(r, i, j) ? "NULL" : PQgetvalue(r, i, j));
+            }
+        }
+        PQclear(r);
+    }
+    PQfinish(conn);
+    return error;
+}
+
+} // namespace
+
+bool on_postgres() {
+    return pg_host() != nullptr;
+}
+
 Sandbox::Sandbox() {
     std::string tmpl = (fs::temp_directory_path() / "chatctl-e2e-XXXXXX").string();
     if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
     dir_ = tmpl;
     db_ = dir_ + "/store.db";
+    if (!on_postgres()) return;
+    static std::atomic<int> counter{0};
+    database_ = "e2e_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+    std::string error = pg_exec(pg_uri("postgres", "postgres"), "CREATE DATABASE " + database_);
+    if (!error.empty()) throw std::runtime_error("CREATE DATABASE failed: " + error);
+    db_ = pg_uri(database_, "postgres");
 }
 
 Sandbox::~Sandbox() {
     std::error_code ec;
     fs::permissions(dir_, fs::perms::owner_all, fs::perm_options::add, ec);
     fs::remove_all(dir_, ec);
+    if (!database_.empty())
+        pg_exec(pg_uri("postgres", "postgres"), "DROP DATABASE " + database_ + " WITH (FORCE)");
+}
+
+std::string Sandbox::db_as(const std::string& role) const {
+    return database_.empty() ? db_ : pg_uri(database_, role);
 }
 
 namespace {
@@ -170,6 +229,7 @@ Result Sandbox::ok(const std::vector<std::string>& args) const {
 }
 
 std::string Sandbox::dump() const {
+    if (on_postgres()) return dump_postgres();
     if (!fs::exists(db_)) return "";
     try {
         return dump_rows();
@@ -201,6 +261,32 @@ std::string Sandbox::dump_rows() const {
     return out.str();
 }
 
+// The schema's objects and every row, in a stable order.
+std::string Sandbox::dump_postgres() const {
+    std::vector<std::vector<std::string>> rows;
+    std::string error =
+        pg_exec(db_,
+                "SELECT 'object', c.relname, c.relkind::text FROM pg_class c JOIN pg_namespace n "
+                "ON n.oid = c.relnamespace WHERE n.nspname = 'public' "
+                "UNION ALL SELECT 'constraint', conname, pg_get_constraintdef(oid) FROM "
+                "pg_constraint WHERE connamespace = 'public'::regnamespace "
+                "UNION ALL SELECT 'trigger', tgname, tgenabled::text FROM pg_trigger "
+                "WHERE NOT tgisinternal ORDER BY 1, 2",
+                &rows);
+    if (!error.empty()) return "unreadable: " + error;
+    if (rows.empty()) return "";
+    for (const char* table : {"chatctl_version", "tenants", "profiles", "users", "history"})
+        if (!pg_exec(db_, std::string("SELECT * FROM ") + table + " ORDER BY 1", &rows).empty())
+            rows.push_back({table, "unreadable"});
+    std::ostringstream out;
+    for (const auto& row : rows) {
+        for (const auto& field : row)
+            out << field << "|";
+        out << "\n";
+    }
+    return out.str();
+}
+
 std::string Sandbox::write(const std::string& name, const std::string& text) const {
     std::string path = dir_ + "/" + name;
     fs::create_directories(fs::path(path).parent_path());
@@ -209,11 +295,17 @@ std::string Sandbox::write(const std::string& name, const std::string& text) con
 }
 
 std::string Sandbox::bytes() const {
+    if (on_postgres()) return ""; // dump() holds all of it
     std::ifstream in(db_, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 std::string Sandbox::sql(const std::string& statement) const {
+    if (on_postgres()) {
+        Result init = run({"store", "init", "--grant", kAppRole});
+        if (init.code != 0) return "store init failed: " + init.err;
+        return pg_exec(db_as(kAppRole), statement);
+    }
     try {
         SQLite::Database db(db_, SQLite::OPEN_READWRITE);
         db.exec("PRAGMA foreign_keys = ON");
@@ -222,6 +314,48 @@ std::string Sandbox::sql(const std::string& statement) const {
     } catch (const SQLite::Exception& e) {
         return e.what();
     }
+}
+
+std::vector<std::vector<std::string>> Sandbox::query(const std::string& sql) const {
+    std::vector<std::vector<std::string>> rows;
+    if (on_postgres()) {
+        std::string error = pg_exec(db_, sql, &rows);
+        if (!error.empty()) throw std::runtime_error(error);
+        return rows;
+    }
+    SQLite::Database db(db_, SQLite::OPEN_READONLY);
+    SQLite::Statement st(db, sql);
+    while (st.executeStep()) {
+        rows.emplace_back();
+        for (int i = 0; i < st.getColumnCount(); ++i)
+            rows.back().push_back(st.getColumn(i).isNull() ? "NULL" : st.getColumn(i).getString());
+    }
+    return rows;
+}
+
+struct LockHolder::Impl {
+    std::unique_ptr<SQLite::Database> file;
+    PGconn* conn = nullptr;
+};
+
+LockHolder::LockHolder(const Sandbox& s) : impl_(std::make_unique<Impl>()) {
+    if (!on_postgres()) {
+        impl_->file = std::make_unique<SQLite::Database>(s.db(), SQLite::OPEN_READWRITE);
+        impl_->file->exec("BEGIN IMMEDIATE");
+        return;
+    }
+    impl_->conn = PQconnectdb(s.db().c_str()); // the key chatctl's writers take
+    PGresult* r = PQexec(impl_->conn, "SELECT pg_advisory_lock(1667785076, 6517868)");
+    const bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+    PQclear(r);
+    if (!ok)
+        throw std::runtime_error("cannot take the lock: " +
+                                 std::string(PQerrorMessage(impl_->conn)));
+}
+
+LockHolder::~LockHolder() {
+    if (impl_->file) impl_->file->exec("ROLLBACK");
+    if (impl_->conn) PQfinish(impl_->conn);
 }
 
 void expect_refused(const Sandbox& s, const std::vector<std::string>& args, int code,

@@ -5,6 +5,7 @@
 #include "core/model.hpp"
 
 #include <map>
+#include <memory>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -25,6 +26,15 @@ struct Result {
     Json err_json() const; // stderr as JSON (with -o json)
 };
 
+// The store under test: a SQLite file in the sandbox, or, when CHATCTL_TEST_PG_HOST names
+// the socket folder of a running PostgreSQL server, a fresh database on it (created and
+// dropped by the sandbox). Test cases about a store's files say "[file]" in their names
+// and are run on SQLite only.
+bool on_postgres();
+
+// The role of the everyday user of a PostgreSQL store (DML only), for raw SQL.
+inline const std::string kAppRole = "chatctl_app";
+
 class Sandbox {
   public:
     Sandbox();
@@ -34,6 +44,8 @@ class Sandbox {
 
     const std::string& dir() const { return dir_; }
     const std::string& db() const { return db_; }
+    // The same store, reached as another PostgreSQL role (db() on SQLite).
+    std::string db_as(const std::string& role) const;
 
     // chatctl --db STORE ARGS, with the store in the sandbox (unless no_db), HOME in the
     // sandbox, and env added to a clean environment.
@@ -49,13 +61,32 @@ class Sandbox {
     std::string write(const std::string& name, const std::string& text) const;
     // The store file's bytes ("" when missing).
     std::string bytes() const;
-    // Runs SQL on the store through a connection with foreign keys on; returns the
-    // SQLite error message, or "" when it succeeded.
+    // Runs SQL on the store through a connection with foreign keys on (SQLite), or as the
+    // DML-only role (PostgreSQL, its schema made first); returns the store's error
+    // message, or "" when it succeeded.
     std::string sql(const std::string& statement) const;
+
+    // Rows of a query on the store, as its owner (read only on SQLite), NULL as "NULL".
+    std::vector<std::vector<std::string>> query(const std::string& sql) const;
 
   private:
     std::string dump_rows() const;
-    std::string dir_, db_;
+    std::string dump_postgres() const;
+    std::string dir_, db_, database_;
+};
+
+// Holds the store's write lock, as another writer in the middle of its write would, until
+// destroyed.
+class LockHolder {
+  public:
+    explicit LockHolder(const Sandbox& s);
+    ~LockHolder();
+    LockHolder(const LockHolder&) = delete;
+    LockHolder& operator=(const LockHolder&) = delete;
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
 };
 
 Result run_binary(const std::vector<std::string>& argv, const std::vector<std::string>& env,

@@ -93,7 +93,7 @@ TEST_SUITE("defects") {
         CHECK(promoted);
     }
 
-    TEST_CASE("a store this user may not write: the committed state, or a store error") {
+    TEST_CASE("a store this user may not write: the committed state, or a store error [file]") {
         if (::geteuid() != 0) return; // needs another user to read as
         Sandbox s;
         s.ok({"tenant", "create", "acme"});
@@ -129,7 +129,7 @@ TEST_SUITE("defects") {
         fs::permissions(folder, fs::perms(0755));
     }
 
-    TEST_CASE("a failed write leaves no new file or folder behind") {
+    TEST_CASE("a failed write leaves no new file or folder behind [file]") {
         Sandbox s;
         std::string db = s.dir() + "/new/sub/store.db";
         Result unknown = s.run({"--db", db, "user", "add", "x", "-t", "nope"}, {}, "", true);
@@ -199,7 +199,7 @@ TEST_SUITE("defects") {
         // process holds none of it: a spawned child's peak memory counts its parent's.)
         Result r =
             run_binary({"/bin/sh", "-c",
-                        std::string("yes | ") + CHATCTL_BIN + " --db " + s.db() + " plan -f -"},
+                        std::string("yes | ") + CHATCTL_BIN + " --db '" + s.db() + "' plan -f -"},
                        {"PATH=/usr/bin:/bin", "HOME=" + s.dir()}, "");
         CHECK(r.code == 5);
         CHECK(r.err.find("-: error: larger than 512 MiB") != std::string::npos);

@@ -87,7 +87,7 @@ TEST_SUITE("hostile") {
         refused_file(s, "/dev/zero", "not a regular file");
     }
 
-    TEST_CASE("hostile stores are store errors, and stay as they were") {
+    TEST_CASE("hostile stores are store errors, and stay as they were [file]") {
         Sandbox s;
         s.ok({"tenant", "create", "acme"});
         for (int i = 0; i < 300; ++i)
@@ -120,7 +120,7 @@ TEST_SUITE("hostile") {
         attempt("zeros");
     }
 
-    TEST_CASE("a store whose rules were broken by hand: a clear store error, no crash") {
+    TEST_CASE("a store whose rules were broken by hand: a clear store error, no crash [file]") {
         Sandbox s;
         s.ok({"tenant", "create", "acme"});
         s.ok({"tenant", "create", "beta"});
@@ -151,7 +151,7 @@ TEST_SUITE("hostile") {
         CHECK(s.ok({"tenant", "list", "-o", "json"}).json().size() == 2);
     }
 
-    TEST_CASE("a store read by a user who may not write it, and a store behind a symlink") {
+    TEST_CASE("a store read by a user who may not write it, and a store behind a symlink [file]") {
         Sandbox s;
         s.ok({"tenant", "create", "acme"});
         fs::permissions(s.dir(), fs::perms(0755));

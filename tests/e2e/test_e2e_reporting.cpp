@@ -140,7 +140,7 @@ TEST_SUITE("reporting") {
                    .empty());
     }
 
-    TEST_CASE("an older store's empty texts become none on upgrade") {
+    TEST_CASE("an older store's empty texts become none on upgrade [file]") {
         Sandbox s;
         {
             SQLite::Database db(s.db(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);

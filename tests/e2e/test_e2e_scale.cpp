@@ -283,8 +283,7 @@ TEST_SUITE("scale") {
     TEST_CASE("apply as it reads never waits for another writer's lock to refuse") {
         Sandbox s;
         s.ok({"-q", "tenant", "create", "acme"});
-        SQLite::Database other(s.db(), SQLite::OPEN_READWRITE);
-        other.exec("BEGIN IMMEDIATE"); // another writer, in the middle of its write
+        auto other = std::make_unique<LockHolder>(s); // another writer, in the middle of its write
         // A declaration wrong in itself is refused without the store's lock.
         std::string bad = s.write("bad.yaml", "tenants:\n  - tenant: acme\n    users:\n"
                                               "      - login: ann\n        colour: red\n");
@@ -292,7 +291,7 @@ TEST_SUITE("scale") {
                                                 "      - login: ann\n");
         CHECK(s.run({"apply", "--lock-timeout", "0", "-f", bad}).code == 5);
         CHECK(s.run({"apply", "--lock-timeout", "0", "-f", good}).code == 6);
-        other.exec("ROLLBACK");
+        other.reset();
         CHECK(s.run({"-q", "apply", "--lock-timeout", "0", "-f", good}).code == 0);
     }
 

@@ -18,11 +18,11 @@ namespace {
 const char* const kLock = "SELECT pg_advisory_xact_lock(1667785076, 6517868)";
 const char* const kTryLock = "SELECT pg_try_advisory_xact_lock(1667785076, 6517868)";
 
-std::string create_hint(const std::string& role) {
-    return "create it with `chatctl store init --grant " + role +
-           "` run by the role that owns the database (or any write command run by a role "
-           "that may create tables there)";
-}
+const std::vector<std::string> kCreateHints = {
+    "create it with a write command, e.g. `chatctl tenant create TENANT`, run by a role that "
+    "may create tables in the database",
+    "or have the database's owner create it for roles with row access only: `chatctl store "
+    "init --grant ROLE`"};
 
 } // namespace
 
@@ -38,7 +38,13 @@ PgStore::PgStore(const StoreOptions& options)
 std::unique_ptr<PgStore> PgStore::open(const StoreOptions& options, OpenMode mode) {
     std::unique_ptr<PgStore> store(new PgStore(options));
     if (mode == OpenMode::write) {
-        if (store->version() != schema::current_version()) store->migrate();
+        const int version = store->version();
+        store->check_version(version);
+        if (version < schema::current_version()) {
+            store->check_may_migrate(version);
+            // In the write's own transaction: a write that fails leaves no schema behind.
+            store->migrate_pending_ = true;
+        }
         return store;
     }
     // One snapshot for the whole command, which never waits for a writer.
@@ -46,8 +52,8 @@ std::unique_ptr<PgStore> PgStore::open(const StoreOptions& options, OpenMode mod
     const int version = store->version();
     if (version == 0) {
         if (mode == OpenMode::read_if_exists) return nullptr;
-        store_fail(store->conn_.shown() + " holds no chatctl store",
-                   {create_hint(store->conn_.user())});
+        store_fail("no store at " + store->conn_.shown() + ": the database holds no chatctl schema",
+                   kCreateHints);
     }
     store->check_version(version);
     return store;
@@ -75,46 +81,50 @@ void PgStore::check_version(int version) {
                    {"use a newer chatctl with this store; it was left untouched"});
 }
 
+void PgStore::check_may_migrate(int version) {
+    Result may = conn_.query("SELECT current_schema() IS NOT NULL AND "
+                             "has_schema_privilege(current_schema(), 'CREATE')");
+    if (may.boolean(0, 0)) return;
+    if (version == 0)
+        store_fail("no store at " + conn_.shown() + ", and role " + conn_.user() +
+                       " may not create one",
+                   {"have the database's owner create it: `chatctl store init --grant " +
+                    conn_.user() + "`"});
+    store_fail(conn_.shown() + " has schema version " + std::to_string(version) +
+                   ", older than this chatctl's, and role " + conn_.user() + " may not upgrade it",
+               {"have the schema's owner upgrade it: `chatctl store upgrade`"});
+}
+
 void PgStore::migrate() {
-    begin_write(); // two first writers: the second finds the schema made
-    const int version = this->version();
+    const int version = this->version(); // again, under the lock: another may have done it
     check_version(version);
-    if (version < schema::current_version()) {
-        Result may = conn_.query("SELECT current_schema() IS NOT NULL AND "
-                                 "has_schema_privilege(current_schema(), 'CREATE')");
-        if (!may.boolean(0, 0))
-            store_fail(version == 0 ? conn_.shown() + " holds no chatctl store, and role " +
-                                          conn_.user() + " may not create one"
-                                    : conn_.shown() + " has schema version " +
-                                          std::to_string(version) + ", older than this chatctl's",
-                       {version == 0 ? create_hint(conn_.user())
-                                     : "upgrade it with `chatctl store upgrade`, run by the role "
-                                       "that owns the schema"});
-        for (int v = version; v < schema::current_version(); ++v)
-            conn_.run(schema::migrations()[v]);
+    for (int v = version; v < schema::current_version(); ++v)
+        conn_.run(schema::migrations()[v]);
+    if (version < schema::current_version())
         conn_.query("INSERT INTO chatctl_version (version) VALUES ($1) "
                     "ON CONFLICT (one) DO UPDATE SET version = EXCLUDED.version",
                     {std::to_string(schema::current_version())});
-    }
-    commit();
 }
 
 int PgStore::init(const StoreOptions& options, const std::optional<std::string>& grant_to,
                   bool create) {
     PgStore store(options);
-    if (!create && store.version() == 0)
-        store_fail(store.conn_.shown() + " holds no chatctl store to upgrade",
+    const int version = store.version();
+    if (!create && version == 0)
+        store_fail("no store at " + store.conn_.shown() + " to upgrade",
                    {"create it with `chatctl store init`"});
-    store.migrate();
+    store.check_version(version);
+    if (version < schema::current_version()) store.check_may_migrate(version);
+    store.migrate_pending_ = true;
+    store.begin_write();
     if (grant_to) {
-        store.begin_write();
         std::string grants = schema::kGrants;
         const std::string role = store.conn_.escape_identifier(*grant_to);
         for (size_t at = grants.find("%s"); at != std::string::npos; at = grants.find("%s", at))
             grants.replace(at, 2, role);
         store.conn_.run(grants);
-        store.commit();
     }
+    store.commit();
     return schema::current_version();
 }
 
@@ -128,6 +138,7 @@ void PgStore::begin_write() {
     } else {
         conn_.query(kLock);
     }
+    if (migrate_pending_) migrate();
 }
 
 bool PgStore::write_locked_elsewhere() {
@@ -138,6 +149,7 @@ bool PgStore::write_locked_elsewhere() {
 void PgStore::commit() {
     in_transaction_ = false;
     conn_.commit();
+    migrate_pending_ = false;
 }
 
 void PgStore::rollback() {

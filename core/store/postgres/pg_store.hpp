@@ -62,12 +62,15 @@ class PgStore final : public Store {
     // The schema's version: 0 when the database has none.
     int version();
     void check_version(int version);
-    // Creates or upgrades the schema under the write lock; false when another did first.
+    // Refuses, saying who may, when this role may not create tables.
+    void check_may_migrate(int version);
+    // Creates or upgrades the schema, inside the write transaction.
     void migrate();
 
     Conn conn_;
     int lock_timeout_seconds_;
     bool in_transaction_ = false;
+    bool migrate_pending_ = false; // done by the next write transaction
 };
 
 } // namespace chatctl::postgres

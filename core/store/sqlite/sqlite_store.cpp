@@ -159,6 +159,18 @@ std::unique_ptr<SqliteStore> SqliteStore::open_write(const StoreOptions& options
     return store;
 }
 
+int SqliteStore::init(const StoreOptions& options, const std::optional<std::string>& grant_to,
+                      bool create) {
+    if (grant_to)
+        fail(ErrorKind::invalid_input, "--grant is for a PostgreSQL store",
+             {"a SQLite store's users are those its file mode (0600) lets in"});
+    if (!create && !exists(options.path))
+        store_fail("no store at " + options.path + " to upgrade",
+                   {"create it with `chatctl store init`"});
+    open_write(options);
+    return schema::current_version();
+}
+
 void SqliteStore::discard_if_new() {
     if (created_.folders.empty() && created_.file.empty()) return;
     try {

@@ -17,6 +17,10 @@ class SqliteStore final : public Store {
   public:
     static std::unique_ptr<SqliteStore> open(const StoreOptions& options, OpenMode mode);
     static std::unique_ptr<SqliteStore> in_memory();
+    // `store init` creates the file as the first write does; neither grants: a file's
+    // readers and writers are its mode's.
+    static int init(const StoreOptions& options, const std::optional<std::string>& grant_to,
+                    bool create);
 
     SQLite::Database& db() { return db_; }
     const std::string& path() const { return path_; }

@@ -1,0 +1,215 @@
+// What only a PostgreSQL store has: roles (the schema's owner, a role with row access
+// only), a password in the URI, a server's locks and connections. Run on PostgreSQL only;
+// every other suite runs on both stores.
+#include "harness.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <doctest/doctest.h>
+#include <thread>
+
+using namespace e2e;
+
+namespace {
+
+std::string socket_dir() {
+    return std::getenv("CHATCTL_TEST_PG_HOST");
+}
+
+// The sandbox's database name, read off its URI.
+std::string database(const Sandbox& s) {
+    const std::string& uri = s.db();
+    const size_t start = uri.find(":///") + 4;
+    return uri.substr(start, uri.find('?') - start);
+}
+
+// Runs SQL as the schema's owner; its error, or "".
+std::string as_owner(const Sandbox& s, const std::string& sql) {
+    try {
+        s.query(sql);
+        return "";
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+}
+
+} // namespace
+
+TEST_SUITE("postgres") {
+
+    TEST_CASE("the owner makes the store; a role with row access only uses it, cannot break it") {
+        Sandbox s;
+        const std::string app = s.db_as(kAppRole);
+        // Without the schema, the everyday role cannot make it, and says who can.
+        Result r = s.run({"--db", app, "tenant", "create", "acme"}, {}, "", true);
+        CHECK(r.code == 6);
+        CHECK(r.err.find("may not create") != std::string::npos);
+        CHECK(r.err.find("store init --grant chatctl_app") != std::string::npos);
+        CHECK(s.dump().empty());
+        r = s.run({"store", "upgrade"});
+        CHECK(r.code == 6);
+        CHECK(s.dump().empty());
+
+        Json init = s.ok({"store", "init", "--grant", kAppRole, "-o", "json"}).json();
+        CHECK(init["schema_version"] == 1);
+        CHECK(s.ok({"store", "init", "--grant", kAppRole, "-o", "json"}).json() == init);
+        CHECK(s.ok({"store", "upgrade", "-o", "json"}).json() == init);
+
+        auto as_app = [&](std::vector<std::string> args) {
+            args.insert(args.begin(), {"--db", app});
+            Result out = s.run(args, {}, "", true);
+            INFO("stderr: " << out.err);
+            CHECK(out.code == 0);
+            return out;
+        };
+        as_app({"tenant", "create", "acme"});
+        as_app({"profile", "add", "Experts", "-t", "acme", "--max-chats", "5"});
+        as_app({"user", "add", "alice", "-t", "acme", "--profile", "Experts"});
+        std::string decl = s.write("d.yaml", "tenants:\n  - tenant: beta\n    users:\n"
+                                             "      - login: bob\n");
+        as_app({"apply", "-f", decl});
+        CHECK(as_app({"export", "-o", "json"}).json()["tenants"].size() == 2);
+        CHECK(as_app({"history", "-o", "json"}).json().size() == 7);
+
+        // Raw SQL as that role: no DDL, no TRUNCATE, history append-only.
+        const std::string before = s.dump();
+        for (const char* statement :
+             {"DROP TRIGGER profiles_keep_default ON profiles",
+              "ALTER TABLE tenants DROP CONSTRAINT tenants_default_profile",
+              "ALTER TABLE profiles DISABLE TRIGGER ALL", "TRUNCATE users", "DELETE FROM history",
+              "UPDATE history SET actor = 'someone else'",
+              "UPDATE chatctl_version SET version = 99", "SET session_replication_role = replica",
+              "CREATE TABLE tenants_copy (id int)", "DROP INDEX users_login",
+              "DELETE FROM profiles WHERE name = 'Default'"}) {
+            CAPTURE(statement);
+            CHECK(!s.sql(statement).empty());
+            CHECK(s.dump() == before);
+        }
+    }
+
+    TEST_CASE("a password is never shown: not in errors, output or history") {
+        Sandbox s;
+        const std::string secret = "s3cr3t-Pa55";
+        const std::string host = "?host=" + socket_dir();
+        for (const std::string& uri :
+             {"postgresql://postgres:" + secret + "@/no_such_db" + host,
+              "postgres://postgres:" + secret + "@/no_such_db" + host,
+              "postgresql:///no_such_db" + host + "&user=postgres&password=" + secret}) {
+            for (const char* format : {"table", "json"}) {
+                Result r = s.run({"--db", uri, "-o", format, "tenant", "list"}, {}, "", true);
+                CAPTURE(uri);
+                CHECK(r.code == 6);
+                CHECK(r.err.find("no_such_db") != std::string::npos);
+                CHECK(r.err.find(secret) == std::string::npos);
+                CHECK(r.out.find(secret) == std::string::npos);
+            }
+        }
+        Result r = s.run({"--db", "postgresql:///no_such_db" + host + "&user=postgres", "history"},
+                         {{"PGPASSWORD", secret}}, "", true);
+        CHECK(r.code == 6);
+        CHECK(r.err.find(secret) == std::string::npos);
+        // Where the password works (this server trusts its socket), nothing shows it either.
+        const std::string uri = "postgresql://postgres:" + secret + "@/" + database(s) + host;
+        for (const std::vector<std::string>& args :
+             std::vector<std::vector<std::string>>{{"store", "init"},
+                                                   {"tenant", "create", "acme"},
+                                                   {"-o", "json", "history"},
+                                                   {"tenant", "create", "acme"},
+                                                   {"tenant", "show", "nobody"}}) {
+            std::vector<std::string> full{"--db", uri};
+            full.insert(full.end(), args.begin(), args.end());
+            Result out = s.run(full, {}, "", true);
+            CHECK(out.out.find(secret) == std::string::npos);
+            CHECK(out.err.find(secret) == std::string::npos);
+        }
+        CHECK(s.dump().find(secret) == std::string::npos);
+    }
+
+    TEST_CASE("a write waits for a row another session holds only --lock-timeout long") {
+        Sandbox s;
+        s.ok({"tenant", "create", "acme"});
+        std::atomic<bool> release{false};
+        std::thread holder([&] { // a session in the middle of its own change to acme
+            s.query("BEGIN; SELECT * FROM tenants WHERE key = 'acme' FOR UPDATE; "
+                    "SELECT pg_sleep(4); COMMIT");
+        });
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        std::string before = s.dump();
+        auto t0 = std::chrono::steady_clock::now();
+        Result r = s.run({"tenant", "edit", "acme", "--display-name", "A", "--lock-timeout", "1"});
+        const double waited =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        holder.join();
+        CHECK(r.code == 6);
+        CHECK(r.err.find("locked") != std::string::npos);
+        CHECK(waited < 3.5); // gave up after its timeout, before the other session ended
+        CHECK(s.dump() == before);
+        s.ok({"tenant", "edit", "acme", "--display-name", "A"});
+    }
+
+    TEST_CASE("a newer or damaged schema is a store error, and stays untouched") {
+        Sandbox s;
+        s.ok({"tenant", "create", "acme"});
+        CHECK(as_owner(s, "UPDATE chatctl_version SET version = 99").empty());
+        expect_refused(s, {"tenant", "list"}, 6, "newer than this chatctl");
+        expect_refused(s, {"tenant", "create", "beta"}, 6, "newer than this chatctl");
+        CHECK(as_owner(s, "DELETE FROM chatctl_version").empty());
+        expect_refused(s, {"tenant", "list"}, 6, "damaged");
+        expect_refused(s, {"tenant", "create", "beta"}, 6, "damaged");
+        CHECK(as_owner(s, "INSERT INTO chatctl_version (version) VALUES (1); "
+                          "ALTER TABLE users RENAME COLUMN email TO mail")
+                  .empty());
+        expect_refused(s, {"user", "list", "-t", "acme"}, 6, "schema chatctl expects");
+        expect_refused(s, {"user", "add", "ann", "-t", "acme"}, 6, "schema chatctl expects");
+    }
+
+    TEST_CASE("a connection lost in the middle of apply is a store error; nothing is written") {
+        Sandbox s;
+        s.ok({"tenant", "create", "acme"});
+        const std::string before = s.dump();
+        std::string decl = "tenants:\n  - tenant: acme\n    users:\n";
+        for (int i = 0; i < 60000; ++i)
+            decl += "      - login: user" + std::to_string(i) + "\n";
+        const std::string file = s.write("big.yaml", decl);
+        Result r;
+        std::atomic<bool> finished{false};
+        std::thread apply([&] {
+            r = s.run({"apply", "-f", file});
+            finished = true;
+        });
+        // The server ends chatctl's sessions once inside their write transaction, as an
+        // administrator's pg_terminate_backend or a server shutting down would (apply that
+        // writes as it reads falls back to writing after reading, on a new connection).
+        int terminated = 0;
+        while (!finished) {
+            auto rows = s.query("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                "WHERE application_name = 'chatctl' AND xact_start IS NOT NULL "
+                                "AND datname = current_database() AND pid <> pg_backend_pid()");
+            terminated += std::stoi(rows[0][0]);
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        apply.join();
+        REQUIRE(terminated >= 1);
+        INFO("stderr: " << r.err);
+        CHECK(r.code == 6);
+        CHECK(r.err.find("lost the connection") != std::string::npos);
+        CHECK(r.out.empty());
+        CHECK(s.dump() == before);
+        s.ok({"-q", "apply", "-f", file}); // the same apply, run again, completes
+        CHECK(s.run({"plan", "-f", file}).code == 0);
+    }
+
+    TEST_CASE("--grant is for PostgreSQL; a file store's access is its mode") {
+        Sandbox s;
+        const std::string file = s.dir() + "/file.db";
+        Result r = s.run({"--db", file, "store", "init", "--grant", "someone"}, {}, "", true);
+        CHECK(r.code == 5);
+        CHECK(r.err.find("--grant is for a PostgreSQL store") != std::string::npos);
+        r = s.run({"--db", file, "store", "upgrade"}, {}, "", true);
+        CHECK(r.code == 6);
+        CHECK(s.run({"--db", file, "store", "init"}, {}, "", true).code == 0);
+        CHECK(s.run({"--db", file, "tenant", "list"}, {}, "", true).code == 0);
+    }
+
+} // TEST_SUITE

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL 15 cluster for the tests, from Debian's postgresql package.
+#   cluster.sh start DIR   initdb in DIR, start it on a socket in DIR/socket (no TCP),
+#                          and create the DML-only role chatctl_app
+#   cluster.sh stop DIR    stop it and remove DIR
+# It runs as the postgres user (initdb refuses root), with fsync off: nothing in it is kept.
+set -euo pipefail
+bin=/usr/lib/postgresql/15/bin
+action=$1 dir=$2
+as_postgres() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+stop() {
+  [ -d "$dir/data" ] && as_postgres "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+  rm -rf "$dir"
+}
+case $action in
+start)
+  stop # what an interrupted run left
+  mkdir -p "$dir"
+  [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
+  chmod 0755 "$dir"
+  as_postgres "$bin/initdb" -D "$dir/data" -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
+    { cat "$dir/initdb.log" >&2; exit 1; }
+  as_postgres mkdir -p "$dir/socket"
+  as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o \
+    "-k $dir/socket -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+  psql -X -q -v ON_ERROR_STOP=1 "postgresql:///postgres?host=$dir/socket&user=postgres" \
+    -c "CREATE ROLE chatctl_app LOGIN" >/dev/null
+  ;;
+stop)
+  stop
+  ;;
+*)
+  echo "usage: cluster.sh start|stop DIR" >&2
+  exit 64
+  ;;
+esac
