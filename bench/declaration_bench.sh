@@ -25,21 +25,8 @@ trap 'rm -rf "$work"' EXIT
 python3 bench/gen_declaration.py "$tenants" "$users" "$work/decl.yaml" "$work/users.csv"
 echo "declaration: $tenants tenants x $users users, $(du -h "$work/decl.yaml" | cut -f1)"
 
-# Runs a command, prints "seconds max_rss_kb" (of the best of 3 runs).
-measure() {
-  local best="" line
-  for _ in 1 2 3; do
-    if [ -n "$prepare" ]; then eval "$prepare"; fi
-    /usr/bin/time -o "$work/time" -f "%e %M" "$@" >"$work/out" 2>/dev/null || true
-    line=$(tail -1 "$work/time")
-    if [ -z "$best" ] || awk -v a="$line" -v b="$best" 'BEGIN { split(a, x); split(b, y); exit !(x[1] < y[1]) }'; then
-      best=$line
-    fi
-  done
-  echo "$best"
-}
+source bench/measure.sh
 
-prepare=""
 parse=$(measure "$floor" "$work/decl.yaml")
 prepare="rm -f $work/floor.db*"
 import=$(measure sqlite3 "$work/floor.db" "PRAGMA journal_mode=WAL" \
@@ -65,6 +52,7 @@ for name, (secs, rss), floor, label in [
         ("re-apply (no-op)", reapply, parse[0] + scan[0], "parse+scan"),
         ("plan (in sync)", plan, parse[0] + scan[0], "parse+scan"),
         ("export", export, scan[0] + write[0], "scan+fwrite")]:
+    floor = max(floor, 0.01)  # a tiny run rounds its floor to 0
     print(f"{name:20s} {secs:6.2f} s  {secs / floor:5.2f}x ({label}, {floor:.2f} s)  "
           f"peak {rss / 1024:6.0f} MB")
 PY

@@ -95,7 +95,8 @@ int run(int argc, char** argv) {
     app.require_subcommand(1);
     app.set_version_flag("--version", "chatctl " CHATCTL_VERSION, "Print the version and exit");
     app.add_option("--db", g.db,
-                   "Store path (else $CHATCTL_DB, else $XDG_DATA_HOME/chatctl/chatctl.db)")
+                   "Store file, or postgresql:// URI (else $CHATCTL_DB, else "
+                   "$XDG_DATA_HOME/chatctl/chatctl.db)")
         ->type_name("PATH");
     app.add_option("-o,--output", g.output, "Output format")
         ->check(CLI::IsMember({"table", "json", "yaml"}))
@@ -160,7 +161,7 @@ int run(int argc, char** argv) {
     } catch (const Error& e) {
         Error out = e.kind() == ErrorKind::usage ? e.with_hint(line.help_hint()) : e;
         if (e.kind() == ErrorKind::store && !g.db && std::getenv("CHATCTL_DB"))
-            out = out.with_hint("the store's path comes from $CHATCTL_DB");
+            out = out.with_hint("the store comes from $CHATCTL_DB");
         return report(out, json);
     } catch (...) {
         try {

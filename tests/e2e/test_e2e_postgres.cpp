@@ -126,6 +126,22 @@ TEST_SUITE("postgres") {
         CHECK(s.dump().find(secret) == std::string::npos);
     }
 
+    TEST_CASE("libpq's own environment completes a short URI, as for psql") {
+        Sandbox s;
+        const std::string uri = "postgresql:///" + database(s);
+        Result r = s.run({"--db", uri, "tenant", "create", "acme"},
+                         {{"PGHOST", socket_dir()}, {"PGUSER", "postgres"}}, "", true);
+        INFO("stderr: " << r.err);
+        CHECK(r.code == 0);
+        CHECK(s.ok({"tenant", "list", "-o", "json"}).json()[0]["tenant"] == "acme");
+        // Through $CHATCTL_DB too.
+        r = s.run({"tenant", "list", "-o", "json"},
+                  {{"CHATCTL_DB", uri}, {"PGHOST", socket_dir()}, {"PGUSER", "postgres"}}, "",
+                  true);
+        CHECK(r.code == 0);
+        CHECK(r.json().size() == 1);
+    }
+
     TEST_CASE("a write waits for a row another session holds only --lock-timeout long") {
         Sandbox s;
         s.ok({"tenant", "create", "acme"});

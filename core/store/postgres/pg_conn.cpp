@@ -32,19 +32,23 @@ Conn::Conn(const std::string& uri, std::string shown) : shown_(std::move(shown))
     if (const char* pass = PQpass(conn_)) password_ = pass;
     PQsetNoticeProcessor(conn_, ignore_notice, nullptr);
     if (PQstatus(conn_) != CONNECTION_OK) {
-        std::string why = PQerrorMessage(conn_);
-        while (!why.empty() && (why.back() == '\n' || why.back() == ' '))
-            why.pop_back();
-        if (!password_.empty())
-            for (size_t at = why.find(password_); at != std::string::npos;
-                 at = why.find(password_, at))
-                why.replace(at, password_.size(), "***");
+        std::string why = clean(PQerrorMessage(conn_));
         PQfinish(conn_);
         conn_ = nullptr;
         store_fail("cannot connect to " + shown_ + ": " + why,
                    {"check the URI given with --db or CHATCTL_DB, and libpq's PGHOST, PGUSER, "
                     "PGPASSWORD or ~/.pgpass"});
     }
+}
+
+std::string Conn::clean(std::string message) const {
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+        message.pop_back();
+    if (!password_.empty()) // libpq never says it; a server's message might quote it
+        for (size_t at = message.find(password_); at != std::string::npos;
+             at = message.find(password_, at))
+            message.replace(at, password_.size(), "***");
+    return message;
 }
 
 Conn::~Conn() {
@@ -58,13 +62,7 @@ void Conn::fail_result(PGresult* r, const char* what) {
     };
     const std::string state = field(PG_DIAG_SQLSTATE);
     std::string message = field(PG_DIAG_MESSAGE_PRIMARY);
-    if (message.empty()) message = PQerrorMessage(conn_);
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
-        message.pop_back();
-    if (!password_.empty())
-        for (size_t at = message.find(password_); at != std::string::npos;
-             at = message.find(password_, at))
-            message.replace(at, password_.size(), "***");
+    message = clean(message.empty() ? PQerrorMessage(conn_) : message);
     if (r) PQclear(r);
     const std::string& where = shown_;
     if (PQstatus(conn_) == CONNECTION_BAD || state.rfind("08", 0) == 0 ||

@@ -59,6 +59,8 @@ class Conn {
 
   private:
     [[noreturn]] void fail_result(PGresult* r, const char* what);
+    // A message as it may be shown: one line, the password replaced.
+    std::string clean(std::string message) const;
     PGconn* conn_ = nullptr;
     std::string shown_, password_;
     std::map<const char*, std::string> prepared_;

@@ -109,19 +109,36 @@ std::vector<ProfileInfo> PgStore::list_profiles(const TenantRow& tenant,
     return out;
 }
 
+namespace {
+
+// A page of a tenant's users in login order, by keyset. Four statements rather than one
+// with `$n IS NULL OR ...`: a prepared statement's generic plan walks the unique index
+// only when the conditions are plain.
+#define USER_PAGE(PROFILE, AFTER)                                                                  \
+    USER_COLUMNS "WHERE u.tenant_id = $1 AND " PROFILE " AND " AFTER                               \
+                 " ORDER BY lower(u.login COLLATE \"C\") LIMIT $4"
+#define ANY_PROFILE "$2::bigint IS NULL"
+#define ONE_PROFILE "u.profile_id = $2::bigint"
+#define FROM_START "$3::text IS NULL"
+#define AFTER_LOGIN "lower(u.login COLLATE \"C\") > lower($3::text COLLATE \"C\")"
+
+const char* page_sql(bool one_profile, bool after) {
+    if (one_profile)
+        return after ? USER_PAGE(ONE_PROFILE, AFTER_LOGIN) : USER_PAGE(ONE_PROFILE, FROM_START);
+    return after ? USER_PAGE(ANY_PROFILE, AFTER_LOGIN) : USER_PAGE(ANY_PROFILE, FROM_START);
+}
+
+} // namespace
+
 void PgStore::each_user(const TenantRow& tenant, std::optional<int64_t> profile_id,
                         const std::function<void(const UserRow&)>& f) {
     // A page at a time, so that a million users are never held.
     constexpr int kPage = 5000;
     std::optional<std::string> after;
     for (;;) {
-        Result r = conn_.query(
-            USER_COLUMNS "WHERE u.tenant_id = $1 AND ($2::bigint IS NULL OR u.profile_id = "
-                         "$2::bigint) AND ($3::text IS NULL OR lower(u.login COLLATE \"C\") > "
-                         "lower($3::text COLLATE \"C\")) ORDER BY lower(u.login COLLATE \"C\") "
-                         "LIMIT $4",
-            {num(tenant.id), profile_id ? Param(num(*profile_id)) : std::nullopt, after,
-             num(kPage)});
+        Result r = conn_.query(page_sql(profile_id.has_value(), after.has_value()),
+                               {num(tenant.id), profile_id ? Param(num(*profile_id)) : std::nullopt,
+                                after, num(kPage)});
         for (int i = 0; i < r.rows(); ++i)
             f(read_user(r, i, tenant.tenant.key));
         if (r.rows() < kPage) return;
@@ -131,10 +148,8 @@ void PgStore::each_user(const TenantRow& tenant, std::optional<int64_t> profile_
 
 std::vector<UserRow> PgStore::user_page(const TenantRow& tenant,
                                         const std::optional<std::string>& after, int limit) {
-    Result r = conn_.query(USER_COLUMNS "WHERE u.tenant_id = $1 AND ($2::text IS NULL OR "
-                                        "lower(u.login COLLATE \"C\") > lower($2::text COLLATE "
-                                        "\"C\")) ORDER BY lower(u.login COLLATE \"C\") LIMIT $3",
-                           {num(tenant.id), after, num(limit)});
+    Result r = conn_.query(page_sql(false, after.has_value()),
+                           {num(tenant.id), std::nullopt, after, num(limit)});
     std::vector<UserRow> page;
     page.reserve(static_cast<size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i)

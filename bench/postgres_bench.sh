@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The PostgreSQL store: apply to an empty store, re-apply (no-op), plan and export of a
+# declaration of TENANTS x USERS users, on a throwaway local cluster (tests/pg/cluster.sh,
+# fsync off, a Unix socket), each as a ratio to floors measured in the same run:
+#   parse:  yaml-cpp's event parser over the same file, doing nothing (bench/yaml_parse_floor)
+#   copy:   psql \copy of the same users as CSV into a table with the same case-folding
+#           unique index, one transaction
+#   scan:   psql reading the store's users in key order (tenant, folded login), with their
+#           profile names, to /dev/null
+#   fwrite: the export's own text written with plain fwrite (bench/fwrite_floor)
+# apply is compared with parse+copy, re-apply and plan with parse+scan, export with
+# scan+fwrite. Peak memory (max RSS) is reported for each chatctl command (the client's:
+# the server's is its own).
+#   bash bench/postgres_bench.sh [TENANTS] [USERS_PER_TENANT]   (default 10 x 10000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tenants=${1:-10}
+users=${2:-10000}
+bash scripts/setup time
+bash scripts/build >/dev/null
+chatctl=${CHATCTL:-$PWD/build/cli/chatctl}
+floor=$PWD/build/bench/yaml_parse_floor
+fwrite=$PWD/build/bench/fwrite_floor
+work=$(mktemp -d)
+cluster=$(mktemp -d /tmp/chatctl-bench-pg-XXXXXX)
+trap 'bash tests/pg/cluster.sh stop "$cluster"; rm -rf "$work"' EXIT
+bash tests/pg/cluster.sh start "$cluster"
+chmod 0755 "$work"
+admin="postgresql:///postgres?host=$cluster/socket&user=postgres"
+store="postgresql:///bench?host=$cluster/socket&user=postgres"
+export PGOPTIONS="-c client_min_messages=warning"
+fresh() { psql -X -q "$admin" -c "DROP DATABASE IF EXISTS bench WITH (FORCE)" -c "CREATE DATABASE bench"; }
+
+python3 bench/gen_declaration.py "$tenants" "$users" "$work/decl.yaml" "$work/users.csv"
+echo "declaration: $tenants tenants x $users users, $(du -h "$work/decl.yaml" | cut -f1)"
+
+source bench/measure.sh
+
+parse=$(measure "$floor" "$work/decl.yaml")
+prepare="fresh"
+copy=$(measure psql -X -q -v ON_ERROR_STOP=1 "$store" -1 \
+  -c 'CREATE TABLE users (tenant text, login text, name text, email text, profile text)' \
+  -c 'CREATE UNIQUE INDEX ON users (tenant, lower(login COLLATE "C"))' \
+  -c "\\copy users FROM '$work/users.csv' CSV")
+apply=$(measure "$chatctl" --db "$store" -q apply -f "$work/decl.yaml")
+prepare=""
+fresh
+"$chatctl" --db "$store" -q apply -f "$work/decl.yaml"
+reapply=$(measure "$chatctl" --db "$store" -q apply -f "$work/decl.yaml")
+plan=$(measure "$chatctl" --db "$store" -q plan -f "$work/decl.yaml")
+scan=$(measure psql -X -q "$store" -c "\\copy (SELECT t.key, u.login, u.name, u.email, p.name FROM users u JOIN tenants t ON t.id = u.tenant_id JOIN profiles p ON p.id = u.profile_id ORDER BY u.tenant_id, lower(u.login COLLATE \"C\")) TO '/dev/null'")
+export_=$(measure "$chatctl" --db "$store" export)
+"$chatctl" --db "$store" export >"$work/export.yaml"
+write=$(measure "$fwrite" "$work/export.yaml")
+
+python3 - "$parse" "$copy" "$scan" "$write" "$apply" "$reapply" "$plan" "$export_" <<'PY'
+import sys
+(parse, copy, scan, write, apply, reapply, plan, export) = [tuple(map(float, a.split())) for a in sys.argv[1:]]
+print(f"floors: parse {parse[0]:.2f} s, psql \\copy {copy[0]:.2f} s, scan {scan[0]:.2f} s, fwrite {write[0]:.2f} s")
+for name, (secs, rss), floor, label in [
+        ("apply (empty store)", apply, parse[0] + copy[0], "parse+copy"),
+        ("re-apply (no-op)", reapply, parse[0] + scan[0], "parse+scan"),
+        ("plan (in sync)", plan, parse[0] + scan[0], "parse+scan"),
+        ("export", export, scan[0] + write[0], "scan+fwrite")]:
+    floor = max(floor, 0.01)  # a tiny run rounds its floor to 0
+    print(f"{name:20s} {secs:6.2f} s  {secs / floor:5.2f}x ({label}, {floor:.2f} s)  "
+          f"peak {rss / 1024:6.0f} MB")
+PY
