@@ -30,6 +30,15 @@ UserRow read_user(const Result& r, int i, const std::string& tenant) {
     "p.id, p.name, p.id = t.default_profile_id, p.max_concurrent_chats, p.wrap_up_seconds, "       \
     "p.description"
 
+// Every row of a result, made into a value by make(row).
+template <class Make> auto rows_of(const Result& r, Make make) {
+    std::vector<decltype(make(0))> out;
+    out.reserve(static_cast<size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i)
+        out.push_back(make(i));
+    return out;
+}
+
 ProfileRow read_profile(const Result& r, int i, const std::string& tenant) {
     return ProfileRow{r.integer(i, 0),
                       Profile{tenant, r.text(i, 1), r.boolean(i, 2),
@@ -87,11 +96,10 @@ std::vector<TenantInfo> PgStore::list_tenants(std::optional<std::string_view> ke
                     "FROM tenants t LEFT JOIN profiles p ON p.id = t.default_profile_id "
                     "WHERE $1::text IS NULL OR t.key = $1::text ORDER BY t.key COLLATE \"C\"",
                     {key ? Param(str(*key)) : std::nullopt});
-    std::vector<TenantInfo> out;
-    for (int i = 0; i < r.rows(); ++i)
-        out.push_back(TenantInfo{Tenant{r.text(i, 0), r.optional_text(i, 1)}, r.text(i, 2),
-                                 r.integer(i, 3), r.integer(i, 4)});
-    return out;
+    return rows_of(r, [&](int i) {
+        return TenantInfo{Tenant{r.text(i, 0), r.optional_text(i, 1)}, r.text(i, 2),
+                          r.integer(i, 3), r.integer(i, 4)};
+    });
 }
 
 std::vector<ProfileInfo> PgStore::list_profiles(const TenantRow& tenant,
@@ -103,10 +111,9 @@ std::vector<ProfileInfo> PgStore::list_profiles(const TenantRow& tenant,
         "($2::text IS NULL OR lower(p.name COLLATE \"C\") = lower($2::text COLLATE \"C\")) "
         "ORDER BY lower(p.name COLLATE \"C\"), p.name COLLATE \"C\"",
         {num(tenant.id), name ? Param(str(*name)) : std::nullopt});
-    std::vector<ProfileInfo> out;
-    for (int i = 0; i < r.rows(); ++i)
-        out.push_back(ProfileInfo{read_profile(r, i, tenant.tenant.key).profile, r.integer(i, 6)});
-    return out;
+    return rows_of(r, [&](int i) {
+        return ProfileInfo{read_profile(r, i, tenant.tenant.key).profile, r.integer(i, 6)};
+    });
 }
 
 namespace {
@@ -150,11 +157,7 @@ std::vector<UserRow> PgStore::user_page(const TenantRow& tenant,
                                         const std::optional<std::string>& after, int limit) {
     Result r = conn_.query(page_sql(false, after.has_value()),
                            {num(tenant.id), std::nullopt, after, num(limit)});
-    std::vector<UserRow> page;
-    page.reserve(static_cast<size_t>(r.rows()));
-    for (int i = 0; i < r.rows(); ++i)
-        page.push_back(read_user(r, i, tenant.tenant.key));
-    return page;
+    return rows_of(r, [&](int i) { return read_user(r, i, tenant.tenant.key); });
 }
 
 std::vector<HistoryEntry> PgStore::history(std::optional<std::string_view> tenant, int limit) {
@@ -170,20 +173,16 @@ std::vector<HistoryEntry> PgStore::history(std::optional<std::string_view> tenan
                  {"the store was changed outside chatctl; restore a backup"});
         return value;
     };
-    std::vector<HistoryEntry> out;
-    for (int i = 0; i < r.rows(); ++i)
-        out.push_back(HistoryEntry{r.integer(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3),
-                                   r.optional_text(i, 4), r.text(i, 5), r.text(i, 6), r.text(i, 7),
-                                   json(i, 8), json(i, 9)});
-    return out;
+    return rows_of(r, [&](int i) {
+        return HistoryEntry{
+            r.integer(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.optional_text(i, 4),
+            r.text(i, 5),    r.text(i, 6), r.text(i, 7), json(i, 8),   json(i, 9)};
+    });
 }
 
 std::vector<std::string> PgStore::tenant_keys() {
     Result r = conn_.query("SELECT key FROM tenants ORDER BY key COLLATE \"C\"");
-    std::vector<std::string> out;
-    for (int i = 0; i < r.rows(); ++i)
-        out.push_back(r.text(i, 0));
-    return out;
+    return rows_of(r, [&](int i) { return r.text(i, 0); });
 }
 
 std::vector<std::string> PgStore::logins_starting(const TenantRow& tenant, std::string_view prefix,
@@ -197,10 +196,7 @@ std::vector<std::string> PgStore::logins_starting(const TenantRow& tenant, std::
                            "\"C\") LIKE lower($2::text COLLATE \"C\") ESCAPE '\\' ORDER BY "
                            "lower(login COLLATE \"C\"), login COLLATE \"C\" LIMIT $3",
                            {num(tenant.id), pattern + "%", num(limit)});
-    std::vector<std::string> out;
-    for (int i = 0; i < r.rows(); ++i)
-        out.push_back(r.text(i, 0));
-    return out;
+    return rows_of(r, [&](int i) { return r.text(i, 0); });
 }
 
 int64_t PgStore::insert_tenant(const Tenant& tenant) {
@@ -268,7 +264,8 @@ void PgStore::insert_users(const std::vector<NewUser>& users) {
         conn_.copy_in("COPY users (tenant_id, login, name, email, profile_id) FROM STDIN", rows);
         conn_.run("RELEASE SAVEPOINT users_batch");
         return;
-    } catch (const Error&) {
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::conflict) throw; // locked, lost...: not a row's fault
         conn_.run("ROLLBACK TO SAVEPOINT users_batch");
     }
     for (size_t i = 0; i < users.size(); ++i) {
@@ -278,7 +275,8 @@ void PgStore::insert_users(const std::vector<NewUser>& users) {
                 "INSERT INTO users (tenant_id, login, name, email, profile_id) "
                 "VALUES ($1, $2, $3, $4, $5)",
                 {num(u.tenant_id), u.user.login, u.user.name, u.user.email, num(u.profile_id)});
-        } catch (const Error&) {
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::conflict) throw;
             auto error = std::current_exception();
             conn_.run("ROLLBACK TO SAVEPOINT users_batch");
             throw UserRefused{i, error};
