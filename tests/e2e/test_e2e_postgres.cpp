@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <doctest/doctest.h>
+#include <functional>
+#include <libpq-fe.h>
 #include <thread>
 
 using namespace e2e;
@@ -214,6 +216,73 @@ TEST_SUITE("postgres") {
         CHECK(s.dump() == before);
         s.ok({"-q", "apply", "-f", file}); // the same apply, run again, completes
         CHECK(s.run({"plan", "-f", file}).code == 0);
+    }
+
+    TEST_CASE("a server restarted in the middle of apply: all of it or none of it") {
+        // A cluster of this test's own, since restarting the shared one would cut the
+        // suites running beside it.
+        std::string dir = "/tmp/chatctl-restart-XXXXXX";
+        REQUIRE(::mkdtemp(dir.data()));
+        const std::string script = std::string(CHATCTL_SOURCE_DIR) + "/tests/pg/cluster.sh";
+        auto cluster = [&](const char* action) {
+            return run_binary({"/bin/bash", script, action, dir},
+                              {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}, "");
+        };
+        REQUIRE(cluster("start").code == 0);
+        struct Stop {
+            std::function<void()> f;
+            ~Stop() { f(); }
+        } stop{[&] { cluster("stop"); }};
+        Sandbox s;
+        const std::string uri = "postgresql:///postgres?host=" + dir + "/socket&user=postgres";
+        auto run = [&](std::vector<std::string> args) {
+            args.insert(args.begin(), {"--db", uri});
+            return s.run(args, {}, "", true);
+        };
+        REQUIRE(run({"tenant", "create", "acme"}).code == 0);
+        const std::string before = run({"export"}).out;
+        std::string decl = "tenants:\n  - tenant: acme\n    users:\n";
+        for (int i = 0; i < 60000; ++i)
+            decl += "      - login: user" + std::to_string(i) + "\n";
+        const std::string file = s.write("big.yaml", decl);
+        Result r;
+        std::atomic<bool> finished{false};
+        std::thread apply([&] {
+            r = run({"-q", "apply", "-f", file});
+            finished = true;
+        });
+        // Each time chatctl is inside a write transaction, the server restarts (apply that
+        // writes as it reads falls back, once read, to writing on a new connection).
+        int restarts = 0;
+        while (!finished) {
+            PGconn* watch = PQconnectdb(uri.c_str());
+            PGresult* busy =
+                PQexec(watch, "SELECT count(*) FROM pg_stat_activity WHERE "
+                              "application_name = 'chatctl' AND xact_start IS NOT NULL");
+            const bool inside = PQresultStatus(busy) == PGRES_TUPLES_OK &&
+                                std::string(PQgetvalue(busy, 0, 0)) != "0";
+            PQclear(busy);
+            PQfinish(watch);
+            if (inside) restarts += cluster("restart").code == 0;
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+        apply.join();
+        INFO("apply: exit " << r.code << ", stderr: " << r.err);
+        REQUIRE(restarts >= 1);
+        // The write was cut: a store error and nothing written, or, when the fallback
+        // after reading found the server back, the whole of it.
+        const std::string after = run({"export"}).out;
+        MESSAGE("apply cut by " << restarts << " restarts: exit " << r.code);
+        if (r.code == 6) {
+            CHECK((r.err.find("lost the connection") != std::string::npos ||
+                   r.err.find("cannot connect") != std::string::npos));
+            CHECK(after == before);
+        } else {
+            CHECK(r.code == 0);
+            CHECK(run({"plan", "-f", file}).code == 0);
+        }
+        CHECK(run({"-q", "apply", "-f", file}).code == 0);
+        CHECK(run({"plan", "-f", file}).code == 0);
     }
 
     TEST_CASE("--grant is for PostgreSQL; a file store's access is its mode") {

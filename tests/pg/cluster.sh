@@ -2,6 +2,7 @@
 # A throwaway PostgreSQL 15 cluster for the tests, from Debian's postgresql package.
 #   cluster.sh start DIR   initdb in DIR, start it on a socket in DIR/socket (no TCP),
 #                          and create the DML-only role chatctl_app
+#   cluster.sh restart DIR stop it (fast: sessions are ended) and start it again
 #   cluster.sh stop DIR    stop it and remove DIR
 # It runs as the postgres user (initdb refuses root), with fsync off: nothing in it is kept.
 set -euo pipefail
@@ -29,11 +30,14 @@ start)
   psql -X -q -v ON_ERROR_STOP=1 "postgresql:///postgres?host=$dir/socket&user=postgres" \
     -c "CREATE ROLE chatctl_app LOGIN" >/dev/null
   ;;
+restart)
+  as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w restart >/dev/null
+  ;;
 stop)
   stop
   ;;
 *)
-  echo "usage: cluster.sh start|stop DIR" >&2
+  echo "usage: cluster.sh start|restart|stop DIR" >&2
   exit 64
   ;;
 esac
