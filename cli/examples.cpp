@@ -36,6 +36,9 @@ const std::map<std::string, std::string>& examples() {
         {"apply", "chatctl apply -f acme.yaml\nchatctl apply -f tenants/ --prune --dry-run"},
         {"plan", "chatctl plan -f acme.yaml || echo \"changes pending (exit 2)\""},
         {"export", "chatctl export -t acme > acme.yaml"},
+        {"store init", "chatctl --db postgresql://owner@db.example.com/contact store init "
+                       "--grant chatctl"},
+        {"store upgrade", "chatctl --db postgresql://owner@db.example.com/contact store upgrade"},
     };
     return table;
 }
