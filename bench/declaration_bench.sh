@@ -43,16 +43,4 @@ export_=$(measure "$chatctl" --db "$work/store.db" export)
 "$chatctl" --db "$work/store.db" export >"$work/export.yaml"
 write=$(measure "$fwrite" "$work/export.yaml")
 
-python3 - "$parse" "$import" "$scan" "$write" "$apply" "$reapply" "$plan" "$export_" <<'PY'
-import sys
-(parse, imp, scan, write, apply, reapply, plan, export) = [tuple(map(float, a.split())) for a in sys.argv[1:]]
-print(f"floors: parse {parse[0]:.2f} s, import {imp[0]:.2f} s, scan {scan[0]:.2f} s, fwrite {write[0]:.2f} s")
-for name, (secs, rss), floor, label in [
-        ("apply (empty store)", apply, parse[0] + imp[0], "parse+import"),
-        ("re-apply (no-op)", reapply, parse[0] + scan[0], "parse+scan"),
-        ("plan (in sync)", plan, parse[0] + scan[0], "parse+scan"),
-        ("export", export, scan[0] + write[0], "scan+fwrite")]:
-    floor = max(floor, 0.01)  # a tiny run rounds its floor to 0
-    print(f"{name:20s} {secs:6.2f} s  {secs / floor:5.2f}x ({label}, {floor:.2f} s)  "
-          f"peak {rss / 1024:6.0f} MB")
-PY
+python3 bench/report.py import "$parse" "$import" "$scan" "$write" "$apply" "$reapply" "$plan" "$export_"
