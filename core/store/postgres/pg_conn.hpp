@@ -47,8 +47,6 @@ class Conn {
     void run(const std::string& sql);
     // A statement prepared on first use (keyed by the text's address) and run.
     Result query(const char* sql, const std::vector<Param>& params = {});
-    // Runs a statement once, unprepared.
-    Result query_once(const std::string& sql, const std::vector<Param>& params = {});
     // COPY ... FROM STDIN with rows already in COPY's text format.
     void copy_in(const std::string& copy_sql, const std::string& data);
     // COMMIT: a connection lost while committing leaves the outcome unknown, and says so.

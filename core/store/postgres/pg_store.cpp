@@ -38,13 +38,7 @@ PgStore::PgStore(const StoreOptions& options)
 std::unique_ptr<PgStore> PgStore::open(const StoreOptions& options, OpenMode mode) {
     std::unique_ptr<PgStore> store(new PgStore(options));
     if (mode == OpenMode::write) {
-        const int version = store->version();
-        store->check_version(version);
-        if (version < schema::current_version()) {
-            store->check_may_migrate(version);
-            // In the write's own transaction: a write that fails leaves no schema behind.
-            store->migrate_pending_ = true;
-        }
+        store->prepare_migration(store->version());
         return store;
     }
     // One snapshot for the whole command, which never waits for a writer.
@@ -81,6 +75,14 @@ void PgStore::check_version(int version) {
                    {"use a newer chatctl with this store; it was left untouched"});
 }
 
+void PgStore::prepare_migration(int version) {
+    check_version(version);
+    if (version == schema::current_version()) return;
+    check_may_migrate(version);
+    // In the write's own transaction: a write that fails leaves no schema behind.
+    migrate_pending_ = true;
+}
+
 void PgStore::check_may_migrate(int version) {
     Result may = conn_.query("SELECT current_schema() IS NOT NULL AND "
                              "has_schema_privilege(current_schema(), 'CREATE')");
@@ -113,9 +115,7 @@ int PgStore::init(const StoreOptions& options, const std::optional<std::string>&
     if (!create && version == 0)
         store_fail("no store at " + store.conn_.shown() + " to upgrade",
                    {"create it with `chatctl store init`"});
-    store.check_version(version);
-    if (version < schema::current_version()) store.check_may_migrate(version);
-    store.migrate_pending_ = true;
+    store.prepare_migration(version);
     store.begin_write();
     if (grant_to) {
         std::string grants = schema::kGrants;

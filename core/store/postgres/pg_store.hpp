@@ -62,6 +62,9 @@ class PgStore final : public Store {
     // The schema's version: 0 when the database has none.
     int version();
     void check_version(int version);
+    // Checks the version found; when older, arms the next write transaction to create or
+    // upgrade the schema, once this role is known to be allowed to.
+    void prepare_migration(int version);
     // Refuses, saying who may, when this role may not create tables.
     void check_may_migrate(int version);
     // Creates or upgrades the schema, inside the write transaction.
