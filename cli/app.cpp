@@ -1,5 +1,6 @@
 #include "app.hpp"
 
+#include "core/csv/csv.hpp"
 #include "core/decl/converge.hpp"
 #include "core/decl/stream_writer.hpp"
 #include "core/decl/yaml_writer.hpp"
@@ -38,6 +39,7 @@ void print_data(const Globals& g, const Json& value, const std::string& table_te
         std::cout << to_yaml(value);
         break;
     case Format::table:
+    case Format::csv: // refused before any command runs, but for lists
         std::cout << table_text;
         break;
     }
@@ -56,6 +58,7 @@ void Globals::check() const {
 Format Globals::format() const {
     if (output == "json") return Format::json;
     if (output == "yaml") return Format::yaml;
+    if (output == "csv") return Format::csv;
     return Format::table;
 }
 
@@ -158,12 +161,12 @@ bool stream_plan(const Globals& g, std::ostream& out, Summary summary,
 }
 
 void run_streamed_write(const Globals& g, const std::string& command, const StreamPlanner& planner,
-                        Summary summary) {
+                        Summary summary, bool dry_run) {
     auto store = open_store(g.store_options(), OpenMode::write);
     Spool spool; // what is printed is what was committed
     try {
         stream_plan(g, spool.stream(), summary, [&](const ChangeSink& print) {
-            write(*store, WriteContext{actor_name(g), command, false}, planner, print);
+            write(*store, WriteContext{actor_name(g), command, dry_run}, planner, print);
         });
     } catch (...) {
         store->discard_if_new(); // a failed first write leaves no store behind
@@ -204,14 +207,34 @@ void print_plan(const Globals& g, const ChangeSet& changes, Summary summary) {
     if (!g.quiet) print_data(g, plan_to_json(changes), render_plan(changes, summary, g.color()));
 }
 
-void print_list(const Globals& g, const Json& rows, const std::vector<Column>& columns) {
+void print_list(const Globals& g, const Json& rows, const std::vector<Column>& columns,
+                const std::vector<std::string>& csv_fields) {
+    if (g.format() == Format::csv) {
+        std::string out;
+        csv::write_row(out, csv_fields);
+        std::vector<std::string> cells;
+        for (const auto& row : rows) {
+            cells.clear();
+            for (const auto& f : csv_fields) {
+                const Json& v = row[f];
+                cells.push_back(v.is_null() ? "" : v.is_string() ? v.get<std::string>() : v.dump());
+            }
+            csv::write_row(out, cells);
+            if (out.size() > (1 << 16)) {
+                std::cout << out;
+                out.clear();
+            }
+        }
+        std::cout << out;
+        return;
+    }
     std::vector<std::vector<std::string>> table(1);
     for (const auto& c : columns)
         table[0].emplace_back(c.header);
     for (const auto& row : rows) {
         table.emplace_back();
         for (const auto& c : columns)
-            table.back().push_back(cell(row[c.field]));
+            table.back().push_back(c.make ? c.make(row) : cell(row[c.field]));
     }
     print_data(g, rows, render_table(table, g.color()));
 }

@@ -14,7 +14,7 @@
 
 namespace chatctl::cli {
 
-enum class Format { table, json, yaml };
+enum class Format { table, json, yaml, csv };
 
 struct Globals {
     std::optional<std::string> db;
@@ -58,16 +58,21 @@ bool apply_while_reading(const Globals& g, const Sources& sources, bool prune, D
 
 // run_write for a change set too large to hold (apply): the changes are applied as they
 // are planned, and printed once committed.
+// With dry_run, every change is checked in the write transaction, printed, and rolled back.
 void run_streamed_write(const Globals& g, const std::string& command, const StreamPlanner& planner,
-                        Summary summary);
+                        Summary summary, bool dry_run = false);
 
-// Prints a read command's result: json/yaml as is, table through the given columns
-// (each a header and the JSON field it shows).
+// Prints a read command's result: json/yaml as is, csv with the given fields as columns
+// (a header row, then one row per object; null an empty cell, other values as JSON
+// text), table through the given columns (each a header and the JSON field it shows, or
+// a cell made from the whole row).
 struct Column {
     const char* header;
     const char* field;
+    std::string (*make)(const Json& row) = nullptr;
 };
-void print_list(const Globals& g, const Json& rows, const std::vector<Column>& columns);
+void print_list(const Globals& g, const Json& rows, const std::vector<Column>& columns,
+                const std::vector<std::string>& csv_fields);
 void print_object(const Globals& g, const Json& object);
 
 // A text option whose absence differs from an empty value.
@@ -101,6 +106,7 @@ void add_tenant_commands(CLI::App& app, Globals& g);
 void add_profile_commands(CLI::App& app, Globals& g);
 void add_user_commands(CLI::App& app, Globals& g);
 void add_history_command(CLI::App& app, Globals& g);
+void add_revert_command(CLI::App& app, Globals& g);
 void add_store_commands(CLI::App& app, Globals& g);
 void add_declaration_commands(CLI::App& app, Globals& g);
 // Every command's --help shows the global options too: call before adding commands.

@@ -74,7 +74,7 @@ std::vector<std::string> candidates(const Line& line, const std::string& previou
             previous.size() > 1 && previous[0] == '-' ? find_option(line.path, previous) : nullptr;
         o && takes_value(o)) {
         std::string name = o->get_name(false, false);
-        if (name == "--output") return {"table", "json", "yaml"};
+        if (name == "--output") return {"table", "json", "yaml", "csv"};
         if (name == "--tenant") return Names(line).tenants();
         if (name == "--profile" || name == "--reassign-to" || name == "--from-profile")
             return Names(line).profiles();

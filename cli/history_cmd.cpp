@@ -1,36 +1,106 @@
-// chatctl history
+// chatctl history | revert
 #include "app.hpp"
+#include "core/clock.hpp"
 #include "core/commands/queries.hpp"
+#include "core/commands/revert.hpp"
+#include "core/plan.hpp"
 #include "core/validate.hpp"
 
 #include <climits>
 
 namespace chatctl::cli {
 
+namespace {
+
+// The table's CHANGES cell: what the entry did to each field.
+std::string field_changes_of(const Json& entry) {
+    const std::string& action = entry["action"].get_ref<const std::string&>();
+    const std::string& kind = entry["kind"].get_ref<const std::string&>();
+    Kind k = kind == "tenant" ? Kind::tenant : kind == "profile" ? Kind::profile : Kind::user;
+    Action a = action == "create"   ? Action::create
+               : action == "update" ? Action::update
+                                    : Action::remove;
+    return field_changes(a, changed_fields(k, entry["before"], entry["after"]));
+}
+
+} // namespace
+
 void add_history_command(CLI::App& app, Globals& g) {
     struct Args {
-        TextOption tenant;
+        TextOption tenant, change, kind, key, actor, since, until;
         std::string limit = "50";
     };
     auto a = std::make_shared<Args>();
-    CLI::App* c = add_command(&app, "history", "Show the store's changes, newest first");
+    CLI::App* c = add_command(&app, "history",
+                              "Show the store's changes, newest first (each committed command "
+                              "is one change, numbered)");
     add_text_option(c, "-t,--tenant", a->tenant, "Only this tenant's changes", "TENANT");
     c->add_option("--limit", a->limit, "Keep the N newest entries")
         ->type_name("N")
         ->capture_default_str();
+    add_text_option(c, "--change", a->change, "Only the entries of change N", "N");
+    add_text_option(c, "--kind", a->kind, "Only changes to tenants, profiles or users",
+                    "tenant|profile|user");
+    add_text_option(c, "--key", a->key, "Only changes to this tenant key, profile name or login",
+                    "KEY");
+    add_text_option(c, "--actor", a->actor, "Only the changes this actor made", "NAME");
+    add_text_option(c, "--since", a->since,
+                    "From this time on (ISO 8601, UTC unless an offset is given, or a time "
+                    "ago: 30m, 2h, 7d)",
+                    "TIME");
+    add_text_option(c, "--until", a->until,
+                    "Up to this time (a date or a minute takes in all of it)", "TIME");
     c->callback([&g, a] {
-        auto tenant = a->tenant.get();
-        if (tenant) check_tenant_key(*tenant, "--tenant");
+        HistoryFilter f;
+        f.tenant = a->tenant.get();
+        if (f.tenant) check_tenant_key(*f.tenant, "--tenant");
         int limit = validate::parse_int(a->limit, "--limit", 1, INT_MAX);
-        print_list(g, queries::history(*open_for_read(g), tenant, limit),
+        if (auto n = a->change.get()) f.change = validate::parse_int(*n, "--change", 1, INT_MAX);
+        f.kind = a->kind.get();
+        if (f.kind && *f.kind != "tenant" && *f.kind != "profile" && *f.kind != "user")
+            fail(ErrorKind::invalid_input,
+                 "--kind must be tenant, profile or user, not " + validate::quote(*f.kind));
+        f.key = a->key.get();
+        if (f.key && f.key->empty())
+            fail(ErrorKind::invalid_input, "--key must name a tenant key, profile name or login");
+        f.actor = a->actor.get();
+        if (f.actor) validate::actor(*f.actor, "--actor");
+        if (auto t = a->since.get()) f.since = time_bound(*t, "--since", false);
+        if (auto t = a->until.get()) f.until = time_bound(*t, "--until", true);
+        if (f.since && f.until && *f.since > *f.until)
+            fail(ErrorKind::invalid_input, "--since is after --until: no entry can match");
+        print_list(g, queries::history(*open_for_read(g), f, limit),
                    {{"ID", "id"},
+                    {"CHANGE", "change"},
                     {"AT", "at"},
                     {"ACTOR", "actor"},
                     {"COMMAND", "command"},
                     {"ACTION", "action"},
                     {"KIND", "kind"},
                     {"TENANT", "tenant"},
-                    {"KEY", "key"}});
+                    {"KEY", "key"},
+                    {"CHANGES", "", field_changes_of}},
+                   queries::kHistoryFields);
+    });
+}
+
+void add_revert_command(CLI::App& app, Globals& g) {
+    struct Args {
+        std::string change;
+        bool dry_run = false, force = false;
+    };
+    auto a = std::make_shared<Args>();
+    CLI::App* c = add_command(&app, "revert",
+                              "Undo one committed command (a change `history` numbers), as a "
+                              "new command");
+    c->add_option("CHANGE", a->change, "The change number")->required();
+    c->add_flag("--dry-run", a->dry_run, "Print what it would change and write nothing");
+    c->add_flag("--force", a->force, "Revert even when a later change touched the same objects");
+    c->callback([&g, a] {
+        int64_t number = validate::parse_int(a->change, "CHANGE", 1, INT_MAX);
+        open_for_read(g); // a store to revert in: never created here
+        run_streamed_write(g, "revert " + std::to_string(number), ops::revert(number, a->force),
+                           a->dry_run ? Summary::plan : Summary::none, a->dry_run);
     });
 }
 

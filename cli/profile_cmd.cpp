@@ -118,7 +118,8 @@ void add_profile_commands(CLI::App& app, Globals& g) {
                         {"MAX CHATS", "max_concurrent_chats"},
                         {"WRAP-UP (S)", "wrap_up_seconds"},
                         {"USERS", "users"},
-                        {"DESCRIPTION", "description"}});
+                        {"DESCRIPTION", "description"}},
+                       queries::kProfileFields);
         });
     }
     {

@@ -54,6 +54,17 @@ size_t display_width(const std::string& text) {
     return width;
 }
 
+std::string field_changes(Action action, const std::vector<FieldChange>& fields) {
+    std::string out;
+    for (const auto& f : fields) {
+        if (!out.empty()) out += action == Action::create ? " " : ", ";
+        out += action == Action::create
+                   ? f.field + "=" + value_text(f.after)
+                   : f.field + ": " + value_text(f.before) + " -> " + value_text(f.after);
+    }
+    return out;
+}
+
 std::string cell(const Json& value) {
     if (value.is_null()) return "-";
     if (value.is_string()) return value.get<std::string>();
@@ -82,13 +93,7 @@ void PlanLines::add(const Change& c) {
     std::string object =
         std::string(kind_name(c.kind())) + " " +
         (c.kind() == Kind::tenant ? c.key() : c.tenant() + "/" + value_text(c.key()));
-    std::string details;
-    for (const auto& f : changed_fields(c)) {
-        if (!details.empty()) details += c.action == Action::create ? " " : ", ";
-        details += c.action == Action::create
-                       ? f.field + "=" + value_text(f.after)
-                       : f.field + ": " + value_text(f.before) + " -> " + value_text(f.after);
-    }
+    std::string details = field_changes(c.action, changed_fields(c));
     width_ = std::max(width_, display_width(object));
     const char* code = c.action == Action::create   ? "\033[32m"
                        : c.action == Action::update ? "\033[33m"

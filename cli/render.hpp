@@ -47,6 +47,10 @@ class PlanLines {
     PlanSummary count_;
 };
 
+// What a change does to each field: `name=x max_concurrent_chats=4` for a create,
+// `wrap_up_seconds: 60 -> 30, ...` for an update.
+std::string field_changes(Action action, const std::vector<FieldChange>& fields);
+
 // A JSON value as a table cell: strings bare, null as "-".
 std::string cell(const Json& value);
 

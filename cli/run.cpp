@@ -17,6 +17,14 @@ namespace {
 using chatctl::Error;
 using chatctl::ErrorKind;
 
+// The commands that print a list, and so may print it as CSV.
+bool prints_list(const std::string& command) {
+    for (const char* c :
+         {"chatctl tenant list", "chatctl profile list", "chatctl user list", "chatctl history"})
+        if (command == c) return true;
+    return false;
+}
+
 int exit_code(ErrorKind kind) {
     switch (kind) {
     case ErrorKind::internal:
@@ -99,8 +107,8 @@ int run(int argc, char** argv) {
                    "$XDG_DATA_HOME/chatctl/chatctl.db)")
         ->type_name("PATH");
     app.add_option("-o,--output", g.output, "Output format")
-        ->check(CLI::IsMember({"table", "json", "yaml"}))
-        ->type_name("table|json|yaml")
+        ->check(CLI::IsMember({"table", "json", "yaml", "csv"}))
+        ->type_name("table|json|yaml|csv")
         ->capture_default_str();
     app.add_flag("-q,--quiet", g.quiet, "Print nothing but data and errors");
     app.add_flag("--no-color", g.no_color, "Never colour the output");
@@ -114,6 +122,7 @@ int run(int argc, char** argv) {
     add_profile_commands(app, g);
     add_user_commands(app, g);
     add_history_command(app, g);
+    add_revert_command(app, g);
     add_declaration_commands(app, g);
     add_store_commands(app, g);
     add_examples(app);
@@ -150,6 +159,13 @@ int run(int argc, char** argv) {
             Error(ErrorKind::usage, "`" + line.command() + "` needs a command", {line.help_hint()}),
             json);
     }
+    if (!line.help && line.values.count("--output") && line.values.at("--output") == "csv" &&
+        !prints_list(line.command()))
+        return report(Error(ErrorKind::invalid_input,
+                            "--output csv is for the list commands and history; `" +
+                                line.command() + "` prints no list",
+                            {"use -o json or -o yaml"}),
+                      json);
     try {
         app.parse(std::vector<std::string>(line.args.rbegin(), line.args.rend()));
         return g.exit_code;

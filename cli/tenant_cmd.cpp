@@ -57,7 +57,8 @@ void add_tenant_commands(CLI::App& app, Globals& g) {
                     {"DISPLAY NAME", "display_name"},
                     {"DEFAULT PROFILE", "default_profile"},
                     {"PROFILES", "profiles"},
-                    {"USERS", "users"}});
+                    {"USERS", "users"}},
+                   queries::kTenantFields);
     });
 
     {

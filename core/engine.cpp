@@ -1,11 +1,11 @@
 #include "core/engine.hpp"
 
+#include "core/clock.hpp"
 #include "core/commands/lookup.hpp"
 #include "core/error.hpp"
 #include "core/shell.hpp"
 #include "core/validate.hpp"
 
-#include <ctime>
 #include <map>
 #include <set>
 
@@ -253,15 +253,6 @@ Json Change::to_json() const {
                 {"after", after ? chatctl::to_json(*after) : Json(nullptr)}};
 }
 
-std::string now_utc_iso8601() {
-    std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    ::gmtime_r(&now, &utc);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return buffer;
-}
-
 void write(Store& store, const WriteContext& context, const StreamPlanner& planner,
            const ChangeSink& applied) {
     WriteTransaction transaction(store);
@@ -273,6 +264,7 @@ void write(Store& store, const WriteContext& context, const StreamPlanner& plann
     Applier applier(store);
     ChangeSet done; // what one planned change became (a tenant delete is several)
     size_t count = 0;
+    int64_t number = 0; // the change number, once there is a change to record
     planner(store, [&](const Change& change) {
         done.clear();
         applier.apply(change, done);
@@ -282,9 +274,10 @@ void write(Store& store, const WriteContext& context, const StreamPlanner& plann
                 auto text = [](const std::optional<Object>& o) {
                     return o ? std::optional(to_json_text(*o)) : std::nullopt;
                 };
+                if (number == 0) number = store.next_change();
                 store.append_history(Store::HistoryRow{
-                    at, context.actor, context.command, c.tenant(), c.key(), kind_name(c.kind()),
-                    action_name(c.action), text(c.before), text(c.after)});
+                    number, at, context.actor, context.command, c.tenant(), c.key(),
+                    kind_name(c.kind()), action_name(c.action), text(c.before), text(c.after)});
             }
             applied(c);
         }

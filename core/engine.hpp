@@ -52,6 +52,4 @@ void write(Store& store, const WriteContext& context, const StreamPlanner& plann
 // The same for a change set held whole; returns the changes as applied.
 ChangeSet write(Store& store, const WriteContext& context, const Planner& planner);
 
-std::string now_utc_iso8601();
-
 } // namespace chatctl

@@ -80,6 +80,66 @@ Json to_json(const Object& object) {
     return std::visit([](const auto& o) { return fields(o); }, object);
 }
 
+std::optional<Kind> kind_named(const std::string& name) {
+    for (Kind k : {Kind::tenant, Kind::profile, Kind::user})
+        if (name == kind_name(k)) return k;
+    return std::nullopt;
+}
+
+std::optional<Action> action_named(const std::string& name) {
+    for (Action a : {Action::create, Action::update, Action::remove})
+        if (name == action_name(a)) return a;
+    return std::nullopt;
+}
+
+std::optional<Object> object_from_json(Kind kind, const Json& j) {
+    if (!j.is_object()) return std::nullopt;
+    auto text = [&](const char* f) -> std::optional<std::string> {
+        auto it = j.find(f);
+        if (it == j.end() || !it->is_string()) return std::nullopt;
+        return it->get<std::string>();
+    };
+    auto optional_text = [&](const char* f, bool& ok) -> std::optional<std::string> {
+        auto it = j.find(f);
+        ok = ok && it != j.end() && (it->is_null() || it->is_string());
+        return ok && it->is_string() ? std::optional(it->get<std::string>()) : std::nullopt;
+    };
+    auto number = [&](const char* f, bool& ok) {
+        auto it = j.find(f);
+        ok = ok && it != j.end() && it->is_number_integer() && it->get<int64_t>() >= INT32_MIN &&
+             it->get<int64_t>() <= INT32_MAX;
+        return ok ? it->get<int>() : 0;
+    };
+    bool ok = true;
+    auto tenant = text("tenant");
+    if (!tenant) return std::nullopt;
+    switch (kind) {
+    case Kind::tenant: {
+        Tenant t{*tenant, optional_text("display_name", ok)};
+        return ok ? std::optional<Object>(t) : std::nullopt;
+    }
+    case Kind::profile: {
+        auto name = text("name");
+        auto is_default = j.find("default");
+        if (!name || is_default == j.end() || !is_default->is_boolean()) return std::nullopt;
+        Profile p{*tenant,
+                  *name,
+                  is_default->get<bool>(),
+                  number("max_concurrent_chats", ok),
+                  number("wrap_up_seconds", ok),
+                  optional_text("description", ok)};
+        return ok ? std::optional<Object>(p) : std::nullopt;
+    }
+    case Kind::user: {
+        auto login = text("login"), profile = text("profile");
+        if (!login || !profile) return std::nullopt;
+        User u{*tenant, *login, optional_text("name", ok), optional_text("email", ok), *profile};
+        return ok ? std::optional<Object>(u) : std::nullopt;
+    }
+    }
+    return std::nullopt;
+}
+
 Json to_json(const TenantInfo& info) {
     Json j = fields(info.tenant);
     j["default_profile"] = info.default_profile;

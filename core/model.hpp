@@ -61,6 +61,14 @@ std::string fold(const std::string& text);
 // The object's fields as in its JSON form, without counts.
 Json to_json(const Object& object);
 
+// The kind and action history names ("user", "delete"), or nullopt.
+std::optional<Kind> kind_named(const std::string& name);
+std::optional<Action> action_named(const std::string& name);
+
+// The object of that kind a JSON form describes (as history keeps it), or nullopt when
+// it is not one. Its values are not checked against the bounds.
+std::optional<Object> object_from_json(Kind kind, const Json& json);
+
 // The same as compact JSON text, as to_json(object).dump() writes it (history keeps
 // it): a user, by the million, is written without building the JSON value.
 std::string to_json_text(const Object& object);

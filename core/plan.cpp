@@ -21,23 +21,26 @@ Json plan_to_json(const ChangeSet& changes) {
                 {"summary", {{"create", s.create}, {"update", s.update}, {"delete", s.remove}}}};
 }
 
-std::vector<FieldChange> changed_fields(const Change& change) {
+std::vector<FieldChange> changed_fields(Kind kind, const Json& before, const Json& after) {
     std::vector<FieldChange> out;
-    if (change.action == Action::remove) return out;
-    Json after = to_json(*change.after);
-    if (!change.before) { // a new object: every field but those that name it
-        const char* key = change.kind() == Kind::profile ? "name"
-                          : change.kind() == Kind::user  ? "login"
-                                                         : "tenant";
+    if (!after.is_object()) return out; // a delete
+    if (!before.is_object()) {          // a new object: every field but those that name it
+        const char* key = kind == Kind::profile ? "name" : kind == Kind::user ? "login" : "tenant";
         for (auto it = after.begin(); it != after.end(); ++it)
             if (it.key() != "tenant" && it.key() != key)
                 out.push_back({it.key(), Json(), it.value()});
         return out;
     }
-    Json before = to_json(*change.before);
-    for (auto it = after.begin(); it != after.end(); ++it)
-        if (before[it.key()] != it.value()) out.push_back({it.key(), before[it.key()], it.value()});
+    for (auto it = after.begin(); it != after.end(); ++it) {
+        Json was = before.contains(it.key()) ? before[it.key()] : Json();
+        if (was != it.value()) out.push_back({it.key(), was, it.value()});
+    }
     return out;
+}
+
+std::vector<FieldChange> changed_fields(const Change& change) {
+    return changed_fields(change.kind(), change.before ? to_json(*change.before) : Json(),
+                          change.after ? to_json(*change.after) : Json());
 }
 
 } // namespace chatctl

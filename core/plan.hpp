@@ -22,5 +22,7 @@ struct FieldChange {
     Json before, after;
 };
 std::vector<FieldChange> changed_fields(const Change& change);
+// The same for an object's JSON forms (null before a create, null after a delete).
+std::vector<FieldChange> changed_fields(Kind kind, const Json& before, const Json& after);
 
 } // namespace chatctl

@@ -43,19 +43,22 @@ Json user_show(Store& store, const std::string& tenant, const std::string& login
     return to_json(require_user(store, require_tenant(store, tenant), login).user);
 }
 
-Json history(Store& store, const std::optional<std::string>& tenant, int limit) {
+Json history_entry(const HistoryEntry& e) {
+    return Json{{"id", e.id},           {"change", e.change},
+                {"at", e.at},           {"actor", e.actor},
+                {"command", e.command}, {"tenant", e.tenant ? Json(*e.tenant) : Json(nullptr)},
+                {"kind", e.kind},       {"key", e.key},
+                {"action", e.action},   {"before", e.before},
+                {"after", e.after}};
+}
+
+Json history(Store& store, const HistoryFilter& filter, int limit) {
+    if (filter.tenant && !store.find_tenant(*filter.tenant) &&
+        !store.tenant_in_history(*filter.tenant))
+        require_tenant(store, *filter.tenant); // not found, with its hint
     Json out = Json::array();
-    for (const auto& e : store.history(tenant, limit))
-        out.push_back(Json{{"id", e.id},
-                           {"at", e.at},
-                           {"actor", e.actor},
-                           {"command", e.command},
-                           {"tenant", e.tenant ? Json(*e.tenant) : Json(nullptr)},
-                           {"kind", e.kind},
-                           {"key", e.key},
-                           {"action", e.action},
-                           {"before", e.before},
-                           {"after", e.after}});
+    for (const auto& e : store.history(filter, limit))
+        out.push_back(history_entry(e));
     return out;
 }
 

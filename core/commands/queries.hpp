@@ -6,8 +6,18 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace chatctl::queries {
+
+// The fields of each object's JSON form, in order (the columns of a CSV list).
+inline const std::vector<std::string> kTenantFields = {"tenant", "display_name", "default_profile",
+                                                       "profiles", "users"};
+inline const std::vector<std::string> kProfileFields = {
+    "tenant", "name", "default", "max_concurrent_chats", "wrap_up_seconds", "description", "users"};
+inline const std::vector<std::string> kUserFields = {"tenant", "login", "name", "email", "profile"};
+inline const std::vector<std::string> kHistoryFields = {
+    "id", "change", "at", "actor", "command", "tenant", "kind", "key", "action", "before", "after"};
 
 Json tenant_list(Store& store);
 Json tenant_show(Store& store, const std::string& key);
@@ -15,6 +25,9 @@ Json profile_list(Store& store, const std::string& tenant);
 Json profile_show(Store& store, const std::string& tenant, const std::string& name);
 Json user_list(Store& store, const std::string& tenant, const std::optional<std::string>& profile);
 Json user_show(Store& store, const std::string& tenant, const std::string& login);
-Json history(Store& store, const std::optional<std::string>& tenant, int limit);
+// The entries the filter selects, newest first; a tenant neither in the store nor in
+// history is not found.
+Json history(Store& store, const HistoryFilter& filter, int limit);
+Json history_entry(const HistoryEntry& e);
 
 } // namespace chatctl::queries

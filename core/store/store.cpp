@@ -81,6 +81,12 @@ const UserRow* Store::UserScan::next() {
     return page_.empty() ? nullptr : &page_[at_++];
 }
 
+bool Store::tenant_in_history(const std::string& key) {
+    HistoryFilter filter;
+    filter.tenant = key;
+    return !history(filter, 1).empty();
+}
+
 void Store::append_history(HistoryRow row) {
     history_batch_.push_back(std::move(row));
     if (history_batch_.size() >= history_batch_size()) flush_history();

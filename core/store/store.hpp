@@ -41,10 +41,20 @@ struct UserRow {
 
 struct HistoryEntry {
     int64_t id = 0;
+    int64_t change = 0; // shared by every entry of one committed command
     std::string at, actor, command;
     std::optional<std::string> tenant;
     std::string kind, key, action;
     Json before, after;
+};
+
+// Which history entries to read. Every field given narrows the selection.
+struct HistoryFilter {
+    std::optional<std::string> tenant, kind, key, actor; // key is compared ignoring case
+    std::optional<int64_t> change;
+    std::optional<std::string> since, until;    // ISO 8601 UTC with milliseconds, inclusive
+    std::optional<int64_t> before_id, after_id; // id < before_id, id > after_id
+    bool oldest_first = false;                  // else newest first
 };
 
 class Store {
@@ -99,8 +109,11 @@ class Store {
         size_t at_ = 0;
         bool last_page_ = false;
     };
-    virtual std::vector<HistoryEntry> history(std::optional<std::string_view> tenant,
-                                              int limit) = 0;
+    virtual std::vector<HistoryEntry> history(const HistoryFilter& filter, int limit) = 0;
+    // Whether history holds any entry of the tenant (a deleted one's stays).
+    bool tenant_in_history(const std::string& key);
+    // The number the next committed command's history entries share.
+    virtual int64_t next_change() = 0;
     // Every tenant key, in order (no counts: for completion).
     virtual std::vector<std::string> tenant_keys() = 0;
     // Logins of a tenant starting with prefix (ignoring case), at most limit of them.
@@ -131,6 +144,7 @@ class Store {
     // One history row; before and after are the objects' JSON texts, or none. Rows may be
     // held and written in batches: call flush_history() before committing.
     struct HistoryRow {
+        int64_t change;
         std::string at, actor, command, tenant, key;
         const char *kind, *action;
         std::optional<std::string> before, after;

@@ -1,6 +1,7 @@
 // What only a PostgreSQL store has: roles (the schema's owner, a role with row access
 // only), a password in the URI, a server's locks and connections. Run on PostgreSQL only;
 // every other suite runs on both stores.
+#include "core/store/postgres/pg_schema.hpp"
 #include "harness.hpp"
 
 #include <atomic>
@@ -54,7 +55,7 @@ TEST_SUITE("postgres") {
         CHECK(s.dump().empty());
 
         Json init = s.ok({"store", "init", "--grant", kAppRole, "-o", "json"}).json();
-        CHECK(init["schema_version"] == 1);
+        CHECK(init["schema_version"] == 2);
         CHECK(s.ok({"store", "init", "--grant", kAppRole, "-o", "json"}).json() == init);
         CHECK(s.ok({"store", "upgrade", "-o", "json"}).json() == init);
 
@@ -166,6 +167,27 @@ TEST_SUITE("postgres") {
         s.ok({"tenant", "edit", "acme", "--display-name", "A"});
     }
 
+    TEST_CASE("a version 1 store is upgraded: change numbers, one per command, and milliseconds") {
+        Sandbox s;
+        CHECK(as_owner(s, std::string(chatctl::postgres::schema::migrations()[0]) +
+                              "INSERT INTO chatctl_version (version) VALUES (1);"
+                              "INSERT INTO history (at, actor, command, tenant, kind, key, action) "
+                              "VALUES ('2026-01-01T10:00:00Z', 'a', 'x', 't', 'tenant', 't', "
+                              "'create'), ('2026-01-01T10:00:00Z', 'a', 'x', 't', 'tenant', 't', "
+                              "'update'), ('2026-01-01T10:00:01Z', 'a', 'x', 't', 'tenant', 't', "
+                              "'delete')")
+                  .empty());
+        CHECK(s.ok({"store", "upgrade", "-o", "json"}).json()["schema_version"] == 2);
+        Json h = s.ok({"history", "-o", "json"}).json();
+        REQUIRE(h.size() == 3);
+        CHECK(h[0]["change"] == 2);
+        CHECK(h[1]["change"] == 1);
+        CHECK(h[2]["change"] == 1);
+        CHECK(h[2]["at"] == "2026-01-01T10:00:00.000Z");
+        s.ok({"tenant", "create", "acme"});
+        CHECK(s.ok({"history", "--limit", "1", "-o", "json"}).json()[0]["change"] == 3);
+    }
+
     TEST_CASE("a newer or damaged schema is a store error, and stays untouched") {
         Sandbox s;
         s.ok({"tenant", "create", "acme"});
@@ -175,7 +197,7 @@ TEST_SUITE("postgres") {
         CHECK(as_owner(s, "DELETE FROM chatctl_version").empty());
         expect_refused(s, {"tenant", "list"}, 6, "damaged");
         expect_refused(s, {"tenant", "create", "beta"}, 6, "damaged");
-        CHECK(as_owner(s, "INSERT INTO chatctl_version (version) VALUES (1); "
+        CHECK(as_owner(s, "INSERT INTO chatctl_version (version) VALUES (2); "
                           "ALTER TABLE users RENAME COLUMN email TO mail")
                   .empty());
         expect_refused(s, {"user", "list", "-t", "acme"}, 6, "schema chatctl expects");

@@ -96,6 +96,23 @@ TEST_SUITE("rawsql") {
         refused(s, "UPDATE tenants SET key = '-bad'");
     }
 
+    TEST_CASE("every history entry has a positive change number") {
+        Sandbox s;
+        setup(s);
+        const std::string columns = "INSERT INTO history (at, actor, command, tenant, kind, key, "
+                                    "action, before, after";
+        const std::string values = "'2026-01-01T00:00:00.000Z', 'sql', 'x', 'acme', 'tenant', "
+                                   "'acme', 'update', NULL, NULL";
+        refused(s, columns + ") VALUES (" + values + ")");
+        refused(s, columns + ", change) VALUES (" + values + ", 0)");
+        refused(s, columns + ", change) VALUES (" + values + ", NULL)");
+        refused(s, "UPDATE history SET change = NULL");
+        CHECK(s.sql(columns + ", change) VALUES (" + values + ", 77)").empty());
+        Json h = s.ok({"history", "--change", "77", "-o", "json"}).json();
+        REQUIRE(h.size() == 1);
+        CHECK(h[0]["actor"] == "sql");
+    }
+
     TEST_CASE("what the rules allow, raw SQL may do, and chatctl reads it back") {
         Sandbox s;
         setup(s);

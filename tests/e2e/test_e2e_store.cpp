@@ -192,4 +192,36 @@ TEST_SUITE("store") {
         CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
     }
 
+    TEST_CASE("an older history gets change numbers, one per command, and milliseconds [file]") {
+        Sandbox s;
+        {
+            SQLite::Database db(s.db(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+            db.exec("BEGIN");
+            for (int v = 0; v < 3; ++v)
+                db.exec(chatctl::sqlite::schema::migrations()[static_cast<size_t>(v)]);
+            db.exec("INSERT INTO tenants (id, key, default_profile_id) VALUES (1, 'old', 1);"
+                    "INSERT INTO profiles (id, tenant_id, name) VALUES (1, 1, 'Default');"
+                    "INSERT INTO history (at, actor, command, tenant, kind, key, action) VALUES "
+                    "('2026-01-01T10:00:00Z', 'a', 'tenant create', 'old', 'tenant', 'old', "
+                    "'create'),"
+                    "('2026-01-01T10:00:00Z', 'a', 'tenant create', 'old', 'profile', 'Default', "
+                    "'create'),"
+                    "('2026-01-01T10:00:00Z', 'a', 'profile edit', 'old', 'profile', 'Default', "
+                    "'update'),"
+                    "('2026-01-01T10:00:00Z', 'b', 'profile edit', 'old', 'profile', 'Default', "
+                    "'update');"
+                    "PRAGMA user_version = 3");
+            db.exec("COMMIT");
+        }
+        s.ok({"user", "add", "ann", "-t", "old"});
+        Json h = s.ok({"history", "-o", "json"}).json();
+        REQUIRE(h.size() == 5);
+        CHECK(h[0]["change"] == 4);
+        CHECK(h[1]["change"] == 3); // another actor: another command
+        CHECK(h[2]["change"] == 2);
+        CHECK(h[3]["change"] == 1);
+        CHECK(h[4]["change"] == 1);
+        CHECK(h[4]["at"] == "2026-01-01T10:00:00.000Z");
+    }
+
 } // TEST_SUITE

@@ -29,7 +29,7 @@ ErrorKind failure(Store& store, ChangeSet changes) {
 }
 
 int64_t history_size(Store& store) {
-    return static_cast<int64_t>(store.history(std::nullopt, 1 << 30).size());
+    return static_cast<int64_t>(store.history(HistoryFilter{}, 1 << 30).size());
 }
 
 Change create(Object o) {

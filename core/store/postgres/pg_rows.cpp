@@ -160,11 +160,44 @@ std::vector<UserRow> PgStore::user_page(const TenantRow& tenant,
     return rows_of(r, [&](int i) { return read_user(r, i, tenant.tenant.key); });
 }
 
-std::vector<HistoryEntry> PgStore::history(std::optional<std::string_view> tenant, int limit) {
-    Result r = conn_.query("SELECT id, at, actor, command, tenant, kind, key, action, before, "
-                           "after FROM history WHERE $1::text IS NULL OR tenant = $1::text "
-                           "ORDER BY id DESC LIMIT $2",
-                           {tenant ? Param(str(*tenant)) : std::nullopt, num(limit)});
+namespace {
+
+// The history query for a filter ($N::type IS NULL when a field is not given); each run
+// is planned for its values, so the index on the change or the tenant leads when given.
+const char* history_sql(bool oldest_first) {
+    static const auto all = [] {
+        std::vector<std::string> out;
+        for (const char* order : {"DESC", "ASC"})
+            out.push_back(std::string("SELECT id, change, at, actor, command, tenant, kind, key, "
+                                      "action, before, after FROM history "
+                                      "WHERE ($1::text IS NULL OR tenant = $1::text) "
+                                      "AND ($2::bigint IS NULL OR change = $2::bigint) "
+                                      "AND ($3::text IS NULL OR kind = $3::text) "
+                                      "AND ($4::text IS NULL OR lower(key COLLATE \"C\") = "
+                                      "lower($4::text COLLATE \"C\")) "
+                                      "AND ($5::text IS NULL OR actor = $5::text) "
+                                      "AND ($6::text IS NULL OR at >= $6::text COLLATE \"C\") "
+                                      "AND ($7::text IS NULL OR at <= $7::text COLLATE \"C\") "
+                                      "AND ($8::bigint IS NULL OR id < $8::bigint) "
+                                      "AND ($9::bigint IS NULL OR id > $9::bigint) "
+                                      "ORDER BY id ") +
+                          order + " LIMIT $10");
+        return out;
+    }();
+    return all[oldest_first ? 1 : 0].c_str();
+}
+
+Param optional_num(const std::optional<int64_t>& n) {
+    return n ? Param(num(*n)) : std::nullopt;
+}
+
+} // namespace
+
+std::vector<HistoryEntry> PgStore::history(const HistoryFilter& f, int limit) {
+    Result r =
+        conn_.query(history_sql(f.oldest_first),
+                    {f.tenant, optional_num(f.change), f.kind, f.key, f.actor, f.since, f.until,
+                     optional_num(f.before_id), optional_num(f.after_id), num(limit)});
     auto json = [&](int i, int col) -> Json {
         if (r.null(i, col)) return nullptr;
         Json value = Json::parse(r.text(i, col), nullptr, false);
@@ -174,10 +207,15 @@ std::vector<HistoryEntry> PgStore::history(std::optional<std::string_view> tenan
         return value;
     };
     return rows_of(r, [&](int i) {
-        return HistoryEntry{
-            r.integer(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.optional_text(i, 4),
-            r.text(i, 5),    r.text(i, 6), r.text(i, 7), json(i, 8),   json(i, 9)};
+        return HistoryEntry{r.integer(i, 0), r.integer(i, 1), r.text(i, 2),
+                            r.text(i, 3),    r.text(i, 4),    r.optional_text(i, 5),
+                            r.text(i, 6),    r.text(i, 7),    r.text(i, 8),
+                            json(i, 9),      json(i, 10)};
     });
+}
+
+int64_t PgStore::next_change() {
+    return conn_.query("SELECT coalesce(max(change), 0) + 1 FROM history").integer(0, 0);
 }
 
 std::vector<std::string> PgStore::tenant_keys() {
@@ -297,6 +335,8 @@ void PgStore::delete_user(int64_t id) {
 void PgStore::insert_history(const std::vector<HistoryRow>& rows) {
     std::string data;
     for (const auto& h : rows) {
+        data += num(h.change);
+        data += '\t';
         for (const std::string* field : {&h.at, &h.actor, &h.command, &h.tenant}) {
             copy_field(data, *field);
             data += '\t';
@@ -312,9 +352,10 @@ void PgStore::insert_history(const std::vector<HistoryRow>& rows) {
         copy_field(data, h.after);
         data += '\n';
     }
-    conn_.copy_in("COPY history (at, actor, command, tenant, kind, key, action, before, after) "
-                  "FROM STDIN",
-                  data);
+    conn_.copy_in(
+        "COPY history (change, at, actor, command, tenant, kind, key, action, before, after) "
+        "FROM STDIN",
+        data);
 }
 
 } // namespace chatctl::postgres

@@ -87,10 +87,29 @@ CREATE TRIGGER profiles_stay_in_tenant BEFORE UPDATE OF tenant_id ON profiles
     EXECUTE FUNCTION chatctl_stay_in_tenant();
 )sql";
 
+// Version 2: change numbers and times to the millisecond, as the SQLite store's version
+// 4. Older entries get their change number from what a command's entries share (one
+// time, actor and command, in a row).
+const char* const kVersion2 = R"sql(
+ALTER TABLE history ADD COLUMN change bigint;
+WITH fresh AS (
+    SELECT id, CASE WHEN at IS NOT DISTINCT FROM lag(at) OVER w
+                     AND actor IS NOT DISTINCT FROM lag(actor) OVER w
+                     AND command IS NOT DISTINCT FROM lag(command) OVER w
+                    THEN 0 ELSE 1 END AS starts
+    FROM history WINDOW w AS (ORDER BY id)),
+numbered AS (SELECT id, sum(starts) OVER (ORDER BY id) AS n FROM fresh)
+UPDATE history SET change = numbered.n FROM numbered WHERE history.id = numbered.id;
+UPDATE history SET at = substr(at, 1, 19) || '.000Z' WHERE char_length(at) = 20;
+ALTER TABLE history ALTER COLUMN change SET NOT NULL;
+ALTER TABLE history ADD CONSTRAINT history_change_positive CHECK (change > 0);
+CREATE INDEX history_by_change ON history (change, id);
+)sql";
+
 } // namespace
 
 const std::vector<const char*>& migrations() {
-    static const std::vector<const char*> all = {kVersion1};
+    static const std::vector<const char*> all = {kVersion1, kVersion2};
     return all;
 }
 

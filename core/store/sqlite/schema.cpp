@@ -155,10 +155,34 @@ WHEN instr(CAST(NEW.actor AS BLOB), x'00') OR instr(CAST(NEW.command AS BLOB), x
 BEGIN SELECT RAISE(ABORT, 'refused: a NUL byte in history, or an actor out of bounds'); END;
 )sql";
 
+// Version 4: change numbers and times to the millisecond.
+// - Every committed command's history entries share a change number, one more than the
+//   highest before it. Older entries get theirs from what they already share: a command
+//   wrote all of its entries in a row, with one time, actor and command. A column added
+//   to a table cannot be NOT NULL without a default: triggers refuse NULL instead.
+// - Times keep milliseconds; older ones, to the second, get ".000".
+const char* const kVersion4 = R"sql(
+ALTER TABLE history ADD COLUMN change INTEGER;
+WITH fresh AS (
+    SELECT id, CASE WHEN at IS lag(at) OVER w AND actor IS lag(actor) OVER w
+                     AND command IS lag(command) OVER w THEN 0 ELSE 1 END AS starts
+    FROM history WINDOW w AS (ORDER BY id)),
+numbered AS (SELECT id, sum(starts) OVER (ORDER BY id) AS n FROM fresh)
+UPDATE history SET change = numbered.n FROM numbered WHERE history.id = numbered.id;
+UPDATE history SET at = substr(at, 1, 19) || '.000Z' WHERE length(at) = 20;
+CREATE INDEX history_by_change ON history (change, id);
+CREATE TRIGGER history_change_insert BEFORE INSERT ON history
+WHEN NEW.change IS NULL OR typeof(NEW.change) <> 'integer' OR NEW.change < 1
+BEGIN SELECT RAISE(ABORT, 'a history entry needs a change number'); END;
+CREATE TRIGGER history_change_update BEFORE UPDATE OF change ON history
+WHEN NEW.change IS NULL OR typeof(NEW.change) <> 'integer' OR NEW.change < 1
+BEGIN SELECT RAISE(ABORT, 'a history entry needs a change number'); END;
+)sql";
+
 } // namespace
 
 const std::vector<const char*>& migrations() {
-    static const std::vector<const char*> all = {kVersion1, kVersion2, kVersion3};
+    static const std::vector<const char*> all = {kVersion1, kVersion2, kVersion3, kVersion4};
     return all;
 }
 

@@ -190,19 +190,60 @@ std::vector<UserRow> SqliteStore::user_page(const TenantRow& tenant,
     return page;
 }
 
-std::vector<HistoryEntry> SqliteStore::history(std::optional<std::string_view> tenant, int limit) {
-    Reset r(statement("SELECT id, at, actor, command, tenant, kind, key, action, before, after "
-                      "FROM history WHERE ?1 IS NULL OR tenant = ?1 ORDER BY id DESC LIMIT ?2"));
-    if (tenant) r.st.bind(1, std::string(*tenant));
-    r.st.bind(2, limit);
+namespace {
+
+// The history query for a filter: an index leads by the change or the tenant when one is
+// given; every other field given narrows it (?N IS NULL when not given).
+const char* history_sql(const HistoryFilter& f) {
+    static const auto all = [] {
+        std::vector<std::string> out;
+        for (const char* lead : {"?2 IS NULL", "change = ?2", "tenant = ?1"})
+            for (const char* order : {"DESC", "ASC"})
+                out.push_back(std::string("SELECT id, change, at, actor, command, tenant, kind, "
+                                          "key, action, before, after FROM history WHERE ") +
+                              lead +
+                              " AND (?1 IS NULL OR tenant = ?1) AND (?2 IS NULL OR change = ?2) "
+                              "AND (?3 IS NULL OR kind = ?3) "
+                              "AND (?4 IS NULL OR key = ?4 COLLATE NOCASE) "
+                              "AND (?5 IS NULL OR actor = ?5) AND (?6 IS NULL OR at >= ?6) "
+                              "AND (?7 IS NULL OR at <= ?7) AND (?8 IS NULL OR id < ?8) "
+                              "AND (?9 IS NULL OR id > ?9) ORDER BY id " +
+                              order + " LIMIT ?10");
+        return out;
+    }();
+    size_t lead = f.change ? 1 : f.tenant ? 2 : 0;
+    return all[lead * 2 + (f.oldest_first ? 1 : 0)].c_str();
+}
+
+} // namespace
+
+std::vector<HistoryEntry> SqliteStore::history(const HistoryFilter& f, int limit) {
+    Reset r(statement(history_sql(f)));
+    bind_optional(r.st, 1, f.tenant);
+    if (f.change) r.st.bind(2, *f.change);
+    bind_optional(r.st, 3, f.kind);
+    bind_optional(r.st, 4, f.key);
+    bind_optional(r.st, 5, f.actor);
+    bind_optional(r.st, 6, f.since);
+    bind_optional(r.st, 7, f.until);
+    if (f.before_id) r.st.bind(8, *f.before_id);
+    if (f.after_id) r.st.bind(9, *f.after_id);
+    r.st.bind(10, limit);
     std::vector<HistoryEntry> out;
     while (r.st.executeStep()) {
         auto col = [&](int i) { return text(r.st.getColumn(i)); };
-        out.push_back(HistoryEntry{r.st.getColumn(0).getInt64(), col(1), col(2), col(3),
-                                   optional_text(r.st.getColumn(4)), col(5), col(6), col(7),
-                                   parse_json(r.st.getColumn(8)), parse_json(r.st.getColumn(9))});
+        out.push_back(HistoryEntry{r.st.getColumn(0).getInt64(), r.st.getColumn(1).getInt64(),
+                                   col(2), col(3), col(4), optional_text(r.st.getColumn(5)), col(6),
+                                   col(7), col(8), parse_json(r.st.getColumn(9)),
+                                   parse_json(r.st.getColumn(10))});
     }
     return out;
+}
+
+int64_t SqliteStore::next_change() {
+    Reset r(statement("SELECT coalesce(max(change), 0) + 1 FROM history"));
+    r.st.executeStep();
+    return r.st.getColumn(0).getInt64();
 }
 
 std::vector<std::string> SqliteStore::tenant_keys() {
@@ -314,9 +355,9 @@ const BatchInsert& user_insert() {
 }
 
 const BatchInsert& history_insert() {
-    static const BatchInsert insert("INSERT INTO history (at, actor, command, tenant, kind, "
-                                    "key, action, before, after) VALUES ",
-                                    "(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    static const BatchInsert insert("INSERT INTO history (change, at, actor, command, tenant, "
+                                    "kind, key, action, before, after) VALUES ",
+                                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     return insert;
 }
 
@@ -378,16 +419,17 @@ void SqliteStore::insert_history(const std::vector<HistoryRow>& rows) {
         Reset r(statement(history_insert().sql(n)));
         for (size_t i = 0; i < n; ++i) {
             const HistoryRow& h = rows[done + i];
-            const int base = static_cast<int>(i * 9);
-            r.st.bind(base + 1, h.at);
-            r.st.bind(base + 2, h.actor);
-            r.st.bind(base + 3, h.command);
-            r.st.bind(base + 4, h.tenant);
-            r.st.bind(base + 5, h.kind);
-            r.st.bind(base + 6, h.key);
-            r.st.bind(base + 7, h.action);
-            bind_optional(r.st, base + 8, h.before);
-            bind_optional(r.st, base + 9, h.after);
+            const int base = static_cast<int>(i * 10);
+            r.st.bind(base + 1, h.change);
+            r.st.bind(base + 2, h.at);
+            r.st.bind(base + 3, h.actor);
+            r.st.bind(base + 4, h.command);
+            r.st.bind(base + 5, h.tenant);
+            r.st.bind(base + 6, h.kind);
+            r.st.bind(base + 7, h.key);
+            r.st.bind(base + 8, h.action);
+            bind_optional(r.st, base + 9, h.before);
+            bind_optional(r.st, base + 10, h.after);
         }
         r.st.exec();
         done += n;

@@ -1,0 +1,295 @@
+#include "core/commands/revert.hpp"
+
+#include "core/commands/lookup.hpp"
+#include "core/error.hpp"
+#include "core/plan.hpp"
+#include "core/shell.hpp"
+#include "core/validate.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <cstdlib>
+#include <map>
+#include <set>
+#include <unordered_set>
+
+namespace chatctl::ops {
+
+namespace {
+
+using validate::quote;
+
+constexpr int kPage = 1000;
+
+// An entry as revert reads it.
+struct Entry {
+    int64_t id = 0;
+    Kind kind = Kind::user;
+    Action action = Action::create;
+    std::string tenant;
+    std::optional<Object> before, after;
+
+    // The object's key once the change was made (its new name after a rename).
+    const std::string& key() const { return key_of(after ? *after : *before); }
+};
+
+Entry read_entry(const HistoryEntry& e) {
+    auto kind = kind_named(e.kind);
+    auto action = action_named(e.action);
+    Entry out;
+    bool ok = kind && action && e.tenant;
+    if (ok) {
+        out = Entry{e.id,
+                    *kind,
+                    *action,
+                    *e.tenant,
+                    object_from_json(*kind, e.before),
+                    object_from_json(*kind, e.after)};
+        ok = (out.before || e.before.is_null()) && (out.after || e.after.is_null()) &&
+             (out.before || out.after);
+    }
+    if (!ok)
+        fail(ErrorKind::store,
+             "history entry " + std::to_string(e.id) + " does not hold what chatctl writes",
+             {"the store was changed outside chatctl; restore a backup"});
+    return out;
+}
+
+std::string describe(Kind kind, const std::string& tenant, const std::string& key) {
+    return kind == Kind::tenant
+               ? "tenant " + tenant
+               : std::string(kind_name(kind)) + " " + quote(key) + " of tenant " + tenant;
+}
+
+// "kind tenant key", folded as names compare (R9).
+std::string identity(Kind kind, const std::string& tenant, const std::string& key) {
+    return std::string(kind_name(kind)) + '\n' + tenant + '\n' + fold(key);
+}
+
+class Reverter {
+  public:
+    Reverter(Store& store, int64_t number, bool force)
+        : store_(store), number_(number), force_(force) {}
+
+    void run(const ChangeSink& emit) {
+        read_change();
+        if (!force_) check_later_changes();
+        // An order the engine can write: tenants back first, then profiles losing the
+        // default, profiles back, users, profiles and tenants the change created.
+        std::vector<const Entry*> buckets[6];
+        for (const Entry& e : entries_)
+            if (e.kind == Kind::tenant || !created_tenants_.count(e.tenant))
+                buckets[bucket(e)].push_back(&e);
+        for (const Entry& e : entries_)
+            if (newest_.count(e.id)) {
+                if (!force_) check_unchanged(e);
+                if (e.kind == Kind::profile) defaults_[identity_of(e)] = is_default(current(e));
+            }
+        for (int b : {0, 1, 2})
+            for (const Entry* e : buckets[b])
+                undo(*e, emit);
+        each_user_entry([&](const Entry& e) {
+            if (created_tenants_.count(e.tenant)) return; // deleted with its tenant
+            if (!force_) check_unchanged(e);
+            undo(e, emit);
+        });
+        for (int b : {4, 5})
+            for (const Entry* e : buckets[b])
+                undo(*e, emit);
+    }
+
+  private:
+    // The change's tenant and profile entries (few), newest first, and its bounds.
+    void read_change() {
+        HistoryFilter f;
+        f.change = number_;
+        auto newest = store_.history(f, 1);
+        if (newest.empty())
+            fail(ErrorKind::not_found, "change " + std::to_string(number_) + " not found",
+                 {"the changes are numbered in `" + shell_command({"history"}) + "`"});
+        last_id_ = newest[0].id;
+        for (const char* kind : {"tenant", "profile"}) {
+            f.kind = kind;
+            for (const auto& h : store_.history(f, INT_MAX))
+                entries_.push_back(read_entry(h));
+        }
+        std::sort(entries_.begin(), entries_.end(),
+                  [](const Entry& a, const Entry& b) { return a.id > b.id; });
+        std::set<std::string> seen;
+        for (const Entry& e : entries_) {
+            if (e.kind == Kind::tenant && e.action != Action::update)
+                (e.action == Action::create ? created_tenants_ : deleted_tenants_).insert(e.tenant);
+            if (seen.insert(identity(e.kind, e.tenant, e.key())).second) newest_.insert(e.id);
+        }
+    }
+
+    // The change's user entries, newest first, a page at a time.
+    void each_user_entry(const std::function<void(const Entry&)>& f) {
+        HistoryFilter page;
+        page.change = number_;
+        page.kind = "user";
+        for (;;) {
+            auto rows = store_.history(page, kPage);
+            for (const auto& h : rows)
+                f(read_entry(h));
+            if (rows.size() < static_cast<size_t>(kPage)) return;
+            page.before_id = rows.back().id;
+        }
+    }
+
+    static int bucket(const Entry& e) {
+        if (e.kind == Kind::tenant) return e.action == Action::create ? 5 : 0;
+        if (e.kind == Kind::user) return 3;
+        if (!e.before) return 4; // a profile the change created: deleted last
+        const auto& before = std::get<Profile>(*e.before);
+        bool was_made_default =
+            e.after && std::get<Profile>(*e.after).is_default && !before.is_default;
+        return was_made_default ? 1 : 2;
+    }
+
+    // The later changes that still count: a change reverted since (and its revert) left
+    // nothing behind, unless that revert was itself reverted (then the change is back).
+    std::set<int64_t> cancelled_later() {
+        std::map<int64_t, std::string> commands; // change -> command, oldest first
+        HistoryFilter later;
+        later.after_id = last_id_;
+        later.oldest_first = true;
+        for (;;) {
+            auto rows = store_.history(later, kPage);
+            for (const auto& h : rows)
+                commands.emplace(h.change, h.command);
+            if (rows.size() < static_cast<size_t>(kPage)) break;
+            later.after_id = rows.back().id;
+        }
+        std::set<int64_t> cancelled;
+        for (auto it = commands.rbegin(); it != commands.rend(); ++it) {
+            const auto& [change, command] = *it;
+            if (cancelled.count(change) || command.rfind("revert ", 0) != 0) continue;
+            int64_t target = std::strtoll(command.c_str() + 7, nullptr, 10);
+            if (commands.count(target)) {
+                cancelled.insert(change);
+                cancelled.insert(target);
+            }
+        }
+        return cancelled;
+    }
+
+    // Later changes touching what this one touched: the first of them is named.
+    void check_later_changes() {
+        HistoryFilter later;
+        later.after_id = last_id_;
+        later.oldest_first = true;
+        if (store_.history(later, 1).empty()) return; // the newest change: none
+        const std::set<int64_t> cancelled = cancelled_later();
+        std::unordered_set<std::string> touched;
+        auto add = [&](const Entry& e) {
+            for (const auto& o : {e.before, e.after})
+                if (o) touched.insert(identity(e.kind, e.tenant, key_of(*o)));
+        };
+        for (const Entry& e : entries_)
+            add(e);
+        each_user_entry(add);
+        for (;;) {
+            auto rows = store_.history(later, kPage);
+            for (const auto& h : rows) {
+                if (cancelled.count(h.change)) continue;
+                Entry e = read_entry(h);
+                bool hit = created_tenants_.count(e.tenant) || deleted_tenants_.count(e.tenant);
+                for (const auto& o : {e.before, e.after})
+                    hit = hit || (o && touched.count(identity(e.kind, e.tenant, key_of(*o))));
+                if (hit)
+                    fail(ErrorKind::conflict,
+                         "change " + std::to_string(h.change) + " (" + h.command + " by " +
+                             h.actor + " at " + h.at + ") changed " +
+                             describe(e.kind, e.tenant, key_of(e.before ? *e.before : *e.after)) +
+                             " after change " + std::to_string(number_),
+                         {"revert change " + std::to_string(h.change) + " first (`" +
+                              shell_command({"revert", std::to_string(h.change)}) + "`)",
+                          "or put back the state before change " + std::to_string(number_) +
+                              " all the same with `" +
+                              shell_command({"revert", std::to_string(number_), "--force"}) + "`"});
+            }
+            if (rows.size() < static_cast<size_t>(kPage)) return;
+            later.after_id = rows.back().id;
+        }
+    }
+
+    std::optional<Object> current(const Entry& e) {
+        auto tenant = store_.find_tenant(e.tenant);
+        if (!tenant) return std::nullopt;
+        switch (e.kind) {
+        case Kind::tenant:
+            return tenant->tenant;
+        case Kind::profile:
+            if (auto p = store_.find_profile(*tenant, e.key())) return p->profile;
+            return std::nullopt;
+        case Kind::user:
+            if (auto u = store_.find_user(*tenant, e.key())) return u->user;
+            return std::nullopt;
+        }
+        return std::nullopt;
+    }
+
+    // The object must be as the change left it (a change outside history, or a rename
+    // of the profile a user is on, would be undone blind).
+    void check_unchanged(const Entry& e) {
+        std::optional<Object> now = current(e);
+        if (now == e.after) return;
+        std::string what = describe(e.kind, e.tenant, e.key());
+        std::string how;
+        if (now && e.after)
+            for (const auto& f : changed_fields(Change{Action::update, e.after, now}))
+                how += (how.empty() ? ": " : ", ") + f.field + " " + f.before.dump() + " -> " +
+                       f.after.dump();
+        fail(ErrorKind::conflict,
+             what + " is no longer as change " + std::to_string(number_) + " left it" +
+                 (!now       ? ": it is gone"
+                  : !e.after ? ": it exists again"
+                             : how),
+             {"put back its state before change " + std::to_string(number_) +
+              " all the same with `" +
+              shell_command({"revert", std::to_string(number_), "--force"}) + "`"});
+    }
+
+    static bool is_default(const std::optional<Object>& o) {
+        return o && std::get<Profile>(*o).is_default;
+    }
+    static std::string identity_of(const Entry& e) { return identity(e.kind, e.tenant, e.key()); }
+
+    // From the object as it is now to its state before the change.
+    void undo(const Entry& e, const ChangeSink& emit) {
+        std::optional<Object> now = current(e);
+        const std::optional<Object>& then = e.before;
+        if (now == then) return;
+        if (!then && e.kind == Kind::profile) {
+            // A profile deleted is recorded as it was before this command, the default
+            // it may have lost earlier in the same command included.
+            Profile before = std::get<Profile>(*now);
+            if (auto d = defaults_.find(identity_of(e)); d != defaults_.end())
+                before.is_default = d->second;
+            emit(Change{Action::remove, before, std::nullopt});
+        } else if (!then)
+            emit(Change{Action::remove, now, std::nullopt});
+        else if (!now)
+            emit(Change{Action::create, std::nullopt, then});
+        else
+            emit(Change{Action::update, now, then});
+    }
+
+    Store& store_;
+    int64_t number_;
+    bool force_;
+    int64_t last_id_ = 0;
+    std::vector<Entry> entries_; // tenants and profiles, newest first
+    std::set<std::string> created_tenants_, deleted_tenants_;
+    std::set<int64_t> newest_;             // entries that are the newest of their object
+    std::map<std::string, bool> defaults_; // whether each profile was the default before
+};
+
+} // namespace
+
+StreamPlanner revert(int64_t number, bool force) {
+    return [=](Store& store, const ChangeSink& emit) { Reverter(store, number, force).run(emit); };
+}
+
+} // namespace chatctl::ops
