@@ -1,19 +1,13 @@
-// chatctl user add|edit|assign|delete|list|show
-#include "app.hpp"
+// chatctl user add|edit|list|show (assign, delete, import: user_bulk_cmd.cpp)
 #include "core/commands/ops.hpp"
 #include "core/commands/queries.hpp"
 #include "core/error.hpp"
 #include "core/validate.hpp"
+#include "user_args.hpp"
 
 namespace chatctl::cli {
 
 namespace {
-
-struct UserArgs {
-    TenantOption tenant;
-    std::vector<std::string> logins;
-    TextOption name, email, profile, from_profile;
-};
 
 ops::UserFields fields(const UserArgs& a) {
     ops::UserFields f{a.name.get(), a.email.get()};
@@ -22,13 +16,16 @@ ops::UserFields fields(const UserArgs& a) {
     return f;
 }
 
-// The tenant, then every name the command was given, checked before anything is read.
+} // namespace
+
 std::string checked(const UserArgs& a) {
     std::string tenant = a.tenant.key();
     for (const auto& login : a.logins)
         validate::login(login, "LOGIN");
     if (auto p = a.profile.get()) validate::profile_name(*p, "--profile");
     if (auto p = a.from_profile.get()) validate::profile_name(*p, "--from-profile");
+    if (auto f = a.logins_from.get(); f && f->empty())
+        fail(ErrorKind::invalid_input, "--logins-from must name a file, or - for standard input");
     return tenant;
 }
 
@@ -40,8 +37,6 @@ CLI::App* user_command(CLI::App* group, const char* name, const char* descriptio
     add_tenant_option(command, a.tenant);
     return command;
 }
-
-} // namespace
 
 void add_user_commands(CLI::App& app, Globals& g) {
     CLI::App* group = add_command(&app, "user", "Manage the users (agents) of a tenant");
@@ -74,32 +69,7 @@ void add_user_commands(CLI::App& app, Globals& g) {
             run_write(g, "user edit", ops::user_edit(tenant, a->logins[0], f));
         });
     }
-    {
-        auto a = std::make_shared<UserArgs>();
-        CLI::App* c = user_command(group, "assign", "Assign users to a profile", *a, 2);
-        add_text_option(c, "--profile", a->profile, "Profile to assign", "NAME");
-        c->get_option("--profile")->required();
-        add_text_option(c, "--from-profile", a->from_profile, "Assign every user of this profile",
-                        "OLD");
-        c->callback([&g, a] {
-            const std::string tenant = checked(*a);
-            auto from = a->from_profile.get();
-            if (from.has_value() == !a->logins.empty())
-                fail(ErrorKind::usage, "give either LOGIN... or --from-profile OLD");
-            run_write(g, "user assign",
-                      from ? ops::user_assign_from(tenant, *from, *a->profile.get())
-                           : ops::user_assign(tenant, a->logins, *a->profile.get()));
-        });
-    }
-    {
-        auto a = std::make_shared<UserArgs>();
-        CLI::App* c = user_command(group, "delete", "Delete users", *a, 2);
-        c->get_option("LOGIN")->required();
-        c->callback([&g, a] {
-            const std::string tenant = checked(*a);
-            run_write(g, "user delete", ops::user_delete(tenant, a->logins));
-        });
-    }
+    add_user_bulk_commands(group, g);
     {
         auto a = std::make_shared<UserArgs>();
         CLI::App* c = user_command(group, "list", "List a tenant's users", *a, 0);
@@ -108,7 +78,8 @@ void add_user_commands(CLI::App& app, Globals& g) {
             const std::string tenant = checked(*a);
             print_list(
                 g, queries::user_list(*open_for_read(g), tenant, a->profile.get()),
-                {{"LOGIN", "login"}, {"NAME", "name"}, {"EMAIL", "email"}, {"PROFILE", "profile"}});
+                {{"LOGIN", "login"}, {"NAME", "name"}, {"EMAIL", "email"}, {"PROFILE", "profile"}},
+                queries::kUserFields);
         });
     }
     {

@@ -211,13 +211,33 @@ Planner user_assign_from(const std::string& tenant, const std::string& from_prof
     };
 }
 
-Planner user_delete(const std::string& tenant, const std::vector<std::string>& logins) {
+Planner user_delete(const std::string& tenant, const std::vector<std::string>& logins,
+                    bool ignore_not_found) {
     return [=](Store& store) {
         TenantRow t = require_tenant(store, tenant);
         ChangeSet changes;
+        if (ignore_not_found) {
+            for (const auto& login : unique_logins(logins))
+                if (auto row = store.find_user(t, login))
+                    changes.push_back(Change{Action::remove, row->user, std::nullopt});
+            return changes;
+        }
         for (const auto& row : require_users(store, t, unique_logins(logins)))
             changes.push_back(Change{Action::remove, row.user, std::nullopt});
         return changes;
+    };
+}
+
+StreamPlanner user_delete_all(const std::string& tenant,
+                              const std::optional<std::string>& profile) {
+    return [=](Store& store, const ChangeSink& emit) {
+        TenantRow t = require_tenant(store, tenant);
+        std::optional<std::string> only;
+        if (profile) only = require_profile(store, t, *profile).profile.name;
+        Store::UserScan scan(store, t); // a page at a time: a million users are never held
+        while (const UserRow* row = scan.next())
+            if (!only || row->user.profile == *only)
+                emit(Change{Action::remove, row->user, std::nullopt});
     };
 }
 

@@ -44,6 +44,10 @@ Planner user_assign(const std::string& tenant, const std::vector<std::string>& l
                     const std::string& profile);
 Planner user_assign_from(const std::string& tenant, const std::string& from_profile,
                          const std::string& profile);
-Planner user_delete(const std::string& tenant, const std::vector<std::string>& logins);
+// Every login must be a user of the tenant, unless ignore_not_found skips those that are not.
+Planner user_delete(const std::string& tenant, const std::vector<std::string>& logins,
+                    bool ignore_not_found = false);
+// Every user of the tenant, or of one of its profiles.
+StreamPlanner user_delete_all(const std::string& tenant, const std::optional<std::string>& profile);
 
 } // namespace chatctl::ops

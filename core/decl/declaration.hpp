@@ -23,6 +23,9 @@ struct DeclProfile {
 struct DeclTenant {
     Tenant tenant;
     bool has_profiles = false, has_users = false;
+    // Users' names and emails not declared (a CSV without those columns): a user already
+    // there keeps its own.
+    bool keeps_names = false, keeps_emails = false;
     std::vector<DeclProfile> profiles;
     size_t number = 0;                     // its place among all tenants declared
     int64_t first_user = 1, last_user = 0; // its users in Declaration::users

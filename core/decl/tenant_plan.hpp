@@ -229,6 +229,8 @@ class TenantPlan {
     User final_state(const DeclUser& u, const UserRow* stored) const {
         User after = u.user;
         after.tenant = t_.tenant.key;
+        if (stored && t_.keeps_names) after.name = stored->user.name;
+        if (stored && t_.keeps_emails) after.email = stored->user.email;
         if (u.has_profile) {
             auto p = profiles_.find(fold(u.user.profile));
             if (p != profiles_.end()) after.profile = p->second; // else a problem, reported

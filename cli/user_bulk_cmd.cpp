@@ -1,0 +1,130 @@
+// chatctl user assign|delete|import: users by the thousand, each command one transaction.
+#include "core/commands/lookup.hpp"
+#include "core/commands/ops.hpp"
+#include "core/csv/user_csv.hpp"
+#include "core/decl/converge.hpp"
+#include "core/error.hpp"
+#include "core/validate.hpp"
+#include "user_args.hpp"
+
+#include <filesystem>
+#include <iostream>
+
+namespace chatctl::cli {
+
+namespace {
+
+void add_logins_from(CLI::App* c, UserArgs& a) {
+    add_text_option(c, "--logins-from", a.logins_from,
+                    "Read the logins from a file, one per line (- for stdin)", "FILE");
+}
+
+// The logins the command names: as arguments, or from --logins-from.
+std::vector<std::string> logins(const UserArgs& a) {
+    if (auto path = a.logins_from.get()) return csv::read_logins(read_source(*path));
+    return a.logins;
+}
+
+// Exactly one of the ways of naming users.
+void one_source(const std::vector<std::pair<const char*, bool>>& given) {
+    std::string names;
+    int count = 0;
+    for (const auto& [name, is_given] : given) {
+        names += (names.empty() ? "" : ", ") + std::string(name);
+        count += is_given ? 1 : 0;
+    }
+    if (count != 1) fail(ErrorKind::usage, "give exactly one of " + names);
+}
+
+void add_import(CLI::App* group, Globals& g) {
+    auto a = std::make_shared<UserArgs>();
+    auto file = std::make_shared<std::string>();
+    CLI::App* c = user_command(group, "import",
+                               "Add or update users from CSV (header: login, name, email, "
+                               "profile), all or none",
+                               *a, 0);
+    c->add_option("FILE", *file, "CSV file, or - for stdin")->required();
+    c->add_flag("--dry-run", a->dry_run, "Print the plan and write nothing");
+    c->add_flag("--prune", a->prune, "Delete the tenant's users the file does not list");
+    c->callback([&g, a, file] {
+        const std::string tenant = checked(*a);
+        csv::UserFile read = csv::read_users(read_source(*file), tenant);
+        Declaration& d = read.declaration;
+        if (!d.problems.empty()) fail_with(ErrorKind::invalid_input, std::move(d.problems));
+        if (a->prune && read.users == 0)
+            fail(ErrorKind::invalid_input,
+                 "the file lists no user: --prune would delete every user of tenant " + tenant,
+                 {"to delete them all, say so: `chatctl user delete --all -t " + tenant + "`"});
+        auto plan = [&, tenant](Store& s, const ChangeSink& emit) {
+            d.tenants.at(0).tenant = require_tenant(s, tenant).tenant; // as it is: unchanged
+            converge(s, d, a->prune, emit);
+        };
+        if (a->dry_run) {
+            auto store = open_for_plan(g);
+            stream_plan(g, std::cout, Summary::plan,
+                        [&](const ChangeSink& print) { plan(*store, print); });
+            return;
+        }
+        run_streamed_write(g, "user import", plan, Summary::applied);
+    });
+}
+
+} // namespace
+
+Source read_source(const std::string& path) {
+    std::error_code ec;
+    if (path != "-" && std::filesystem::is_directory(path, ec))
+        fail_with(ErrorKind::invalid_input, {Diagnostic{path, 0, 0, "is a folder, not a file"}});
+    Sources sources = read_sources({path});
+    if (!sources.problems.empty()) fail_with(ErrorKind::invalid_input, std::move(sources.problems));
+    return std::move(sources.files.at(0));
+}
+
+void add_user_bulk_commands(CLI::App* group, Globals& g) {
+    {
+        auto a = std::make_shared<UserArgs>();
+        CLI::App* c = user_command(group, "assign", "Assign users to a profile", *a, 2);
+        add_text_option(c, "--profile", a->profile, "Profile to assign", "NAME");
+        c->get_option("--profile")->required();
+        add_text_option(c, "--from-profile", a->from_profile, "Assign every user of this profile",
+                        "OLD");
+        add_logins_from(c, *a);
+        c->callback([&g, a] {
+            const std::string tenant = checked(*a);
+            auto from = a->from_profile.get();
+            one_source({{"LOGIN...", !a->logins.empty()},
+                        {"--from-profile", from.has_value()},
+                        {"--logins-from", a->logins_from.get().has_value()}});
+            run_write(g, "user assign",
+                      from ? ops::user_assign_from(tenant, *from, *a->profile.get())
+                           : ops::user_assign(tenant, logins(*a), *a->profile.get()));
+        });
+    }
+    {
+        auto a = std::make_shared<UserArgs>();
+        CLI::App* c = user_command(group, "delete", "Delete users", *a, 2);
+        add_text_option(c, "--from-profile", a->from_profile, "Delete every user of this profile",
+                        "NAME");
+        c->add_flag("--all", a->all, "Delete every user of the tenant");
+        add_logins_from(c, *a);
+        c->add_flag("--ignore-not-found", a->ignore_not_found,
+                    "Skip the logins that are not users of the tenant");
+        c->callback([&g, a] {
+            const std::string tenant = checked(*a);
+            auto from = a->from_profile.get();
+            one_source({{"LOGIN...", !a->logins.empty()},
+                        {"--from-profile", from.has_value()},
+                        {"--all", a->all},
+                        {"--logins-from", a->logins_from.get().has_value()}});
+            if (a->all || from) {
+                run_streamed_write(g, "user delete", ops::user_delete_all(tenant, from),
+                                   Summary::none);
+                return;
+            }
+            run_write(g, "user delete", ops::user_delete(tenant, logins(*a), a->ignore_not_found));
+        });
+    }
+    add_import(group, g);
+}
+
+} // namespace chatctl::cli

@@ -1,0 +1,40 @@
+// CSV (RFC 4180) through libcsv: records read from an Input with the place of each field,
+// and rows written with the quoting the RFC asks for.
+#pragma once
+
+#include "core/decl/input.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace chatctl::csv {
+
+// A field longer than this is refused while it is read: no value chatctl keeps is near
+// it, and a hostile file is never held whole.
+inline constexpr size_t kMaxField = 64 * 1024;
+
+struct Field {
+    std::string text;
+    Position at; // where it starts (line 1-based, column in code points, 1-based)
+};
+
+struct Record {
+    std::vector<Field> fields;
+    Position at;
+};
+
+// Reads every record of input in order, handing each to f (an empty line is no record;
+// CRLF and LF both end one; a UTF-8 byte order mark at the start is skipped). Returns
+// nullopt, or the first fault that stops reading (an unbalanced quote, text after a
+// closing quote, a field past kMaxField) with its place.
+std::optional<Diagnostic> read(const std::string& file, const Input& input,
+                               const std::function<void(Record&)>& f);
+
+// Appends one row: each cell as is, or quoted (with its quotes doubled) when it holds a
+// comma, a quote, a line end, or space at either end, as RFC 4180 quotes; then LF, the
+// line end Unix tools expect (read() takes both).
+void write_row(std::string& out, const std::vector<std::string>& cells);
+
+} // namespace chatctl::csv

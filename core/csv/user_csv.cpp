@@ -1,0 +1,202 @@
+#include "core/csv/user_csv.hpp"
+
+#include "core/csv/csv.hpp"
+#include "core/error.hpp"
+#include "core/validate.hpp"
+
+#include <algorithm>
+#include <array>
+#include <tuple>
+
+namespace chatctl::csv {
+
+namespace {
+
+using validate::quote;
+
+constexpr size_t kMaxReported = 1000; // problems listed; the rest are counted
+
+enum Column : size_t { tenant_column, login, name, email, profile, kColumns };
+
+std::string folded_trimmed(const std::string& text) {
+    size_t b = text.find_first_not_of(" \t"), e = text.find_last_not_of(" \t");
+    return b == std::string::npos ? "" : fold(text.substr(b, e - b + 1));
+}
+
+class UserReader {
+  public:
+    UserReader(const Source& source, const std::string& tenant) : source_(source) {
+        decl_.users = std::make_shared<DeclUsers>();
+        DeclTenant t;
+        t.tenant.key = tenant;
+        t.has_users = true;
+        t.at = Place{source.name, Position{1, 1}};
+        decl_.tenants.push_back(std::move(t));
+    }
+
+    UserFile read() {
+        auto fault = csv::read(source_.name, source_.input, [&](Record& r) { record(r); });
+        if (fault) problem(fault->line, fault->column, fault->message);
+        if (!header_read_ && !fault) problem(0, 0, "the file is empty: a header row is needed");
+        decl_.users->finish();
+        for (const auto& d : decl_.users->duplicates())
+            for (size_t k = 1; k < d.users.size(); ++k)
+                problem(d.users[k].at.at, "user " + quote(d.users[k].user.login) +
+                                              " is listed twice: at " + d.users[0].at.str() +
+                                              " and at " + d.users[k].at.str() +
+                                              " (logins are compared ignoring case)");
+        std::stable_sort(decl_.problems.begin(), decl_.problems.end(),
+                         [](const Diagnostic& a, const Diagnostic& b) {
+                             return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+                         });
+        if (dropped_ > 0)
+            decl_.problems.push_back(Diagnostic{source_.name, 0, 0,
+                                                "and " + std::to_string(dropped_) +
+                                                    " more errors (fix these and run again "
+                                                    "to see them)"});
+        DeclTenant& t = decl_.tenants[0];
+        t.keeps_names = !columns_[name];
+        t.keeps_emails = !columns_[email];
+        if (!decl_.problems.empty()) decl_.tenants.clear();
+        return UserFile{std::move(decl_), rows_};
+    }
+
+  private:
+    void problem(int line, int column, const std::string& message) {
+        if (decl_.problems.size() >= kMaxReported) {
+            ++dropped_;
+            return;
+        }
+        decl_.problems.push_back(Diagnostic{source_.name, line, column, message});
+    }
+    void problem(Position at, const std::string& message) { problem(at.line, at.column, message); }
+
+    void record(Record& r) {
+        if (!header_read_) {
+            header_read_ = true;
+            header(r);
+            return;
+        }
+        if (r.fields.size() != width_) {
+            problem(r.at, "this row has " + std::to_string(r.fields.size()) +
+                              (r.fields.size() == 1 ? " field" : " fields") + "; the header has " +
+                              std::to_string(width_));
+            return;
+        }
+        if (!columns_[login]) return; // reported once, at the header
+        DeclUser u;
+        const Field& l = r.fields[*columns_[login]];
+        u.user.login = l.text;
+        u.at = Place{source_.name, l.at};
+        bool ok = check(l, [&] { validate::login(l.text, "login"); });
+        auto optional_cell = [&](Column c, auto validator) -> std::optional<std::string> {
+            if (!columns_[c]) return std::nullopt;
+            const Field& f = r.fields[*columns_[c]];
+            if (f.text.empty()) return std::nullopt;
+            ok = check(f, [&] { validator(f.text); }) && ok;
+            return f.text;
+        };
+        u.user.name =
+            optional_cell(name, [](const std::string& v) { validate::user_name(v, "name"); });
+        u.user.email =
+            optional_cell(email, [](const std::string& v) { validate::email(v, "email"); });
+        if (auto p = optional_cell(
+                profile, [](const std::string& v) { validate::profile_name(v, "profile"); })) {
+            u.has_profile = true;
+            u.user.profile = *p;
+            u.profile_at = Place{source_.name, r.fields[*columns_[profile]].at};
+        }
+        if (!ok) return;
+        decl_.users->add(0, u);
+        ++rows_;
+    }
+
+    template <class Check> bool check(const Field& f, Check c) {
+        try {
+            c();
+            return true;
+        } catch (const Error& e) {
+            problem(f.at, e.what());
+            return false;
+        }
+    }
+
+    void header(const Record& r) {
+        width_ = r.fields.size();
+        std::vector<std::string> known(std::begin(kUserColumns), std::end(kUserColumns));
+        for (size_t i = 0; i < r.fields.size(); ++i) {
+            const Field& f = r.fields[i];
+            std::string wanted = folded_trimmed(f.text);
+            size_t c = 0;
+            while (c < kColumns && wanted != kUserColumns[c])
+                ++c;
+            if (c == kColumns) {
+                std::string near = validate::closest(wanted, known);
+                problem(f.at, "unknown column " + quote(f.text) +
+                                  (near.empty() ? "" : "; did you mean " + quote(near) + "?") +
+                                  " (columns: tenant, login, name, email, profile)");
+            } else if (columns_[c]) {
+                problem(f.at, "column " + quote(f.text) + " is given twice");
+            } else {
+                columns_[c] = i;
+            }
+        }
+        if (!columns_[login]) problem(r.at, "the header has no login column (it is required)");
+    }
+
+    const Source& source_;
+    Declaration decl_;
+    bool header_read_ = false;
+    size_t width_ = 0, dropped_ = 0;
+    int64_t rows_ = 0;
+    std::array<std::optional<size_t>, kColumns> columns_;
+};
+
+} // namespace
+
+std::vector<std::string> read_logins(const Source& source) {
+    std::vector<std::string> logins;
+    std::vector<Diagnostic> problems;
+    size_t dropped = 0;
+    std::string line;
+    int number = 0;
+    auto take = [&] {
+        ++number;
+        size_t b = line.find_first_not_of(" \t\r"), e = line.find_last_not_of(" \t\r");
+        if (b == std::string::npos) return;
+        std::string login = line.substr(b, e - b + 1);
+        try {
+            validate::login(login, "login");
+            logins.push_back(std::move(login));
+        } catch (const Error& err) {
+            if (problems.size() < kMaxReported)
+                problems.push_back(
+                    Diagnostic{source.name, number, static_cast<int>(b) + 1, err.what()});
+            else
+                ++dropped;
+        }
+    };
+    char block[1 << 16];
+    size_t offset = 0;
+    for (size_t n; (n = source.input.read(offset, block, sizeof block)) > 0; offset += n)
+        for (size_t i = 0; i < n; ++i) {
+            if (block[i] == '\n') {
+                take();
+                line.clear();
+            } else if (line.size() <= kMaxField) {
+                line += block[i];
+            }
+        }
+    if (!line.empty()) take();
+    if (dropped > 0)
+        problems.push_back(
+            Diagnostic{source.name, 0, 0, "and " + std::to_string(dropped) + " more errors"});
+    if (!problems.empty()) fail_with(ErrorKind::invalid_input, std::move(problems));
+    return logins;
+}
+
+UserFile read_users(const Source& source, const std::string& tenant_key) {
+    return UserReader(source, tenant_key).read();
+}
+
+} // namespace chatctl::csv

@@ -1,0 +1,98 @@
+// CSV through libcsv (places of fields, the faults that stop reading, quoting on output)
+// and the time bounds of history's --since and --until.
+#include "core/clock.hpp"
+#include "core/csv/csv.hpp"
+#include "core/error.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace chatctl;
+
+namespace {
+
+std::vector<csv::Record> records(const std::string& text,
+                                 std::optional<Diagnostic>* fault = nullptr) {
+    std::vector<csv::Record> out;
+    auto f = csv::read("f.csv", Input::from_text(text), [&](csv::Record& r) { out.push_back(r); });
+    if (fault) *fault = f;
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("fields come with their text and the place they start at") {
+    auto r = records("\xEF\xBB\xBF"
+                     "a,\"b,c\"\r\n\r\n\"multi\nline\",é,\"\"\"\"\nlast");
+    REQUIRE(r.size() == 3);
+    REQUIRE(r[0].fields.size() == 2);
+    CHECK(r[0].fields[1].text == "b,c");
+    CHECK(r[0].fields[0].at.line == 1);
+    CHECK(r[0].fields[0].at.column == 1); // after the byte order mark
+    CHECK(r[0].fields[1].at.column == 3);
+    CHECK(r[1].at.line == 3); // the empty line is no record
+    CHECK(r[1].fields[0].text == "multi\nline");
+    CHECK(r[1].fields[1].at.line == 4);
+    CHECK(r[1].fields[1].at.column == 7);
+    CHECK(r[1].fields[2].text == "\"");
+    CHECK(r[1].fields[2].at.column == 9); // é is one column
+    CHECK(r[2].fields[0].text == "last");
+    CHECK(r[2].at.line == 5);
+}
+
+TEST_CASE("spaces are kept; empty fields are empty") {
+    auto r = records(" a , b ,,\n");
+    REQUIRE(r.size() == 1);
+    REQUIRE(r[0].fields.size() == 4);
+    CHECK(r[0].fields[0].text == " a ");
+    CHECK(r[0].fields[2].text.empty());
+    CHECK(r[0].fields[3].text.empty());
+}
+
+TEST_CASE("faults stop reading at their place") {
+    std::optional<Diagnostic> fault;
+    records("a\n\"open", &fault);
+    REQUIRE(fault);
+    CHECK(fault->line == 2);
+    CHECK(fault->column == 1);
+    records("a,b\"c\n", &fault);
+    REQUIRE(fault);
+    CHECK(fault->column == 4);
+    records("x," + std::string(csv::kMaxField + 10, 'a'), &fault);
+    REQUIRE(fault);
+    CHECK(fault->column == 3);
+    CHECK(fault->message.find("64 KiB") != std::string::npos);
+    records("ok\n", &fault);
+    CHECK(!fault);
+}
+
+TEST_CASE("rows are written with the quoting RFC 4180 asks for, and read back the same") {
+    std::string out;
+    std::vector<std::string> cells = {"plain", "a,b", "say \"hi\"", "two\nlines", " pad", ""};
+    csv::write_row(out, cells);
+    CHECK(out == "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\" pad\",\n");
+    auto r = records(out);
+    REQUIRE(r.size() == 1);
+    REQUIRE(r[0].fields.size() == cells.size());
+    for (size_t i = 0; i < cells.size(); ++i)
+        CHECK(r[0].fields[i].text == cells[i]);
+}
+
+TEST_CASE("time bounds: ISO 8601 dates and times, offsets, times ago; the end of a span") {
+    const int64_t now = 1764158400000; // 2025-11-26T12:00:00.000Z
+    CHECK(time_bound("2026-11-26", "--since", false, now) == "2026-11-26T00:00:00.000Z");
+    CHECK(time_bound("2026-11-26", "--until", true, now) == "2026-11-26T23:59:59.999Z");
+    CHECK(time_bound("2026-11-26T09:30", "--until", true, now) == "2026-11-26T09:30:59.999Z");
+    CHECK(time_bound("2026-11-26 09:30:15", "--since", false, now) == "2026-11-26T09:30:15.000Z");
+    CHECK(time_bound("2026-11-26T09:30:15.250+01:00", "--since", false, now) ==
+          "2026-11-26T08:30:15.250Z");
+    CHECK(time_bound("2026-11-26T00:30:00-02:00", "--since", false, now) ==
+          "2026-11-26T02:30:00.000Z");
+    CHECK(time_bound("2h", "--since", false, now) == "2025-11-26T10:00:00.000Z");
+    CHECK(time_bound("7d", "--since", false, now) == "2025-11-19T12:00:00.000Z");
+    CHECK(time_bound("90s", "--since", false, now) == "2025-11-26T11:58:30.000Z");
+    CHECK(time_bound("2024-02-29", "--since", false, now) == "2024-02-29T00:00:00.000Z");
+    for (const char* bad : {"", "yesterday", "1.5h", "2h ago", "2026-02-30", "2025-02-29",
+                            "2026-13-01", "2026-11-26T24:00", "2026-11-26T09:30:15.25",
+                            "2026-11-26T09:30Z junk", "26/11/2026", "-2h", "1969-12-31"})
+        CHECK_THROWS_AS(time_bound(bad, "--since", false, now), Error);
+}
