@@ -207,27 +207,44 @@ void print_plan(const Globals& g, const ChangeSet& changes, Summary summary) {
     if (!g.quiet) print_data(g, plan_to_json(changes), render_plan(changes, summary, g.color()));
 }
 
-void print_list(const Globals& g, const Json& rows, const std::vector<Column>& columns,
+void print_rows(const Globals& g, const RowSource& each, const std::vector<Column>& columns,
                 const std::vector<std::string>& csv_fields) {
+    std::string out; // written a block at a time: a list of a million is never held
+    auto flush = [&](size_t above) {
+        if (out.size() <= above) return;
+        std::cout << out;
+        out.clear();
+    };
     if (g.format() == Format::csv) {
-        std::string out;
         csv::write_row(out, csv_fields);
         std::vector<std::string> cells;
-        for (const auto& row : rows) {
+        each([&](const Json& row) {
             cells.clear();
             for (const auto& f : csv_fields) {
                 const Json& v = row[f];
                 cells.push_back(v.is_null() ? "" : v.is_string() ? v.get<std::string>() : v.dump());
             }
             csv::write_row(out, cells);
-            if (out.size() > (1 << 16)) {
-                std::cout << out;
-                out.clear();
-            }
-        }
-        std::cout << out;
+            flush(1 << 16);
+        });
+        flush(0);
         return;
     }
+    if (g.format() == Format::json) { // as dump(2) writes the whole array
+        bool first = true;
+        each([&](const Json& row) {
+            std::string one = Json::array({row}).dump(2); // "[\n  {...}\n]"
+            out += first ? "[\n" : ",\n";
+            out.append(one, 2, one.size() - 4);
+            first = false;
+            flush(1 << 16);
+        });
+        out += first ? "[]\n" : "\n]\n";
+        flush(0);
+        return;
+    }
+    Json rows = Json::array();
+    each([&](const Json& row) { rows.push_back(row); });
     std::vector<std::vector<std::string>> table(1);
     for (const auto& c : columns)
         table[0].emplace_back(c.header);
@@ -237,6 +254,17 @@ void print_list(const Globals& g, const Json& rows, const std::vector<Column>& c
             table.back().push_back(c.make ? c.make(row) : cell(row[c.field]));
     }
     print_data(g, rows, render_table(table, g.color()));
+}
+
+void print_list(const Globals& g, const Json& rows, const std::vector<Column>& columns,
+                const std::vector<std::string>& csv_fields) {
+    print_rows(
+        g,
+        [&](const std::function<void(const Json&)>& f) {
+            for (const auto& row : rows)
+                f(row);
+        },
+        columns, csv_fields);
 }
 
 void print_object(const Globals& g, const Json& object) {

@@ -73,6 +73,10 @@ struct Column {
 };
 void print_list(const Globals& g, const Json& rows, const std::vector<Column>& columns,
                 const std::vector<std::string>& csv_fields);
+// The same for rows handed over one at a time: json and csv are printed as they come.
+using RowSource = std::function<void(const std::function<void(const Json&)>&)>;
+void print_rows(const Globals& g, const RowSource& each, const std::vector<Column>& columns,
+                const std::vector<std::string>& csv_fields);
 void print_object(const Globals& g, const Json& object);
 
 // A text option whose absence differs from an empty value.

@@ -28,11 +28,21 @@ const std::map<std::string, std::string>& examples() {
         {"user add", "chatctl user add alice -t acme --name \"Alice Martin\" --profile Experts"},
         {"user edit", "chatctl user edit alice -t acme --email alice@acme.example"},
         {"user assign", "chatctl user assign alice bob -t acme --profile Experts\n"
-                        "chatctl user assign --from-profile Default -t acme --profile Experts"},
-        {"user delete", "chatctl user delete alice bob -t acme"},
-        {"user list", "chatctl user list -t acme --profile Experts"},
+                        "chatctl user assign --from-profile Default -t acme --profile Experts\n"
+                        "chatctl user assign --logins-from night.txt -t acme --profile Night"},
+        {"user delete", "chatctl user delete alice bob -t acme\n"
+                        "chatctl user delete --from-profile Trainees -t acme\n"
+                        "cut -d, -f1 leavers.csv | chatctl user delete --logins-from - -t acme "
+                        "--ignore-not-found"},
+        {"user import", "chatctl user import -t acme agents.csv --dry-run\n"
+                        "chatctl user list -t acme -o csv | chatctl user import -t beta -"},
+        {"user list", "chatctl user list -t acme --profile Experts\n"
+                      "chatctl user list -t acme -o csv > agents.csv"},
         {"user show", "chatctl user show alice -t acme -o json"},
-        {"history", "chatctl history -t acme --limit 10"},
+        {"history", "chatctl history -t acme --limit 10\n"
+                    "chatctl history --actor ci-bot --since 2h --kind user -o csv\n"
+                    "chatctl history --change 42"},
+        {"revert", "chatctl revert 42 --dry-run\nchatctl revert 42"},
         {"apply", "chatctl apply -f acme.yaml\nchatctl apply -f tenants/ --prune --dry-run"},
         {"plan", "chatctl plan -f acme.yaml || echo \"changes pending (exit 2)\""},
         {"export", "chatctl export -t acme > acme.yaml"},

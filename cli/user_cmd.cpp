@@ -76,8 +76,10 @@ void add_user_commands(CLI::App& app, Globals& g) {
         add_text_option(c, "--profile", a->profile, "Only the users of this profile", "NAME");
         c->callback([&g, a] {
             const std::string tenant = checked(*a);
-            print_list(
-                g, queries::user_list(*open_for_read(g), tenant, a->profile.get()),
+            auto store = open_for_read(g);
+            auto profile = a->profile.get();
+            print_rows(
+                g, [&](const auto& f) { queries::user_list(*store, tenant, profile, f); },
                 {{"LOGIN", "login"}, {"NAME", "name"}, {"EMAIL", "email"}, {"PROFILE", "profile"}},
                 queries::kUserFields);
         });

@@ -29,14 +29,12 @@ Json profile_show(Store& store, const std::string& tenant, const std::string& na
     return to_json(store.list_profiles(t, name).at(0));
 }
 
-Json user_list(Store& store, const std::string& tenant, const std::optional<std::string>& profile) {
+void user_list(Store& store, const std::string& tenant, const std::optional<std::string>& profile,
+               const std::function<void(const Json&)>& f) {
     TenantRow t = require_tenant(store, tenant);
     std::optional<int64_t> profile_id;
     if (profile) profile_id = require_profile(store, t, *profile).id;
-    Json out = Json::array();
-    for (const auto& row : store.list_users(t, profile_id))
-        out.push_back(to_json(row.user));
-    return out;
+    store.each_user(t, profile_id, [&](const UserRow& row) { f(to_json(row.user)); });
 }
 
 Json user_show(Store& store, const std::string& tenant, const std::string& login) {

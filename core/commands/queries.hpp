@@ -4,6 +4,7 @@
 
 #include "core/store/store.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,7 +24,10 @@ Json tenant_list(Store& store);
 Json tenant_show(Store& store, const std::string& key);
 Json profile_list(Store& store, const std::string& tenant);
 Json profile_show(Store& store, const std::string& tenant, const std::string& name);
-Json user_list(Store& store, const std::string& tenant, const std::optional<std::string>& profile);
+// Each user of the tenant (of one profile when named), in login order, one at a time;
+// the tenant and profile are looked up first.
+void user_list(Store& store, const std::string& tenant, const std::optional<std::string>& profile,
+               const std::function<void(const Json&)>& f);
 Json user_show(Store& store, const std::string& tenant, const std::string& login);
 // The entries the filter selects, newest first; a tenant neither in the store nor in
 // history is not found.

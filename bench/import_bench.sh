@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# user import of ROWS agents from CSV (names quoted, with commas and quotes; half of them
+# on a named profile), its no-op repeat, and user list -o csv, each as a ratio to a floor
+# measured in the same run:
+#   import: sqlite3 .import of the same file into a table of the same columns with a
+#           case-insensitive UNIQUE index on login, one transaction, WAL
+#   writes: sqlite3 doing the writes chatctl does, into a copy of the same store: .import
+#           into a temporary table, then the users (with their profiles) and one history
+#           row each (json_object of the user) inserted by SQL, one transaction; the
+#           store's own guards (triggers, indexes) run as they do for chatctl
+#   scan:   sqlite3 -csv printing the store's users with their profile names, in login
+#           order, to /dev/null
+# import is compared with both import floors, re-import with the first, list -o csv
+# with scan.
+#   bash bench/import_bench.sh [ROWS]   (default 100000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows=${1:-100000}
+bash scripts/setup time
+bash scripts/build >/dev/null
+chatctl=${CHATCTL:-$PWD/build/cli/chatctl}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+python3 - "$rows" "$work/agents.csv" <<'PY'
+import sys
+rows, path = int(sys.argv[1]), sys.argv[2]
+with open(path, "w", newline="") as f:
+    f.write("login,name,email,profile\r\n")
+    for i in range(rows):
+        profile = "Sales" if i % 2 else ""
+        f.write(f'agent{i:07d},"Agent {i}, ""A{i % 97}""",agent{i}@example.com,{profile}\r\n')
+PY
+echo "CSV: $rows rows, $(du -h "$work/agents.csv" | cut -f1)"
+
+"$chatctl" --db "$work/empty.db" -q tenant create acme
+"$chatctl" --db "$work/empty.db" -q profile add Sales -t acme
+
+source bench/measure.sh
+prepare="rm -f $work/floor.db*"
+floor=$(measure sqlite3 "$work/floor.db" "PRAGMA journal_mode=WAL" \
+  "CREATE TABLE users (login TEXT, name TEXT, email TEXT, profile TEXT, UNIQUE (login COLLATE NOCASE))" \
+  ".import --csv --skip 1 $work/agents.csv users")
+cat >"$work/writes.sql" <<SQL
+PRAGMA foreign_keys = ON;
+BEGIN;
+CREATE TEMP TABLE csv (login TEXT, name TEXT, email TEXT, profile TEXT);
+.import --csv --skip 1 $work/agents.csv csv
+INSERT INTO users (tenant_id, login, name, email, profile_id)
+  SELECT t.id, c.login, c.name, c.email,
+         CASE WHEN c.profile = '' THEN t.default_profile_id ELSE p.id END
+  FROM csv c JOIN tenants t ON t.key = 'acme'
+  LEFT JOIN profiles p ON p.tenant_id = t.id AND p.name = c.profile COLLATE NOCASE;
+INSERT INTO history (change, at, actor, command, tenant, kind, key, action, before, after)
+  SELECT 3, '2026-11-26T00:00:00.000Z', 'bench', 'user import', 'acme', 'user', u.login,
+         'create', NULL, json_object('tenant', 'acme', 'login', u.login, 'name', u.name,
+                                     'email', u.email, 'profile', p.name)
+  FROM users u JOIN profiles p ON p.id = u.profile_id ORDER BY u.login COLLATE NOCASE;
+COMMIT;
+SQL
+prepare="rm -f $work/same.db*; cp $work/empty.db $work/same.db"
+writes=$(measure sh -c "sqlite3 $work/same.db < $work/writes.sql")
+prepare="rm -f $work/store.db*; cp $work/empty.db $work/store.db"
+import=$(measure "$chatctl" --db "$work/store.db" -q user import -t acme "$work/agents.csv")
+prepare=""
+rm -f "$work"/store.db*
+cp "$work/empty.db" "$work/store.db"
+"$chatctl" --db "$work/store.db" -q user import -t acme "$work/agents.csv"
+[ "$("$chatctl" --db "$work/store.db" tenant show acme -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["users"])')" = "$rows" ]
+reimport=$(measure "$chatctl" --db "$work/store.db" -q user import -t acme "$work/agents.csv")
+scan=$(measure sqlite3 -csv "$work/store.db" "SELECT 'acme', u.login, u.name, u.email, p.name FROM users u JOIN profiles p ON p.id = u.profile_id ORDER BY u.login COLLATE NOCASE")
+list=$(measure "$chatctl" --db "$work/store.db" user list -t acme -o csv)
+
+python3 - "$floor" "$writes" "$scan" "$import" "$reimport" "$list" <<'PY'
+import sys
+floor, writes, scan, imp, reimp, lst = [tuple(map(float, a.split())) for a in sys.argv[1:]]
+print(f"floors: sqlite3 .import {floor[0]:.2f} s, the same writes in SQL {writes[0]:.2f} s, "
+      f"scan {scan[0]:.2f} s")
+for name, (secs, rss), base, label in [
+        ("user import (new)", imp, floor[0], "sqlite3 .import"),
+        ("user import (new)", imp, writes[0], "same writes"),
+        ("user import (no-op)", reimp, floor[0], "sqlite3 .import"),
+        ("user list -o csv", lst, scan[0], "scan")]:
+    base = max(base, 0.01)
+    print(f"{name:20s} {secs:6.2f} s  {secs / base:5.2f}x ({label}, {base:.2f} s)  "
+          f"peak {rss / 1024:6.0f} MB")
+PY
