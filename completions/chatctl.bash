@@ -16,7 +16,10 @@ _chatctl_unquote() {
 _chatctl() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
     COMPREPLY=()
-    if [[ $prev == --db || $prev == -f || $prev == --file ]]; then
+    # Files: after --db, -f and --logins-from, and as the CSV file of `user import`.
+    local import=0
+    [[ " ${COMP_WORDS[*]:1:COMP_CWORD-1} " == *" user "*"import "* && $prev != -* && $cur != -* ]] && import=1
+    if [[ $prev == --db || $prev == -f || $prev == --file || $prev == --logins-from || $import == 1 ]]; then
         compopt -o filenames 2>/dev/null
         mapfile -t COMPREPLY < <(compgen -f -- "$cur")
         return

@@ -58,6 +58,10 @@ check "bash: profiles of the other tenant" "BetaOnly${nl}Default" "$(bash_comple
 check "bash: a name with a space, escaped prefix" 'Night\ shift' "$(bash_complete 5 chatctl profile show -t acme 'Night\ ')"
 check "bash: inside quotes" "Équipe été" "$(bash_complete 5 chatctl profile show -t acme '"Éq')"
 check "bash: --profile value" 'Night\ shift' "$(bash_complete 7 chatctl user assign alice -t acme --profile N)"
+touch "$work/agents.csv"
+check "bash: files after --logins-from" "$work/agents.csv" "$(bash_complete 6 chatctl user delete -t acme --logins-from "$work/ag")"
+check "bash: the CSV file of user import" "$work/agents.csv" "$(bash_complete 5 chatctl user import -t acme "$work/ag")"
+check "bash: -t of user import is a tenant" "acme" "$(bash_complete 4 chatctl user import -t a)"
 check "bash: logins" "albert${nl}alice" "$(bash_complete 5 chatctl user show -t acme al)"
 check "bash: CHATCTL_TENANT" "zed" "$(CHATCTL_TENANT=beta bash_complete 3 chatctl user show "")"
 check "bash: --db on the line" "gamma" "$(bash_complete 5 chatctl --db "$other" tenant show "")"
@@ -73,6 +77,8 @@ check "zsh: profiles of the other tenant" "BetaOnly${nl}Default" "$(zsh_complete
 check "zsh: --db on the line" "gamma" "$(zsh_complete 6 chatctl --db "$other" tenant show "")"
 check "zsh: no store" "" "$(zsh_complete 6 chatctl --db "$work/none.db" tenant show "")"
 check "zsh: files after --db" "FILES" "$(zsh_complete 3 chatctl --db "")"
+check "zsh: files after --logins-from" "FILES" "$(zsh_complete 5 chatctl user delete --logins-from "")"
+check "zsh: the CSV file of user import" "FILES" "$(zsh_complete 6 chatctl user import -t acme "")"
 
 # fish
 check "fish: subcommands" "profile" "$(fish_complete "chatctl pro")"
@@ -83,6 +89,8 @@ check "fish: accents" "Équipe été" "$(fish_complete "chatctl profile show -t 
 check "fish: --db on the line" "gamma" "$(fish_complete "chatctl --db $other tenant show ")"
 check "fish: no store" "" "$(fish_complete "chatctl --db $work/none.db tenant show ")"
 check "fish: -o values" "json" "$(fish_complete "chatctl tenant list -o j")"
+check "fish: files after --logins-from" "$work/agents.csv" "$(fish_complete "chatctl user delete -t acme --logins-from $work/ag")"
+check "fish: the CSV file of user import" "$work/agents.csv" "$(fish_complete "chatctl user import -t acme $work/ag")"
 
 echo "completions: $passed passed, $failed failed"
 [[ $failed == 0 ]]
