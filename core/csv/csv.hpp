@@ -13,7 +13,7 @@ namespace chatctl::csv {
 
 // A field longer than this is refused while it is read: no value chatctl keeps is near
 // it, and a hostile file is never held whole.
-inline constexpr size_t kMaxField = 64 * 1024;
+inline constexpr size_t kMaxField = size_t{64} * 1024;
 
 struct Field {
     std::string text;

@@ -23,6 +23,11 @@ Json user(const Sandbox& s, const std::string& login) {
     return s.ok({"user", "show", login, "-t", "acme", "-o", "json"}).json();
 }
 
+// user import of the text is invalid input naming the message, and changes nothing.
+void import_refused(const Sandbox& s, const std::string& text, const std::string& message) {
+    expect_refused(s, {"user", "import", "-t", "acme", s.write("in.csv", text)}, 5, message);
+}
+
 } // namespace
 
 TEST_SUITE("csv") {
@@ -132,8 +137,8 @@ TEST_SUITE("csv") {
     TEST_CASE("the header: login required, known columns in any case, none twice") {
         Sandbox s;
         with_tenant(s);
-        auto refused = [&](const std::string& text, const std::string& message) {
-            expect_refused(s, {"user", "import", "-t", "acme", s.write("h.csv", text)}, 5, message);
+        auto refused = [&](const std::string& text, const std::string& m) {
+            import_refused(s, text, m);
         };
         refused("login,mail\nx,y\n", "unknown column \"mail\"; did you mean \"email\"?");
         refused("name\nx\n", "the header has no login column");
@@ -146,8 +151,8 @@ TEST_SUITE("csv") {
     TEST_CASE("hostile CSV is refused with its place, the store unchanged") {
         Sandbox s;
         with_tenant(s);
-        auto refused = [&](const std::string& text, const std::string& message) {
-            expect_refused(s, {"user", "import", "-t", "acme", s.write("x.csv", text)}, 5, message);
+        auto refused = [&](const std::string& text, const std::string& m) {
+            import_refused(s, text, m);
         };
         refused("login,name\nx,\"open\n", ":2:3: error: a quoted field is not closed");
         refused("login,name\nx,ab\"c\n", ":2:5: error: a quote in an unquoted field");
