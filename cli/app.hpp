@@ -111,6 +111,7 @@ void add_profile_commands(CLI::App& app, Globals& g);
 void add_user_commands(CLI::App& app, Globals& g);
 void add_history_command(CLI::App& app, Globals& g);
 void add_revert_command(CLI::App& app, Globals& g);
+void add_simulate_command(CLI::App& app, Globals& g);
 void add_store_commands(CLI::App& app, Globals& g);
 void add_declaration_commands(CLI::App& app, Globals& g);
 // Every command's --help shows the global options too: call before adding commands.

@@ -17,10 +17,10 @@ namespace {
 using chatctl::Error;
 using chatctl::ErrorKind;
 
-// The commands that print a list, and so may print it as CSV.
+// The commands that print a list (simulate: of figures), and so may print it as CSV.
 bool prints_list(const std::string& command) {
-    for (const char* c :
-         {"chatctl tenant list", "chatctl profile list", "chatctl user list", "chatctl history"})
+    for (const char* c : {"chatctl tenant list", "chatctl profile list", "chatctl user list",
+                          "chatctl history", "chatctl simulate"})
         if (command == c) return true;
     return false;
 }
@@ -124,6 +124,7 @@ int run(int argc, char** argv) {
     add_history_command(app, g);
     add_revert_command(app, g);
     add_declaration_commands(app, g);
+    add_simulate_command(app, g);
     add_store_commands(app, g);
     add_examples(app);
     app.parse_complete_callback([&g] { g.check(); }); // before any command's callback

@@ -1,0 +1,32 @@
+// The discrete-event simulation: Poisson arrivals, talk times of the chosen shape, the
+// fixed wrap-up of each agent's profile, first come first served to the agent with the
+// most free slots (the one longest at that count among equals), exponential patience.
+#pragma once
+
+#include "core/sim/model.hpp"
+
+#include <vector>
+
+namespace chatctl::sim {
+
+// One replication's counts and time integrals, for the tenant and for each pool.
+struct Tally {
+    double arrivals = 0, answered = 0, waited = 0, within = 0, abandoned = 0;
+    double answered_wait = 0, all_wait = 0;    // seconds, summed
+    double hold = 0;                           // seconds of slot holding of answered chats
+    double slot_time = 0, busy_agent_time = 0; // integrals over the measured window
+};
+
+struct Replication {
+    Tally tenant;
+    std::vector<Tally> pools; // in the order given
+    double measured_seconds = 0;
+};
+
+// Runs replication `index` of the scenario. Its random numbers come from (seed, index)
+// alone, and each chat draws its talk time and patience as it arrives: two scenarios run
+// with the same seed see the same chats (common random numbers).
+Replication replicate(const std::vector<Pool>& pools, const Load& load, const Target& target,
+                      const RunOptions& run, int index);
+
+} // namespace chatctl::sim

@@ -1,0 +1,107 @@
+#include "core/sim/erlang.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <vector>
+
+namespace chatctl::sim {
+
+namespace {
+
+// P(served within t | j chats ahead), for every j up to k_max, by uniformization of the
+// chain a waiting chat goes through: with j ahead it moves up at rate s*mu + j*theta (a
+// slot frees, or one ahead gives up), is served from j = 0 at rate s*mu, and gives up
+// itself at rate theta.
+std::vector<double> served_within(double s_mu, double theta, size_t k_max, double t) {
+    const double rate = s_mu + static_cast<double>(k_max) * theta + theta; // uniformization
+    const double x = rate * t;
+    std::vector<double> u(k_max + 1, 0.0), next(k_max + 1), out(k_max + 1, 0.0);
+    // Poisson(x) weights, in logs so that a large x does not underflow e^{-x}; past the
+    // last step the mass left is below 1e-30.
+    const auto steps = static_cast<size_t>(x + 12 * std::sqrt(x) + 30);
+    for (size_t m = 1; m <= steps; ++m) {
+        for (size_t j = 0; j <= k_max; ++j) {
+            double r = s_mu + static_cast<double>(j) * theta;
+            double moved = j == 0 ? 1.0 : u[j - 1];
+            next[j] = (r / rate) * moved + (1.0 - (r + theta) / rate) * u[j];
+        }
+        u.swap(next);
+        double weight = std::exp(static_cast<double>(m) * std::log(x) - x -
+                                 std::lgamma(static_cast<double>(m) + 1));
+        if (x == 0) weight = 0;
+        for (size_t j = 0; j <= k_max; ++j)
+            out[j] += weight * u[j];
+    }
+    return out;
+}
+
+} // namespace
+
+ChainFigures birth_death(double lambda, double hold_seconds, int slots,
+                         std::optional<double> patience_seconds, double target_seconds) {
+    const double mu = 1.0 / hold_seconds;
+    const double theta = patience_seconds ? 1.0 / *patience_seconds : 0.0;
+    const double s = slots;
+    const double load = lambda * hold_seconds;
+    if (theta == 0 && load >= s)
+        throw std::domain_error("the offered load is at or over the slots: waits grow without end");
+    // Unnormalized log-probabilities of n chats in the system, up to where they vanish.
+    std::vector<double> logp{0.0};
+    double top = 0;
+    for (size_t n = 0;; ++n) {
+        double next = static_cast<double>(n) + 1;
+        double out_rate = mu * std::min(next, s) + theta * std::max(next - s, 0.0);
+        logp.push_back(logp.back() + std::log(lambda) - std::log(out_rate));
+        top = std::max(top, logp.back());
+        if (next > s && logp.back() < top - 60) break;
+        if (logp.size() > 50'000'000) throw std::domain_error("the chain does not settle");
+    }
+    std::vector<double> p(logp.size());
+    double total = 0;
+    for (size_t n = 0; n < p.size(); ++n)
+        total += p[n] = std::exp(logp[n] - top);
+    for (double& v : p)
+        v /= total;
+
+    const auto servers = static_cast<size_t>(slots);
+    const size_t k_max = p.size() > servers ? p.size() - servers : 1;
+    std::vector<double> within = served_within(s * mu, theta, k_max, target_seconds);
+    ChainFigures f;
+    f.offered_load = load;
+    double queue = 0, busy = 0, abandon = 0, answered_wait = 0, served_soon = 0;
+    double reach = 1, stage_time = 0; // P(served), sum of 1/a over the stages so far
+    for (size_t n = 0; n < p.size(); ++n) {
+        if (n < servers) {
+            busy += p[n] * static_cast<double>(n);
+            served_soon += p[n];
+            continue;
+        }
+        size_t j = n - servers; // chats ahead of one arriving now
+        double r = s * mu + static_cast<double>(j) * theta, a = r + theta;
+        reach *= r / a;
+        stage_time += 1 / a;
+        busy += p[n] * s;
+        queue += p[n] * static_cast<double>(j);
+        f.wait_probability += p[n];
+        abandon += p[n] * (1 - reach);
+        answered_wait += p[n] * reach * stage_time;
+        served_soon += p[n] * within[j];
+    }
+    f.abandonment = abandon;
+    f.asa_seconds = abandon < 1 ? answered_wait / (1 - abandon) : 0;
+    f.mean_wait_seconds = queue / lambda;
+    f.service_level = served_soon;
+    f.slot_utilisation = busy / s;
+    return f;
+}
+
+double erlang_c(int slots, double load) {
+    // Erlang B by its recursion, then C from B.
+    double b = 1;
+    for (int k = 1; k <= slots; ++k)
+        b = load * b / (k + load * b);
+    return slots * b / (slots - load * (1 - b));
+}
+
+} // namespace chatctl::sim

@@ -1,0 +1,195 @@
+// simulate's models: the chain against closed forms and a published example, the
+// simulator against the chain where both apply (gated on |z| < 3, fixed seeds), and
+// identities the simulator must keep.
+#include "core/sim/des.hpp"
+#include "core/sim/erlang.hpp"
+#include "core/sim/simulate.hpp"
+
+#include <cmath>
+#include <doctest/doctest.h>
+
+using namespace chatctl::sim;
+
+namespace {
+
+Load load(double per_hour, double talk, std::optional<double> patience = std::nullopt) {
+    Load l;
+    l.arrivals_per_second = per_hour / 3600;
+    l.talk_seconds = talk;
+    l.patience_seconds = patience;
+    return l;
+}
+
+} // namespace
+
+TEST_CASE("the published example: 100 contacts per 30 min, 180 s, 14 agents, 80/20") {
+    CHECK(erlang_c(14, 10) == doctest::Approx(0.1741).epsilon(0.0005));
+    ChainFigures f = birth_death(100.0 / 1800, 180, 14, std::nullopt, 20);
+    CHECK(f.offered_load == doctest::Approx(10));
+    CHECK(f.wait_probability == doctest::Approx(0.1741).epsilon(0.0005));
+    CHECK(f.service_level == doctest::Approx(0.888).epsilon(0.001));
+    CHECK(f.asa_seconds == doctest::Approx(7.84).epsilon(0.002));
+    CHECK(f.slot_utilisation == doctest::Approx(0.714).epsilon(0.001));
+    CHECK(f.abandonment == 0);
+    // 14 is the fewest agents for 80% within 20 s; 13 is not enough.
+    Scenario one{"current", {Pool{"Default", 20, 1, 0}}};
+    RunOptions quick;
+    quick.replications = 3;
+    quick.duration_seconds = 3600;
+    Result solved = solve(one, load(200, 180), Target{0.8, 20}, quick);
+    CHECK(solved.exact);
+    CHECK(solved.measures[0].agents == 14);
+    CHECK(birth_death(100.0 / 1800, 180, 13, std::nullopt, 20).service_level < 0.8);
+}
+
+TEST_CASE("the chain is Erlang C's closed form without patience") {
+    for (int s : {1, 2, 5, 30, 300, 3000})
+        for (double rho : {0.3, 0.8, 0.95}) {
+            CAPTURE(s);
+            CAPTURE(rho);
+            double load = rho * s;
+            ChainFigures f = birth_death(load / 100, 100, s, std::nullopt, 10);
+            double c = erlang_c(s, load);
+            CHECK(f.wait_probability == doctest::Approx(c).epsilon(1e-6));
+            // ASA = C / (s mu - lambda); SL = 1 - C e^{-(s mu - lambda) T}.
+            double gap = (s - load) / 100;
+            CHECK(f.asa_seconds == doctest::Approx(c / gap).epsilon(1e-6));
+            CHECK(f.service_level == doctest::Approx(1 - c * std::exp(-gap * 10)).epsilon(1e-6));
+        }
+    CHECK_THROWS_AS(birth_death(1, 10, 10, std::nullopt, 20), std::domain_error);
+}
+
+TEST_CASE("Erlang A: patience as long as the hold is M/M/infinity, and Little holds") {
+    // With theta = mu every chat in the system leaves at the same rate: n is Poisson(A).
+    const int s = 8;
+    const double a = 7;
+    ChainFigures f = birth_death(a / 60, 60, s, 60.0, 20);
+    double p = std::exp(-a), below = 0;
+    for (int n = 0; n < s; ++n, p *= a / n)
+        below += p;
+    CHECK(f.wait_probability == doctest::Approx(1 - below).epsilon(1e-9));
+    // Abandonment rate = theta x mean queue; mean wait of all = mean queue / lambda.
+    CHECK(f.abandonment == doctest::Approx(f.mean_wait_seconds / 60).epsilon(1e-9));
+    // Patience this long, at a load over the slots, still settles.
+    CHECK(birth_death(20.0 / 60, 60, s, 60.0, 20).abandonment > 0.5);
+    // Patience ever longer tends to Erlang C.
+    CHECK(birth_death(a / 60, 60, s, 1e9, 20).wait_probability ==
+          doctest::Approx(erlang_c(s, a)).epsilon(1e-4));
+}
+
+TEST_CASE("the simulator agrees with the chain where both apply (|z| < 3)") {
+    RunOptions run;
+    run.seed = 2026;
+    run.replications = 40;
+    run.duration_seconds = 400000; // a few thousand chats a run
+    run.warmup_seconds = 5000;
+    struct Case {
+        std::string name;
+        std::vector<Pool> pools;
+        Load load;
+    };
+    const Case cases[] = {
+        {"N = 1", {Pool{"P", 1, 1, 0}}, load(0.7 * 36, 100)},
+        {"N = 3", {Pool{"P", 3, 1, 0}}, load(2.4 * 36, 100)},
+        {"3 agents x 2 chats", {Pool{"P", 3, 2, 0}}, load(5 * 36, 100)},
+        {"Erlang A", {Pool{"P", 4, 1, 0}}, load(4.5 * 36, 100, 120.0)},
+    };
+    const Target target{0.8, 30};
+    for (const auto& c : cases) {
+        CAPTURE(c.name);
+        REQUIRE(exact_for(c.pools, c.load));
+        int slots = c.pools[0].agents * c.pools[0].max_chats;
+        ChainFigures e = birth_death(c.load.arrivals_per_second, c.load.talk_seconds, slots,
+                                     c.load.patience_seconds, target.seconds);
+        std::vector<Replication> reps;
+        for (int i = 0; i < run.replications; ++i)
+            reps.push_back(replicate(c.pools, c.load, target, run, i));
+        auto check = [&](const char* name, double exact, auto figure) {
+            double mean = 0, var = 0;
+            const double n = run.replications;
+            for (const auto& r : reps)
+                mean += figure(r.tenant, r.measured_seconds) / n;
+            for (const auto& r : reps)
+                var += std::pow(figure(r.tenant, r.measured_seconds) - mean, 2) / (n - 1);
+            double zz = (mean - exact) / std::sqrt(var / n);
+            INFO(std::string(name)
+                 << ": simulated " << mean << ", exact " << exact << ", z " << zz);
+            CHECK(std::abs(zz) < 3);
+        };
+        check("P(wait)", e.wait_probability,
+              [](const Tally& t, double) { return t.waited / t.arrivals; });
+        check("ASA", e.asa_seconds,
+              [](const Tally& t, double) { return t.answered_wait / t.answered; });
+        check("mean wait", e.mean_wait_seconds,
+              [](const Tally& t, double) { return t.all_wait / t.arrivals; });
+        check("service level", e.service_level,
+              [](const Tally& t, double) { return t.within / t.arrivals; });
+        check("utilisation", e.slot_utilisation,
+              [&](const Tally& t, double s) { return t.slot_time / (s * slots); });
+        if (c.load.patience_seconds)
+            check("abandonment", e.abandonment,
+                  [](const Tally& t, double) { return t.abandoned / t.arrivals; });
+        // evaluate() prints the chain's figures for the tenant, as exact.
+        Result r = evaluate(Scenario{"s", c.pools}, c.load, target, run);
+        CHECK(r.exact);
+        CHECK(r.measures[0].wait_probability.value == e.wait_probability);
+        CHECK(!r.measures[0].wait_probability.low);
+        CHECK(r.measures[0].agent_busy_share.low); // simulated
+    }
+}
+
+TEST_CASE("Little's law inside the simulator: busy slots = throughput x mean hold") {
+    RunOptions run;
+    run.duration_seconds = 50000;
+    run.warmup_seconds = 3000;
+    Load l = load(120, 200);
+    l.talk_shape = TalkShape::lognormal;
+    l.talk_cv = 0.8;
+    std::vector<Pool> pools{Pool{"A", 3, 3, 60}, Pool{"B", 2, 1, 0}};
+    for (int i = 0; i < 3; ++i) {
+        Replication r = replicate(pools, l, Target{}, run, i);
+        double busy = r.tenant.slot_time / r.measured_seconds;
+        double throughput = r.tenant.answered / r.measured_seconds;
+        double hold = r.tenant.hold / r.tenant.answered;
+        CHECK(busy == doctest::Approx(throughput * hold).epsilon(0.01));
+        CHECK(r.tenant.answered == r.pools[0].answered + r.pools[1].answered);
+        CHECK(r.tenant.answered + r.tenant.abandoned == r.tenant.arrivals);
+    }
+}
+
+TEST_CASE("the agent with the most free slots is offered the chat") {
+    // At light load the agent taking 5 chats nearly always has more free slots than the
+    // one taking 1, so it answers nearly all of them.
+    RunOptions run;
+    run.replications = 4;
+    run.duration_seconds = 20000;
+    Result r = evaluate(Scenario{"s", {Pool{"Five", 1, 5, 0}, Pool{"One", 1, 1, 0}}}, load(36, 100),
+                        Target{}, run);
+    CHECK(!r.exact); // max chats differ
+    REQUIRE(r.approximation);
+    double five = r.measures[1].offered_load.value, one = r.measures[2].offered_load.value;
+    CHECK(one < 0.02 * five);
+}
+
+TEST_CASE("the same seed gives the same figures; scenarios see the same chats") {
+    RunOptions run;
+    run.replications = 3;
+    run.duration_seconds = 3600;
+    Load l = load(300, 120);
+    l.talk_shape = TalkShape::fixed;
+    std::vector<Pool> pools{Pool{"P", 5, 2, 30}};
+    Replication a = replicate(pools, l, Target{}, run, 1);
+    Replication b = replicate(pools, l, Target{}, run, 1);
+    CHECK(a.tenant.arrivals == b.tenant.arrivals);
+    CHECK(a.tenant.answered_wait == b.tenant.answered_wait);
+    CHECK(a.tenant.slot_time == b.tenant.slot_time);
+    Replication other = replicate(pools, l, Target{}, run, 2);
+    CHECK(other.tenant.arrivals != a.tenant.arrivals);
+    // Another scenario, the same arrivals: common random numbers.
+    std::vector<Pool> more{Pool{"P", 5, 3, 10}};
+    Replication c = replicate(more, l, Target{}, run, 1);
+    CHECK(c.tenant.arrivals == a.tenant.arrivals);
+    CHECK(c.tenant.answered_wait <= a.tenant.answered_wait);
+    run.seed = 7;
+    CHECK(replicate(pools, l, Target{}, run, 1).tenant.arrivals != a.tenant.arrivals);
+}
