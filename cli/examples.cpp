@@ -43,6 +43,12 @@ const std::map<std::string, std::string>& examples() {
                     "chatctl history --actor ci-bot --since 2h --kind user -o csv\n"
                     "chatctl history --change 42"},
         {"revert", "chatctl revert 42 --dry-run\nchatctl revert 42"},
+        {"simulate",
+         "chatctl simulate -t acme --arrivals 150/h --talk 4m --target 80/20s\n"
+         "chatctl simulate -t acme --arrivals 150/h --talk 4m --set Default.wrap_up_seconds=30\n"
+         "chatctl simulate -t acme --arrivals 3/m --talk 5m --talk-dist lognormal:0.8 "
+         "--patience 2m --target 80/30s --solve\n"
+         "chatctl simulate -t acme --arrivals 150/h --talk 4m -f acme.yaml   # before apply"},
         {"apply", "chatctl apply -f acme.yaml\nchatctl apply -f tenants/ --prune --dry-run"},
         {"plan", "chatctl plan -f acme.yaml || echo \"changes pending (exit 2)\""},
         {"export", "chatctl export -t acme > acme.yaml"},
@@ -65,7 +71,7 @@ void attach(CLI::App* app, const std::string& path) {
             if (end == std::string::npos) break;
             pos = end + 1;
         }
-        app->footer(text);
+        app->footer(app->get_footer() + text); // after what the command says of itself
     }
 }
 

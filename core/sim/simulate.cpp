@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 
 namespace chatctl::sim {
@@ -159,11 +160,13 @@ Result evaluate(const Scenario& scenario, const Load& load, const Target& target
     }
     // Without patience, a load at or over the slots has no steady state (for exponential
     // holds exactly; for others the same load cannot be carried either).
-    if (!stable)
-        throw Unstable("scenario " + scenario.name + ": the load, " +
-                       std::to_string(load.arrivals_per_second * hold) +
+    if (!stable) {
+        char erlangs[32];
+        std::snprintf(erlangs, sizeof erlangs, "%.2f", load.arrivals_per_second * hold);
+        throw Unstable("scenario " + scenario.name + ": the load, " + erlangs +
                        " Erlangs, is at or over its " + std::to_string(slots) +
                        " slots; waits would grow without end");
+    }
     std::vector<Replication> reps;
     for (int r = 0; r < run.replications; ++r)
         reps.push_back(replicate(pools, load, target, run, r));

@@ -47,7 +47,7 @@ fish_complete() { # LINE
 }
 
 # bash
-check "bash: commands" "tenant${nl}profile${nl}user${nl}history${nl}revert${nl}apply${nl}plan${nl}export${nl}store" "$(bash_complete 1 chatctl "")"
+check "bash: commands" "tenant${nl}profile${nl}user${nl}history${nl}revert${nl}apply${nl}plan${nl}export${nl}simulate${nl}store" "$(bash_complete 1 chatctl "")"
 check "bash: subcommands by prefix" "set-default${nl}show" "$(bash_complete 2 chatctl profile s)"
 check "bash: options" "--db" "$(bash_complete 3 chatctl tenant list --d)"
 check "bash: -o values" "json" "$(bash_complete 2 chatctl -o j)"
@@ -69,7 +69,7 @@ check "bash: no store" "" "$(bash_complete 5 chatctl --db "$work/none.db" tenant
 [[ ! -e $work/none.db ]] && check "bash: no store is created" ok ok || check "bash: no store is created" ok created
 
 # zsh
-check "zsh: commands" "tenant${nl}profile${nl}user${nl}history${nl}revert${nl}apply${nl}plan${nl}export${nl}store" "$(zsh_complete 2 chatctl "")"
+check "zsh: commands" "tenant${nl}profile${nl}user${nl}history${nl}revert${nl}apply${nl}plan${nl}export${nl}simulate${nl}store" "$(zsh_complete 2 chatctl "")"
 check "zsh: profiles of -t only" "Default${nl}It's \"quoted\"${nl}Night shift${nl}Équipe été" \
   "$(zsh_complete 6 chatctl profile show -t acme "")"
 check "zsh: escaped prefix" "Night shift" "$(zsh_complete 6 chatctl profile show -t acme 'Night\ ')"
