@@ -12,7 +12,8 @@
 
 int main(int argc, char** argv) {
     if (argc != 6) {
-        std::fprintf(stderr, "usage: sim_floor ARRIVALS_PER_HOUR TALK SLOTS REPLICATIONS SECONDS\n");
+        std::fprintf(stderr,
+                     "usage: sim_floor ARRIVALS_PER_HOUR TALK SLOTS REPLICATIONS SECONDS\n");
         return 64;
     }
     const double lambda = std::atof(argv[1]) / 3600, talk = std::atof(argv[2]);

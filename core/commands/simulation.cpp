@@ -23,6 +23,7 @@ sim::Pool& pool_named(std::vector<sim::Pool>& pools, std::string_view name,
     for (auto& p : pools)
         if (fold(p.profile) == fold(std::string(name))) return p;
     std::vector<std::string> names;
+    names.reserve(pools.size());
     for (const auto& p : pools)
         names.push_back(p.profile);
     std::string near = validate::closest(std::string(name), names);

@@ -168,6 +168,7 @@ Result evaluate(const Scenario& scenario, const Load& load, const Target& target
                        " slots; waits would grow without end");
     }
     std::vector<Replication> reps;
+    reps.reserve(static_cast<size_t>(run.replications));
     for (int r = 0; r < run.replications; ++r)
         reps.push_back(replicate(pools, load, target, run, r));
     Result out;

@@ -44,12 +44,14 @@ TEST_SUITE("simulate") {
         const Json& t = tenant_figures(current);
         CHECK(t["agents"] == 14);
         CHECK(t["slots"] == 14);
-        CHECK(t["wait_probability"]["value"].get<double>() == doctest::Approx(0.1741).epsilon(0.001));
+        CHECK(t["wait_probability"]["value"].get<double>() ==
+              doctest::Approx(0.1741).epsilon(0.001));
         CHECK(t["wait_probability"]["method"] == "exact");
         CHECK(t["wait_probability"]["low"].is_null());
         CHECK(t["service_level"]["value"].get<double>() == doctest::Approx(0.888).epsilon(0.001));
         CHECK(t["asa_seconds"]["value"].get<double>() == doctest::Approx(7.84).epsilon(0.002));
-        CHECK(t["slot_utilisation"]["value"].get<double>() == doctest::Approx(0.714).epsilon(0.001));
+        CHECK(t["slot_utilisation"]["value"].get<double>() ==
+              doctest::Approx(0.714).epsilon(0.001));
         CHECK(t["agent_busy_share"]["method"] == "simulated");
         CHECK(current["meets_target"] == true);
         CHECK(current["approximation"].is_null());
@@ -107,16 +109,16 @@ TEST_SUITE("simulate") {
                                              "    users:\n      - login: x1\n"
                                              "        profile: Experts\n");
         std::string before = s.dump();
-        r = s.ok(quick({"simulate", "-t", "acme", "--arrivals", "200/h", "--talk", "3m", "-f",
-                        decl}))
+        r = s.ok(quick(
+                     {"simulate", "-t", "acme", "--arrivals", "200/h", "--talk", "3m", "-f", decl}))
                 .json();
         CHECK(s.dump() == before);
         const Json& what_if = r["scenarios"][1];
         CHECK(tenant_figures(what_if)["agents"] == 15);
         CHECK(tenant_figures(what_if)["slots"] == 31); // 14 x 2 + 1 x 3
         CHECK(what_if["method"] == "simulated");       // max chats differ
-        r = s.ok(quick({"simulate", "-t", "acme", "--arrivals", "20/h", "--talk", "3m", "-f",
-                        decl, "--prune"}))
+        r = s.ok(quick({"simulate", "-t", "acme", "--arrivals", "20/h", "--talk", "3m", "-f", decl,
+                        "--prune"}))
                 .json();
         CHECK(tenant_figures(r["scenarios"][1])["agents"] == 1);
     }
@@ -124,9 +126,9 @@ TEST_SUITE("simulate") {
     TEST_CASE("-o csv, yaml and table") {
         Sandbox s;
         example(s);
-        std::vector<std::string> args{"simulate", "-t",      "acme", "--arrivals", "200/h",
-                                      "--talk",   "3m",      "--replications", "3",
-                                      "--duration", "1h", "--target", "80/20s"};
+        std::vector<std::string> args{
+            "simulate",       "-t", "acme",       "--arrivals", "200/h",    "--talk", "3m",
+            "--replications", "3",  "--duration", "1h",         "--target", "80/20s"};
         auto with = [&](const char* format) {
             std::vector<std::string> a = args;
             a.insert(a.end(), {"-o", format});
