@@ -30,7 +30,9 @@ std::string actor_name(const Globals& g) {
     return "unknown";
 }
 
-void print_data(const Globals& g, const Json& value, const std::string& table_text) {
+} // namespace
+
+void print_data(const Globals& g, const Json& value, const std::string& text) {
     switch (g.format()) {
     case Format::json:
         std::cout << value.dump(2) << "\n";
@@ -39,13 +41,11 @@ void print_data(const Globals& g, const Json& value, const std::string& table_te
         std::cout << to_yaml(value);
         break;
     case Format::table:
-    case Format::csv: // refused before any command runs, but for lists
-        std::cout << table_text;
+    case Format::csv: // the lists' own rows, or simulate's (refused elsewhere)
+        std::cout << text;
         break;
     }
 }
-
-} // namespace
 
 void Globals::check() const {
     if (actor)

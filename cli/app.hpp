@@ -78,6 +78,8 @@ using RowSource = std::function<void(const std::function<void(const Json&)>&)>;
 void print_rows(const Globals& g, const RowSource& each, const std::vector<Column>& columns,
                 const std::vector<std::string>& csv_fields);
 void print_object(const Globals& g, const Json& object);
+// A document: json and yaml as is, anything else the text given (a table, CSV rows).
+void print_data(const Globals& g, const Json& value, const std::string& text);
 
 // A text option whose absence differs from an empty value.
 struct TextOption {

@@ -1,12 +1,10 @@
 #include "render_sim.hpp"
 
 #include "core/csv/csv.hpp"
-#include "core/decl/yaml_writer.hpp"
 #include "render.hpp"
 
 #include <cmath>
 #include <cstdio>
-#include <iostream>
 
 namespace chatctl::cli {
 
@@ -122,7 +120,7 @@ std::string table(const Json& doc, bool color) {
     return out;
 }
 
-void csv_rows(const Json& doc) {
+std::string csv_rows(const Json& doc) {
     std::string out;
     csv::write_row(out, {"scenario", "scope", "figure", "value", "low", "high", "method"});
     auto number_text = [](const Json& v) { return v.is_null() ? std::string() : v.dump(); };
@@ -148,26 +146,13 @@ void csv_rows(const Json& doc) {
     for (const auto& s : doc["scenarios"])
         rows_of(s);
     if (!doc["solved"].is_null()) rows_of(doc["solved"]);
-    std::cout << out;
+    return out;
 }
 
 } // namespace
 
 void print_simulation(const Globals& g, const Json& result) {
-    switch (g.format()) {
-    case Format::json:
-        std::cout << result.dump(2) << "\n";
-        break;
-    case Format::yaml:
-        std::cout << to_yaml(result);
-        break;
-    case Format::csv:
-        csv_rows(result);
-        break;
-    case Format::table:
-        std::cout << table(result, g.color());
-        break;
-    }
+    print_data(g, result, g.format() == Format::csv ? csv_rows(result) : table(result, g.color()));
 }
 
 std::string simulation_definitions() {
