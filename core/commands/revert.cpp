@@ -80,18 +80,19 @@ class Reverter {
         for (const Entry& e : entries_)
             if (e.kind == Kind::tenant || !created_tenants_.count(e.tenant))
                 buckets[bucket(e)].push_back(&e);
+        // Everything is checked as the store is before the first change is made (a
+        // profile renamed back would otherwise make its users look changed).
         for (const Entry& e : entries_)
             if (newest_.count(e.id)) {
                 if (!force_) check_unchanged(e);
                 if (e.kind == Kind::profile) defaults_[identity_of(e)] = is_default(current(e));
             }
+        if (!force_) each_user_entry([&](const Entry& e) { check_unchanged(e); });
         for (int b : {0, 1, 2})
             for (const Entry* e : buckets[b])
                 undo(*e, emit);
         each_user_entry([&](const Entry& e) {
-            if (created_tenants_.count(e.tenant)) return; // deleted with its tenant
-            if (!force_) check_unchanged(e);
-            undo(e, emit);
+            if (!created_tenants_.count(e.tenant)) undo(e, emit); // else gone with its tenant
         });
         for (int b : {4, 5})
             for (const Entry* e : buckets[b])

@@ -127,6 +127,19 @@ TEST_SUITE("revert") {
                        s.write("u.csv", "login,profile\nbob,\nx,\n"), "--prune"});
     }
 
+    TEST_CASE("a change that renames a profile and moves users onto it reverts whole") {
+        Sandbox s;
+        s.ok({"tenant", "create", "acme"});
+        s.ok({"profile", "add", "Sales", "-t", "acme"});
+        s.ok({"user", "add", "bob", "-t", "acme"});
+        std::string decl = s.write("r.yaml", "tenants:\n  - tenant: acme\n    profiles:\n"
+                                             "      - name: Default\n        default: true\n"
+                                             "      - name: SALES\n"
+                                             "    users:\n      - login: bob\n"
+                                             "        profile: SALES\n");
+        round_trip(s, {"apply", "-f", decl});
+    }
+
     TEST_CASE("a later change to the same objects refuses, naming it; --force goes back") {
         Sandbox s;
         s.ok({"tenant", "create", "acme"});
