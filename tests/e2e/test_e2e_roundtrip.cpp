@@ -140,6 +140,13 @@ TEST_SUITE("roundtrip") {
 
 namespace {
 
+// Under the sanitizers (several times slower) fewer rounds of the longer properties.
+#ifdef CHATCTL_SANITIZED
+constexpr int kCsvRounds = 4, kRevertRounds = 3;
+#else
+constexpr int kCsvRounds = 12, kRevertRounds = 8;
+#endif
+
 std::vector<std::string> field_of(const Json& list, const char* field) {
     std::vector<std::string> out;
     for (const auto& o : list)
@@ -209,7 +216,7 @@ TEST_SUITE("roundtrip") {
 
     TEST_CASE("user list -o csv | user import --prune is a no-op, and rebuilds a copy") {
         std::mt19937 rng(20261126);
-        for (int round = 0; round < 12; ++round) {
+        for (int round = 0; round < kCsvRounds; ++round) {
             CAPTURE(round);
             Sandbox s;
             populate(s.db(), rng);
@@ -240,7 +247,7 @@ TEST_SUITE("roundtrip") {
 
     TEST_CASE("reverting a random sequence of commands, newest first, gives the store back") {
         std::mt19937 rng(1126);
-        for (int round = 0; round < 8; ++round) {
+        for (int round = 0; round < kRevertRounds; ++round) {
             CAPTURE(round);
             Sandbox s;
             populate(s.db(), rng);
