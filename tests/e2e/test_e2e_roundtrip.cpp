@@ -142,7 +142,7 @@ namespace {
 
 // Under the sanitizers (several times slower) fewer rounds of the longer properties.
 #ifdef CHATCTL_SANITIZED
-constexpr int kCsvRounds = 4, kRevertRounds = 3;
+constexpr int kCsvRounds = 2, kRevertRounds = 2;
 #else
 constexpr int kCsvRounds = 12, kRevertRounds = 8;
 #endif
