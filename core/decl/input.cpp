@@ -55,15 +55,6 @@ size_t Input::read(size_t offset, char* out, size_t n) const {
     return done;
 }
 
-InputBuffer::int_type InputBuffer::underflow() {
-    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
-    size_t got = input_.read(offset_, buffer_, sizeof buffer_);
-    if (got == 0) return traits_type::eof();
-    offset_ += got;
-    setg(buffer_, buffer_, buffer_ + got);
-    return traits_type::to_int_type(*gptr());
-}
-
 std::optional<Diagnostic> check_bytes(const std::string& file, const Input& input) {
     std::string buffer;
     char chunk[1 << 16];
@@ -105,27 +96,6 @@ std::optional<Diagnostic> check_bytes(const std::string& file, const Input& inpu
         if (last) break;
     }
     return control;
-}
-
-Position Columns::at(size_t offset, int line, int byte_column) {
-    const size_t line_start = offset - std::min(offset, static_cast<size_t>(byte_column));
-    if (line != line_ || counted_to_ > offset || counted_to_ < line_start) {
-        counted_to_ = line_start;
-        line_ = line;
-        column_ = 1;
-    }
-    while (counted_to_ < offset) {
-        if (counted_to_ < block_start_ || counted_to_ >= block_start_ + block_.size()) {
-            block_.resize(1 << 16);
-            block_start_ = counted_to_;
-            block_.resize(input_.read(block_start_, block_.data(), block_.size()));
-            if (block_.empty()) break;
-        }
-        auto c = static_cast<unsigned char>(block_[counted_to_ - block_start_]);
-        if ((c & 0xc0) != 0x80) ++column_;
-        ++counted_to_;
-    }
-    return Position{line, column_};
 }
 
 } // namespace chatctl

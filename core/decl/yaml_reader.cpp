@@ -4,10 +4,8 @@
 
 #include <charconv>
 #include <cstdio>
-#include <sstream>
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/exceptions.h>
-#include <yaml-cpp/parser.h>
+#include <memory>
+#include <yaml.h>
 
 namespace chatctl {
 
@@ -52,48 +50,65 @@ bool is_string_tag(const std::string& tag) {
     return tag == "!" || tag == "tag:yaml.org,2002:str";
 }
 
-class Builder : public YAML::EventHandler {
+// Builds the JSON value from the parser's events, one at a time.
+class Builder {
   public:
     Builder(const std::string& file, YamlDocument& doc, std::vector<Diagnostic>& diagnostics,
-            Columns& columns, const ItemHook& users, const StartHook& users_start)
-        : file_(file), doc_(doc), diagnostics_(diagnostics), columns_(columns), users_(users),
+            const ItemHook& users, const StartHook& users_start)
+        : file_(file), doc_(doc), diagnostics_(diagnostics), users_(users),
           users_start_(users_start) {}
 
-    // yaml-cpp counts columns in bytes; editors count characters.
-    Position position(const YAML::Mark& mark) {
-        if (mark.is_null()) return Position{};
-        return columns_.at(static_cast<size_t>(std::max(mark.pos, 0)), mark.line + 1, mark.column);
+    // False at a second document, which is reported and not read.
+    bool document_start(Position at) {
+        if (documents_++ == 0) return true;
+        report(at, "a declaration file holds one YAML document; this is a second");
+        return false;
     }
 
-    void OnDocumentStart(const YAML::Mark& mark) override {
-        if (documents_++ == 0) {
-            first_start_ = mark.pos;
-            return;
-        }
-        // yaml-cpp restarts a document at the same place after a token it cannot read.
-        report(position(mark),
-               mark.pos == first_start_
-                   ? "YAML cannot read the value that starts here"
-                   : "a declaration file holds one YAML document; this is a second");
-    }
-    void OnDocumentEnd() override {}
-
-    void OnNull(const YAML::Mark& mark, YAML::anchor_t) override {
-        if (!take_key(mark, "null")) scalar(mark, json(nullptr));
+    void alias(Position at) {
+        report(at, "aliases (*name) are not allowed in a declaration");
+        if (!take_key(at, "*")) scalar(at, json(nullptr));
     }
 
-    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
-        report(position(mark), "aliases (*name) are not allowed in a declaration");
-        if (!take_key(mark, "*")) scalar(mark, json(nullptr));
-    }
-
-    void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t,
-                  const std::string& value) override {
+    // tag: as written, or "?" for an untagged plain scalar, "!" for an untagged quoted one.
+    void scalar_event(Position at, const std::string& tag, const std::string& value) {
         bool plain = is_plain(tag);
         if (!plain && !is_string_tag(tag))
-            report(position(mark), "the tag " + tag + " is not allowed in a declaration");
-        if (take_key(mark, value)) return;
-        scalar(mark, plain ? resolve(mark, value) : json(value));
+            report(at, "the tag " + tag + " is not allowed in a declaration");
+        if (plain && is_null(value)) { // a null key is named "null"
+            if (!take_key(at, "null")) scalar(at, json(nullptr));
+            return;
+        }
+        if (take_key(at, value)) return;
+        scalar(at, plain ? resolve(at, value) : json(value));
+    }
+
+    // False when the nesting goes deeper than any declaration (reported; reading stops).
+    bool open(Position at, const std::string& tag, bool is_map) {
+        if (frames_.size() >= kMaxDepth) {
+            report(at, "the nesting goes deeper than a declaration can (" +
+                           std::to_string(kMaxDepth) + " levels)");
+            return false;
+        }
+        open_frame(at, tag, is_map);
+        return true;
+    }
+
+    void close() {
+        frames_.pop_back();
+        if (!frames_.empty() && frames_.back().streamed) deliver();
+    }
+
+    void report(Position at, const std::string& message) {
+        diagnostics_.push_back(Diagnostic{file_, at.line, at.column, message});
+    }
+
+  private:
+    // A declaration nests five levels at most (tenants, a tenant, profiles, a profile, a value).
+    static constexpr size_t kMaxDepth = 64;
+
+    static bool is_null(const std::string& s) {
+        return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
     }
 
     // The key a value stands under, for messages ("max_concurrent_chats: ...").
@@ -101,21 +116,6 @@ class Builder : public YAML::EventHandler {
         return frames_.empty() || !frames_.back().is_map ? "" : frames_.back().key + ": ";
     }
 
-    void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t,
-                         YAML::EmitterStyle::value) override {
-        open(mark, tag, false);
-    }
-    void OnSequenceEnd() override { close(); }
-
-    void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t,
-                    YAML::EmitterStyle::value) override {
-        open(mark, tag, true);
-    }
-    void OnMapEnd() override { close(); }
-
-    int documents() const { return documents_; }
-
-  private:
     struct Frame {
         json* node = nullptr; // nullptr: this collection is being skipped
         Marked* marks = nullptr;
@@ -142,34 +142,25 @@ class Builder : public YAML::EventHandler {
         item_marks_ = Marked{};
     }
 
-    void close() {
-        frames_.pop_back();
-        if (!frames_.empty() && frames_.back().streamed) deliver();
-    }
-
-    void report(Position at, const std::string& message) {
-        diagnostics_.push_back(Diagnostic{file_, at.line, at.column, message});
-    }
-
     // Where the next value goes: a slot in the current collection, or nowhere.
-    std::pair<json*, Marked*> slot(const YAML::Mark& mark) {
+    std::pair<json*, Marked*> slot(Position at) {
         if (frames_.empty()) {
             if (documents_ > 1) return {nullptr, nullptr};
             doc_.empty = false;
-            doc_.marks.at = position(mark);
+            doc_.marks.at = at;
             return {&doc_.value, &doc_.marks};
         }
         Frame& f = frames_.back();
         if (!f.node) return {nullptr, nullptr};
         if (f.streamed) {
-            item_marks_.at = position(mark);
+            item_marks_.at = at;
             return {&item_, &item_marks_};
         }
         if (!f.is_map) {
             f.node->push_back(nullptr);
             auto& items = f.marks->make_children().items;
             items.emplace_back();
-            items.back().at = position(mark);
+            items.back().at = at;
             return {&f.node->back(), &items.back()};
         }
         f.awaiting_value = false;
@@ -178,18 +169,18 @@ class Builder : public YAML::EventHandler {
             return {nullptr, nullptr};
         }
         Marked& m = f.marks->make_children().fields[f.key];
-        m.at = position(mark);
+        m.at = at;
         m.key_at = f.key_at;
         return {&(*f.node)[f.key], &m};
     }
 
     // In a map awaiting a key, a scalar is that key.
-    bool take_key(const YAML::Mark& mark, const std::string& key) {
+    bool take_key(Position at, const std::string& key) {
         if (frames_.empty()) return false;
         Frame& f = frames_.back();
         if (!f.is_map || f.awaiting_value) return false;
         f.awaiting_value = true;
-        f.key_at = position(mark);
+        f.key_at = at;
         if (!f.node) return true;
         f.key = key;
         if (f.node->contains(f.key)) {
@@ -202,33 +193,33 @@ class Builder : public YAML::EventHandler {
         return true;
     }
 
-    void scalar(const YAML::Mark& mark, json value) {
+    void scalar(Position at, json value) {
         if (value.is_string() && value.get_ref<const std::string&>().size() > kMaxScalarBytes) {
-            report(position(mark), label() + "a value of " +
-                                       std::to_string(value.get_ref<const std::string&>().size()) +
-                                       " bytes is longer than any field allows");
+            report(at, label() + "a value of " +
+                           std::to_string(value.get_ref<const std::string&>().size()) +
+                           " bytes is longer than any field allows");
             value = nullptr;
         }
-        auto [node, marks] = slot(mark);
+        auto [node, marks] = slot(at);
         if (node) *node = value;
         if (node && !frames_.empty() && frames_.back().streamed) deliver();
     }
 
-    void open(const YAML::Mark& mark, const std::string& tag, bool is_map) {
+    void open_frame(Position at, const std::string& tag, bool is_map) {
         if (!is_plain(tag) && tag != "tag:yaml.org,2002:map" && tag != "tag:yaml.org,2002:seq")
-            report(position(mark), "the tag " + tag + " is not allowed in a declaration");
+            report(at, "the tag " + tag + " is not allowed in a declaration");
         Frame frame;
         frame.is_map = is_map;
         if (!frames_.empty() && frames_.back().is_map && !frames_.back().awaiting_value) {
             // A mapping or sequence used as a key.
-            report(position(mark), "a key must be a plain string");
+            report(at, "a key must be a plain string");
             frames_.back().awaiting_value = true;
             frames_.back().skip_value = true;
             frames_.push_back(frame); // skipped: node stays nullptr
             return;
         }
         const bool streamed = !is_map && !frames_.empty() && streams_items(frames_.back());
-        auto [node, marks] = slot(mark);
+        auto [node, marks] = slot(at);
         if (node) {
             frame.streamed = streamed;
             *node = is_map ? json::object() : json::array();
@@ -241,8 +232,7 @@ class Builder : public YAML::EventHandler {
     }
 
     // YAML 1.2 core schema for plain scalars, strictly.
-    json resolve(const YAML::Mark& mark, const std::string& s) {
-        if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
+    json resolve(Position at, const std::string& s) {
         if (s == "true" || s == "True" || s == "TRUE") return true;
         if (s == "false" || s == "False" || s == "FALSE") return false;
         if (is_integer(s)) {
@@ -250,13 +240,13 @@ class Builder : public YAML::EventHandler {
             const char* begin = s.data() + (s[0] == '+' ? 1 : 0);
             auto r = std::from_chars(begin, s.data() + s.size(), v);
             if (r.ec == std::errc::result_out_of_range) {
-                report(position(mark), label() + s + " is too large for an integer");
+                report(at, label() + s + " is too large for an integer");
                 return s;
             }
             return v;
         }
         if (is_fraction(s)) { // 1.5, 1.0, 1e0, 1e999: a declaration's numbers are integers
-            report(position(mark), label() + s + " is not a whole number (numbers are integers)");
+            report(at, label() + s + " is not a whole number (numbers are integers)");
             return s;
         }
         return s;
@@ -265,15 +255,98 @@ class Builder : public YAML::EventHandler {
     const std::string& file_;
     YamlDocument& doc_;
     std::vector<Diagnostic>& diagnostics_;
-    Columns& columns_;
     const ItemHook& users_;
     const StartHook& users_start_;
     std::vector<Frame> frames_;
     json item_;         // the streamed item being read
     Marked item_marks_; // and its places
     int documents_ = 0;
-    int first_start_ = 0;
 };
+
+} // namespace
+
+namespace {
+
+Position place(const yaml_mark_t& mark) {
+    return Position{static_cast<int>(mark.line) + 1, static_cast<int>(mark.column) + 1};
+}
+
+// libyaml's own words for a syntax error, with the construct it was reading.
+std::string syntax_error(const yaml_parser_t& parser) {
+    if (parser.error == YAML_MEMORY_ERROR) return "out of memory while reading YAML";
+    std::string message = parser.problem ? parser.problem : "YAML cannot be read here";
+    if (parser.context) {
+        Position at = place(parser.context_mark);
+        message += std::string(" (") + parser.context + " at line " + std::to_string(at.line) +
+                   ", column " + std::to_string(at.column) + ")";
+    }
+    return message;
+}
+
+struct Reader {
+    const Input& input;
+    size_t offset = 0;
+
+    static int read(void* data, unsigned char* buffer, size_t size, size_t* size_read) {
+        auto* self = static_cast<Reader*>(data);
+        *size_read = self->input.read(self->offset, reinterpret_cast<char*>(buffer), size);
+        self->offset += *size_read;
+        return 1;
+    }
+};
+
+// Hands the events of the first document to the builder. False on a syntax error,
+// reported at its place.
+bool parse(const Input& input, Builder& builder) {
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) throw std::bad_alloc();
+    std::unique_ptr<yaml_parser_t, void (*)(yaml_parser_t*)> owner(&parser, yaml_parser_delete);
+    Reader reader{input};
+    yaml_parser_set_input(&parser, Reader::read, &reader);
+    yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+    for (;;) {
+        yaml_event_t event;
+        if (!yaml_parser_parse(&parser, &event)) {
+            builder.report(
+                place(parser.error == YAML_READER_ERROR ? parser.mark : parser.problem_mark),
+                syntax_error(parser));
+            return false;
+        }
+        std::unique_ptr<yaml_event_t, void (*)(yaml_event_t*)> held(&event, yaml_event_delete);
+        const Position at = place(event.start_mark);
+        auto tag = [](const yaml_char_t* t, bool plain) {
+            return t ? std::string(reinterpret_cast<const char*>(t)) : plain ? "?" : "!";
+        };
+        switch (event.type) {
+        case YAML_STREAM_END_EVENT:
+            return true;
+        case YAML_DOCUMENT_START_EVENT:
+            if (!builder.document_start(at)) return true;
+            break;
+        case YAML_ALIAS_EVENT:
+            builder.alias(at);
+            break;
+        case YAML_SCALAR_EVENT: {
+            const auto& s = event.data.scalar;
+            builder.scalar_event(at, tag(s.tag, s.style == YAML_PLAIN_SCALAR_STYLE),
+                                 std::string(reinterpret_cast<const char*>(s.value), s.length));
+            break;
+        }
+        case YAML_SEQUENCE_START_EVENT:
+            if (!builder.open(at, tag(event.data.sequence_start.tag, true), false)) return false;
+            break;
+        case YAML_MAPPING_START_EVENT:
+            if (!builder.open(at, tag(event.data.mapping_start.tag, true), true)) return false;
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            builder.close();
+            break;
+        default:
+            break; // stream start, document end, no event
+        }
+    }
+}
 
 } // namespace
 
@@ -281,29 +354,15 @@ YamlDocument read_yaml(const std::string& file, const Input& input,
                        std::vector<Diagnostic>& diagnostics, const ItemHook& users,
                        const StartHook& users_start) {
     YamlDocument doc;
-    // yaml-cpp reads some control characters (a NUL acts as an escape) and any bytes,
-    // so both are refused before it sees them.
+    // The declaration is UTF-8 without control characters; both are refused at their
+    // place, in words, before the parser meets them.
     if (auto fault = check_bytes(file, input)) {
         diagnostics.push_back(std::move(*fault));
         doc.complete = false;
         return doc;
     }
-    InputBuffer buffer(input);
-    std::istream in(&buffer);
-    Columns columns(input);
-    Builder builder(file, doc, diagnostics, columns, users, users_start);
-    try {
-        YAML::Parser parser(in);
-        // One document is read; a second is only reported. Stopping there also keeps
-        // clear of a yaml-cpp 0.7 loop that yields empty documents forever after a token
-        // it cannot place (a stray ',').
-        while (parser.HandleNextDocument(builder) && builder.documents() < 2) {
-        }
-    } catch (const YAML::Exception& e) {
-        Position at = builder.position(e.mark);
-        diagnostics.push_back(Diagnostic{file, at.line, at.column, e.msg});
-        doc.complete = false;
-    }
+    Builder builder(file, doc, diagnostics, users, users_start);
+    doc.complete = parse(input, builder);
     return doc;
 }
 

@@ -99,22 +99,33 @@ std::string yaml_scalar(const std::string& s) {
         });
     };
     if (safe && !is_keyword()) return s;
-    // JSON's escapes are YAML's, but JSON leaves DEL and the C1 controls raw, which YAML
-    // does not allow in a file (and the reader refuses): escape them too.
+    // JSON's escapes are YAML's, but JSON leaves raw what a YAML file may not hold raw:
+    // DEL and the C1 controls (the reader refuses them), and the line and paragraph
+    // separators U+2028 and U+2029 (a YAML 1.1 parser breaks the line there, even
+    // inside quotes). Those are escaped too.
     std::string json =
         nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     std::string out;
     out.reserve(json.size());
+    static const char* hex = "0123456789abcdef";
+    auto escape = [&](unsigned code) {
+        out += "\\u";
+        for (int shift = 12; shift >= 0; shift -= 4)
+            out += hex[(code >> shift) & 0xf];
+    };
     for (size_t i = 0; i < json.size(); ++i) {
-        auto c = static_cast<unsigned char>(json[i]);
-        auto next = i + 1 < json.size() ? static_cast<unsigned char>(json[i + 1]) : 0;
-        if (c == 0x7f || (c == 0xc2 && next >= 0x80 && next <= 0x9f)) {
-            static const char* hex = "0123456789abcdef";
-            unsigned code = c == 0x7f ? 0x7f : next;
-            out += "\\u00";
-            out += hex[code >> 4];
-            out += hex[code & 0xf];
-            if (c == 0xc2) ++i;
+        auto byte = [&](size_t k) {
+            return k < json.size() ? static_cast<unsigned char>(json[k]) : 0;
+        };
+        unsigned c = byte(i);
+        if (c == 0x7f) {
+            escape(c);
+        } else if (c == 0xc2 && byte(i + 1) >= 0x80 && byte(i + 1) <= 0x9f) {
+            escape(byte(++i));
+        } else if (c == 0xe2 && byte(i + 1) == 0x80 &&
+                   (byte(i + 2) == 0xa8 || byte(i + 2) == 0xa9)) {
+            escape(0x2000 | (byte(i + 2) == 0xa8 ? 0x28 : 0x29));
+            i += 2;
         } else {
             out += json[i];
         }

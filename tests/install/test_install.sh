@@ -46,7 +46,7 @@ if [[ $(id -u) != 0 ]]; then
 fi
 check "cpack builds a .deb" bash -c "cd '$build' && cpack -G DEB -B '$work/pkg' >/dev/null"
 deb=$(ls "$work"/pkg/chatctl_*.deb 2>/dev/null | head -1)
-check "the .deb declares its libraries" bash -c "dpkg-deb -f '$deb' Depends | grep -q libyaml-cpp"
+check "the .deb declares its libraries" bash -c "dpkg-deb -f '$deb' Depends | grep -q 'libyaml-0-2'"
 check "the .deb has a section and a priority" bash -c "dpkg-deb -f '$deb' Section Priority | tr '\n' ' ' | grep -qx 'Section: admin Priority: optional '"
 # Debian's own checker: no error. The warnings left are listed in the README.
 check "lintian finds no error" bash -c "lintian --fail-on error '$deb'"

@@ -249,13 +249,3 @@ TEST_CASE("input is checked in blocks: faults across a block's end are placed ri
     CHECK(fault->column == 70001);
     CHECK(fault->message.find("U+0007") != std::string::npos);
 }
-
-TEST_CASE("columns count code points, whatever block the line starts in") {
-    std::string text = std::string(70000, 'x') + "\n" + "ééé: 1\n";
-    Input input = Input::from_text(text);
-    Columns columns(input);
-    size_t line_start = 70001;
-    CHECK(columns.at(line_start + 6, 2, 6).column == 4); // after three two-byte letters
-    CHECK(columns.at(line_start + 8, 2, 8).column == 6);
-    CHECK(columns.at(5, 1, 5).column == 6); // back to an earlier line
-}

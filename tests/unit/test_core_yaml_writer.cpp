@@ -11,10 +11,12 @@ TEST_CASE("strings that YAML would read as something else are quoted, others sta
     CHECK(yaml_scalar("Level-2 agents") == "Level-2 agents");
     CHECK(yaml_scalar("alice@acme.example") == "alice@acme.example");
     for (const char* tricky :
-         {"yes",    "No",   "TRUE", "null",  "~",      "",       "123",     "1e3",
-          "0x1F",   ".5",   "- x",  "a: b",  "#c",     "{a}",    "[b]",     "'q'",
-          "\"dq\"", "a #b", "@x",   " lead", "trail ", "*alias", "&anchor", "!tag",
-          "%d",     "`x`",  "|",    ">",     "a\nb",   "日本語", "on",      "y"}) {
+         {"yes", "No", "TRUE", "null", "~", "", "123", "1e3", "0x1F", ".5", "- x", "a: b", "#c",
+          "{a}", "[b]", "'q'", "\"dq\"", "a #b", "@x", " lead", "trail ", "*alias", "&anchor",
+          "!tag", "%d", "`x`", "|", ">", "a\nb", "日本語", "on", "y",
+          // Line and paragraph separators break a line for a YAML 1.1 reader, even
+          // inside quotes; a tab and a carriage return are not text to leave raw either.
+          "a\u2028b", "a \u2029 b", "a\tb", "a\rb", "a\u0085b"}) {
         CAPTURE(tricky);
         std::string yaml = "k: " + yaml_scalar(tricky) + "\n";
         std::vector<Diagnostic> diagnostics;
