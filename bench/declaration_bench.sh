@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # apply to an empty store, re-apply (no-op), plan and export of a declaration of
 # TENANTS x USERS users, each as a ratio to floors measured in the same run:
-#   parse:  yaml-cpp's event parser over the same file, doing nothing (bench/yaml_parse_floor)
+#   parse:  libyaml's parser over the same file, doing nothing (bench/yaml_parse_floor)
 #   import: sqlite3 .import of the same users as CSV into a table with a UNIQUE index,
 #           one transaction, WAL
 #   scan:   sqlite3 reading the store's users in key order (tenant, login), with their

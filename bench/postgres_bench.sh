@@ -2,7 +2,7 @@
 # The PostgreSQL store: apply to an empty store, re-apply (no-op), plan and export of a
 # declaration of TENANTS x USERS users, on a throwaway local cluster (tests/pg/cluster.sh,
 # fsync off, a Unix socket), each as a ratio to floors measured in the same run:
-#   parse:  yaml-cpp's event parser over the same file, doing nothing (bench/yaml_parse_floor)
+#   parse:  libyaml's parser over the same file, doing nothing (bench/yaml_parse_floor)
 #   copy:   psql \copy of the same users as CSV into a table with the same case-folding
 #           unique index, one transaction
 #   scan:   psql reading the store's users in key order (tenant, folded login), with their
