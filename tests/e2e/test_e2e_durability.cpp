@@ -21,7 +21,7 @@ using namespace e2e;
 // The figures of the ordinary build. Under the sanitizers every process is several times
 // slower, and that run looks for memory errors, not for rare interleavings: fewer.
 #ifdef CHATCTL_SANITIZED
-constexpr int kKillPoints = 60, kWriters = 8, kUsersPerWriter = 21; // 25 commands each
+constexpr int kKillPoints = 30, kWriters = 6, kUsersPerWriter = 15; // 19 commands each
 #else
 constexpr int kKillPoints = 200, kWriters = 16, kUsersPerWriter = 96; // 100 commands each
 #endif

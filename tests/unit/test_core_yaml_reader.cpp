@@ -95,4 +95,25 @@ TEST_CASE("deep nesting is refused, not a crash") {
     std::string deep(100000, '[');
     Read r = read(deep);
     CHECK(!r.diagnostics.empty());
+    // Closed, so that only the depth is wrong: refused where it passes 64 levels.
+    Read closed = read("a: " + std::string(100000, '[') + std::string(100000, ']') + "\n");
+    REQUIRE(closed.diagnostics.size() == 1);
+    CHECK(closed.diagnostics[0].line == 1);
+    CHECK(closed.diagnostics[0].column == 4 + 63); // the 64th opening
+    CHECK(closed.diagnostics[0].message.find("deeper than a declaration can") != std::string::npos);
+    CHECK(!closed.doc.complete);
+    // Five levels, as deep as a declaration goes, and more, are read.
+    CHECK(read("a: [[[[[[[[1]]]]]]]]\n").diagnostics.empty());
+}
+
+TEST_CASE("syntax errors name what libyaml was reading, and where it started") {
+    Read r = read("tenants:\n  - tenant: a\n   x: 1\n");
+    REQUIRE(r.diagnostics.size() == 1);
+    CHECK(r.diagnostics[0].line == 3);
+    CHECK(r.diagnostics[0].message.find("(while parsing a block ") != std::string::npos);
+    CHECK(r.diagnostics[0].message.find("at line 2") != std::string::npos);
+    // A users list in flow style inside flow collections is read like block style.
+    Read flow = read("tenants: [{tenant: a, users: [{login: x}, {login: y}]}]\n");
+    CHECK(flow.diagnostics.empty());
+    CHECK(flow.doc.value["tenants"][0]["users"][1]["login"] == "y");
 }
