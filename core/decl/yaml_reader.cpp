@@ -3,8 +3,8 @@
 #include "core/validate.hpp"
 
 #include <charconv>
-#include <cstdio>
 #include <memory>
+#include <new>
 #include <yaml.h>
 
 namespace chatctl {
@@ -262,10 +262,6 @@ class Builder {
     Marked item_marks_; // and its places
     int documents_ = 0;
 };
-
-} // namespace
-
-namespace {
 
 Position place(const yaml_mark_t& mark) {
     return Position{static_cast<int>(mark.line) + 1, static_cast<int>(mark.column) + 1};
