@@ -55,6 +55,20 @@ size_t Input::read(size_t offset, char* out, size_t n) const {
     return done;
 }
 
+namespace {
+
+Diagnostic refused(const std::string& file, int line, int column, char32_t cp) {
+    char code[12];
+    std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(cp));
+    bool control = cp < 0xa0;
+    return Diagnostic{file, line, column,
+                      std::string(control ? "the control character " : "the character ") + code +
+                          " is not allowed in a declaration" +
+                          (control ? "" : " (YAML takes it only as an escape in double quotes)")};
+}
+
+} // namespace
+
 std::optional<Diagnostic> check_bytes(const std::string& file, const Input& input) {
     std::string buffer;
     char chunk[1 << 16];
@@ -74,13 +88,8 @@ std::optional<Diagnostic> check_bytes(const std::string& file, const Input& inpu
                     ++line;
                     column = 1;
                 } else {
-                    if (!control && ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f)) {
-                        char code[8];
-                        std::snprintf(code, sizeof code, "U+%04X", c);
-                        control = Diagnostic{file, line, column,
-                                             std::string("the control character ") + code +
-                                                 " is not allowed in a declaration"};
-                    }
+                    if (!control && ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f))
+                        control = refused(file, line, column, c);
                     ++column;
                 }
                 ++i;
@@ -90,6 +99,10 @@ std::optional<Diagnostic> check_bytes(const std::string& file, const Input& inpu
             char32_t cp = 0;
             if (!validate::next_code_point(buffer, i, cp))
                 return Diagnostic{file, line, column, "the file is not valid UTF-8"};
+            // The C1 controls (NEL among them, which YAML 1.1 reads as a line break), and
+            // U+FFFE and U+FFFF, which YAML allows only as escapes.
+            if (!control && ((cp >= 0x80 && cp <= 0x9f) || cp == 0xfffe || cp == 0xffff))
+                control = refused(file, line, column, cp);
             ++column;
         }
         buffer.erase(0, i);

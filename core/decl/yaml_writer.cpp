@@ -102,7 +102,8 @@ std::string yaml_scalar(const std::string& s) {
     // JSON's escapes are YAML's, but JSON leaves raw what a YAML file may not hold raw:
     // DEL and the C1 controls (the reader refuses them), and the line and paragraph
     // separators U+2028 and U+2029 (a YAML 1.1 parser breaks the line there, even
-    // inside quotes). Those are escaped too.
+    // inside quotes), and U+FFFE and U+FFFF (YAML takes them only as escapes). Those are
+    // escaped too.
     std::string json =
         nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     std::string out;
@@ -122,9 +123,9 @@ std::string yaml_scalar(const std::string& s) {
             escape(c);
         } else if (c == 0xc2 && byte(i + 1) >= 0x80 && byte(i + 1) <= 0x9f) {
             escape(byte(++i));
-        } else if (c == 0xe2 && byte(i + 1) == 0x80 &&
-                   (byte(i + 2) == 0xa8 || byte(i + 2) == 0xa9)) {
-            escape(0x2000 | (byte(i + 2) == 0xa8 ? 0x28 : 0x29));
+        } else if ((c == 0xe2 && byte(i + 1) == 0x80 && (byte(i + 2) | 1) == 0xa9) ||
+                   (c == 0xef && byte(i + 1) == 0xbf && (byte(i + 2) | 1) == 0xbf)) {
+            escape(((c & 0x0f) << 12) | ((byte(i + 1) & 0x3f) << 6) | (byte(i + 2) & 0x3f));
             i += 2;
         } else {
             out += json[i];

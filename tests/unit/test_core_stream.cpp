@@ -248,4 +248,16 @@ TEST_CASE("input is checked in blocks: faults across a block's end are placed ri
     CHECK(fault->line == 2);
     CHECK(fault->column == 70001);
     CHECK(fault->message.find("U+0007") != std::string::npos);
+    // C1 controls (NEL too, a line break to YAML 1.1) and U+FFFE/U+FFFF, at their place.
+    fault = check_bytes("f", Input::from_text("a: \"x\xc2\x85y\"\n"));
+    REQUIRE(fault);
+    CHECK(fault->line == 1);
+    CHECK(fault->column == 6);
+    CHECK(fault->message == "the control character U+0085 is not allowed in a declaration");
+    fault = check_bytes("f", Input::from_text("a:\n  b: \xc3\xa9\xef\xbf\xbf\n"));
+    REQUIRE(fault);
+    CHECK(fault->line == 2);
+    CHECK(fault->column == 7);
+    CHECK(fault->message.find("the character U+FFFF is not allowed") == 0);
+    CHECK(!check_bytes("f", Input::from_text("a: \"\xef\xbf\xbd \xe2\x80\xa8\"\n")));
 }

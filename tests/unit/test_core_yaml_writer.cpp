@@ -16,7 +16,7 @@ TEST_CASE("strings that YAML would read as something else are quoted, others sta
           "!tag", "%d", "`x`", "|", ">", "a\nb", "日本語", "on", "y",
           // Line and paragraph separators break a line for a YAML 1.1 reader, even
           // inside quotes; a tab and a carriage return are not text to leave raw either.
-          "a\u2028b", "a \u2029 b", "a\tb", "a\rb", "a\u0085b"}) {
+          "a\u2028b", "a \u2029 b", "a\tb", "a\rb", "a\u0085b", "\uffff", "a\ufffeb", "\u0081"}) {
         CAPTURE(tricky);
         std::string yaml = "k: " + yaml_scalar(tricky) + "\n";
         std::vector<Diagnostic> diagnostics;
