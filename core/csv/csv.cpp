@@ -113,9 +113,12 @@ void write_row(std::string& out, const std::vector<std::string>& cells) {
     for (size_t i = 0; i < cells.size(); ++i) {
         const std::string& c = cells[i];
         if (i > 0) out += ',';
+        // Quoted: separators, quotes, line ends, spaces at either end, and a leading
+        // U+FEFF, which at the start of a file would be read as a byte order mark.
         bool quote = c.find_first_of(",\"\r\n") != std::string::npos ||
                      (!c.empty() && (c.front() == ' ' || c.back() == ' ' || c.front() == '\t' ||
-                                     c.back() == '\t'));
+                                     c.back() == '\t')) ||
+                     c.rfind("\xEF\xBB\xBF", 0) == 0;
         if (!quote) {
             out += c;
             continue;

@@ -75,6 +75,13 @@ TEST_CASE("rows are written with the quoting RFC 4180 asks for, and read back th
     REQUIRE(r[0].fields.size() == cells.size());
     for (size_t i = 0; i < cells.size(); ++i)
         CHECK(r[0].fields[i].text == cells[i]);
+    // A first field starting with U+FEFF is not taken for a byte order mark when read back.
+    std::string bom;
+    csv::write_row(bom, {"\xEF\xBB\xBFname", "x"});
+    CHECK(bom == "\"\xEF\xBB\xBFname\",x\n");
+    auto back = records(bom);
+    REQUIRE(back.size() == 1);
+    CHECK(back[0].fields[0].text == "\xEF\xBB\xBFname");
 }
 
 TEST_CASE("time bounds: ISO 8601 dates and times, offsets, times ago; the end of a span") {
