@@ -145,7 +145,6 @@ class Builder {
     // Where the next value goes: a slot in the current collection, or nowhere.
     std::pair<json*, Marked*> slot(Position at) {
         if (frames_.empty()) {
-            if (documents_ > 1) return {nullptr, nullptr};
             doc_.empty = false;
             doc_.marks.at = at;
             return {&doc_.value, &doc_.marks};
