@@ -281,14 +281,20 @@ void add_tenant_option(CLI::App* command, TenantOption& tenant) {
 }
 
 std::string TenantOption::key() const {
-    if (option && option->count() > 0) {
+    auto key = key_if_any();
+    if (!key)
+        fail(ErrorKind::usage, "--tenant is required",
+             {"give -t TENANT, or set $CHATCTL_TENANT for every command"});
+    return *key;
+}
+
+std::optional<std::string> TenantOption::key_if_any() const {
+    if (given()) {
         validate::tenant_key(value, "--tenant");
         return value;
     }
     const char* env = std::getenv("CHATCTL_TENANT");
-    if (!env)
-        fail(ErrorKind::usage, "--tenant is required",
-             {"give -t TENANT, or set $CHATCTL_TENANT for every command"});
+    if (!env) return std::nullopt;
     validate::tenant_key(env, "$CHATCTL_TENANT");
     return env;
 }

@@ -101,6 +101,9 @@ struct TenantOption {
     CLI::Option* option = nullptr;
     // The key, checked and named as where it came from (--tenant or $CHATCTL_TENANT).
     std::string key() const;
+    // The same, or nullopt when neither gives one.
+    std::optional<std::string> key_if_any() const;
+    bool given() const { return option && option->count() > 0; } // on the command line
 };
 void add_tenant_option(CLI::App* command, TenantOption& tenant);
 

@@ -35,7 +35,9 @@ const std::map<std::string, std::string>& examples() {
                         "cut -d, -f1 leavers.csv | chatctl user delete --logins-from - -t acme "
                         "--ignore-not-found"},
         {"user import", "chatctl user import -t acme agents.csv --dry-run\n"
-                        "chatctl user list -t acme -o csv | chatctl user import -t beta -"},
+                        "chatctl user import every-tenant.csv   # a tenant column\n"
+                        "chatctl user list -t acme -o csv | chatctl user import -t beta "
+                        "--ignore-columns tenant -"},
         {"user list", "chatctl user list -t acme --profile Experts\n"
                       "chatctl user list -t acme -o csv > agents.csv"},
         {"user show", "chatctl user show alice -t acme -o json"},

@@ -39,24 +39,33 @@ void one_source(const std::vector<std::pair<const char*, bool>>& given) {
 void add_import(CLI::App* group, Globals& g) {
     auto a = std::make_shared<UserArgs>();
     auto file = std::make_shared<std::string>();
+    auto ignore = std::make_shared<std::vector<std::string>>();
     CLI::App* c = user_command(group, "import",
-                               "Add or update users from CSV (header: login, name, email, "
-                               "profile), all or none",
+                               "Add or update users from CSV (header: tenant, login, name, "
+                               "email, profile), all or none",
                                *a, 0);
     c->add_option("FILE", *file, "CSV file, or - for stdin")->required();
+    c->add_option("--ignore-columns", *ignore, "Columns of the file not to read (A,B or repeated)")
+        ->type_name("A,B")
+        ->delimiter(',');
     c->add_flag("--dry-run", a->dry_run, "Print the plan and write nothing");
-    c->add_flag("--prune", a->prune, "Delete the tenant's users the file does not list");
-    c->callback([&g, a, file] {
-        const std::string tenant = checked(*a);
-        csv::UserFile read = csv::read_users(read_source(*file), tenant);
+    c->add_flag("--prune", a->prune, "Delete the users of the file's tenants it does not list");
+    c->callback([&g, a, file, ignore] {
+        // Each row goes to the tenant its tenant cell names; -t (or $CHATCTL_TENANT) is for
+        // the rows that name none, and -t also refuses rows of another tenant.
+        const csv::ImportOptions options{a->tenant.key_if_any(), a->tenant.given(), *ignore};
+        csv::UserFile read = csv::read_users(read_source(*file), options);
         Declaration& d = read.declaration;
         if (!d.problems.empty()) fail_with(ErrorKind::invalid_input, std::move(d.problems));
-        if (a->prune && read.users == 0)
+        if (a->prune && read.users == 0 && !d.tenants.empty()) {
+            const std::string& tenant = d.tenants[0].tenant.key;
             fail(ErrorKind::invalid_input,
                  "the file lists no user: --prune would delete every user of tenant " + tenant,
                  {"to delete them all, say so: `chatctl user delete --all -t " + tenant + "`"});
-        auto plan = [&, tenant](Store& s, const ChangeSink& emit) {
-            d.tenants.at(0).tenant = require_tenant(s, tenant).tenant; // as it is: unchanged
+        }
+        auto plan = [&](Store& s, const ChangeSink& emit) {
+            for (DeclTenant& t : d.tenants) // as they are: unchanged
+                t.tenant = require_tenant(s, t.tenant.key).tenant;
             converge(s, d, a->prune, emit);
         };
         if (a->dry_run) {

@@ -51,8 +51,12 @@ void csv_round_trip(const std::string& text) {
     };
     if (csv::read("f", Input::from_text(text), keep(first))) return;
     std::string written;
-    for (const auto& row : first)
+    for (const auto& row : first) {
+        const size_t at = written.size();
         csv::write_row(written, row);
+        // Quoting adds bytes: a row read just under the bound may be written over it.
+        if (written.size() - at >= csv::kMaxRecord) return;
+    }
     if (auto fault = csv::read("f", Input::from_text(written), keep(second)))
         broken("CSV written is not read back: " + fault->message);
     // A record of one empty field is written as an empty line, which is no record.

@@ -32,18 +32,21 @@ class Reader {
             const auto c = static_cast<unsigned char>(data[i]);
             if (!started_ && (in_record_ || !line_end(c))) {
                 field_start_ = here_;
-                field_offset_ = offset_;
                 started_ = true;
-                if (!in_record_) record_.at = here_;
+                if (!in_record_) {
+                    record_.at = here_;
+                    record_offset_ = offset_;
+                }
                 in_record_ = true;
             }
-            if (started_ && offset_ - field_offset_ > kMaxField)
-                return fault(field_start_,
-                             "a field longer than " + std::to_string(kMaxField / 1024) + " KiB");
+            if (in_record_ && offset_ - record_offset_ >= kMaxRecord)
+                return fault(record_.at, "a row longer than " + std::to_string(kMaxRecord / 1024) +
+                                             " KiB (a row of every known column is under 4 KiB)");
             if (csv_parse(&parser_, &data[i], 1, on_field, on_record, this) != 1)
                 return fault(here_, c == '"' ? "a quote in an unquoted field; quote the whole "
                                                "field and double the quotes in it (\"a\"\"b\")"
                                              : "text after a closing quote");
+            if (too_many_) return too_many_fields();
             advance(c);
         }
         return std::nullopt;
@@ -52,19 +55,23 @@ class Reader {
     std::optional<Diagnostic> finish() {
         if (csv_fini(&parser_, on_field, on_record, this) != 0)
             return fault(field_start_, "a quoted field is not closed (a quote is missing)");
+        if (too_many_) return too_many_fields();
         return std::nullopt;
     }
 
   private:
     static void on_field(void* data, size_t n, void* self) {
         auto* r = static_cast<Reader*>(self);
-        r->record_.fields.push_back(
-            Field{std::string(static_cast<const char*>(data), n), r->field_start_});
+        if (r->record_.fields.size() == kMaxFields)
+            r->too_many_ = r->record_.at; // kept no further: reading stops here
+        else
+            r->record_.fields.push_back(
+                Field{std::string(static_cast<const char*>(data), n), r->field_start_});
         r->started_ = false;
     }
     static void on_record(int, void* self) {
         auto* r = static_cast<Reader*>(self);
-        r->f_(r->record_);
+        if (!r->too_many_) r->f_(r->record_);
         r->record_ = Record{};
         r->in_record_ = false;
         r->started_ = false;
@@ -80,6 +87,10 @@ class Reader {
         }
     }
 
+    Diagnostic too_many_fields() const {
+        return fault(*too_many_, "a row of more than " + std::to_string(kMaxFields) + " fields");
+    }
+
     Diagnostic fault(Position at, const std::string& message) const {
         return Diagnostic{file_, at.line, at.column, message};
     }
@@ -89,8 +100,9 @@ class Reader {
     csv_parser parser_{};
     Record record_;
     Position here_{1, 1}, field_start_{1, 1};
-    size_t offset_ = 0, field_offset_ = 0;
+    size_t offset_ = 0, record_offset_ = 0;
     bool started_ = false, in_record_ = false;
+    std::optional<Position> too_many_; // the record past kMaxFields
 };
 
 } // namespace
@@ -99,13 +111,9 @@ std::optional<Diagnostic> read(const std::string& file, const Input& input,
                                const std::function<void(Record&)>& f) {
     Reader reader(file, f);
     char block[1 << 16];
-    size_t offset = 0;
-    for (size_t n; (n = input.read(offset, block, sizeof block)) > 0; offset += n) {
-        size_t skip = 0;
-        if (offset == 0 && n >= 3 && block[0] == '\xEF' && block[1] == '\xBB' && block[2] == '\xBF')
-            skip = 3; // a byte order mark
-        if (auto fault = reader.feed(block + skip, n - skip)) return fault;
-    }
+    for (size_t n, offset = bom_size(input); (n = input.read(offset, block, sizeof block)) > 0;
+         offset += n)
+        if (auto fault = reader.feed(block, n)) return fault;
     return reader.finish();
 }
 
@@ -118,7 +126,7 @@ void write_row(std::string& out, const std::vector<std::string>& cells) {
         bool quote = c.find_first_of(",\"\r\n") != std::string::npos ||
                      (!c.empty() && (c.front() == ' ' || c.back() == ' ' || c.front() == '\t' ||
                                      c.back() == '\t')) ||
-                     c.rfind("\xEF\xBB\xBF", 0) == 0;
+                     c.rfind(kBom, 0) == 0;
         if (!quote) {
             out += c;
             continue;

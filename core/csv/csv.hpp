@@ -11,9 +11,11 @@
 
 namespace chatctl::csv {
 
-// A field longer than this is refused while it is read: no value chatctl keeps is near
-// it, and a hostile file is never held whole.
-inline constexpr size_t kMaxField = size_t{64} * 1024;
+// A record longer than this, or of more fields, is refused while it is read: a row of
+// every column chatctl knows at its longest is under 4 KiB (and 5 fields), and a hostile
+// file (a line of a million commas) is never held whole.
+inline constexpr size_t kMaxRecord = size_t{16} * 1024;
+inline constexpr size_t kMaxFields = 64;
 
 struct Field {
     std::string text;
@@ -28,7 +30,7 @@ struct Record {
 // Reads every record of input in order, handing each to f (an empty line is no record;
 // CRLF and LF both end one; a UTF-8 byte order mark at the start is skipped). Returns
 // nullopt, or the first fault that stops reading (an unbalanced quote, text after a
-// closing quote, a field past kMaxField) with its place.
+// closing quote, a record past kMaxRecord bytes or kMaxFields fields) with its place.
 std::optional<Diagnostic> read(const std::string& file, const Input& input,
                                const std::function<void(Record&)>& f);
 

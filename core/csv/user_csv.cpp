@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <tuple>
 
 namespace chatctl::csv {
@@ -25,13 +26,9 @@ std::string folded_trimmed(const std::string& text) {
 
 class UserReader {
   public:
-    UserReader(const Source& source, const std::string& tenant) : source_(source) {
+    UserReader(const Source& source, const ImportOptions& options)
+        : source_(source), options_(options) {
         decl_.users = std::make_shared<DeclUsers>();
-        DeclTenant t;
-        t.tenant.key = tenant;
-        t.has_users = true;
-        t.at = Place{source.name, Position{1, 1}};
-        decl_.tenants.push_back(std::move(t));
     }
 
     UserFile read() {
@@ -54,9 +51,10 @@ class UserReader {
                                                 "and " + std::to_string(dropped_) +
                                                     " more errors (fix these and run again "
                                                     "to see them)"});
-        DeclTenant& t = decl_.tenants[0];
-        t.keeps_names = !columns_[name];
-        t.keeps_emails = !columns_[email];
+        for (DeclTenant& t : decl_.tenants) {
+            t.keeps_names = !columns_[name];
+            t.keeps_emails = !columns_[email];
+        }
         if (!decl_.problems.empty()) decl_.tenants.clear();
         return UserFile{std::move(decl_), rows_};
     }
@@ -84,6 +82,7 @@ class UserReader {
             return;
         }
         if (!columns_[login]) return; // reported once, at the header
+        auto tenant = row_tenant(r);
         DeclUser u;
         const Field& l = r.fields[*columns_[login]];
         u.user.login = l.text;
@@ -106,9 +105,48 @@ class UserReader {
             u.user.profile = *p;
             u.profile_at = Place{source_.name, r.fields[*columns_[profile]].at};
         }
-        if (!ok) return;
-        decl_.users->add(0, u);
+        if (!ok || !tenant) return;
+        decl_.users->add(*tenant, u);
         ++rows_;
+    }
+
+    // The number of the tenant the row goes to, or nullopt with a problem reported.
+    std::optional<size_t> row_tenant(const Record& r) {
+        if (!columns_[tenant_column]) {
+            if (!options_.tenant) return std::nullopt; // reported once, at the header
+            return tenant_number(*options_.tenant, Place{source_.name, r.at});
+        }
+        const Field& f = r.fields[*columns_[tenant_column]];
+        if (f.text.empty()) {
+            if (options_.tenant) return tenant_number(*options_.tenant, Place{source_.name, f.at});
+            problem(f.at, "the tenant cell is empty: fill it, or give -t TENANT for the rows "
+                          "that name none");
+            return std::nullopt;
+        }
+        if (!check(f, [&] { validate::tenant_key(f.text, "tenant"); })) return std::nullopt;
+        if (options_.only_tenant && f.text != *options_.tenant) {
+            problem(f.at, "this row is of tenant " + quote(f.text) + ", not of " +
+                              quote(*options_.tenant) +
+                              " given by --tenant (without -t, each "
+                              "row goes to its own tenant; --ignore-columns tenant imports "
+                              "every row into " +
+                              quote(*options_.tenant) + ")");
+            return std::nullopt;
+        }
+        return tenant_number(f.text, Place{source_.name, f.at});
+    }
+
+    size_t tenant_number(const std::string& key, const Place& at) {
+        auto [it, fresh] = tenants_.try_emplace(key, decl_.tenants.size());
+        if (fresh) {
+            DeclTenant t;
+            t.tenant.key = key;
+            t.has_users = true;
+            t.number = it->second;
+            t.at = at;
+            decl_.tenants.push_back(std::move(t));
+        }
+        return it->second;
     }
 
     template <class Check> bool check(const Field& f, Check c) {
@@ -124,9 +162,18 @@ class UserReader {
     void header(const Record& r) {
         width_ = r.fields.size();
         std::vector<std::string> known(std::begin(kUserColumns), std::end(kUserColumns));
+        std::vector<bool> ignored_found(options_.ignore_columns.size());
         for (size_t i = 0; i < r.fields.size(); ++i) {
             const Field& f = r.fields[i];
             std::string wanted = folded_trimmed(f.text);
+            auto ignored = std::find_if(
+                options_.ignore_columns.begin(), options_.ignore_columns.end(),
+                [&](const std::string& name) { return folded_trimmed(name) == wanted; });
+            if (ignored != options_.ignore_columns.end()) {
+                ignored_found[static_cast<size_t>(ignored - options_.ignore_columns.begin())] =
+                    true;
+                continue;
+            }
             size_t c = 0;
             while (c < kColumns && wanted != kUserColumns[c])
                 ++c;
@@ -134,18 +181,32 @@ class UserReader {
                 std::string near = validate::closest(wanted, known);
                 problem(f.at, "unknown column " + quote(f.text) +
                                   (near.empty() ? "" : "; did you mean " + quote(near) + "?") +
-                                  " (columns: tenant, login, name, email, profile)");
+                                  " (columns: tenant, login, name, email, profile; "
+                                  "--ignore-columns NAME skips one)");
             } else if (columns_[c]) {
                 problem(f.at, "column " + quote(f.text) + " is given twice");
             } else {
                 columns_[c] = i;
             }
         }
+        for (size_t k = 0; k < ignored_found.size(); ++k)
+            if (!ignored_found[k])
+                problem(r.at, "--ignore-columns names " + quote(options_.ignore_columns[k]) +
+                                  ", which the header does not have");
         if (!columns_[login]) problem(r.at, "the header has no login column (it is required)");
+        if (!columns_[tenant_column] && !options_.tenant)
+            problem(r.at, "the header has no tenant column: give -t TENANT, or a tenant column "
+                          "naming each row's tenant");
+        // Every row goes to the tenant given: it is declared even if no row follows, so that
+        // --prune and an unknown tenant are seen.
+        if (options_.tenant && (options_.only_tenant || !columns_[tenant_column]))
+            tenant_number(*options_.tenant, Place{source_.name, r.at});
     }
 
     const Source& source_;
+    const ImportOptions& options_;
     Declaration decl_;
+    std::map<std::string, size_t> tenants_; // key -> number
     bool header_read_ = false;
     size_t width_ = 0, dropped_ = 0;
     int64_t rows_ = 0;
@@ -183,7 +244,7 @@ std::vector<std::string> read_logins(const Source& source) {
             if (block[i] == '\n') {
                 take();
                 line.clear();
-            } else if (line.size() <= kMaxField) {
+            } else if (line.size() <= kMaxRecord) {
                 line += block[i];
             }
         }
@@ -195,8 +256,8 @@ std::vector<std::string> read_logins(const Source& source) {
     return logins;
 }
 
-UserFile read_users(const Source& source, const std::string& tenant_key) {
-    return UserReader(source, tenant_key).read();
+UserFile read_users(const Source& source, const ImportOptions& options) {
+    return UserReader(source, options).read();
 }
 
 } // namespace chatctl::csv

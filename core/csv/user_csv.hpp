@@ -9,21 +9,32 @@
 
 namespace chatctl::csv {
 
-// The columns a user list prints, and import reads (`tenant` is read and ignored, so that
-// one tenant's list imports into another).
+// The columns a user list prints, and import reads.
 inline const char* const kUserColumns[] = {"tenant", "login", "name", "email", "profile"};
 
-// Reads source (a header row naming columns, then one agent per row) as the users of
-// tenant_key. Every problem is in the declaration's problems at its place, with the file
-// read to its end; the tenant's header (its display name) is for the caller to set from
-// the store. A column left out of the header keeps, for a user already there, what it
-// has; an empty cell clears a name or an email, and gives a new user the tenant default
-// profile (an existing one keeps its own).
+// Which tenant each row goes to, and which columns are not read.
+struct ImportOptions {
+    // The tenant of the rows that name none (no tenant column, or an empty cell).
+    std::optional<std::string> tenant;
+    // Every row must be of `tenant` (it was given with -t): a row naming another is a
+    // problem at its cell.
+    bool only_tenant = false;
+    // Header names (ignoring case and surrounding space) whose cells are not read; each
+    // must be in the header.
+    std::vector<std::string> ignore_columns;
+};
+
+// Reads source (a header row naming columns, then one agent per row) as the users of the
+// tenants its rows name. Every problem is in the declaration's problems at its place, with
+// the file read to its end; each tenant's header (its display name) is for the caller to
+// set from the store. A column left out of the header keeps, for a user already there,
+// what it has; an empty cell clears a name or an email, and gives a new user the tenant
+// default profile (an existing one keeps its own).
 struct UserFile {
     Declaration declaration;
     int64_t users = 0; // rows read without a problem
 };
-UserFile read_users(const Source& source, const std::string& tenant_key);
+UserFile read_users(const Source& source, const ImportOptions& options);
 
 // A list of logins, one per line (`--logins-from`): LF or CRLF, blank lines skipped, space
 // around a login ignored. Every login that is not one is reported at its place, all at

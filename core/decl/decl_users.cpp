@@ -39,10 +39,15 @@ std::optional<std::string> optional_text(const SQLite::Column& c) {
 class DeclUsers::Reader {
   public:
     Reader(const DeclUsers& users, const Run& run)
-        : users_(users), fd_(::fileno(users.file_)), at_(run.begin), end_(run.end) {}
+        : users_(users), segments_(run.segments), fd_(::fileno(users.file_)) {}
 
     bool next(DeclUser& u) {
-        if (at_ >= end_ && pos_ == buffer_.size()) return false;
+        // A record never spans two segments: past one, go on at the next.
+        while (at_ >= end_ && pos_ == buffer_.size()) {
+            if (segment_ == segments_.size()) return false;
+            at_ = segments_[segment_].begin;
+            end_ = segments_[segment_++].end;
+        }
         u.seq = get<int64_t>();
         auto flags = get<uint8_t>();
         file_ = get<uint32_t>();
@@ -93,9 +98,11 @@ class DeclUsers::Reader {
 
   private:
     const DeclUsers& users_;
+    const std::vector<Segment>& segments_;
+    size_t segment_ = 0; // the next segment to read
     uint32_t file_ = 0;
     int fd_;
-    int64_t at_, end_; // at_: the next byte to read into the buffer
+    int64_t at_ = 0, end_ = 0; // at_: the next byte of the segment to read into the buffer
     std::string buffer_;
     size_t pos_ = 0;
 };
@@ -131,9 +138,10 @@ int64_t DeclUsers::add(size_t tenant, const DeclUser& u) {
 
     auto [it, fresh] = runs_.try_emplace(tenant);
     Run& run = it->second;
-    if (fresh) run.begin = size_;
+    if (last_tenant_ != tenant) run.segments.push_back(Segment{size_, size_});
+    last_tenant_ = tenant;
     size_ += static_cast<int64_t>(record_.size());
-    run.end = size_;
+    run.segments.back().end = size_;
     std::string folded = fold(u.user.login);
     if (!fresh && !(run.last < folded)) run.sorted = false; // out of order, or twice
     run.last = std::move(folded);

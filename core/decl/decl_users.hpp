@@ -40,8 +40,9 @@ class DeclUsers {
     DeclUsers(const DeclUsers&) = delete;
     DeclUsers& operator=(const DeclUsers&) = delete;
 
-    // Keeps a user of the tenant numbered `tenant` (its place in the declaration); a
-    // tenant's users come in one run. Returns the user's number.
+    // Keeps a user of the tenant numbered `tenant` (its place in the declaration). A
+    // tenant's users may come in several runs, between other tenants' (rows of a CSV file
+    // in any order); a YAML declaration gives each tenant one. Returns the user's number.
     int64_t add(size_t tenant, const DeclUser& user);
     // Once every file is read: sorts the tenants whose users are out of order.
     void finish();
@@ -72,10 +73,13 @@ class DeclUsers {
     };
 
   private:
+    struct Segment {
+        int64_t begin = 0, end = 0; // byte offsets of records in the file
+    };
     struct Run {
-        int64_t begin = 0, end = 0; // byte offsets of its records in the file
-        bool sorted = true;         // each login after the one before, ignoring case
-        std::string last;           // the last login, folded
+        std::vector<Segment> segments; // where the tenant's records are, in order
+        bool sorted = true;            // each login after the one before, ignoring case
+        std::string last;              // the last login, folded
     };
     class Reader;
     const Run* run(size_t tenant) const;
@@ -85,6 +89,7 @@ class DeclUsers {
 
     std::FILE* file_ = nullptr;
     int64_t size_ = 0, count_ = 0;
+    std::optional<size_t> last_tenant_; // whose record was written last
     std::string record_;
     std::map<size_t, Run> runs_;
     std::vector<std::string> files_;

@@ -55,6 +55,11 @@ size_t Input::read(size_t offset, char* out, size_t n) const {
     return done;
 }
 
+size_t bom_size(const Input& input) {
+    char head[3];
+    return input.read(0, head, 3) == 3 && std::memcmp(head, kBom, 3) == 0 ? 3 : 0;
+}
+
 namespace {
 
 Diagnostic refused(const std::string& file, int line, int column, char32_t cp) {
@@ -72,7 +77,7 @@ Diagnostic refused(const std::string& file, int line, int column, char32_t cp) {
 std::optional<Diagnostic> check_bytes(const std::string& file, const Input& input) {
     std::string buffer;
     char chunk[1 << 16];
-    size_t offset = 0;
+    size_t offset = bom_size(input);
     int line = 1, column = 1;
     std::optional<Diagnostic> control; // reported only when the whole file is UTF-8
     for (;;) {
@@ -99,9 +104,11 @@ std::optional<Diagnostic> check_bytes(const std::string& file, const Input& inpu
             char32_t cp = 0;
             if (!validate::next_code_point(buffer, i, cp))
                 return Diagnostic{file, line, column, "the file is not valid UTF-8"};
-            // The C1 controls (NEL among them, which YAML 1.1 reads as a line break), and
-            // U+FFFE and U+FFFF, which YAML allows only as escapes.
-            if (!control && ((cp >= 0x80 && cp <= 0x9f) || cp == 0xfffe || cp == 0xffff))
+            // The C1 controls (NEL among them, which YAML 1.1 reads as a line break), the
+            // line and paragraph separators, and U+FFFE and U+FFFF, which YAML allows only
+            // as escapes.
+            if (!control && ((cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
+                             cp == 0xfffe || cp == 0xffff))
                 control = refused(file, line, column, cp);
             ++column;
         }

@@ -32,7 +32,13 @@ class Input {
     std::shared_ptr<const Impl> impl_;
 };
 
+// A UTF-8 byte order mark: skipped at the start of a file, and counted in no column.
+inline constexpr char kBom[] = "\xEF\xBB\xBF";
+size_t bom_size(const Input& input); // 3 when the input starts with one, else 0
+
 // YAML allows no control character but tab and line ends, and a declaration is UTF-8.
+// U+2028 and U+2029 are refused too: a YAML 1.1 parser breaks lines at them even in
+// quotes, changing the value and every line number after them.
 // The first such fault, at its line and column, or nullopt; one pass, constant memory.
 std::optional<Diagnostic> check_bytes(const std::string& file, const Input& input);
 

@@ -74,7 +74,7 @@ class Builder {
     void scalar_event(Position at, const std::string& tag, const std::string& value) {
         bool plain = is_plain(tag);
         if (!plain && !is_string_tag(tag))
-            report(at, "the tag " + tag + " is not allowed in a declaration");
+            report(at, "the tag " + validate::quote(tag) + " is not allowed in a declaration");
         if (plain && is_null(value)) { // a null key is named "null"
             if (!take_key(at, "null")) scalar(at, json(nullptr));
             return;
@@ -206,7 +206,7 @@ class Builder {
 
     void open_frame(Position at, const std::string& tag, bool is_map) {
         if (!is_plain(tag) && tag != "tag:yaml.org,2002:map" && tag != "tag:yaml.org,2002:seq")
-            report(at, "the tag " + tag + " is not allowed in a declaration");
+            report(at, "the tag " + validate::quote(tag) + " is not allowed in a declaration");
         Frame frame;
         frame.is_map = is_map;
         if (!frames_.empty() && frames_.back().is_map && !frames_.back().awaiting_value) {
@@ -296,7 +296,8 @@ bool parse(const Input& input, Builder& builder) {
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser)) throw std::bad_alloc();
     std::unique_ptr<yaml_parser_t, void (*)(yaml_parser_t*)> owner(&parser, yaml_parser_delete);
-    Reader reader{input};
+    // A UTF-8 byte order mark is skipped: told the encoding, libyaml would take it for text.
+    Reader reader{input, bom_size(input)};
     yaml_parser_set_input(&parser, Reader::read, &reader);
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
     for (;;) {

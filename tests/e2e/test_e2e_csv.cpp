@@ -144,8 +144,58 @@ TEST_SUITE("csv") {
         refused("name\nx\n", "the header has no login column");
         refused("login,LOGIN\nx,y\n", "column \"LOGIN\" is given twice");
         refused("", "the file is empty: a header row is needed");
-        s.ok({"user", "import", "-t", "acme", s.write("ok.csv", " Login ,Tenant\nx,other\n")});
-        CHECK(users(s)[0]["login"] == "x"); // `tenant` is read and ignored
+        refused("login,nmae\nx,y\n", "--ignore-columns NAME skips one");
+        // With -t, a row naming another tenant is refused at its cell.
+        refused(" Login ,Tenant\nx,acme\ny,other\n",
+                ":3:3: error: this row is of tenant \"other\", not of \"acme\" given by --tenant");
+        expect_refused(s,
+                       {"user", "import", "-t", "acme", "--ignore-columns", "tenant,phone",
+                        s.write("i.csv", "login,tenant\nx,other\n")},
+                       5, "--ignore-columns names \"phone\", which the header does not have");
+        s.ok({"user", "import", "-t", "acme", "--ignore-columns", " TENANT ", "--ignore-columns",
+              "phone", s.write("ok.csv", " Login ,Tenant,Phone\nx,other,555\n")});
+        CHECK(users(s)[0]["login"] == "x"); // the ignored tenant column: every row to acme
+    }
+
+    TEST_CASE("a tenant column sends each row to its tenant, all of them in one change") {
+        Sandbox s;
+        with_tenant(s);
+        s.ok({"tenant", "create", "beta", "-q"});
+        s.ok({"tenant", "create", "gamma", "-q"});
+        s.ok({"user", "add", "old", "-t", "beta", "-q"});
+        s.ok({"user", "add", "keep", "-t", "gamma", "-q"});
+        // Rows of three tenants, interleaved; $CHATCTL_TENANT is only for rows naming none.
+        const std::string text = "tenant,login,profile\nbeta,b2,\nacme,a1,Sales\nbeta,b1,\n"
+                                 "acme,a0,\n,d1,\n";
+        const std::string file = s.write("t.csv", text);
+        std::string before = s.dump();
+        expect_refused(s, {"user", "import", file}, 5,
+                       ":6:1: error: the tenant cell is empty: fill it, or give -t TENANT");
+        expect_refused(s, {"user", "import", s.write("n.csv", "login\nx\n")}, 5,
+                       "the header has no tenant column: give -t TENANT");
+        expect_refused(s, {"user", "import", s.write("u.csv", "tenant,login\nacme,x\nnope,y\n")}, 3,
+                       "nope");
+        expect_refused(s, {"user", "import", s.write("k.csv", "tenant,login\nAcme,x\n")}, 5,
+                       ":2:1: error: tenant");
+        CHECK(s.dump() == before);
+        Result r = s.run({"user", "import", "--prune", file}, {{"CHATCTL_TENANT", "gamma"}});
+        INFO(r.err);
+        REQUIRE(r.code == 0);
+        CHECK(users(s, "beta").size() == 2); // b1, b2; old pruned: beta is in the file
+        CHECK(users(s, "acme").size() == 2);
+        CHECK(user(s, "a1")["profile"] == "Sales");
+        Json gamma = users(s, "gamma"); // d1 by $CHATCTL_TENANT; keep pruned: gamma is named
+        REQUIRE(gamma.size() == 1);
+        CHECK(gamma[0]["login"] == "d1");
+        Json h = s.ok({"history", "--limit", "1", "-o", "json"}).json();
+        Json all =
+            s.ok({"history", "--change", std::to_string(h[0]["change"].get<int>()), "-o", "json"})
+                .json();
+        CHECK(all.size() == 7); // 5 added, 2 deleted: one change
+        // Tenants the file does not name are never touched by --prune.
+        s.ok({"user", "import", "--prune", s.write("b.csv", "tenant,login\nbeta,b1\n")});
+        CHECK(users(s, "beta").size() == 1);
+        CHECK(users(s, "acme").size() == 2);
     }
 
     TEST_CASE("hostile CSV is refused with its place, the store unchanged") {
@@ -161,7 +211,7 @@ TEST_SUITE("csv") {
         refused(std::string("login\nx\0y\n", 10), ":2:1: error: login");
         refused("login,name\nx,\xff\xfe\n", ":2:3: error: name");
         refused("login,name\nx,\"" + std::string(10 << 20, 'a') + "\"\n",
-                ":2:3: error: a field longer than 64 KiB");
+                ":2:1: error: a row longer than 16 KiB");
         refused("login\nbob\nBoB\nbob\n", "is listed twice");
         // A folder, a missing file.
         expect_refused(s, {"user", "import", "-t", "acme", s.dir()}, 5, "is a folder");
@@ -244,7 +294,9 @@ TEST_SUITE("csv") {
         s.ok({"user", "add", "b", "-t", "acme", "--email", "b@x.io", "--profile", "Night shift"});
         s.ok({"user", "add", "c", "-t", "acme"});
         std::string csv = s.ok({"user", "list", "-t", "acme", "-o", "csv"}).out;
-        CHECK(s.run({"user", "import", "-t", "copy", "-"}, {}, csv).code == 0);
+        CHECK(s.run({"user", "import", "-t", "copy", "-"}, {}, csv).code == 5); // acme's rows
+        CHECK(s.run({"user", "import", "-t", "copy", "--ignore-columns", "tenant", "-"}, {}, csv)
+                  .code == 0);
         Json from = users(s), to = users(s, "copy");
         REQUIRE(to.size() == 3);
         for (auto& u : from)

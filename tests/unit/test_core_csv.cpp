@@ -57,10 +57,21 @@ TEST_CASE("faults stop reading at their place") {
     records("a,b\"c\n", &fault);
     REQUIRE(fault);
     CHECK(fault->column == 4);
-    records("x," + std::string(csv::kMaxField + 10, 'a'), &fault);
+    records("a\nx," + std::string(csv::kMaxRecord + 10, 'a'), &fault);
     REQUIRE(fault);
-    CHECK(fault->column == 3);
-    CHECK(fault->message.find("64 KiB") != std::string::npos);
+    CHECK(fault->line == 2);
+    CHECK(fault->column == 1); // the row's start
+    CHECK(fault->message.find("16 KiB") != std::string::npos);
+    // A row of kMaxFields fields is read, one more is refused, at the end of the input too.
+    const std::string widest(csv::kMaxFields - 1, ',');
+    CHECK(records(widest + "\n" + widest, &fault).size() == 2);
+    CHECK(!fault);
+    for (const char* end : {"\n", ""}) {
+        records("a\n" + widest + "," + end, &fault);
+        REQUIRE(fault);
+        CHECK(fault->line == 2);
+        CHECK(fault->message.find("more than 64 fields") != std::string::npos);
+    }
     records("ok\n", &fault);
     CHECK(!fault);
 }

@@ -259,5 +259,16 @@ TEST_CASE("input is checked in blocks: faults across a block's end are placed ri
     CHECK(fault->line == 2);
     CHECK(fault->column == 7);
     CHECK(fault->message.find("the character U+FFFF is not allowed") == 0);
-    CHECK(!check_bytes("f", Input::from_text("a: \"\xef\xbf\xbd \xe2\x80\xa8\"\n")));
+    CHECK(!check_bytes("f", Input::from_text("a: \"\xef\xbf\xbd \xe2\x80\x98\"\n")));
+    // The line separators, which a YAML 1.1 parser breaks lines at even in quotes, are
+    // refused at their place in the file's own lines; a byte order mark is in no column.
+    fault = check_bytes("f", Input::from_text("\xef\xbb\xbf"
+                                              "a:\n b: \"\xef\xbf\xbd \xe2\x80\xa8\"\n"));
+    REQUIRE(fault);
+    CHECK(fault->line == 2);
+    CHECK(fault->column == 8);
+    CHECK(fault->message.find("the character U+2028 is not allowed") == 0);
+    fault = check_bytes("f", Input::from_text("\xef\xbb\xbf\x07"));
+    REQUIRE(fault);
+    CHECK(fault->column == 1);
 }
