@@ -147,10 +147,31 @@ class Applier {
     }
 
     void claim_default(const TenantRow& t, int64_t profile_id, bool is_default) {
+        if (!created_.count(t.tenant.key))
+            first_defaults_.emplace(t.tenant.key, t.default_profile_id);
         default_claims_[t.tenant.key][profile_id] = is_default;
         if (is_default) store_.set_default_profile(t.id, profile_id);
     }
 
+  public:
+    // A default moved by the set from a profile that no change of it names (a revert
+    // --force that puts back an older default): that profile lost its flag all the same,
+    // and history must say so. Deleted ones say it in their own entry.
+    void record_lost_defaults(ChangeSet& applied) {
+        for (const auto& [key, first] : first_defaults_) {
+            auto tenant = store_.find_tenant(key);
+            if (!tenant || tenant->default_profile_id == first || default_claims_[key].count(first))
+                continue;
+            auto lost = store_.profile_by_id(first);
+            if (!lost || lost->profile.tenant != key) continue;
+            Profile before = lost->profile;
+            before.is_default = true;
+            default_claims_[key][first] = false;
+            applied.push_back(Change{Action::update, before, lost->profile});
+        }
+    }
+
+  private:
     void profile(const Change& c, ChangeSet& applied) {
         forget_rows();
         TenantRow t = tenant_row(c.tenant());
@@ -234,6 +255,8 @@ class Applier {
     // tenant key -> profile id -> whether the change set says it is the default.
     std::map<std::string, std::map<int64_t, bool>> default_claims_;
     std::set<std::string> created_; // tenants this set creates
+    // tenant key -> the profile that was its default before the set's first claim.
+    std::map<std::string, int64_t> first_defaults_;
     std::set<std::string> checked_; // tenants whose default was found in place
     static constexpr size_t kQueue = 1024;
     std::vector<Store::NewUser> queued_; // users created, not inserted yet
@@ -265,9 +288,7 @@ void write(Store& store, const WriteContext& context, const StreamPlanner& plann
     ChangeSet done; // what one planned change became (a tenant delete is several)
     size_t count = 0;
     int64_t number = 0; // the change number, once there is a change to record
-    planner(store, [&](const Change& change) {
-        done.clear();
-        applier.apply(change, done);
+    auto record = [&] {
         for (const auto& c : done) {
             ++count;
             if (!context.dry_run) {
@@ -281,9 +302,16 @@ void write(Store& store, const WriteContext& context, const StreamPlanner& plann
             }
             applied(c);
         }
+        done.clear();
+    };
+    planner(store, [&](const Change& change) {
+        applier.apply(change, done);
+        record();
     });
     if (count == 0) return; // rolled back: the store is not written at all
     applier.flush_users();
+    applier.record_lost_defaults(done);
+    record();
     applier.check_defaults();
     if (context.dry_run) return;
     store.flush_history();

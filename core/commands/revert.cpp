@@ -88,7 +88,10 @@ class Reverter {
                 if (e.kind == Kind::profile) defaults_[identity_of(e)] = is_default(current(e));
             }
         if (!force_) each_user_entry([&](const Entry& e) { check_unchanged(e); });
-        for (int b : {0, 1, 2})
+        for (const Entry* e : buckets[0])
+            undo(*e, emit);
+        demote_untouched_defaults(emit);
+        for (int b : {1, 2})
             for (const Entry* e : buckets[b])
                 undo(*e, emit);
         each_user_entry([&](const Entry& e) {
@@ -250,6 +253,33 @@ class Reverter {
              {"put back its state before change " + std::to_string(number_) +
               " all the same with `" +
               shell_command({"revert", std::to_string(number_), "--force"}) + "`"});
+    }
+
+    // A default put back takes the flag from the profile that has it now; when no entry
+    // of the change names that profile (a later change made it the default, and --force
+    // goes past it), it loses the flag by a change of its own, first, as a declaration
+    // demotes.
+    void demote_untouched_defaults(const ChangeSink& emit) {
+        std::set<std::string> named;
+        for (const Entry& e : entries_)
+            if (e.kind == Kind::profile)
+                for (const auto& o : {e.before, e.after})
+                    if (o) named.insert(identity(Kind::profile, e.tenant, key_of(*o)));
+        std::set<std::string> done;
+        for (const Entry& e : entries_) {
+            if (!newest_.count(e.id) || e.kind != Kind::profile || !is_default(e.before) ||
+                created_tenants_.count(e.tenant) || !done.insert(e.tenant).second)
+                continue;
+            auto tenant = store_.find_tenant(e.tenant);
+            if (!tenant) continue;
+            auto current = store_.profile_by_id(tenant->default_profile_id);
+            if (!current || current->profile.tenant != e.tenant ||
+                named.count(identity(Kind::profile, e.tenant, current->profile.name)))
+                continue;
+            Profile after = current->profile;
+            after.is_default = false;
+            emit(Change{Action::update, current->profile, after});
+        }
     }
 
     static bool is_default(const std::optional<Object>& o) {

@@ -88,14 +88,18 @@ class TenantPlan {
         if (t_.has_users)
             walk_users([&](const DeclUser* declared, const UserRow* stored) {
                 if (!declared) {
-                    if (prune_) emit(Change{Action::remove, stored->user, std::nullopt});
+                    if (prune_)
+                        emit(Change{Action::remove, as_renamed(stored->user), std::nullopt});
                     return;
                 }
                 User after = final_state(*declared, stored);
-                if (!stored)
+                if (!stored) {
                     emit(Change{Action::create, std::nullopt, std::move(after)});
-                else if (!(stored->user == after))
-                    emit(Change{Action::update, stored->user, std::move(after)});
+                    return;
+                }
+                User before = as_renamed(stored->user);
+                if (!(before == after))
+                    emit(Change{Action::update, std::move(before), std::move(after)});
             });
         for (const auto& change : profile_deletes_)
             emit(change);
@@ -225,6 +229,16 @@ class TenantPlan {
         }
     }
 
+    // A stored user as the engine finds it once the tenant's profiles are written: its
+    // profile under the name this plan gives it (a rename, even of case alone, is the
+    // profile's change, not the user's).
+    User as_renamed(const User& stored) const {
+        User out = stored;
+        if (auto p = profiles_.find(fold(stored.profile)); p != profiles_.end())
+            out.profile = p->second;
+        return out;
+    }
+
     // The state a declared user is to have, given its stored one (none when new).
     User final_state(const DeclUser& u, const UserRow* stored) const {
         User after = u.user;
@@ -235,7 +249,7 @@ class TenantPlan {
             auto p = profiles_.find(fold(u.user.profile));
             if (p != profiles_.end()) after.profile = p->second; // else a problem, reported
         } else {
-            after.profile = stored ? stored->user.profile : default_name_;
+            after.profile = stored ? as_renamed(stored->user).profile : default_name_;
         }
         return after;
     }

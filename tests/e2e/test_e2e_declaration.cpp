@@ -136,6 +136,33 @@ TEST_SUITE("declaration") {
         "key":"acme","before":null,"after":{"tenant":"acme","display_name":"ACME Corp"}})"));
     }
 
+    TEST_CASE("a profile renamed by case alone: plan is what apply records, users included") {
+        Sandbox s;
+        s.ok({"tenant", "create", "acme"});
+        s.ok({"profile", "add", "Night", "-t", "acme"});
+        s.ok({"user", "add", "bob", "-t", "acme", "--profile", "Night"});
+        s.ok({"user", "add", "cy", "-t", "acme", "--profile", "Night"});
+        // bob names the profile by its new spelling, cy leaves his profile out.
+        std::string decl = s.write("n.yaml", "tenants:\n  - tenant: acme\n    profiles:\n"
+                                             "      - name: Default\n      - name: night\n"
+                                             "    users:\n      - login: bob\n"
+                                             "        profile: night\n      - login: cy\n"
+                                             "        name: Cy\n");
+        Json planned = s.run({"plan", "-f", decl, "-o", "json"}).json();
+        Json applied = s.ok({"apply", "-f", decl, "-o", "json"}).json();
+        CHECK(planned["changes"] == applied["changes"]);
+        REQUIRE(planned["changes"].size() == 2);
+        CHECK(planned["changes"][0]["after"]["name"] == "night");
+        CHECK(planned["changes"][1]["key"] == "cy");
+        CHECK(planned["changes"][1]["before"]["profile"] == "night");
+        CHECK(planned["changes"][1]["after"]["profile"] == "night");
+        Json h = s.ok({"history", "--change", "5", "-o", "json"}).json();
+        REQUIRE(h.size() == 2);
+        CHECK(h[0]["before"] == planned["changes"][1]["before"]);
+        CHECK(h[0]["after"] == planned["changes"][1]["after"]);
+        CHECK(s.run({"plan", "-f", decl}).code == 0);
+    }
+
     TEST_CASE("the human plan hides unchanged fields and aligns the objects") {
         Sandbox s;
         s.ok({"apply", "-f", kAcme});

@@ -164,6 +164,28 @@ TEST_SUITE("revert") {
         CHECK(s.run({"user", "show", "cy", "-t", "acme"}).code == 3);
     }
 
+    TEST_CASE("revert --force that puts back an older default records the default it takes") {
+        Sandbox s;
+        s.ok({"tenant", "create", "acme"});
+        s.ok({"profile", "add", "A", "-t", "acme"});
+        s.ok({"profile", "add", "B", "-t", "acme"});
+        s.ok({"profile", "set-default", "A", "-t", "acme"}); // 4
+        s.ok({"profile", "set-default", "B", "-t", "acme"}); // 5
+        Result r = s.ok({"revert", "4", "--force"});         // 6: Default back, from B
+        CHECK(r.out == "~ profile acme/B        default: true -> false\n"
+                       "~ profile acme/Default  default: false -> true\n");
+        Json h = history(s, {"--change", "6"});
+        REQUIRE(h.size() == 2);
+        CHECK(h[1]["key"] == "B");
+        CHECK(h[1]["before"]["default"] == true);
+        CHECK(h[1]["after"]["default"] == false);
+        // Its revert is in place, so it goes back without --force: B is the default again.
+        s.ok({"revert", "6"});
+        CHECK(s.ok({"profile", "show", "B", "-t", "acme", "-o", "json"}).json()["default"] == true);
+        CHECK(s.ok({"profile", "show", "Default", "-t", "acme", "-o", "json"}).json()["default"] ==
+              false);
+    }
+
     TEST_CASE("a change no longer in place, an unknown change, a rule: refused, nothing written") {
         Sandbox s;
         s.ok({"tenant", "create", "acme"});

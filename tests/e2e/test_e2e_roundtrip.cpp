@@ -1,7 +1,9 @@
 // Property: for random stores, export then apply is a no-op, export then plan --prune is
 // in sync, and export -> apply to an empty store -> export gives the same text. Names
 // are drawn to trouble YAML: keywords, numbers, comments, flow syntax, Unicode, and the
-// edges of every bound.
+// edges of every bound. After random commands, applies and reverts, history replayed
+// from empty gives the store; and plan -o json is what apply records.
+#include "../common/property.hpp"
 #include "core/commands/ops.hpp"
 #include "core/engine.hpp"
 #include "core/error.hpp"
@@ -142,10 +144,46 @@ namespace {
 
 // Under the sanitizers (several times slower) fewer rounds of the longer properties.
 #ifdef CHATCTL_SANITIZED
-constexpr int kCsvRounds = 2, kRevertRounds = 2;
+constexpr int kCsvRounds = 2, kRevertRounds = 2, kReplayRounds = 1, kPlanRounds = 2;
 #else
-constexpr int kCsvRounds = 12, kRevertRounds = 8;
+constexpr int kCsvRounds = 12, kRevertRounds = 8, kReplayRounds = 6, kPlanRounds = 12;
 #endif
+// PostgreSQL takes longer to connect: fewer rounds of the newer properties there.
+int rounds(int n) {
+    return on_postgres() ? (n + 1) / 2 : n;
+}
+
+nlohmann::json plain(const Json& j) {
+    return nlohmann::json::parse(j.dump());
+}
+
+// The store as its lists show it, without their counts.
+property::State store_state(const Sandbox& s) {
+    property::State state = nlohmann::json::object();
+    for (const auto& t : s.ok({"tenant", "list", "-o", "json"}).json()) {
+        property::add(state, "tenant", plain(t));
+        const std::string key = t["tenant"];
+        for (const auto& p : s.ok({"profile", "list", "-t", key, "-o", "json"}).json())
+            property::add(state, "profile", plain(p));
+        for (const auto& u : s.ok({"user", "list", "-t", key, "-o", "json"}).json())
+            property::add(state, "user", plain(u));
+    }
+    return state;
+}
+
+// History, replayed from empty, gives the store: every object a command changed has its
+// entry, and each entry's before is what the entries before it left.
+void expect_history_replays(const Sandbox& s) {
+    Json h = s.ok({"history", "--limit", "1000000", "-o", "json"}).json();
+    std::vector<std::string> problems;
+    property::State replayed = property::replay(plain(h), problems);
+    std::string listed;
+    for (const auto& p : problems)
+        listed += p + "\n";
+    INFO("history problems:\n" << listed);
+    CHECK(problems.empty());
+    CHECK(replayed == store_state(s));
+}
 
 std::vector<std::string> field_of(const Json& list, const char* field) {
     std::vector<std::string> out;
@@ -269,12 +307,106 @@ TEST_SUITE("roundtrip") {
             for (const auto& l : log)
                 steps += l + "\n";
             INFO("commands:\n" << steps);
+            expect_history_replays(s);
             for (auto it = changes.rbegin(); it != changes.rend(); ++it) {
                 Result r = s.run({"revert", std::to_string(*it)});
                 INFO("revert " << *it << ": " << r.err);
                 CHECK(r.code == 0);
             }
             CHECK(s.ok({"export"}).out == first);
+            expect_history_replays(s);
+        }
+    }
+
+    TEST_CASE("history replays the store after random commands, applies and reverts") {
+        std::mt19937 rng(1204);
+        for (int round = 0; round < rounds(kReplayRounds); ++round) {
+            CAPTURE(round);
+            Sandbox s;
+            populate(s.db(), rng);
+            std::string log;
+            for (int i = 0; i < 16; ++i) {
+                std::vector<std::string> command;
+                const int64_t last = last_change(s);
+                switch (std::uniform_int_distribution<int>(0, 3)(rng)) {
+                case 0:
+                    command = random_command(s, rng, i);
+                    break;
+                case 2: { // the default moved, for a revert --force to put back later
+                    auto tenants =
+                        field_of(s.ok({"tenant", "list", "-o", "json"}).json(), "tenant");
+                    if (tenants.empty()) continue;
+                    std::string t = pick(rng, tenants);
+                    command = {
+                        "profile", "set-default",
+                        pick(rng, field_of(s.ok({"profile", "list", "-t", t, "-o", "json"}).json(),
+                                           "name")),
+                        "-t", t};
+                    break;
+                }
+                case 1: { // declarations move defaults, rename by case, prune
+                    auto d = property::random_declaration(rng, store_state(s));
+                    command = {"apply", "-f", s.write("d.yaml", d.dump())};
+                    if (rng() % 3 == 0) command.push_back("--prune");
+                    break;
+                }
+                default: // a recent change, whose objects later ones may have moved since
+                    int64_t back = rng() % 2 ? rng() % 3 : rng() % std::max<int64_t>(1, last);
+                    command = {"revert", std::to_string(std::max<int64_t>(1, last - back))};
+                    if (rng() % 2 == 0) command.push_back("--force");
+                }
+                Result r = s.run(command);
+                for (const auto& w : command)
+                    log += w + " ";
+                log += "-> " + std::to_string(r.code) + "\n";
+                CHECK(r.code != 1);
+            }
+            INFO("commands:\n" << log);
+            expect_history_replays(s);
+        }
+    }
+
+    TEST_CASE("plan -o json is what apply records, streamed or not") {
+        std::mt19937 rng(2012);
+        for (int round = 0; round < rounds(kPlanRounds); ++round) {
+            CAPTURE(round);
+            Sandbox s;
+            populate(s.db(), rng);
+            for (int i = 0; i < 3; ++i) {
+                auto d = property::random_declaration(rng, store_state(s));
+                std::vector<std::string> words{"-f", s.write("d.yaml", d.dump()), "-o", "json"};
+                if (rng() % 4 == 0) words.push_back("--prune");
+                words.insert(words.begin(), "plan");
+                const int64_t last = last_change(s);
+                Result planned = s.run(words);
+                words[0] = "apply";
+                Result applied = s.run(words);
+                INFO("declaration: " << d.dump() << "\nplan: " << planned.out << planned.err
+                                     << "\napply: " << applied.out << applied.err);
+                if (planned.code != 2) {
+                    CHECK(applied.code == planned.code);
+                    CHECK(last_change(s) == last);
+                    continue;
+                }
+                REQUIRE(applied.code == 0);
+                REQUIRE(last_change(s) == last + 1);
+                Json changes = planned.json()["changes"];
+                CHECK(applied.json()["changes"] == changes);
+                Json h = s.ok({"history", "--change", std::to_string(last + 1), "--limit",
+                               "1000000", "-o", "json"})
+                             .json();
+                REQUIRE(h.size() == changes.size());
+                for (size_t k = 0; k < h.size(); ++k) {
+                    const Json& e = h[h.size() - 1 - k];
+                    CHECK(Json{{"action", e["action"]},
+                               {"kind", e["kind"]},
+                               {"tenant", e["tenant"]},
+                               {"key", e["key"]},
+                               {"before", e["before"]},
+                               {"after", e["after"]}} == changes[k]);
+                }
+                CHECK(s.run({"plan", "-f", words[2]}).code == 0);
+            }
         }
     }
 

@@ -78,6 +78,26 @@ TEST_CASE("a default cannot just be taken away (R2), only moved (R4)") {
     CHECK(store->profile_by_id(t->default_profile_id)->profile.name == "A");
 }
 
+TEST_CASE("a default taken from a profile no change names is recorded as its change") {
+    auto store = acme();
+    run(*store, {create(profile("A")), create(profile("B"))});
+    ChangeSet applied = run(*store, {update(profile("A"), profile("A", true))});
+    REQUIRE(applied.size() == 2);
+    CHECK(applied[1].before == Object(profile("Default", true)));
+    CHECK(applied[1].after == Object(profile("Default")));
+    HistoryFilter f;
+    f.change = 3;
+    auto h = store->history(f, 10);
+    REQUIRE(h.size() == 2);
+    CHECK(h[0].key == "Default");
+    // A set that names the old default, or deletes it, records nothing more.
+    CHECK(run(*store,
+              {update(profile("A", true), profile("A")), update(profile("B"), profile("B", true))})
+              .size() == 2);
+    CHECK(run(*store, {update(profile("A"), profile("A", true)), remove(profile("B", true))})
+              .size() == 2);
+}
+
 TEST_CASE("the default cannot be deleted (R3); a profile with users cannot either (R7)") {
     auto store = acme();
     CHECK(failure(*store, {remove(profile("Default", true))}) == ErrorKind::conflict);
