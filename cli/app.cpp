@@ -68,8 +68,14 @@ bool Globals::color() const {
 }
 
 StoreOptions Globals::store_options() const {
-    return StoreOptions{resolve_store_path(db),
-                        validate::parse_int(lock_timeout, "--lock-timeout", 0, 86400)};
+    StoreOptions options;
+    options.path = resolve_store_path(db, &options.make_folders);
+    options.lock_timeout_seconds = validate::parse_int(lock_timeout, "--lock-timeout", 0, 86400);
+    if (!quiet)
+        options.on_created = [](const std::string& path) {
+            std::cerr << "created store " << path << "\n";
+        };
+    return options;
 }
 
 std::unique_ptr<Store> open_for_read(const Globals& g) {
@@ -84,13 +90,7 @@ std::unique_ptr<Store> open_for_plan(const Globals& g) {
 void run_write(const Globals& g, const std::string& command, const Planner& planner,
                Summary summary) {
     auto store = open_store(g.store_options(), OpenMode::write);
-    ChangeSet applied;
-    try {
-        applied = write(*store, WriteContext{actor_name(g), command, false}, planner);
-    } catch (...) {
-        store->discard_if_new(); // a failed first write leaves no store behind
-        throw;
-    }
+    ChangeSet applied = write(*store, WriteContext{actor_name(g), command, false}, planner);
     print_plan(g, applied, summary);
 }
 
@@ -164,14 +164,9 @@ void run_streamed_write(const Globals& g, const std::string& command, const Stre
                         Summary summary, bool dry_run) {
     auto store = open_store(g.store_options(), OpenMode::write);
     Spool spool; // what is printed is what was committed
-    try {
-        stream_plan(g, spool.stream(), summary, [&](const ChangeSink& print) {
-            write(*store, WriteContext{actor_name(g), command, dry_run}, planner, print);
-        });
-    } catch (...) {
-        store->discard_if_new(); // a failed first write leaves no store behind
-        throw;
-    }
+    stream_plan(g, spool.stream(), summary, [&](const ChangeSink& print) {
+        write(*store, WriteContext{actor_name(g), command, dry_run}, planner, print);
+    });
     spool.copy_to(std::cout);
 }
 
@@ -185,20 +180,12 @@ bool apply_while_reading(const Globals& g, const Sources& sources, bool prune, D
     }
     Spool spool; // what is printed is what was committed
     bool committed = false;
-    try {
-        stream_plan(g, spool.stream(), Summary::applied, [&](const ChangeSink& print) {
-            StreamedApply writer(*store, WriteContext{actor_name(g), "apply", false}, prune, print);
-            read = load_declaration(sources, &writer);
-            committed = writer.finish(read);
-        });
-    } catch (...) {
-        store->discard_if_new();
-        throw;
-    }
-    if (!committed) {
-        store->discard_if_new(); // the ordinary path makes it again if it writes
-        return false;
-    }
+    stream_plan(g, spool.stream(), Summary::applied, [&](const ChangeSink& print) {
+        StreamedApply writer(*store, WriteContext{actor_name(g), "apply", false}, prune, print);
+        read = load_declaration(sources, &writer);
+        committed = writer.finish(read);
+    });
+    if (!committed) return false; // a new store goes with it; the ordinary path makes it again
     spool.copy_to(std::cout);
     return true;
 }

@@ -25,7 +25,10 @@ class Names {
         try {
             std::optional<std::string> db;
             if (auto it = line.values.find("--db"); it != line.values.end()) db = it->second;
-            store_ = open_store(StoreOptions{resolve_store_path(db), 1}, OpenMode::read_if_exists);
+            StoreOptions options;
+            options.path = resolve_store_path(db);
+            options.lock_timeout_seconds = 1;
+            store_ = open_store(options, OpenMode::read_if_exists);
         } catch (...) { // no store, or not one: nothing to offer
         }
     }

@@ -103,7 +103,7 @@ int run(int argc, char** argv) {
     app.require_subcommand(1);
     app.set_version_flag("--version", "chatctl " CHATCTL_VERSION, "Print the version and exit");
     app.add_option("--db", g.db,
-                   "Store file, or postgresql:// URI (else $CHATCTL_DB, else "
+                   "Store file, or PostgreSQL URI or keyword/value string (else $CHATCTL_DB, else "
                    "$XDG_DATA_HOME/chatctl/chatctl.db)")
         ->type_name("PATH");
     app.add_option("-o,--output", g.output, "Output format")

@@ -3,8 +3,10 @@
 #include "core/store/store.hpp"
 
 #include "core/error.hpp"
+#include "core/store/postgres/pg_conninfo.hpp"
 #include "core/store/postgres/pg_store.hpp"
 #include "core/store/sqlite/sqlite_store.hpp"
+#include "core/store/store_text.hpp"
 
 #include <cstdlib>
 
@@ -21,7 +23,11 @@ struct Backend {
 };
 
 bool is_postgres(const std::string& text) {
-    return text.rfind("postgresql://", 0) == 0 || text.rfind("postgres://", 0) == 0;
+    return classify_store_text(text) == StoreTextKind::postgres;
+}
+
+bool is_unknown_uri(const std::string& text) {
+    return classify_store_text(text) == StoreTextKind::unknown_uri;
 }
 
 const Backend kBackends[] = {
@@ -29,7 +35,18 @@ const Backend kBackends[] = {
      [](const StoreOptions& o, OpenMode m) -> std::unique_ptr<Store> {
          return postgres::PgStore::open(o, m);
      },
-     postgres::PgStore::init, postgres::redact_uri, [](const std::string&) {}},
+     postgres::PgStore::init, postgres::describe_conninfo, [](const std::string&) {}},
+    {is_unknown_uri, // refused, never taken for a file's name
+     [](const StoreOptions& o, OpenMode) -> std::unique_ptr<Store> {
+         check_store_text(o.path, "--db");
+         return nullptr;
+     },
+     [](const StoreOptions& o, const std::optional<std::string>&, bool) {
+         check_store_text(o.path, "--db");
+         return 0;
+     },
+     [](const std::string&) { return std::string("the store given by --db"); },
+     [](const std::string&) {}},
     {[](const std::string&) { return true; }, // any other text is a file's path
      [](const StoreOptions& o, OpenMode m) -> std::unique_ptr<Store> {
          return sqlite::SqliteStore::open(o, m);
@@ -111,20 +128,24 @@ void WriteTransaction::commit() {
     done_ = true;
 }
 
-std::string resolve_store_path(const std::optional<std::string>& flag) {
+std::string resolve_store_path(const std::optional<std::string>& flag, bool* is_default) {
+    if (is_default) *is_default = false;
     if (flag) {
         if (flag->empty())
             fail(ErrorKind::invalid_input, "--db is empty",
                  {"give the store's path or URI, or leave --db out to use $CHATCTL_DB or the "
                   "default store"});
+        check_store_text(*flag, "--db");
         return *flag;
     }
     if (const char* env = std::getenv("CHATCTL_DB")) {
         if (!*env)
             fail(ErrorKind::invalid_input, "$CHATCTL_DB is set but empty",
                  {"set it to the store's path or URI, or unset it to use the default store"});
+        check_store_text(env, "$CHATCTL_DB");
         return env;
     }
+    if (is_default) *is_default = true;
     // The XDG specification: a relative XDG_DATA_HOME is invalid and must be ignored.
     if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg == '/')
         return std::string(xdg) + "/chatctl/chatctl.db";
@@ -133,6 +154,16 @@ std::string resolve_store_path(const std::optional<std::string>& flag) {
         fail(ErrorKind::store, "cannot find the store: HOME is not set",
              {"give a path with --db PATH or CHATCTL_DB"});
     return std::string(home) + "/.local/share/chatctl/chatctl.db";
+}
+
+void refuse_history_before_upgrade(const std::string& shown, int64_t version, int current) {
+    if (version >= current) return;
+    fail(ErrorKind::store,
+         shown + " has schema version " + std::to_string(version) +
+             ", older than this chatctl's (" + std::to_string(current) +
+             "): its history is read once the store is upgraded",
+         {"upgrade it with `chatctl store upgrade` (on PostgreSQL, run by the schema's owner); "
+          "any write command upgrades it too"});
 }
 
 [[noreturn]] void rethrow_as_error(const std::string& store_text) {

@@ -18,8 +18,12 @@
 namespace chatctl {
 
 struct StoreOptions {
-    std::string path; // a file path, or a postgresql:// URI
+    std::string path; // a file path, or a PostgreSQL URI or keyword/value string
     int lock_timeout_seconds = 5;
+    // The default location's folders are made for a new store; a given path's never are.
+    bool make_folders = false;
+    // Told the path of a store file this command created, once it is in place.
+    std::function<void(const std::string& path)> on_created;
 };
 
 struct TenantRow {
@@ -69,10 +73,6 @@ class Store {
     virtual bool write_locked_elsewhere() = 0;
     virtual void commit() = 0;
     virtual void rollback() = 0;
-
-    // After a failed write: a store this command created, still holding nothing, is
-    // removed when the Store closes, so a failure leaves nothing behind.
-    virtual void discard_if_new() {}
 
     // Reads. Names and logins are matched case-insensitively (R9), ASCII only.
     virtual std::optional<TenantRow> find_tenant(std::string_view key) = 0;
@@ -183,8 +183,8 @@ enum class OpenMode {
     write,          // creates the store (and its schema) when missing, upgrades an older one
 };
 
-// The store --db names: a postgresql:// (or postgres://) URI is a PostgreSQL database,
-// anything else a SQLite file.
+// The store --db names: a PostgreSQL URI or keyword/value string is a PostgreSQL
+// database, any other URI is refused, anything else is a SQLite file (store_text.hpp).
 std::unique_ptr<Store> open_store(const StoreOptions& options, OpenMode mode);
 // `chatctl store init` (create true) and `store upgrade`: creates the store's schema when
 // missing (init only) and upgrades an older one; on PostgreSQL, grants everyday use (rows
@@ -194,12 +194,17 @@ int init_store(const StoreOptions& options, const std::optional<std::string>& gr
 // A private store in memory, with the same schema and guards (for tests and plans).
 std::unique_ptr<Store> memory_store();
 
-// The store's text as it may be shown: a URI without its password.
+// The store's text as it may be shown: a PostgreSQL store without its password.
 std::string describe_store(const std::string& text);
 
 // The store path: --db, else $CHATCTL_DB, else $XDG_DATA_HOME/chatctl/chatctl.db, else
-// ~/.local/share/chatctl/chatctl.db.
-std::string resolve_store_path(const std::optional<std::string>& flag);
+// ~/.local/share/chatctl/chatctl.db. A URI of no store chatctl knows is invalid input.
+// `is_default` tells whether it is the default location.
+std::string resolve_store_path(const std::optional<std::string>& flag, bool* is_default = nullptr);
+
+// History is read in the current schema only: an older store's (read as it is by the other
+// read commands) is refused, saying to upgrade it.
+void refuse_history_before_upgrade(const std::string& shown, int64_t version, int current);
 
 // Rethrows the exception in flight as an Error: a store's failures become store errors
 // (locked, corrupt, read-only...) or conflicts (a constraint of the store), anything

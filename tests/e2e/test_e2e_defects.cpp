@@ -131,16 +131,23 @@ TEST_SUITE("defects") {
 
     TEST_CASE("a failed write leaves no new file or folder behind [file]") {
         Sandbox s;
-        std::string db = s.dir() + "/new/sub/store.db";
-        Result unknown = s.run({"--db", db, "user", "add", "x", "-t", "nope"}, {}, "", true);
+        // The default location's folders, made for a first write that fails, go with it.
+        const std::map<std::string, std::string> xdg{{"XDG_DATA_HOME", s.dir() + "/new/sub"}};
+        Result unknown = s.run({"user", "add", "x", "-t", "nope"}, xdg, "", true);
         CHECK(unknown.code == 3);
         CHECK(!fs::exists(s.dir() + "/new"));
         std::string bad = s.write("bad.yaml", "tenants:\n  - tenant: acme\n    bogus: 1\n");
-        CHECK(s.run({"--db", db, "apply", "-f", bad}, {}, "", true).code == 5);
+        CHECK(s.run({"apply", "-f", bad}, xdg, "", true).code == 5);
         std::string no_default =
             s.write("c.yaml", "tenants:\n  - tenant: acme\n    profiles:\n      - name: A\n");
-        CHECK(s.run({"--db", db, "apply", "-f", no_default}, {}, "", true).code == 5);
+        CHECK(s.run({"apply", "-f", no_default}, xdg, "", true).code == 5);
         CHECK(!fs::exists(s.dir() + "/new"));
+        // A path given, in a folder that exists: no file, temporary or not.
+        const std::string before =
+            std::to_string(std::distance(fs::directory_iterator(s.dir()), {}));
+        CHECK(s.run({"--db", s.dir() + "/fresh.db", "user", "add", "x", "-t", "nope"}, {}, "", true)
+                  .code == 3);
+        CHECK(std::to_string(std::distance(fs::directory_iterator(s.dir()), {})) == before);
         // A store that already existed stays, empty or not.
         s.ok({"tenant", "create", "acme"});
         CHECK(s.run({"user", "add", "x", "-t", "nope"}).code == 3);

@@ -147,6 +147,61 @@ TEST_SUITE("durability") {
         CHECK(saw_after > 0);
     }
 
+    TEST_CASE("a first apply killed at any moment leaves no store, or the whole of it [file]") {
+        Sandbox s;
+        const std::string decl = write_file(s.dir() + "/first.yaml", declaration(3, 400, 0));
+        const std::string db = s.dir() + "/new/store.db";
+        fs::create_directories(s.dir() + "/new");
+        auto at_db = [&](std::vector<std::string> args) {
+            args.insert(args.begin(), {"--db", db});
+            Result r = s.run(args, {}, "", true);
+            INFO("stderr: " << r.err);
+            REQUIRE(r.code == 0);
+            return r;
+        };
+        auto t0 = std::chrono::steady_clock::now();
+        at_db({"apply", "-f", decl});
+        const double full =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const std::string after = at_db({"export"}).out;
+        std::mt19937 rng(13);
+        const int points = kKillPoints / 10; // 20, or 3 under the sanitizers
+        int none = 0, whole = 0;
+        for (int i = 0; i < points; ++i) {
+            CAPTURE(i);
+            fs::remove_all(s.dir() + "/new");
+            fs::create_directories(s.dir() + "/new");
+            const double at =
+                full * 1.5 * (i + std::uniform_real_distribution<double>(0, 1)(rng)) / points;
+            pid_t pid = start_binary({"--db", db, "-q", "apply", "-f", decl}, env_for(s));
+            std::this_thread::sleep_for(std::chrono::duration<double>(at));
+            ::kill(pid, SIGKILL);
+            int status = 0;
+            ::waitpid(pid, &status, 0);
+            if (!fs::exists(db)) {
+                ++none;
+                Result r = s.run({"--db", db, "tenant", "list"}, {}, "", true);
+                CAPTURE(r.err);
+                CHECK(r.code == 6);
+                CHECK(r.err.find("no store at") != std::string::npos);
+            } else {
+                ++whole;
+                CHECK(at_db({"export"}).out == after);
+            }
+            // Whatever a killed first write left is a temporary file, never in the store's
+            // place; the next first write removes it.
+            at_db({"-q", "apply", "-f", decl});
+            CHECK(at_db({"export"}).out == after);
+            std::string names;
+            for (const auto& e : fs::directory_iterator(s.dir() + "/new"))
+                names += e.path().filename().string() + " ";
+            CHECK(names.find("chatctl-new") == std::string::npos);
+        }
+        MESSAGE("first applies killed: " << points << ", no store: " << none
+                                         << ", whole: " << whole);
+        CHECK(none > 0);
+    }
+
     TEST_CASE("concurrent writers: each command commits whole or fails with a store error") {
         Sandbox s;
         s.ok({"tenant", "create", "shared"});

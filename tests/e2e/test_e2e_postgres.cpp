@@ -204,6 +204,49 @@ TEST_SUITE("postgres") {
         expect_refused(s, {"user", "add", "ann", "-t", "acme"}, 6, "schema chatctl expects");
     }
 
+    TEST_CASE("a damaged version is named as the SQLite store names it, and stays untouched") {
+        Sandbox s;
+        s.ok({"tenant", "create", "acme"});
+        // Set back to 1: the tables of version 2 are there.
+        CHECK(as_owner(s, "UPDATE chatctl_version SET version = 1").empty());
+        for (auto args : std::vector<std::vector<std::string>>{
+                 {"tenant", "list"}, {"tenant", "create", "beta"}, {"store", "upgrade"}})
+            expect_refused(s, args, 6,
+                           "is damaged: it holds history_by_change of a schema newer "
+                           "than its version (1)");
+        // A version that is not a number, or past 32 bits, is shown as it is.
+        CHECK(as_owner(s, "ALTER TABLE chatctl_version ALTER COLUMN version TYPE text; "
+                          "UPDATE chatctl_version SET version = 'abc'")
+                  .empty());
+        expect_refused(s, {"tenant", "list"}, 6, "its schema version is not a whole number");
+        expect_refused(s, {"tenant", "create", "beta"}, 6,
+                       "its schema version is not a whole number");
+        CHECK(as_owner(s, "UPDATE chatctl_version SET version = '99999999999'").empty());
+        expect_refused(s, {"tenant", "list"}, 6, "schema version 99999999999, newer");
+        // Another application's tables, and no chatctl_version.
+        Sandbox other;
+        CHECK(
+            as_owner(other, "CREATE TABLE tenants (id int); CREATE TABLE users (id int)").empty());
+        for (auto args : std::vector<std::vector<std::string>>{
+                 {"tenant", "list"}, {"tenant", "create", "beta"}, {"store", "init"}})
+            expect_refused(other, args, 6, "is not a chatctl store: it holds tenants, users");
+    }
+
+    TEST_CASE("history on a version 1 store says to upgrade it; other reads read it as it is") {
+        Sandbox s;
+        CHECK(as_owner(s, std::string(chatctl::postgres::schema::migrations()[0]) +
+                              "INSERT INTO chatctl_version (version) VALUES (1)")
+                  .empty());
+        CHECK(s.ok({"tenant", "list", "-o", "json"}).json().empty());
+        Result r = s.run({"history"});
+        CHECK(r.code == 6);
+        CHECK(r.err.find("older than this chatctl's") != std::string::npos);
+        CHECK(r.err.find("chatctl store upgrade") != std::string::npos);
+        CHECK(r.err.find("restore a backup") == std::string::npos);
+        s.ok({"store", "upgrade"});
+        CHECK(s.ok({"history", "-o", "json"}).json().empty());
+    }
+
     TEST_CASE("a connection lost in the middle of apply is a store error; nothing is written") {
         Sandbox s;
         s.ok({"tenant", "create", "acme"});

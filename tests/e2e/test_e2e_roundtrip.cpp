@@ -75,7 +75,9 @@ std::optional<std::string> maybe(std::mt19937& rng, const std::string& value) {
 }
 
 void populate(const std::string& path, std::mt19937& rng) {
-    auto store = open_store(StoreOptions{path, 5}, OpenMode::write);
+    StoreOptions options;
+    options.path = path;
+    auto store = open_store(options, OpenMode::write);
     WriteContext context{"property", "property", false};
     int tenants = std::uniform_int_distribution<int>(1, 4)(rng);
     for (int t = 0; t < tenants; ++t) {

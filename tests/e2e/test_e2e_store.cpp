@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 using namespace e2e;
 namespace fs = std::filesystem;
@@ -49,16 +50,69 @@ TEST_SUITE("store") {
         CHECK(env.json().size() == 1);
     }
 
-    TEST_CASE("the first write creates the file 0600 and its folders 0700, whatever the umask") {
+    TEST_CASE("the first write creates the file 0600, and the default location's folders 0700") {
         Sandbox s;
         mode_t old = ::umask(0);
-        std::string db = s.dir() + "/a/b/store.db";
-        Result r = s.run({"tenant", "create", "acme", "--db", db}, {}, "", true);
+        Result r =
+            s.run({"tenant", "create", "acme"}, {{"XDG_DATA_HOME", s.dir() + "/a/b"}}, "", true);
         ::umask(old);
         REQUIRE(r.code == 0);
+        const std::string db = s.dir() + "/a/b/chatctl/chatctl.db";
         CHECK(mode_of(db) == 0600);
         CHECK(mode_of(s.dir() + "/a") == 0700);
-        CHECK(mode_of(s.dir() + "/a/b") == 0700);
+        CHECK(mode_of(s.dir() + "/a/b/chatctl") == 0700);
+        CHECK(r.err.find("created store " + db + "\n") != std::string::npos);
+    }
+
+    TEST_CASE("a path given by --db or $CHATCTL_DB never gets its folder made [file]") {
+        Sandbox s;
+        const std::string decl = s.write("acme.yaml", "tenants:\n  - tenant: acme\n");
+        const std::string db = s.dir() + "/nonexistent/dir/x.db";
+        for (const auto& [args, env] :
+             std::vector<std::pair<std::vector<std::string>, std::map<std::string, std::string>>>{
+                 {{"--db", db, "apply", "-f", decl}, {}},
+                 {{"apply", "-f", decl}, {{"CHATCTL_DB", db}}},
+                 {{"--db", db, "tenant", "create", "acme"}, {}},
+                 {{"--db", db, "store", "init"}, {}}}) {
+            Result r = s.run(args, env, "", true);
+            CHECK(r.code == 6);
+            CHECK(r.err.find("the folder " + s.dir() + "/nonexistent/dir does not exist") !=
+                  std::string::npos);
+            CHECK(!fs::exists(s.dir() + "/nonexistent"));
+        }
+        // Where the folder is there, the file is made, and said so (not with -q).
+        Result made = s.run({"--db", s.dir() + "/x.db", "tenant", "create", "acme"}, {}, "", true);
+        CHECK(made.code == 0);
+        CHECK(made.err.find("created store " + s.dir() + "/x.db\n") != std::string::npos);
+        Result quiet =
+            s.run({"-q", "--db", s.dir() + "/y.db", "tenant", "create", "acme"}, {}, "", true);
+        CHECK(quiet.code == 0);
+        CHECK(quiet.err.empty());
+        CHECK(fs::exists(s.dir() + "/y.db"));
+        Result again = s.run({"--db", s.dir() + "/x.db", "tenant", "create", "beta"}, {}, "", true);
+        CHECK(again.err.find("created store") == std::string::npos);
+    }
+
+    TEST_CASE("first writers racing: one creates the store, the others write to it [file]") {
+        Sandbox s;
+        std::vector<pid_t> pids;
+        for (int i = 0; i < 6; ++i)
+            pids.push_back(
+                start_binary({"--db", s.db(), "tenant", "create", "t" + std::to_string(i)},
+                             {"HOME=" + s.dir(), "CHATCTL_ACTOR=t"}));
+        for (pid_t pid : pids) {
+            int status = 0;
+            ::waitpid(pid, &status, 0);
+            CHECK(WIFEXITED(status));
+            CHECK(WEXITSTATUS(status) == 0);
+        }
+        CHECK(s.ok({"tenant", "list", "-o", "json"}).json().size() == 6);
+        CHECK(s.ok({"history", "-o", "json"}).json().size() == 12);
+        std::string left = "";
+        for (const auto& e : fs::directory_iterator(s.dir()))
+            if (e.path().filename().string().find("chatctl-new") != std::string::npos)
+                left += e.path().string();
+        CHECK(left.empty());
     }
 
     TEST_CASE("a read command on a missing store fails, says how to create one, creates nothing") {
@@ -213,6 +267,12 @@ TEST_SUITE("store") {
                     "PRAGMA user_version = 3");
             db.exec("COMMIT");
         }
+        // Read before the upgrade: history says how to upgrade, and reads nothing of the rest.
+        Result old = s.run({"history"});
+        CHECK(old.code == 6);
+        CHECK(old.err.find("older than this chatctl's") != std::string::npos);
+        CHECK(old.err.find("chatctl store upgrade") != std::string::npos);
+        CHECK(old.err.find("restore a backup") == std::string::npos);
         s.ok({"user", "add", "ann", "-t", "old"});
         Json h = s.ok({"history", "-o", "json"}).json();
         REQUIRE(h.size() == 5);

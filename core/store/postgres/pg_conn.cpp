@@ -24,10 +24,21 @@ int64_t Result::integer(int row, int col) const {
     return std::strtoll(PQgetvalue(r_.get(), row, col), nullptr, 10);
 }
 
-Conn::Conn(const std::string& uri, std::string shown) : shown_(std::move(shown)) {
-    const char* keys[] = {"dbname", "client_encoding", "fallback_application_name", nullptr};
-    const char* values[] = {uri.c_str(), "UTF8", "chatctl", nullptr};
-    conn_ = PQconnectdbParams(keys, values, 1);
+Conn::Conn(const ConnOptions& options, std::string shown) : shown_(std::move(shown)) {
+    // The options as parsed, never the text again: libpq's parse errors quote it.
+    std::vector<const char*> keys, values;
+    for (const auto& [key, value] : options) {
+        keys.push_back(key.c_str());
+        values.push_back(value.c_str());
+    }
+    for (auto [key, value] : {std::pair{"client_encoding", "UTF8"},
+                              std::pair{"fallback_application_name", "chatctl"}}) {
+        keys.push_back(key);
+        values.push_back(value);
+    }
+    keys.push_back(nullptr);
+    values.push_back(nullptr);
+    conn_ = PQconnectdbParams(keys.data(), values.data(), 0);
     if (!conn_) fail(ErrorKind::internal, "out of memory");
     if (const char* pass = PQpass(conn_)) password_ = pass;
     PQsetNoticeProcessor(conn_, ignore_notice, nullptr);
@@ -201,28 +212,6 @@ void copy_field(std::string& out, const std::optional<std::string>& value) {
             out += c;
         }
     }
-}
-
-std::string redact_uri(const std::string& uri) {
-    std::string out = uri;
-    const size_t start = out.find("://");
-    if (start == std::string::npos) return out;
-    const size_t host = start + 3;
-    const size_t end = out.find_first_of("/?#", host);
-    const size_t at = out.rfind('@', end == std::string::npos ? std::string::npos : end - 1);
-    if (at != std::string::npos && at >= host) {
-        const size_t colon = out.find(':', host);
-        if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
-    }
-    // password=... among the parameters
-    for (size_t p = out.find("password=", host); p != std::string::npos;
-         p = out.find("password=", p + 1)) {
-        if (p > 0 && out[p - 1] != '?' && out[p - 1] != '&') continue;
-        const size_t value = p + 9;
-        const size_t stop = out.find_first_of("&#", value);
-        out.replace(value, (stop == std::string::npos ? out.size() : stop) - value, "***");
-    }
-    return out;
 }
 
 } // namespace chatctl::postgres

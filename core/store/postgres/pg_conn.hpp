@@ -2,6 +2,8 @@
 // failure turned into a chatctl Error by its SQLSTATE. Nothing here knows the schema.
 #pragma once
 
+#include "core/store/postgres/pg_conninfo.hpp"
+
 #include <libpq-fe.h>
 #include <map>
 #include <memory>
@@ -36,9 +38,9 @@ class Result {
 
 class Conn {
   public:
-    // Connects to the URI (libpq's PG* variables and ~/.pgpass apply); `shown` is how the
-    // store is named in errors (the URI without its password).
-    Conn(const std::string& uri, std::string shown);
+    // Connects with the options parsed from --db (libpq's PG* variables and ~/.pgpass
+    // apply); `shown` is how the store is named in errors (without its password).
+    Conn(const ConnOptions& options, std::string shown);
     ~Conn();
     Conn(const Conn&) = delete;
     Conn& operator=(const Conn&) = delete;
@@ -66,8 +68,5 @@ class Conn {
 
 // Appends text as one field of COPY's text format.
 void copy_field(std::string& out, const std::optional<std::string>& value);
-
-// The URI as it may be shown: its password (in the authority or as a parameter) replaced.
-std::string redact_uri(const std::string& uri);
 
 } // namespace chatctl::postgres

@@ -1,6 +1,7 @@
 // The PostgreSQL store's queries and row writes. Names and logins are compared as
 // lower(... COLLATE "C"), ASCII folding only, the expression the unique indexes hold.
 #include "core/error.hpp"
+#include "core/store/postgres/pg_schema.hpp"
 #include "core/store/postgres/pg_store.hpp"
 
 namespace chatctl::postgres {
@@ -194,6 +195,7 @@ Param optional_num(const std::optional<int64_t>& n) {
 } // namespace
 
 std::vector<HistoryEntry> PgStore::history(const HistoryFilter& f, int limit) {
+    refuse_history_before_upgrade(conn_.shown(), version_, schema::current_version());
     Result r =
         conn_.query(history_sql(f.oldest_first),
                     {f.tenant, optional_num(f.change), f.kind, f.key, f.actor, f.since, f.until,

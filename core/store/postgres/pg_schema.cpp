@@ -113,6 +113,12 @@ const std::vector<const char*>& migrations() {
     return all;
 }
 
+const std::vector<const char*>& relations(std::size_t i) {
+    static const std::vector<std::vector<const char*>> all = {
+        {"chatctl_version", "tenants", "profiles", "users", "history"}, {"history_by_change"}};
+    return all.at(i);
+}
+
 const char* const kGrants = R"sql(
 GRANT SELECT, INSERT, UPDATE, DELETE ON tenants, profiles, users TO %s;
 GRANT SELECT, INSERT ON history TO %s;

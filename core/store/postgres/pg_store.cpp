@@ -5,6 +5,9 @@
 #include "core/error.hpp"
 #include "core/store/postgres/pg_schema.hpp"
 
+#include <charconv>
+#include <set>
+
 namespace chatctl::postgres {
 
 namespace {
@@ -27,7 +30,7 @@ const std::vector<std::string> kCreateHints = {
 } // namespace
 
 PgStore::PgStore(const StoreOptions& options)
-    : conn_(options.path, redact_uri(options.path)),
+    : conn_(parse_conninfo(options.path), describe_conninfo(options.path)),
       lock_timeout_seconds_(options.lock_timeout_seconds) {
     // Waiting for a lock (the write lock, a row another session holds) ends after
     // --lock-timeout; 0 waits as little as PostgreSQL allows, as it is never "forever".
@@ -43,27 +46,34 @@ std::unique_ptr<PgStore> PgStore::open(const StoreOptions& options, OpenMode mod
     }
     // One snapshot for the whole command, which never waits for a writer.
     store->conn_.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    const int version = store->version();
+    const int64_t version = store->version();
+    store->check_version(version);
     if (version == 0) {
         if (mode == OpenMode::read_if_exists) return nullptr;
         store_fail("no store at " + store->conn_.shown() + ": the database holds no chatctl schema",
                    kCreateHints);
     }
-    store->check_version(version);
     return store;
 }
 
-int PgStore::version() {
+int64_t PgStore::version() {
     Result exists = conn_.query("SELECT to_regclass('chatctl_version') IS NOT NULL");
     if (!exists.boolean(0, 0)) return 0;
-    Result v = conn_.query("SELECT version FROM chatctl_version");
-    if (v.rows() != 1)
+    // As text: a column changed by hand to another type still reads.
+    Result v = conn_.query("SELECT version::text FROM chatctl_version");
+    if (v.rows() != 1 || v.null(0, 0))
         store_fail(conn_.shown() + " is damaged: its schema version is missing",
                    {"the store was changed outside chatctl; restore a backup"});
-    return static_cast<int>(v.integer(0, 0));
+    const std::string text = v.text(0, 0);
+    int64_t version = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), version);
+    if (error != std::errc() || end != text.data() + text.size())
+        store_fail(conn_.shown() + " is damaged: its schema version is not a whole number",
+                   {"the store was changed outside chatctl; restore a backup"});
+    return version;
 }
 
-void PgStore::check_version(int version) {
+void PgStore::check_version(int64_t version) {
     const int current = schema::current_version();
     if (version < 0)
         store_fail(conn_.shown() + " has an invalid schema version (" + std::to_string(version) +
@@ -73,9 +83,40 @@ void PgStore::check_version(int version) {
         store_fail(conn_.shown() + " has schema version " + std::to_string(version) +
                        ", newer than this chatctl knows (" + std::to_string(current) + ")",
                    {"use a newer chatctl with this store; it was left untouched"});
+    version_ = version;
+    // The relations of the versions up to this one must be there, none of a later one.
+    std::string names;
+    for (int v = 0; v < current; ++v)
+        for (const char* name : schema::relations(static_cast<size_t>(v)))
+            names += (names.empty() ? "{" : ",") + std::string(name);
+    Result found = conn_.query(
+        "SELECT n FROM unnest($1::text[]) n WHERE to_regclass(n) IS NOT NULL", {names + "}"});
+    std::set<std::string> present;
+    for (int row = 0; row < found.rows(); ++row)
+        present.insert(found.text(row, 0));
+    std::string missing, later;
+    for (int v = 0; v < current; ++v)
+        for (const char* name : schema::relations(static_cast<size_t>(v))) {
+            if (v < version && !present.count(name))
+                missing += (missing.empty() ? "" : ", ") + std::string(name);
+            if (v >= version && present.count(name))
+                later += (later.empty() ? "" : ", ") + std::string(name);
+        }
+    if (version == 0 && !later.empty())
+        store_fail(conn_.shown() + " is not a chatctl store: it holds " + later +
+                       ", but no chatctl_version (another application's tables?)",
+                   {"give chatctl a database of its own, or a schema of its own through its "
+                    "role's search_path"});
+    if (!missing.empty())
+        store_fail(conn_.shown() + " is damaged: " + missing + " is missing",
+                   {"the store was changed outside chatctl; restore a backup"});
+    if (!later.empty())
+        store_fail(conn_.shown() + " is damaged: it holds " + later +
+                       " of a schema newer than its version (" + std::to_string(version) + ")",
+                   {"the store was changed outside chatctl; restore a backup"});
 }
 
-void PgStore::prepare_migration(int version) {
+void PgStore::prepare_migration(int64_t version) {
     check_version(version);
     if (version == schema::current_version()) return;
     check_may_migrate(version);
@@ -83,7 +124,7 @@ void PgStore::prepare_migration(int version) {
     migrate_pending_ = true;
 }
 
-void PgStore::check_may_migrate(int version) {
+void PgStore::check_may_migrate(int64_t version) {
     Result may = conn_.query("SELECT current_schema() IS NOT NULL AND "
                              "has_schema_privilege(current_schema(), 'CREATE')");
     if (may.boolean(0, 0)) return;
@@ -98,10 +139,10 @@ void PgStore::check_may_migrate(int version) {
 }
 
 void PgStore::migrate() {
-    const int version = this->version(); // again, under the lock: another may have done it
+    const int64_t version = this->version(); // again, under the lock: another may have done it
     check_version(version);
-    for (int v = version; v < schema::current_version(); ++v)
-        conn_.run(schema::migrations()[v]);
+    for (int64_t v = version; v < schema::current_version(); ++v)
+        conn_.run(schema::migrations()[static_cast<size_t>(v)]);
     if (version < schema::current_version())
         conn_.query("INSERT INTO chatctl_version (version) VALUES ($1) "
                     "ON CONFLICT (one) DO UPDATE SET version = EXCLUDED.version",
@@ -111,7 +152,7 @@ void PgStore::migrate() {
 int PgStore::init(const StoreOptions& options, const std::optional<std::string>& grant_to,
                   bool create) {
     PgStore store(options);
-    const int version = store.version();
+    const int64_t version = store.version();
     if (!create && version == 0)
         store_fail("no store at " + store.conn_.shown() + " to upgrade",
                    {"create it with `chatctl store init`"});
@@ -149,6 +190,7 @@ bool PgStore::write_locked_elsewhere() {
 void PgStore::commit() {
     in_transaction_ = false;
     conn_.commit();
+    if (migrate_pending_) version_ = schema::current_version();
     migrate_pending_ = false;
 }
 

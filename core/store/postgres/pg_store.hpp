@@ -61,13 +61,15 @@ class PgStore final : public Store {
   private:
     PgStore(const StoreOptions& options);
     // The schema's version: 0 when the database has none.
-    int version();
-    void check_version(int version);
+    int64_t version();
+    // Refuses a version this chatctl does not know, and a schema whose tables do not
+    // match its version (damaged, or another application's), naming the damage.
+    void check_version(int64_t version);
     // Checks the version found; when older, arms the next write transaction to create or
     // upgrade the schema, once this role is known to be allowed to.
-    void prepare_migration(int version);
+    void prepare_migration(int64_t version);
     // Refuses, saying who may, when this role may not create tables.
-    void check_may_migrate(int version);
+    void check_may_migrate(int64_t version);
     // Creates or upgrades the schema, inside the write transaction.
     void migrate();
 
@@ -75,6 +77,7 @@ class PgStore final : public Store {
     int lock_timeout_seconds_;
     bool in_transaction_ = false;
     bool migrate_pending_ = false; // done by the next write transaction
+    int64_t version_ = 0;          // as opened (history reads the current one only)
 };
 
 } // namespace chatctl::postgres

@@ -1,5 +1,6 @@
 // The Store's queries and row writes: every statement bound, prepared once and reused.
 #include "core/error.hpp"
+#include "core/store/sqlite/schema.hpp"
 #include "core/store/sqlite/sqlite_store.hpp"
 #include "core/validate.hpp"
 
@@ -218,6 +219,7 @@ const char* history_sql(const HistoryFilter& f) {
 } // namespace
 
 std::vector<HistoryEntry> SqliteStore::history(const HistoryFilter& f, int limit) {
+    refuse_history_before_upgrade(path_, version_, schema::current_version());
     Reset r(statement(history_sql(f)));
     bind_optional(r.st, 1, f.tenant);
     if (f.change) r.st.bind(2, *f.change);

@@ -8,12 +8,16 @@
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Transaction.h>
 #include <cerrno>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <set>
 #include <sqlite3.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
 namespace chatctl::sqlite {
@@ -40,7 +44,8 @@ void require_regular(const std::string& path) {
         store_fail(path + " is not a regular file", {"give the path of a store file with --db"});
 }
 
-// mkdir -p, each folder it creates 0700 whatever the umask; returns those it created.
+// mkdir -p of the store's folder, each folder it creates 0700 whatever the umask; returns
+// those it created.
 std::vector<std::string> make_folders(const std::string& path) {
     std::vector<std::string> made;
     for (size_t pos = path.find('/', 1); pos != std::string::npos; pos = path.find('/', pos + 1)) {
@@ -49,27 +54,37 @@ std::vector<std::string> make_folders(const std::string& path) {
             ::chmod(folder.c_str(), 0700);
             made.push_back(folder);
         } else if (errno != EEXIST) {
+            for (auto it = made.rbegin(); it != made.rend(); ++it)
+                ::rmdir(it->c_str());
             store_fail("cannot create folder " + folder + ": " + std::strerror(errno));
         }
     }
     return made;
 }
 
-// Creates the file (and its folders) when missing; returns what it created.
-SqliteStore::Created create_file(const std::string& path) {
-    require_regular(path);
-    SqliteStore::Created created;
-    created.folders = make_folders(path);
-    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        if (errno == EEXIST) return created;
-        created.discard = true; // the folders, at least
-        store_fail("cannot create the store " + path + ": " + std::strerror(errno));
+std::string folder_of(const std::string& path) {
+    const size_t slash = path.rfind('/');
+    if (slash == std::string::npos) return ".";
+    return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// The folder's lock, which makes first writers of one path wait for each other as writers
+// of a store do (--lock-timeout): a file descriptor holding flock, or a store error.
+int lock_folder(const std::string& folder, const std::string& path, int lock_timeout_seconds) {
+    int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) store_fail("cannot create the store " + path + ": " + std::strerror(errno));
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(lock_timeout_seconds);
+    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno != EWOULDBLOCK && errno != EINTR) break; // a folder without flock: no wait
+        if (std::chrono::steady_clock::now() >= deadline) {
+            ::close(fd);
+            store_fail(path + " is locked by another writer",
+                       {"retry later, or wait longer with --lock-timeout SECONDS"});
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    ::fchmod(fd, 0600);
-    ::close(fd);
-    created.file = path;
-    return created;
+    return fd;
 }
 
 std::string uri_path(const std::string& path) {
@@ -145,17 +160,43 @@ std::unique_ptr<SqliteStore> SqliteStore::open_read_if_exists(const StoreOptions
 }
 
 std::unique_ptr<SqliteStore> SqliteStore::open_write(const StoreOptions& options) {
-    Created created = create_file(options.path);
-    std::unique_ptr<SqliteStore> store(
-        new SqliteStore(options.path, SQLite::OPEN_READWRITE, options.lock_timeout_seconds));
-    std::swap(store->created_, created);
-    store->db_.exec("PRAGMA synchronous = FULL; PRAGMA cache_size = -32768");
-    try {
-        store->check_version(true);
-    } catch (...) {
-        store->discard_if_new();
-        throw;
+    require_regular(options.path);
+    auto new_store = std::make_unique<NewStore>();
+    if (!exists(options.path)) {
+        new_store->path = options.path;
+        const std::string folder = folder_of(options.path);
+        if (!exists(folder)) {
+            if (!options.make_folders)
+                store_fail("cannot create the store " + options.path + ": the folder " + folder +
+                               " does not exist",
+                           {"create the folder first, or check the path given with --db or "
+                            "CHATCTL_DB; chatctl makes folders only for its default store"});
+            new_store->folders = make_folders(options.path);
+        }
+        new_store->folder_lock = lock_folder(folder, options.path, options.lock_timeout_seconds);
     }
+    if (new_store->folder_lock < 0 || exists(options.path)) { // another first writer may have won
+        new_store.reset();
+    } else {
+        // No one else builds one now: a temporary file left is a killed writer's.
+        const std::string name = options.path.substr(options.path.rfind('/') + 1);
+        new_store->temporary = folder_of(options.path) + "/." + name + ".chatctl-new";
+        for (const char* suffix : {"", "-journal"})
+            ::unlink((new_store->temporary + suffix).c_str());
+        int fd = ::open(new_store->temporary.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0)
+            store_fail("cannot create the store " + options.path + ": " + std::strerror(errno));
+        ::fchmod(fd, 0600);
+        ::close(fd);
+    }
+    const std::string& file = new_store ? new_store->temporary : options.path;
+    std::unique_ptr<SqliteStore> store(
+        new SqliteStore(file, SQLite::OPEN_READWRITE, options.lock_timeout_seconds));
+    store->path_ = options.path;
+    store->new_ = std::move(new_store);
+    store->on_created_ = options.on_created;
+    store->db_.exec("PRAGMA synchronous = FULL; PRAGMA cache_size = -32768");
+    store->check_version(true);
     return store;
 }
 
@@ -167,20 +208,46 @@ int SqliteStore::init(const StoreOptions& options, const std::optional<std::stri
     if (!create && !exists(options.path))
         store_fail("no store at " + options.path + " to upgrade",
                    {"create it with `chatctl store init`"});
-    open_write(options);
+    open_write(options)->put_in_place();
     return schema::current_version();
 }
 
-void SqliteStore::discard_if_new() {
-    if (created_.folders.empty() && created_.file.empty()) return;
-    try {
-        if (!created_.file.empty() &&
-            db_.execAndGet("SELECT (SELECT count(*) FROM tenants) + (SELECT count(*) FROM history)")
-                    .getInt64() != 0)
-            return;                      // another command wrote to it meanwhile: it is theirs now
-    } catch (const SQLite::Exception&) { // no schema yet: nothing in it
+void SqliteStore::put_in_place() {
+    if (!new_ || new_->placed) return;
+    // The file is whole on disk (synchronous=FULL, a rollback journal while it is built).
+    // Moved without replacing a file another program made meanwhile; where the file
+    // system cannot say so in one step, linked, then its temporary name removed.
+    int moved =
+        ::renameat2(AT_FDCWD, new_->temporary.c_str(), AT_FDCWD, path_.c_str(), RENAME_NOREPLACE);
+    if (moved != 0 && errno == EINVAL) {
+        moved = ::link(new_->temporary.c_str(), path_.c_str());
+        if (moved == 0) ::unlink(new_->temporary.c_str());
     }
-    created_.discard = true;
+    if (moved != 0) {
+        const int why = errno;
+        store_fail("cannot create the store " + path_ + ": " + std::strerror(why) +
+                       "; nothing was written",
+                   {why == EEXIST ? "a program other than chatctl created the file meanwhile; "
+                                    "run the command again"
+                                  : "check the folder's permissions and free space"});
+    }
+    new_->placed = true;
+    ::fsync(new_->folder_lock);
+    // From now on, the store at its place, in WAL mode as every store.
+    statements_.clear();
+    db_ = SQLite::Database(path_, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX, lock_timeout_ms_);
+    db_.exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA journal_mode = WAL");
+    if (on_created_) on_created_(path_);
+}
+
+SqliteStore::NewStore::~NewStore() {
+    if (!placed && !temporary.empty()) {
+        for (const char* suffix : {"", "-journal"})
+            ::unlink((temporary + suffix).c_str());
+        for (auto it = folders.rbegin(); it != folders.rend(); ++it)
+            ::rmdir(it->c_str()); // only when empty
+    }
+    if (folder_lock >= 0) ::close(folder_lock);
 }
 
 void SqliteStore::begin_write() {
@@ -202,19 +269,11 @@ bool SqliteStore::write_locked_elsewhere() {
 
 void SqliteStore::commit() {
     db_.exec("COMMIT");
+    put_in_place();
 }
 
 void SqliteStore::rollback() {
     if (!sqlite3_get_autocommit(db_.getHandle())) db_.exec("ROLLBACK");
-}
-
-SqliteStore::Created::~Created() {
-    if (!discard) return;
-    if (!file.empty())
-        for (const char* suffix : {"", "-wal", "-shm", "-journal"})
-            ::unlink((file + suffix).c_str());
-    for (auto it = folders.rbegin(); it != folders.rend(); ++it)
-        ::rmdir(it->c_str()); // only when empty
 }
 
 std::unique_ptr<SqliteStore> SqliteStore::in_memory() {
@@ -239,6 +298,7 @@ void SqliteStore::check_version(bool may_upgrade) {
         version == 0 && db_.execAndGet("SELECT count(*) FROM sqlite_schema").getInt() > 0;
     if (foreign) store_fail(path_ + " is an SQLite file, but not a chatctl store");
     if (version > 0) check_objects(version);
+    version_ = version;
     if (version == current || !may_upgrade) {
         if (version == 0)
             store_fail(path_ + " is not a chatctl store (it is empty)", {kCreateHint});
@@ -251,7 +311,9 @@ void SqliteStore::check_version(bool may_upgrade) {
         db_.exec(schema::migrations()[v]);
     db_.exec("PRAGMA user_version = " + std::to_string(current));
     upgrade.commit();
-    if (path_ != ":memory:" && db_.execAndGet("PRAGMA journal_mode").getString() != "wal")
+    version_ = current;
+    // A new store keeps a rollback journal until it is in place: a WAL is named by the file.
+    if (path_ != ":memory:" && !new_ && db_.execAndGet("PRAGMA journal_mode").getString() != "wal")
         db_.exec("PRAGMA journal_mode = WAL");
 }
 

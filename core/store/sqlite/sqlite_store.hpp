@@ -29,7 +29,6 @@ class SqliteStore final : public Store {
     bool write_locked_elsewhere() override;
     void commit() override;
     void rollback() override;
-    void discard_if_new() override;
 
     std::optional<TenantRow> find_tenant(std::string_view key) override;
     std::optional<ProfileRow> find_profile(const TenantRow& tenant, std::string_view name) override;
@@ -60,12 +59,19 @@ class SqliteStore final : public Store {
     void update_user(int64_t id, int64_t profile_id, const User& user) override;
     void delete_user(int64_t id) override;
 
-    // The files and folders a write command created: removed on closing when armed.
-    struct Created {
-        std::string file;
-        std::vector<std::string> folders;
-        bool discard = false;
-        ~Created();
+    // A store this command creates. It is built under a temporary name in its folder, which
+    // the folder's lock keeps to one writer at a time, and put in place (linked, never over
+    // another file) by its first commit: a failed or killed first write leaves no store.
+    // Until then, closing removes the temporary file and the folders made for it.
+    struct NewStore {
+        std::string path, temporary;
+        std::vector<std::string> folders; // made for it (the default location only)
+        int folder_lock = -1;             // flock on the folder
+        bool placed = false;
+        NewStore() = default;
+        NewStore(const NewStore&) = delete;
+        NewStore& operator=(const NewStore&) = delete;
+        ~NewStore();
     };
 
   protected:
@@ -75,14 +81,18 @@ class SqliteStore final : public Store {
     SqliteStore(const std::string& path, int flags, int lock_timeout_seconds);
     static std::unique_ptr<SqliteStore> open_read_if_exists(const StoreOptions& options);
     static std::unique_ptr<SqliteStore> open_write(const StoreOptions& options);
+    // The first commit of a new store: the file linked into place, then reopened there.
+    void put_in_place();
     SQLite::Statement& statement(const char* sql);
     void check_version(bool may_upgrade);
     void check_objects(int version);
 
     std::string path_;
-    Created created_; // before db_: it acts once the connection is closed
+    std::unique_ptr<NewStore> new_; // before db_: it acts once the connection is closed
     SQLite::Database db_;
     int lock_timeout_ms_;
+    std::function<void(const std::string&)> on_created_;
+    int version_ = 0; // as opened, or upgraded to
     std::map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
 };
 
