@@ -2,12 +2,21 @@
 // the first N migrations; the version is kept in the table chatctl_version.
 #pragma once
 
+#include <string>
 #include <vector>
 
 namespace chatctl::postgres::schema {
 
-// migrations()[i] takes a database from version i to version i + 1.
+// migrations()[i] takes a database from version i to version i + 1. A migration names
+// the schema chatctl's tables are in as @schema@ (quoted as an identifier when run).
 const std::vector<const char*>& migrations();
+inline constexpr const char* kSchemaName = "@schema@";
+
+// SQL for "column holds a control character" (U+0001-U+001F, DEL, C1).
+std::string holds_control(const std::string& column);
+
+// The version from which the store refuses control characters in its texts.
+inline constexpr int kNoControlsVersion = 3;
 
 inline int current_version() {
     return static_cast<int>(migrations().size());

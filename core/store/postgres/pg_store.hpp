@@ -70,6 +70,7 @@ class PgStore final : public Store {
     void check_may_migrate(int version);
     // Creates or upgrades the schema, inside the write transaction.
     void migrate();
+    void refuse_controls();
 
     Conn conn_;
     int lock_timeout_seconds_;
