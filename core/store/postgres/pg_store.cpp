@@ -124,6 +124,7 @@ void PgStore::refuse_controls() {
         schema::holds_control, static_cast<int>(store_controls::kShown) + 1);
     Result r = conn_.query(sql.c_str()); // prepared by its text's address: kept
     std::vector<std::pair<std::string, std::string>> found;
+    found.reserve(static_cast<size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i)
         found.emplace_back(r.text(i, 0), r.text(i, 1));
     if (!found.empty())

@@ -199,17 +199,36 @@ std::string version5() {
         // as much, and a user's row and history entry are written by the million.
         std::string joined, on_update, columns;
         for (const std::string c : t.columns) {
-            joined += (joined.empty() ? "" : " || ") + ("ifnull(NEW." + c + ", '')");
-            on_update += (on_update.empty() ? "(" : " OR (") + ("NEW." + c + " IS NOT OLD." + c) +
-                         " AND " + holds_control("NEW." + c) + ")";
-            columns += (columns.empty() ? "" : ", ") + c;
+            joined.append(joined.empty() ? "" : " || ")
+                .append("ifnull(NEW.")
+                .append(c)
+                .append(", '')");
+            on_update.append(on_update.empty() ? "(" : " OR (")
+                .append("NEW.")
+                .append(c)
+                .append(" IS NOT OLD.")
+                .append(c)
+                .append(" AND ")
+                .append(holds_control("NEW." + c))
+                .append(")");
+            columns.append(columns.empty() ? "" : ", ").append(c);
         }
         const std::string on_insert = holds_control("(" + joined + ")");
         const std::string table = t.table;
-        sql += "CREATE TRIGGER " + table + "_no_controls_insert BEFORE INSERT ON " + table +
-               "\nWHEN " + on_insert + "\n" + refused;
-        sql += "CREATE TRIGGER " + table + "_no_controls_update BEFORE UPDATE OF " + columns +
-               " ON " + table + "\nWHEN " + on_update + "\n" + refused;
+        auto trigger = [&](const char* name, const std::string& what, const std::string& when) {
+            sql.append("CREATE TRIGGER ")
+                .append(table + name)
+                .append(" BEFORE ")
+                .append(what)
+                .append(" ON ")
+                .append(table)
+                .append("\nWHEN ")
+                .append(when)
+                .append("\n")
+                .append(refused);
+        };
+        trigger("_no_controls_insert", "INSERT", on_insert);
+        trigger("_no_controls_update", "UPDATE OF " + columns, on_update);
     }
     return sql + R"sql(
 CREATE TRIGGER history_change_follows BEFORE INSERT ON history
