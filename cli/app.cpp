@@ -35,7 +35,7 @@ std::string actor_name(const Globals& g) {
 void print_data(const Globals& g, const Json& value, const std::string& text) {
     switch (g.format()) {
     case Format::json:
-        std::cout << value.dump(2) << "\n";
+        std::cout << json_dump(value, 2) << "\n";
         break;
     case Format::yaml:
         std::cout << to_yaml(value);
@@ -220,7 +220,7 @@ void print_rows(const Globals& g, const RowSource& each, const std::vector<Colum
     if (g.format() == Format::json) { // as dump(2) writes the whole array
         bool first = true;
         each([&](const Json& row) {
-            std::string one = Json::array({row}).dump(2); // "[\n  {...}\n]"
+            std::string one = json_dump(Json::array({row}), 2); // "[\n  {...}\n]"
             out += first ? "[\n" : ",\n";
             out.append(one, 2, one.size() - 4);
             first = false;
@@ -240,7 +240,7 @@ void print_rows(const Globals& g, const RowSource& each, const std::vector<Colum
         for (const auto& c : columns)
             table.back().push_back(c.make ? c.make(row) : cell(row[c.field]));
     }
-    print_data(g, rows, render_table(table, g.color()));
+    print_data(g, rows, render_table(std::move(table), g.color()));
 }
 
 void print_list(const Globals& g, const Json& rows, const std::vector<Column>& columns,
@@ -258,7 +258,7 @@ void print_object(const Globals& g, const Json& object) {
     std::vector<std::vector<std::string>> table{{"FIELD", "VALUE"}};
     for (auto it = object.begin(); it != object.end(); ++it)
         table.push_back({it.key(), cell(it.value())});
-    print_data(g, object, render_table(table, g.color()));
+    print_data(g, object, render_table(std::move(table), g.color()));
 }
 
 void add_tenant_option(CLI::App* command, TenantOption& tenant) {

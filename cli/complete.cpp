@@ -112,8 +112,10 @@ void complete(const CLI::App& app, const std::vector<std::string>& words,
               const std::string& current) {
     Line line = read_command_line(app, words);
     std::string previous = words.empty() ? "" : words.back();
+    // A name holding a control (an older or damaged store) is not offered: a shell would
+    // take it raw, and an escaped one would not name it.
     for (const auto& c : candidates(line, previous, current))
-        if (starts_with(c, current)) std::cout << c << "\n";
+        if (starts_with(c, current) && !validate::has_control(c)) std::cout << c << "\n";
 }
 
 } // namespace chatctl::cli

@@ -1,6 +1,7 @@
 #include "render.hpp"
 
 #include "core/plan.hpp"
+#include "core/validate.hpp"
 
 #include <cwchar>
 #include <sstream>
@@ -25,10 +26,12 @@ std::string pad(const std::string& text, size_t width) {
 std::string value_text(const Json& value) {
     if (!value.is_string()) return value.dump();
     const auto& s = value.get_ref<const std::string&>();
-    // Bare when no space, quote, '=', ',' or backslash is in it.
-    bool bare = !s.empty() && s.find_first_of(" \t\n\v\f\r\"'=,\\") == std::string::npos;
+    // Bare when no space, quote, '=', ',', backslash or control is in it; else JSON, which
+    // escapes every control.
+    bool bare =
+        !s.empty() && s.find_first_of(" \"'=,\\") == std::string::npos && !validate::has_control(s);
     bool ambiguous = s == "null" || s == "true" || s == "false" || s.find("->") != s.npos;
-    return bare && !ambiguous ? s : value.dump();
+    return bare && !ambiguous ? s : json_dump(value);
 }
 
 } // namespace
@@ -67,11 +70,15 @@ std::string field_changes(Action action, const std::vector<FieldChange>& fields)
 
 std::string cell(const Json& value) {
     if (value.is_null()) return "-";
-    if (value.is_string()) return value.get<std::string>();
+    if (value.is_string()) return validate::escape_controls(value.get_ref<const std::string&>());
     return value.dump();
 }
 
-std::string render_table(const std::vector<std::vector<std::string>>& rows, bool color) {
+std::string render_table(std::vector<std::vector<std::string>> rows, bool color) {
+    // Whatever a cell holds (a store's text, a name given), a table writes no control.
+    for (auto& row : rows)
+        for (auto& text : row)
+            if (validate::has_control(text)) text = validate::escape_controls(text);
     std::vector<size_t> widths;
     for (const auto& row : rows)
         for (size_t i = 0; i < row.size(); ++i) {
@@ -90,9 +97,10 @@ std::string render_table(const std::vector<std::vector<std::string>>& rows, bool
 
 void PlanLines::add(const Change& c) {
     std::string sign = c.action == Action::create ? "+" : c.action == Action::update ? "~" : "-";
-    std::string object =
-        std::string(kind_name(c.kind())) + " " +
-        (c.kind() == Kind::tenant ? c.key() : c.tenant() + "/" + value_text(c.key()));
+    std::string object = std::string(kind_name(c.kind())) + " " +
+                         (c.kind() == Kind::tenant
+                              ? validate::escape_controls(c.key())
+                              : validate::escape_controls(c.tenant()) + "/" + value_text(c.key()));
     std::string details = field_changes(c.action, changed_fields(c));
     width_ = std::max(width_, display_width(object));
     const char* code = c.action == Action::create   ? "\033[32m"

@@ -13,7 +13,8 @@
 namespace chatctl::cli {
 
 // Columns of cells, each padded to its widest cell; the header row in bold with colour.
-std::string render_table(const std::vector<std::vector<std::string>>& rows, bool color);
+// A control character in a cell is written as an escape (validate::escape_controls).
+std::string render_table(std::vector<std::vector<std::string>> rows, bool color);
 
 // What ends a plan: nothing (an imperative command), `Plan: ...` (plan, apply --dry-run)
 // or `Applied: ...` (apply).

@@ -80,7 +80,7 @@ std::string scenario_table(const Json& s, const Json& doc, bool color) {
         for (const auto& f : s["figures"])
             table.back().push_back(cell_of(f[row.field], row.unit));
     }
-    out += render_table(table, color);
+    out += render_table(std::move(table), color);
     if (const Json& a = s["approximation"]; !a.is_null())
         out += (a["method"] == "erlang_a" ? "Erlang A" : "Erlang C") +
                std::string(" approximation (hold time taken as exponential): P(wait) ") +

@@ -6,6 +6,7 @@
 #include "argv.hpp"
 #include "complete.hpp"
 #include "core/error.hpp"
+#include "core/validate.hpp"
 #include "manpage.hpp"
 
 #include <clocale>
@@ -62,16 +63,17 @@ int report(const Error& e, bool json) {
                            {"diagnostics", diagnostics}};
         if (!e.hints().empty()) body["hints"] = e.hints();
         // Bytes that are not UTF-8 (a path, an argument) are replaced, never thrown on.
-        std::cerr << chatctl::Json{{"error", body}}.dump(-1, ' ', false,
-                                                         chatctl::Json::error_handler_t::replace)
-                  << "\n";
+        std::cerr << chatctl::json_dump(chatctl::Json{{"error", body}}) << "\n";
         return code;
     }
+    // A message may name what a store or a file holds: never a raw control on stderr.
+    using chatctl::validate::escape_controls;
     for (const auto& d : e.diagnostics())
-        std::cerr << (d.file.empty() ? "chatctl" : position(d)) << ": error: " << d.message << "\n";
-    std::cerr << "chatctl: error: " << e.what() << "\n";
+        std::cerr << escape_controls(d.file.empty() ? "chatctl" : position(d))
+                  << ": error: " << escape_controls(d.message) << "\n";
+    std::cerr << "chatctl: error: " << escape_controls(e.what()) << "\n";
     for (const auto& hint : e.hints())
-        std::cerr << "hint: " << hint << "\n";
+        std::cerr << "hint: " << escape_controls(hint) << "\n";
     return code;
 }
 

@@ -83,8 +83,52 @@ class Applier {
     }
 
   private:
+    // An update checks only the fields it changes: a value an older or damaged store
+    // holds, which a newer rule refuses, does not stop an edit of another field.
     static void validate_after(const Change& change) {
-        if (change.after) validate::object(*change.after);
+        if (!change.after) return;
+        if (!change.before || change.before->index() != change.after->index()) {
+            validate::object(*change.after);
+            return;
+        }
+        auto check = [](const auto& was, const auto& now, auto value, auto test) {
+            if (value(was) != value(now)) test(value(now));
+        };
+        auto optional = [](void (*test)(std::string_view, std::string_view), const char* field) {
+            return [test, field](const std::optional<std::string>& v) {
+                if (v) test(*v, field);
+            };
+        };
+        if (const auto* t = std::get_if<Tenant>(&*change.after)) {
+            const auto& was = std::get<Tenant>(*change.before);
+            check(
+                was, *t, [](const Tenant& o) { return o.key; },
+                [](const std::string& v) { validate::tenant_key(v, "tenant"); });
+            check(
+                was, *t, [](const Tenant& o) { return o.display_name; },
+                optional(validate::display_name, "display_name"));
+        } else if (const auto* p = std::get_if<Profile>(&*change.after)) {
+            const auto& was = std::get<Profile>(*change.before);
+            check(
+                was, *p, [](const Profile& o) { return o.name; },
+                [](const std::string& v) { validate::profile_name(v, "name"); });
+            validate::max_chats(p->max_concurrent_chats, "max_concurrent_chats");
+            validate::wrap_up(p->wrap_up_seconds, "wrap_up_seconds");
+            check(
+                was, *p, [](const Profile& o) { return o.description; },
+                optional(validate::description, "description"));
+        } else {
+            const auto& u = std::get<User>(*change.after);
+            const auto& was = std::get<User>(*change.before);
+            check(
+                was, u, [](const User& o) { return o.login; },
+                [](const std::string& v) { validate::login(v, "login"); });
+            check(
+                was, u, [](const User& o) { return o.name; },
+                optional(validate::user_name, "name"));
+            check(
+                was, u, [](const User& o) { return o.email; }, optional(validate::email, "email"));
+        }
     }
 
     // A tenant's default is checked once per set (a tenant created in this set gets its
@@ -288,6 +332,8 @@ void write(Store& store, const WriteContext& context, const StreamPlanner& plann
     ChangeSet done; // what one planned change became (a tenant delete is several)
     size_t count = 0;
     int64_t number = 0; // the change number, once there is a change to record
+    // History never holds a raw control, whatever text a caller records as the command.
+    const std::string command = validate::escape_controls(context.command);
     auto record = [&] {
         for (const auto& c : done) {
             ++count;
@@ -297,8 +343,8 @@ void write(Store& store, const WriteContext& context, const StreamPlanner& plann
                 };
                 if (number == 0) number = store.next_change();
                 store.append_history(Store::HistoryRow{
-                    number, at, context.actor, context.command, c.tenant(), c.key(),
-                    kind_name(c.kind()), action_name(c.action), text(c.before), text(c.after)});
+                    number, at, context.actor, command, c.tenant(), c.key(), kind_name(c.kind()),
+                    action_name(c.action), text(c.before), text(c.after)});
             }
             applied(c);
         }

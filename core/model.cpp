@@ -158,11 +158,48 @@ Json to_json(const User& user) {
     return fields(user);
 }
 
+namespace {
+
+const char* const kHex = "0123456789abcdef";
+
+// \u00XX for DEL (0x7f) and C1 (UTF-8 c2 80-9f) at text[i]; returns the bytes it took.
+size_t escape_beyond_json(std::string& out, const std::string& text, size_t i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    unsigned code = c == 0x7f ? c : c == 0xc2 && next >= 0x80 && next <= 0x9f ? next : 0;
+    if (code == 0) return 0;
+    out += "\\u00";
+    out += kHex[code >> 4];
+    out += kHex[code & 0xf];
+    return c == 0x7f ? 1 : 2;
+}
+
+} // namespace
+
+std::string json_dump(const Json& value, int indent) {
+    std::string text = value.dump(indent, ' ', false, Json::error_handler_t::replace);
+    // Outside strings JSON is ASCII, so these bytes are always inside one.
+    if (text.find_first_of("\x7f\xc2") == std::string::npos) return text;
+    std::string out;
+    out.reserve(text.size() + 16);
+    for (size_t i = 0; i < text.size();) {
+        size_t took = escape_beyond_json(out, text, i);
+        if (took == 0) out += text[i++];
+        i += took;
+    }
+    return out;
+}
+
 void json_quote(std::string& out, const std::string& text) {
-    static const char* hex = "0123456789abcdef";
+    const char* hex = kHex;
     out += '"';
-    for (char ch : text) {
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char ch = text[i];
         auto c = static_cast<unsigned char>(ch);
+        if (size_t took = escape_beyond_json(out, text, i)) {
+            i += took - 1;
+            continue;
+        }
         switch (c) {
         case '"':
             out += "\\\"";
@@ -200,7 +237,7 @@ void json_quote(std::string& out, const std::string& text) {
 
 std::string to_json_text(const Object& object) {
     const auto* u = std::get_if<User>(&object);
-    if (!u) return to_json(object).dump();
+    if (!u) return json_dump(to_json(object));
     std::string out = "{\"tenant\":";
     json_quote(out, u->tenant);
     out += ",\"login\":";

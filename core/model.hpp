@@ -73,8 +73,13 @@ std::optional<Object> object_from_json(Kind kind, const Json& json);
 // it): a user, by the million, is written without building the JSON value.
 std::string to_json_text(const Object& object);
 
-// Appends text as a JSON string, as nlohmann::json's dump writes it (UTF-8 kept, control
-// characters escaped).
+// A value as JSON text, as dump(indent) writes it, but with DEL and the C1 controls
+// escaped too (`\u007f`, `\u009b`): JSON may hold them raw, a terminal takes them as
+// controls. Bytes that are not UTF-8 are replaced, never thrown on.
+std::string json_dump(const Json& value, int indent = -1);
+
+// Appends text as a JSON string, as json_dump writes it (UTF-8 kept, control characters
+// escaped).
 void json_quote(std::string& out, const std::string& text);
 
 // What list and show print: the object with its counts.

@@ -147,6 +147,36 @@ std::string quote(std::string_view value) {
     return out + "\"";
 }
 
+bool has_control(std::string_view text) {
+    for (size_t i = 0; i < text.size();) {
+        char32_t c = 0;
+        if (next_code_point(text, i, c) ? is_control(c) : (++i, false)) return true;
+    }
+    return false;
+}
+
+std::string escape_controls(std::string_view text) {
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    out.reserve(text.size());
+    for (size_t i = 0; i < text.size();) {
+        const size_t start = i;
+        char32_t c = 0;
+        if (next_code_point(text, i, c) && !is_control(c)) {
+            out.append(text.substr(start, i - start));
+        } else if (c == '\n' || c == '\r' || c == '\t') {
+            out += c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t";
+        } else if (i > start && c >= 0x80) { // C1: a code point, not a byte
+            out += std::string("\\u00") + hex[c >> 4] + hex[c & 0xf];
+        } else { // C0, DEL, or a byte that is not UTF-8
+            const auto b = static_cast<unsigned char>(text[start]);
+            out += std::string("\\x") + hex[b >> 4] + hex[b & 0xf];
+            i = start + 1;
+        }
+    }
+    return out;
+}
+
 void tenant_key(std::string_view value, std::string_view field) {
     static constexpr std::string_view allowed =
         "1-63 characters of a-z, 0-9 and -, starting and ending with a letter or digit";

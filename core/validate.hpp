@@ -52,4 +52,13 @@ std::string closest(const std::string& word, const std::vector<std::string>& can
 // A value as it appears in an error message: quoted, escaped, shortened when long.
 std::string quote(std::string_view value);
 
+// Whether text holds a control character (C0, DEL, C1: U+0000-U+001F, U+007F-U+009F).
+bool has_control(std::string_view text);
+
+// Text as it may be shown to a person: every control character written as an escape
+// (`\n`, `\r`, `\t`, `\x1b` for the other C0 and DEL, `\u009b` for C1), and every byte
+// that is not UTF-8 as `\xff`; all else, backslashes included, as it is. A terminal is
+// never sent a control from the store, an argument or a file.
+std::string escape_controls(std::string_view text);
+
 } // namespace chatctl::validate

@@ -1,5 +1,7 @@
 #include "core/csv/csv.hpp"
 
+#include "core/validate.hpp"
+
 #include <csv.h>
 
 namespace chatctl::csv {
@@ -121,9 +123,10 @@ void write_row(std::string& out, const std::vector<std::string>& cells) {
     for (size_t i = 0; i < cells.size(); ++i) {
         const std::string& c = cells[i];
         if (i > 0) out += ',';
-        // Quoted: separators, quotes, line ends, spaces at either end, and a leading
-        // U+FEFF, which at the start of a file would be read as a byte order mark.
-        bool quote = c.find_first_of(",\"\r\n") != std::string::npos ||
+        // Quoted: separators, quotes, line ends, spaces at either end, a leading U+FEFF
+        // (at the start of a file it would be read as a byte order mark), and any other
+        // control, which a store damaged or older may hold.
+        bool quote = c.find_first_of(",\"\r\n") != std::string::npos || validate::has_control(c) ||
                      (!c.empty() && (c.front() == ' ' || c.back() == ' ' || c.front() == '\t' ||
                                      c.back() == '\t')) ||
                      c.rfind(kBom, 0) == 0;

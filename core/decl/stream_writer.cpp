@@ -21,7 +21,7 @@ std::string indented(const std::string& text, int indent) {
 // The text of value at indent: as dump(2) prints it (without a final line end), or as
 // to_yaml prints it, as an item of a list when as_item.
 std::string render(const Json& value, DocumentForm form, int indent, bool as_item) {
-    if (form == DocumentForm::json) return indented(value.dump(2), indent);
+    if (form == DocumentForm::json) return indented(json_dump(value, 2), indent);
     return as_item ? yaml_at(Json::array({value}), indent) : yaml_at(value, indent);
 }
 

@@ -55,7 +55,7 @@ TEST_SUITE("postgres") {
         CHECK(s.dump().empty());
 
         Json init = s.ok({"store", "init", "--grant", kAppRole, "-o", "json"}).json();
-        CHECK(init["schema_version"] == 2);
+        CHECK(init["schema_version"] == chatctl::postgres::schema::current_version());
         CHECK(s.ok({"store", "init", "--grant", kAppRole, "-o", "json"}).json() == init);
         CHECK(s.ok({"store", "upgrade", "-o", "json"}).json() == init);
 
@@ -177,7 +177,8 @@ TEST_SUITE("postgres") {
                               "'update'), ('2026-01-01T10:00:01Z', 'a', 'x', 't', 'tenant', 't', "
                               "'delete')")
                   .empty());
-        CHECK(s.ok({"store", "upgrade", "-o", "json"}).json()["schema_version"] == 2);
+        CHECK(s.ok({"store", "upgrade", "-o", "json"}).json()["schema_version"] ==
+              chatctl::postgres::schema::current_version());
         Json h = s.ok({"history", "-o", "json"}).json();
         REQUIRE(h.size() == 3);
         CHECK(h[0]["change"] == 2);
@@ -186,6 +187,56 @@ TEST_SUITE("postgres") {
         CHECK(h[2]["at"] == "2026-01-01T10:00:00.000Z");
         s.ok({"tenant", "create", "acme"});
         CHECK(s.ok({"history", "--limit", "1", "-o", "json"}).json()[0]["change"] == 3);
+    }
+
+    TEST_CASE("a version 2 store holding control characters is not upgraded; once corrected, "
+              "it is") {
+        Sandbox s;
+        CHECK(as_owner(s, std::string(chatctl::postgres::schema::migrations()[0]) +
+                              chatctl::postgres::schema::migrations()[1] +
+                              "INSERT INTO chatctl_version (version) VALUES (2);"
+                              "INSERT INTO tenants (id, key, display_name, default_profile_id) "
+                              "VALUES (1, 'acme', 'A' || chr(27) || ']0;x' || chr(7), 1);"
+                              "INSERT INTO profiles (id, tenant_id, name) VALUES (1, 1, "
+                              "'Default' || chr(133));")
+                  .empty());
+        const std::string before = s.dump();
+        CHECK(s.ok({"tenant", "show", "acme", "-o", "json"}).json()["display_name"] ==
+              "A\x1b]0;x\x07");
+        for (const std::vector<std::string>& args :
+             {std::vector<std::string>{"tenant", "edit", "acme", "--display-name", "B"},
+              {"store", "upgrade"}}) {
+            Result r = s.run(args);
+            INFO("stderr: " << r.err);
+            CHECK(r.code == 6);
+            CHECK(r.err.find("tenant acme (display_name)") != std::string::npos);
+            CHECK(r.err.find("profile acme/Default\\u0085 (name)") != std::string::npos);
+            CHECK(r.err.find('\x1b') == std::string::npos);
+            CHECK(s.dump() == before);
+        }
+        CHECK(as_owner(s, "UPDATE tenants SET display_name = 'A'; "
+                          "UPDATE profiles SET name = 'Default'")
+                  .empty());
+        CHECK(s.ok({"store", "upgrade", "-o", "json"}).json()["schema_version"] ==
+              chatctl::postgres::schema::current_version());
+        s.ok({"tenant", "edit", "acme", "--display-name", "B"});
+        CHECK(!as_owner(s, "UPDATE tenants SET display_name = 'A' || chr(155)").empty());
+    }
+
+    TEST_CASE("a temporary table of the everyday role never changes what a trigger reads") {
+        Sandbox s;
+        s.ok({"tenant", "create", "acme"});
+        // In one transaction: with the trigger reading the temporary table, the delete would
+        // pass it, and only the deferred key would refuse it, at commit.
+        const std::string error =
+            s.sql("CREATE TEMP TABLE tenants (id bigint, default_profile_id bigint); "
+                  "DELETE FROM profiles WHERE name = 'Default'");
+        CHECK(error.find("the default profile of a tenant cannot be deleted") != std::string::npos);
+        CHECK(s.sql("CREATE TEMP TABLE history (change bigint); "
+                    "INSERT INTO public.history (change, at, actor, command, kind, key, action) "
+                    "VALUES (9223372036854775807, 'x', 'a', 'x', 'tenant', 'k', 'create')")
+                  .find("a change number follows one in history") != std::string::npos);
+        s.ok({"tenant", "edit", "acme", "--display-name", "A"});
     }
 
     TEST_CASE("a newer or damaged schema is a store error, and stays untouched") {

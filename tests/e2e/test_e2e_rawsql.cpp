@@ -96,21 +96,77 @@ TEST_SUITE("rawsql") {
         refused(s, "UPDATE tenants SET key = '-bad'");
     }
 
-    TEST_CASE("every history entry has a positive change number") {
+    TEST_CASE("a history entry's change number is positive and follows one in history") {
         Sandbox s;
         setup(s);
         const std::string columns = "INSERT INTO history (at, actor, command, tenant, kind, key, "
                                     "action, before, after";
         const std::string values = "'2026-01-01T00:00:00.000Z', 'sql', 'x', 'acme', 'tenant', "
                                    "'acme', 'update', NULL, NULL";
-        refused(s, columns + ") VALUES (" + values + ")");
-        refused(s, columns + ", change) VALUES (" + values + ", 0)");
-        refused(s, columns + ", change) VALUES (" + values + ", NULL)");
+        const std::string next = s.query("SELECT max(change) + 1 FROM history")[0][0];
+        for (const std::string& change :
+             std::vector<std::string>{"", "0", "NULL", "9223372036854775807", next + " + 1"})
+            refused(s, columns + (change.empty()
+                                      ? ") VALUES (" + values + ")"
+                                      : ", change) VALUES (" + values + ", " + change + ")"));
         refused(s, "UPDATE history SET change = NULL");
-        CHECK(s.sql(columns + ", change) VALUES (" + values + ", 77)").empty());
-        Json h = s.ok({"history", "--change", "77", "-o", "json"}).json();
+        refused(s, "UPDATE history SET change = 9223372036854775807 WHERE change = 1");
+        CHECK(s.sql(columns + ", change) VALUES (" + values + ", " + next + ")").empty());
+        Json h = s.ok({"history", "--change", next, "-o", "json"}).json();
         REQUIRE(h.size() == 1);
         CHECK(h[0]["actor"] == "sql");
+        // Nothing the rules let in stops a later write.
+        s.ok({"tenant", "create", "gamma"});
+        h = s.ok({"history", "--kind", "tenant", "--limit", "1", "-o", "json"}).json();
+        CHECK(h[0]["key"] == "gamma");
+        CHECK(h[0]["change"] == std::stoll(next) + 1);
+    }
+
+    TEST_CASE("no text takes a control character, whoever writes it") {
+        Sandbox s;
+        setup(s);
+        s.ok({"user", "edit", "alice", "-t", "acme", "--name", "Alice", "--email", "a@x"});
+        const char* chr = on_postgres() ? "chr(" : "char(";
+        auto text = [&](int code) {
+            return std::string("'a' || ") + chr + std::to_string(code) + ") || '@b'";
+        };
+        const std::string esc = text(27);
+        for (const char* column : {"display_name"})
+            refused(s, std::string("UPDATE tenants SET ") + column + " = " + esc);
+        for (const char* column : {"name", "description"})
+            refused(s, std::string("UPDATE profiles SET ") + column + " = " + esc);
+        for (const char* column : {"name", "email"})
+            refused(s, std::string("UPDATE users SET ") + column + " = " + esc);
+        refused(s, std::string("INSERT INTO profiles (tenant_id, name) VALUES (") + kAcme + ", " +
+                       esc + ")");
+        refused(s, "INSERT INTO users (tenant_id, login, name, profile_id) SELECT tenant_id, "
+                   "'eve', " +
+                       esc + ", profile_id FROM users WHERE login = 'alice'");
+        const std::vector<std::string> history = {"at",  "actor",  "command", "tenant", "kind",
+                                                  "key", "action", "before",  "after"};
+        for (const auto& column : history) {
+            std::string values;
+            for (const auto& c : history)
+                values += ", " + (c == column ? esc : c);
+            refused(
+                s, "INSERT INTO history (change, " +
+                       [&] {
+                           std::string names;
+                           for (const auto& c : history)
+                               names += (names.empty() ? "" : ", ") + c;
+                           return names;
+                       }() +
+                       ") SELECT change" + values + " FROM history WHERE change = 1 LIMIT 1");
+        }
+        // Every class at its bounds: C0, DEL, C1; their neighbours are text.
+        for (int code : {1, 9, 10, 13, 31, 127, 0x80, 0x85, 0x9b, 0x9f}) {
+            CAPTURE(code);
+            refused(s, "UPDATE users SET name = " + text(code));
+        }
+        for (int code : {0x20, 0x7e, 0xa0, 0x2028}) {
+            CAPTURE(code);
+            CHECK(s.sql("UPDATE users SET name = " + text(code)).empty());
+        }
     }
 
     TEST_CASE("what the rules allow, raw SQL may do, and chatctl reads it back") {

@@ -246,6 +246,50 @@ TEST_SUITE("store") {
         CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
     }
 
+    TEST_CASE("an older store holding control characters is not upgraded; named, left as it was "
+              "[file]") {
+        Sandbox s;
+        {
+            SQLite::Database db(s.db(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+            db.exec("BEGIN");
+            for (int v = 0; v < 4; ++v)
+                db.exec(chatctl::sqlite::schema::migrations()[static_cast<size_t>(v)]);
+            db.exec("INSERT INTO tenants (id, key, default_profile_id) VALUES (1, 'acme', 1);"
+                    "INSERT INTO profiles (id, tenant_id, name) VALUES (1, 1, 'Default');"
+                    "INSERT INTO users (tenant_id, login, email, profile_id) VALUES "
+                    "(1, 'bob', 'b' || char(27) || '[31m@x', 1);"
+                    "INSERT INTO history (change, at, actor, command, tenant, kind, key, action) "
+                    "VALUES (1, '2026-01-01T10:00:00.000Z', 'a' || char(155), 'x', 'acme', "
+                    "'tenant', 'acme', 'create');"
+                    "PRAGMA user_version = 4");
+            db.exec("COMMIT");
+        }
+        const std::string bytes = s.bytes();
+        // Read as it is, the control escaped.
+        Result r = s.ok({"user", "show", "bob", "-t", "acme"});
+        CHECK(r.out.find("b\\x1b[31m@x") != std::string::npos);
+        CHECK(s.ok({"user", "show", "bob", "-t", "acme", "-o", "json"}).json()["email"] ==
+              "b\x1b[31m@x");
+        // A write upgrades first, and the upgrade names what stops it.
+        for (const std::vector<std::string>& args :
+             {std::vector<std::string>{"user", "edit", "bob", "-t", "acme", "--name", "Bobby"},
+              {"store", "upgrade"}}) {
+            r = s.run(args);
+            INFO("stderr: " << r.err);
+            CHECK(r.code == 6);
+            CHECK(r.err.find("user acme/bob (email)") != std::string::npos);
+            CHECK(r.err.find("history entry 1 (actor)") != std::string::npos);
+            CHECK(r.err.find('\x1b') == std::string::npos);
+            CHECK(s.bytes() == bytes);
+        }
+        // Once corrected, it is upgraded, and the edit goes through.
+        REQUIRE(s.sql("UPDATE users SET email = 'b@x'; UPDATE history SET actor = 'a'") == "");
+        CHECK(s.ok({"store", "upgrade", "-o", "json"}).json()["schema_version"] ==
+              chatctl::sqlite::schema::current_version());
+        s.ok({"user", "edit", "bob", "-t", "acme", "--name", "Bobby"});
+        CHECK(!s.sql("UPDATE users SET email = 'b' || char(27) || '@x'").empty());
+    }
+
     TEST_CASE("an older history gets change numbers, one per command, and milliseconds [file]") {
         Sandbox s;
         {

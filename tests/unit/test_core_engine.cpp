@@ -54,6 +54,15 @@ std::unique_ptr<Store> acme() {
 
 } // namespace
 
+TEST_CASE("history holds no raw control, whatever command text it is given") {
+    auto store = memory_store();
+    write(*store, WriteContext{"test", "tenant create \x1b]0;x\x07\n", false},
+          ops::tenant_create("acme", std::nullopt));
+    auto entries = store->history(HistoryFilter{}, 10);
+    REQUIRE(!entries.empty());
+    CHECK(entries[0].command == "tenant create \\x1b]0;x\\x07\\n");
+}
+
 TEST_CASE("a new tenant needs exactly one default profile in the same set (R2)") {
     auto store = memory_store();
     CHECK(failure(*store, {create(Tenant{"t", {}})}) == ErrorKind::conflict);

@@ -146,3 +146,31 @@ TEST_CASE("closest: the nearest candidate, swaps counting as one edit, or none")
     CHECK(v::closest("zzzzzz", commands).empty());
     CHECK(v::closest("display_nme", {"tenant", "display_name", "profiles"}) == "display_name");
 }
+
+TEST_CASE("controls are escaped for people: C0, DEL, C1 and bytes that are not UTF-8") {
+    CHECK(v::escape_controls("a\x1b[31mb") == "a\\x1b[31mb");
+    CHECK(v::escape_controls("l1\nl2\r\tx\x07\x7f") == "l1\\nl2\\r\\tx\\x07\\x7f");
+    CHECK(v::escape_controls("\xc2\x85 \xc2\x9b \xc2\x80 \xc2\x9f") ==
+          "\\u0085 \\u009b \\u0080 \\u009f");
+    CHECK(v::escape_controls("\x9b\xff") == "\\x9b\\xff");
+    CHECK(v::escape_controls(std::string("a\0b", 3)) == "a\\x00b");
+    // Text, accents, U+00A0, U+2028 and backslashes stay as they are.
+    CHECK(v::escape_controls("Zo\xc3\xab\xc2\xa0\\x1b\xe2\x80\xa8") ==
+          "Zo\xc3\xab\xc2\xa0\\x1b\xe2\x80\xa8");
+    CHECK(v::has_control("a\xc2\x9b"));
+    CHECK(!v::has_control("Zo\xc3\xab \xc2\xa0"));
+}
+
+TEST_CASE("JSON escapes DEL and C1 too, and stays JSON") {
+    const std::string text = "a\x1b"
+                             "b\x7f"
+                             "c\xc2\x9b"
+                             "d\xc2\x85"
+                             "\xc2\xa0";
+    const std::string dumped = json_dump(Json{{"k", text}});
+    CHECK(dumped == "{\"k\":\"a\\u001bb\\u007fc\\u009bd\\u0085\xc2\xa0\"}");
+    CHECK(Json::parse(dumped)["k"] == text);
+    std::string quoted;
+    json_quote(quoted, text);
+    CHECK(quoted == json_dump(Json(text)));
+}

@@ -1,5 +1,7 @@
 #include "core/store/postgres/pg_schema.hpp"
 
+#include "core/store/controls.hpp"
+
 namespace chatctl::postgres::schema {
 
 namespace {
@@ -106,17 +108,76 @@ ALTER TABLE history ADD CONSTRAINT history_change_positive CHECK (change > 0);
 CREATE INDEX history_by_change ON history (change, id);
 )sql";
 
+// Version 3: guards no role may pass, as the SQLite store's version 5.
+// - No control character (C0, DEL, C1; text holds no NUL) in any text: CHECKs, which
+//   every role and COPY meet. An older store holding one is not upgraded (PgStore names
+//   the values).
+// - A history entry's change number follows one already in history (N - 1), or is 1: no
+//   entry the everyday role may insert pushes the next number (the highest plus one) out
+//   of range. Checked once per statement (a COPY of thousands of rows), on the rows it
+//   added: a function called for each row costs more than the row.
+// - Trigger functions read their tables by the schema's name (@schema@, filled in when
+//   migrating) with a fixed search_path, temporary schema last: a temporary table of the
+//   same name, which any role may create, never takes their place.
+const char* const kVersion3Functions = R"sql(
+CREATE OR REPLACE FUNCTION chatctl_keep_default() RETURNS trigger LANGUAGE plpgsql
+    SET search_path = pg_catalog, @schema@, pg_temp AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM @schema@.tenants t
+               WHERE t.id = OLD.tenant_id AND t.default_profile_id = OLD.id) THEN
+        RAISE EXCEPTION 'the default profile of a tenant cannot be deleted'
+            USING ERRCODE = 'restrict_violation';
+    END IF;
+    RETURN OLD;
+END $$;
+CREATE OR REPLACE FUNCTION chatctl_stay_in_tenant() RETURNS trigger LANGUAGE plpgsql
+    SET search_path = pg_catalog, @schema@, pg_temp AS $$
+BEGIN
+    RAISE EXCEPTION 'a profile cannot move to another tenant' USING ERRCODE = 'restrict_violation';
+END $$;
+CREATE FUNCTION chatctl_change_follows() RETURNS trigger LANGUAGE plpgsql
+    SET search_path = pg_catalog, @schema@, pg_temp AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM (SELECT DISTINCT a.change FROM added a) n WHERE n.change > 1
+               AND NOT EXISTS (SELECT 1 FROM @schema@.history h WHERE h.change = n.change - 1)) THEN
+        RAISE EXCEPTION 'a change number follows one in history' USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER history_change_follows AFTER INSERT ON history REFERENCING NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION chatctl_change_follows();
+)sql";
+
+std::string version3() {
+    std::string sql;
+    for (const auto& t : store_controls::text_columns()) {
+        std::string none;
+        for (const char* c : t.columns)
+            none += (none.empty() ? "NOT " : " AND NOT ") + holds_control(c);
+        sql += std::string("ALTER TABLE ") + t.table + " ADD CONSTRAINT " + t.table +
+               "_no_controls CHECK (" + none + ");\n";
+    }
+    return sql + kVersion3Functions;
+}
+
 } // namespace
 
 const std::vector<const char*>& migrations() {
-    static const std::vector<const char*> all = {kVersion1, kVersion2};
+    static const std::string v3 = version3();
+    static const std::vector<const char*> all = {kVersion1, kVersion2, v3.c_str()};
     return all;
 }
 
 const std::vector<const char*>& relations(std::size_t i) {
     static const std::vector<std::vector<const char*>> all = {
-        {"chatctl_version", "tenants", "profiles", "users", "history"}, {"history_by_change"}};
+        {"chatctl_version", "tenants", "profiles", "users", "history"},
+        {"history_by_change"},
+        {}}; // version 3: checks and functions, no relation
     return all.at(i);
+}
+
+std::string holds_control(const std::string& column) {
+    return "(" + column + R"( ~ '[\x01-\x1f\x7f-\x9f]' COLLATE "C"))";
 }
 
 const char* const kGrants = R"sql(

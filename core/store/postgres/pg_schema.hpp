@@ -3,12 +3,21 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 namespace chatctl::postgres::schema {
 
-// migrations()[i] takes a database from version i to version i + 1.
+// migrations()[i] takes a database from version i to version i + 1. A migration names
+// the schema chatctl's tables are in as @schema@ (quoted as an identifier when run).
 const std::vector<const char*>& migrations();
+inline constexpr const char* kSchemaName = "@schema@";
+
+// SQL for "column holds a control character" (U+0001-U+001F, DEL, C1).
+std::string holds_control(const std::string& column);
+
+// The version from which the store refuses control characters in its texts.
+inline constexpr int kNoControlsVersion = 3;
 
 // The tables and indexes migrations()[i] creates (the damage a version must not hold).
 const std::vector<const char*>& relations(std::size_t i);

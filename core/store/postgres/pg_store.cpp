@@ -3,6 +3,7 @@
 #include "core/store/postgres/pg_store.hpp"
 
 #include "core/error.hpp"
+#include "core/store/controls.hpp"
 #include "core/store/postgres/pg_schema.hpp"
 
 #include <charconv>
@@ -141,12 +142,34 @@ void PgStore::check_may_migrate(int64_t version) {
 void PgStore::migrate() {
     const int64_t version = this->version(); // again, under the lock: another may have done it
     check_version(version);
-    for (int64_t v = version; v < schema::current_version(); ++v)
-        conn_.run(schema::migrations()[static_cast<size_t>(v)]);
+    if (version > 0 && version < schema::kNoControlsVersion) refuse_controls();
+    const std::string name = conn_.query("SELECT quote_ident(current_schema())").text(0, 0);
+    for (int64_t v = version; v < schema::current_version(); ++v) {
+        std::string sql = schema::migrations()[static_cast<size_t>(v)];
+        const std::string placeholder = schema::kSchemaName;
+        for (size_t at = sql.find(placeholder); at != std::string::npos;
+             at = sql.find(placeholder, at + name.size()))
+            sql.replace(at, placeholder.size(), name);
+        conn_.run(sql);
+    }
     if (version < schema::current_version())
         conn_.query("INSERT INTO chatctl_version (version) VALUES ($1) "
                     "ON CONFLICT (one) DO UPDATE SET version = EXCLUDED.version",
                     {std::to_string(schema::current_version())});
+}
+
+// A store about to be upgraded to a version that refuses control characters in texts
+// must hold none: its data is never changed silently.
+void PgStore::refuse_controls() {
+    static const std::string sql = store_controls::find_sql(
+        schema::holds_control, static_cast<int>(store_controls::kShown) + 1);
+    Result r = conn_.query(sql.c_str()); // prepared by its text's address: kept
+    std::vector<std::pair<std::string, std::string>> found;
+    found.reserve(static_cast<size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i)
+        found.emplace_back(r.text(i, 0), r.text(i, 1));
+    if (!found.empty())
+        store_controls::refuse_upgrade(conn_.shown(), found, schema::current_version());
 }
 
 int PgStore::init(const StoreOptions& options, const std::optional<std::string>& grant_to,

@@ -72,6 +72,7 @@ class PgStore final : public Store {
     void check_may_migrate(int64_t version);
     // Creates or upgrades the schema, inside the write transaction.
     void migrate();
+    void refuse_controls();
 
     Conn conn_;
     int lock_timeout_seconds_;

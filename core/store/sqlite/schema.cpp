@@ -1,5 +1,7 @@
 #include "core/store/sqlite/schema.hpp"
 
+#include "core/store/controls.hpp"
+
 namespace chatctl::sqlite::schema {
 
 namespace {
@@ -179,11 +181,77 @@ WHEN NEW.change IS NULL OR typeof(NEW.change) <> 'integer' OR NEW.change < 1
 BEGIN SELECT RAISE(ABORT, 'a history entry needs a change number'); END;
 )sql";
 
+// Version 5: guards no role may pass (contract: the store refuses what the rules refuse).
+// - No control character (U+0001-U+001F, DEL, U+0080-U+009F; NUL since version 3) in any
+//   text, on insert, and on update of the text that changes (an older value elsewhere in
+//   the row does not stop an edit). GLOB compares code points; the pattern is built with
+//   char() so that the schema's own text holds no control. An older store holding one is
+//   not upgraded (SqliteStore names the values).
+// - A history entry's change number follows one already in history (N - 1), or is 1, so
+//   that no entry can push the next number (the highest plus one) out of range and stop
+//   every write: numbers grow by one at most per entry.
+std::string version5() {
+    const std::string refused = "BEGIN SELECT RAISE(ABORT, 'refused: a control character in a "
+                                "text'); END;\n";
+    std::string sql;
+    for (const auto& t : store_controls::text_columns()) {
+        // An insert matches the row's texts joined, once: a GLOB per column costs twice
+        // as much, and a user's row and history entry are written by the million.
+        std::string joined, on_update, columns;
+        for (const std::string c : t.columns) {
+            joined.append(joined.empty() ? "" : " || ")
+                .append("ifnull(NEW.")
+                .append(c)
+                .append(", '')");
+            on_update.append(on_update.empty() ? "(" : " OR (")
+                .append("NEW.")
+                .append(c)
+                .append(" IS NOT OLD.")
+                .append(c)
+                .append(" AND ")
+                .append(holds_control("NEW." + c))
+                .append(")");
+            columns.append(columns.empty() ? "" : ", ").append(c);
+        }
+        const std::string on_insert = holds_control("(" + joined + ")");
+        const std::string table = t.table;
+        auto trigger = [&](const char* name, const std::string& what, const std::string& when) {
+            sql.append("CREATE TRIGGER ")
+                .append(table + name)
+                .append(" BEFORE ")
+                .append(what)
+                .append(" ON ")
+                .append(table)
+                .append("\nWHEN ")
+                .append(when)
+                .append("\n")
+                .append(refused);
+        };
+        trigger("_no_controls_insert", "INSERT", on_insert);
+        trigger("_no_controls_update", "UPDATE OF " + columns, on_update);
+    }
+    return sql + R"sql(
+CREATE TRIGGER history_change_follows BEFORE INSERT ON history
+WHEN NEW.change > 1 AND NOT EXISTS (SELECT 1 FROM history WHERE change = NEW.change - 1)
+BEGIN SELECT RAISE(ABORT, 'a change number follows one in history'); END;
+CREATE TRIGGER history_change_follows_update BEFORE UPDATE OF change ON history
+WHEN NEW.change > 1 AND NOT EXISTS (SELECT 1 FROM history WHERE change = NEW.change - 1)
+BEGIN SELECT RAISE(ABORT, 'a change number follows one in history'); END;
+)sql";
+}
+
 } // namespace
 
 const std::vector<const char*>& migrations() {
-    static const std::vector<const char*> all = {kVersion1, kVersion2, kVersion3, kVersion4};
+    static const std::string v5 = version5();
+    static const std::vector<const char*> all = {kVersion1, kVersion2, kVersion3, kVersion4,
+                                                 v5.c_str()};
     return all;
+}
+
+std::string holds_control(const std::string& column) {
+    return column +
+           " GLOB '*[' || char(1) || '-' || char(31) || char(127) || '-' || char(159) || ']*'";
 }
 
 const std::vector<Object>& objects(int i) {

@@ -17,6 +17,12 @@ struct Object {
 };
 const std::vector<Object>& objects(int i);
 
+// SQL for "column holds a control character" (U+0001-U+001F, DEL, C1).
+std::string holds_control(const std::string& column);
+
+// The version from which the store refuses control characters in its texts.
+inline constexpr int kNoControlsVersion = 5;
+
 inline int current_version() {
     return static_cast<int>(migrations().size());
 }

@@ -3,6 +3,7 @@
 #include "core/store/sqlite/sqlite_store.hpp"
 
 #include "core/error.hpp"
+#include "core/store/controls.hpp"
 #include "core/store/sqlite/schema.hpp"
 
 #include <SQLiteCpp/Exception.h>
@@ -307,6 +308,7 @@ void SqliteStore::check_version(bool may_upgrade) {
     // The upgrade is one transaction: an interrupted one leaves the older store whole.
     SQLite::Transaction upgrade(db_, SQLite::TransactionBehavior::IMMEDIATE);
     version = db_.execAndGet("PRAGMA user_version").getInt(); // another writer may have won
+    if (version > 0 && version < schema::kNoControlsVersion) refuse_controls(current);
     for (int v = version; v < current; ++v)
         db_.exec(schema::migrations()[v]);
     db_.exec("PRAGMA user_version = " + std::to_string(current));
@@ -315,6 +317,18 @@ void SqliteStore::check_version(bool may_upgrade) {
     // A new store keeps a rollback journal until it is in place: a WAL is named by the file.
     if (path_ != ":memory:" && !new_ && db_.execAndGet("PRAGMA journal_mode").getString() != "wal")
         db_.exec("PRAGMA journal_mode = WAL");
+}
+
+// A store about to be upgraded to a version that refuses control characters in texts
+// must hold none: its data is never changed silently.
+void SqliteStore::refuse_controls(int version) {
+    SQLite::Statement found(db_,
+                            store_controls::find_sql(schema::holds_control,
+                                                     static_cast<int>(store_controls::kShown) + 1));
+    std::vector<std::pair<std::string, std::string>> values;
+    while (found.executeStep())
+        values.emplace_back(found.getColumn(0).getString(), found.getColumn(1).getString());
+    if (!values.empty()) store_controls::refuse_upgrade(path_, values, version);
 }
 
 // The tables the first `version` migrations create must be there, and nothing a later

@@ -86,6 +86,7 @@ class SqliteStore final : public Store {
     SQLite::Statement& statement(const char* sql);
     void check_version(bool may_upgrade);
     void check_objects(int version);
+    void refuse_controls(int version);
 
     std::string path_;
     std::unique_ptr<NewStore> new_; // before db_: it acts once the connection is closed
