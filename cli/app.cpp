@@ -1,50 +1,33 @@
 #include "app.hpp"
 
 #include "core/csv/csv.hpp"
-#include "core/decl/converge.hpp"
-#include "core/decl/stream_writer.hpp"
 #include "core/decl/yaml_writer.hpp"
 #include "core/error.hpp"
 #include "core/plan.hpp"
 #include "core/validate.hpp"
 #include "render.hpp"
 
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
-#include <fstream>
 #include <iostream>
-#include <pwd.h>
 #include <unistd.h>
 
 namespace chatctl::cli {
 
-namespace {
-
-// --actor, else $CHATCTL_ACTOR, else the login name (checked by Globals::check).
-std::string actor_name(const Globals& g) {
-    if (g.actor) return *g.actor;
-    if (const char* env = std::getenv("CHATCTL_ACTOR")) return env;
-    if (const passwd* pw = ::getpwuid(::geteuid()); pw && pw->pw_name) return pw->pw_name;
-    if (const char* user = std::getenv("USER"); user && *user) return user;
-    return "unknown";
-}
-
-} // namespace
-
-void print_data(const Globals& g, const Json& value, const std::string& text) {
+std::string data_text(const Globals& g, const Json& value, const std::string& text) {
     switch (g.format()) {
     case Format::json:
-        std::cout << json_dump(value, 2) << "\n";
-        break;
+        return json_dump(value, 2) + "\n";
     case Format::yaml:
-        std::cout << to_yaml(value);
-        break;
+        return to_yaml(value);
     case Format::table:
     case Format::csv: // the lists' own rows, or simulate's (refused elsewhere)
-        std::cout << text;
         break;
     }
+    return text;
+}
+
+void print_data(const Globals& g, const Json& value, const std::string& text) {
+    std::cout << data_text(g, value, text);
 }
 
 void Globals::check() const {
@@ -87,111 +70,12 @@ std::unique_ptr<Store> open_for_plan(const Globals& g) {
     return store ? std::move(store) : memory_store(); // a missing store plans as empty
 }
 
-void run_write(const Globals& g, const std::string& command, const Planner& planner,
-               Summary summary) {
-    auto store = open_store(g.store_options(), OpenMode::write);
-    ChangeSet applied = write(*store, WriteContext{actor_name(g), command, false}, planner);
-    print_plan(g, applied, summary);
-}
-
-namespace {
-
-// Output held back until a write commits: a temporary file, removed when done.
-class Spool {
-  public:
-    Spool() {
-        const char* dir = std::getenv("TMPDIR");
-        path_ = std::string(dir && *dir ? dir : "/tmp") + "/chatctl-XXXXXX";
-        int fd = ::mkstemp(path_.data());
-        if (fd < 0)
-            fail(ErrorKind::internal, "cannot make a temporary file in " +
-                                          path_.substr(0, path_.rfind('/')) + ": " +
-                                          std::strerror(errno));
-        ::close(fd);
-        out_.open(path_, std::ios::binary | std::ios::trunc);
-    }
-    ~Spool() { ::unlink(path_.c_str()); }
-    std::ostream& stream() { return out_; }
-    void copy_to(std::ostream& target) {
-        out_.close();
-        if (!out_) fail(ErrorKind::internal, "cannot write the temporary file " + path_);
-        std::ifstream in(path_, std::ios::binary);
-        if (in.peek() != std::ifstream::traits_type::eof()) target << in.rdbuf();
-    }
-
-  private:
-    std::string path_;
-    std::ofstream out_;
-};
-
-} // namespace
-
-bool stream_plan(const Globals& g, std::ostream& out, Summary summary,
-                 const std::function<void(const ChangeSink&)>& run) {
-    PlanSummary count;
-    auto counted = [&](const Change& c) {
-        (c.action == Action::create   ? count.create
-         : c.action == Action::update ? count.update
-                                      : count.remove)++;
-    };
-    if (g.quiet) {
-        run(counted);
-    } else if (g.format() == Format::table) {
-        PlanLines lines(out, g.color());
-        run([&](const Change& c) { lines.add(c); });
-        out << lines.finish(summary);
-        count = lines.count();
-    } else {
-        auto skeleton = [&] {
-            return Json{
-                {"format_version", "1"},
-                {"changes", Json::array({kHole})},
-                {"summary",
-                 {{"create", count.create}, {"update", count.update}, {"delete", count.remove}}}};
-        };
-        write_streamed(out, g.format() == Format::json ? DocumentForm::json : DocumentForm::yaml,
-                       skeleton, [&](ListWriter& list) {
-                           run([&](const Change& c) {
-                               counted(c);
-                               list.item(c.to_json());
-                           });
-                       });
-    }
-    return count.create + count.update + count.remove > 0;
-}
-
-void run_streamed_write(const Globals& g, const std::string& command, const StreamPlanner& planner,
-                        Summary summary, bool dry_run) {
-    auto store = open_store(g.store_options(), OpenMode::write);
-    Spool spool; // what is printed is what was committed
-    stream_plan(g, spool.stream(), summary, [&](const ChangeSink& print) {
-        write(*store, WriteContext{actor_name(g), command, dry_run}, planner, print);
-    });
-    spool.copy_to(std::cout);
-}
-
-bool apply_while_reading(const Globals& g, const Sources& sources, bool prune, Declaration& read) {
-    std::unique_ptr<Store> store;
-    try {
-        store = open_store(g.store_options(), OpenMode::write);
-    } catch (...) { // locked, read-only...: the ordinary path meets it again, or refuses
-        read = load_declaration(sources); // the declaration first
-        return false;
-    }
-    Spool spool; // what is printed is what was committed
-    bool committed = false;
-    stream_plan(g, spool.stream(), Summary::applied, [&](const ChangeSink& print) {
-        StreamedApply writer(*store, WriteContext{actor_name(g), "apply", false}, prune, print);
-        read = load_declaration(sources, &writer);
-        committed = writer.finish(read);
-    });
-    if (!committed) return false; // a new store goes with it; the ordinary path makes it again
-    spool.copy_to(std::cout);
-    return true;
+std::string plan_text(const Globals& g, const ChangeSet& changes, Summary summary) {
+    return data_text(g, plan_to_json(changes), render_plan(changes, summary, g.color()));
 }
 
 void print_plan(const Globals& g, const ChangeSet& changes, Summary summary) {
-    if (!g.quiet) print_data(g, plan_to_json(changes), render_plan(changes, summary, g.color()));
+    if (!g.quiet) std::cout << plan_text(g, changes, summary);
 }
 
 void print_rows(const Globals& g, const RowSource& each, const std::vector<Column>& columns,
@@ -230,17 +114,32 @@ void print_rows(const Globals& g, const RowSource& each, const std::vector<Colum
         flush(0);
         return;
     }
-    Json rows = Json::array();
-    each([&](const Json& row) { rows.push_back(row); });
+    if (g.format() == Format::yaml) {
+        Json rows = Json::array();
+        each([&](const Json& row) { rows.push_back(row); });
+        std::cout << to_yaml(rows);
+        return;
+    }
+    // A table, aligned in blocks of kBlock rows, so that a long one is never held.
+    constexpr size_t kBlock = 1000;
     std::vector<std::vector<std::string>> table(1);
     for (const auto& c : columns)
         table[0].emplace_back(c.header);
-    for (const auto& row : rows) {
+    bool first = true;
+    auto block = [&] {
+        std::string text = render_table(table, g.color());
+        if (!first) text.erase(0, text.find('\n') + 1); // the header, once
+        std::cout << text;
+        table.resize(1);
+        first = false;
+    };
+    each([&](const Json& row) {
         table.emplace_back();
         for (const auto& c : columns)
             table.back().push_back(c.make ? c.make(row) : cell(row[c.field]));
-    }
-    print_data(g, rows, render_table(std::move(table), g.color()));
+        if (table.size() > kBlock) block();
+    });
+    if (first || table.size() > 1) block();
 }
 
 void print_list(const Globals& g, const Json& rows, const std::vector<Column>& columns,

@@ -45,6 +45,7 @@ void run_write(const Globals& g, const std::string& command, const Planner& plan
                Summary summary = Summary::none);
 
 // A change set as plan lines (with a summary line when asked), or the plan document.
+std::string plan_text(const Globals& g, const ChangeSet& changes, Summary summary);
 void print_plan(const Globals& g, const ChangeSet& changes, Summary summary);
 
 // The same for the changes run hands to its sink, printed to out as they come (only
@@ -79,6 +80,7 @@ void print_rows(const Globals& g, const RowSource& each, const std::vector<Colum
                 const std::vector<std::string>& csv_fields);
 void print_object(const Globals& g, const Json& object);
 // A document: json and yaml as is, anything else the text given (a table, CSV rows).
+std::string data_text(const Globals& g, const Json& value, const std::string& text);
 void print_data(const Globals& g, const Json& value, const std::string& text);
 
 // A text option whose absence differs from an empty value.

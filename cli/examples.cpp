@@ -43,7 +43,7 @@ const std::map<std::string, std::string>& examples() {
         {"user show", "chatctl user show alice -t acme -o json"},
         {"history", "chatctl history -t acme --limit 10\n"
                     "chatctl history --actor ci-bot --since 2h --kind user -o csv\n"
-                    "chatctl history --change 42"},
+                    "chatctl history --change 42 --all"},
         {"revert", "chatctl revert 42 --dry-run\nchatctl revert 42"},
         {"simulate",
          "chatctl simulate -t acme --arrivals 150/h --talk 4m --target 80/20s\n"

@@ -7,6 +7,7 @@
 #include "core/validate.hpp"
 
 #include <climits>
+#include <iostream>
 
 namespace chatctl::cli {
 
@@ -29,15 +30,17 @@ void add_history_command(CLI::App& app, Globals& g) {
     struct Args {
         TextOption tenant, change, kind, key, actor, since, until;
         std::string limit = "50";
+        bool all = false;
     };
     auto a = std::make_shared<Args>();
     CLI::App* c = add_command(&app, "history",
                               "Show the store's changes, newest first (each committed command "
                               "is one change, numbered)");
     add_text_option(c, "-t,--tenant", a->tenant, "Only this tenant's changes", "TENANT");
-    c->add_option("--limit", a->limit, "Keep the N newest entries")
-        ->type_name("N")
-        ->capture_default_str();
+    CLI::Option* limit_option = c->add_option("--limit", a->limit, "Keep the N newest entries")
+                                    ->type_name("N")
+                                    ->capture_default_str();
+    c->add_flag("--all", a->all, "Show every entry the filters select");
     add_text_option(c, "--change", a->change, "Only the entries of change N", "N");
     add_text_option(c, "--kind", a->kind, "Only changes to tenants, profiles or users",
                     "tenant|profile|user");
@@ -50,11 +53,19 @@ void add_history_command(CLI::App& app, Globals& g) {
                     "TIME");
     add_text_option(c, "--until", a->until,
                     "Up to this time (a date or a minute takes in all of it)", "TIME");
-    c->callback([&g, a] {
+    c->callback([&g, a, limit_option] {
         HistoryFilter f;
         f.tenant = a->tenant.get();
         if (f.tenant) check_tenant_key(*f.tenant, "--tenant");
-        int limit = validate::parse_int(a->limit, "--limit", 1, INT_MAX);
+        std::optional<int64_t> limit;
+        if (a->all && limit_option->count() > 0)
+            fail(ErrorKind::usage, "--all and --limit cannot be used together",
+                 {"--all shows every entry; --limit N the N newest"});
+        try {
+            if (!a->all) limit = validate::parse_int(a->limit, "--limit", 1, INT_MAX);
+        } catch (const Error& e) { // 0 means "no limit" to some tools
+            throw e.with_hint("to see every entry, use --all");
+        }
         if (auto n = a->change.get()) f.change = validate::parse_int(*n, "--change", 1, INT_MAX);
         f.kind = a->kind.get();
         if (f.kind && *f.kind != "tenant" && *f.kind != "profile" && *f.kind != "user")
@@ -69,18 +80,29 @@ void add_history_command(CLI::App& app, Globals& g) {
         if (auto t = a->until.get()) f.until = time_bound(*t, "--until", true);
         if (f.since && f.until && *f.since > *f.until)
             fail(ErrorKind::invalid_input, "--since is after --until: no entry can match");
-        print_list(g, queries::history(*open_for_read(g), f, limit),
-                   {{"ID", "id"},
-                    {"CHANGE", "change"},
-                    {"AT", "at"},
-                    {"ACTOR", "actor"},
-                    {"COMMAND", "command"},
-                    {"ACTION", "action"},
-                    {"KIND", "kind"},
-                    {"TENANT", "tenant"},
-                    {"KEY", "key"},
-                    {"CHANGES", "", field_changes_of}},
-                   queries::kHistoryFields);
+        auto store = open_for_read(g);
+        int64_t matching = 0;
+        print_rows(
+            g,
+            [&](const std::function<void(const Json&)>& each) {
+                matching = queries::history(*store, f, limit, each);
+            },
+            {{"ID", "id"},
+             {"CHANGE", "change"},
+             {"AT", "at"},
+             {"ACTOR", "actor"},
+             {"COMMAND", "command"},
+             {"ACTION", "action"},
+             {"KIND", "kind"},
+             {"TENANT", "tenant"},
+             {"KEY", "key"},
+             {"CHANGES", "", field_changes_of}},
+            queries::kHistoryFields);
+        if (limit && matching > *limit && !g.quiet) // never cut short without a word
+            std::cerr << "chatctl: " << *limit << " of " << matching
+                      << " matching entries shown, the newest; see them all with --all (or "
+                         "--limit "
+                      << matching << ")\n";
     });
 }
 

@@ -9,9 +9,12 @@
 #include "core/validate.hpp"
 #include "manpage.hpp"
 
+#include <cerrno>
 #include <clocale>
 #include <cstdlib>
+#include <fcntl.h>
 #include <iostream>
+#include <unistd.h>
 
 namespace {
 
@@ -38,6 +41,8 @@ int exit_code(ErrorKind kind) {
         return 5;
     case ErrorKind::store:
         return 6;
+    case ErrorKind::output:
+        return 7;
     case ErrorKind::usage:
         return 64;
     }
@@ -91,11 +96,27 @@ Error usage_error(const chatctl::cli::CommandLine& line) {
     return e;
 }
 
+// A standard stream closed by the caller (`>&-`) is taken by /dev/null opened the other
+// way round: writing to it (reading standard input) still fails as on a closed one, and
+// no file chatctl opens (a store's socket, a temporary file) can land there and receive
+// what was meant for the terminal.
+void hold_closed_standard_streams() {
+    for (int fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO})
+        if (::fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+            int null = ::open("/dev/null", fd == STDIN_FILENO ? O_WRONLY : O_RDONLY);
+            if (null >= 0 && null != fd) {
+                ::dup2(null, fd);
+                ::close(null);
+            }
+        }
+}
+
 } // namespace
 
 namespace chatctl::cli {
 
 int run(int argc, char** argv) {
+    hold_closed_standard_streams();
     std::setlocale(LC_CTYPE, "C.UTF-8");
     Globals g;
     CLI::App app{"chatctl: administer the chat handling profiles of a multi-tenant contact center",

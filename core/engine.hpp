@@ -32,6 +32,10 @@ struct WriteContext {
     std::string actor;
     std::string command; // as history records it: "profile add", "apply"
     bool dry_run = false;
+    // Called with the change number once everything is written, before the commit: what
+    // must hold for the command to report its change truthfully (the lines it will print,
+    // secured) is checked here, and a failure still writes nothing.
+    std::function<void(int64_t change)> before_commit = nullptr;
 };
 
 // Builds the change set from the store as it is once the write lock is held, so that

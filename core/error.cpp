@@ -16,6 +16,8 @@ const char* kind_name(ErrorKind kind) {
         return "store";
     case ErrorKind::internal:
         return "internal";
+    case ErrorKind::output:
+        return "output";
     }
     return "internal";
 }

@@ -9,7 +9,8 @@
 
 namespace chatctl {
 
-enum class ErrorKind { usage, not_found, conflict, invalid_input, store, internal };
+// output: a change was committed, but what the command prints of it could not be written.
+enum class ErrorKind { usage, not_found, conflict, invalid_input, store, internal, output };
 
 const char* kind_name(ErrorKind kind);
 

@@ -2,6 +2,8 @@
 
 #include "core/commands/lookup.hpp"
 
+#include <algorithm>
+
 namespace chatctl::queries {
 
 Json tenant_list(Store& store) {
@@ -50,14 +52,25 @@ Json history_entry(const HistoryEntry& e) {
                 {"after", e.after}};
 }
 
-Json history(Store& store, const HistoryFilter& filter, int limit) {
+int64_t history(Store& store, const HistoryFilter& filter, std::optional<int64_t> limit,
+                const std::function<void(const Json&)>& f) {
     if (filter.tenant && !store.find_tenant(*filter.tenant) &&
         !store.tenant_in_history(*filter.tenant))
         require_tenant(store, *filter.tenant); // not found, with its hint
-    Json out = Json::array();
-    for (const auto& e : store.history(filter, limit))
-        out.push_back(history_entry(e));
-    return out;
+    constexpr int64_t kPage = 1000;            // memory stays flat whatever --all finds
+    HistoryFilter rest = filter;               // what is not read yet
+    int64_t shown = 0;
+    for (;;) {
+        const int64_t want = limit ? std::min(kPage, *limit - shown) : kPage;
+        if (want <= 0) break;
+        const auto entries = store.history(rest, static_cast<int>(want));
+        for (const auto& e : entries)
+            f(history_entry(e));
+        shown += static_cast<int64_t>(entries.size());
+        if (static_cast<int64_t>(entries.size()) < want) return shown;
+        (filter.oldest_first ? rest.after_id : rest.before_id) = entries.back().id;
+    }
+    return store.history(rest, 1).empty() ? shown : shown + store.history_count(rest);
 }
 
 } // namespace chatctl::queries

@@ -29,9 +29,11 @@ Json profile_show(Store& store, const std::string& tenant, const std::string& na
 void user_list(Store& store, const std::string& tenant, const std::optional<std::string>& profile,
                const std::function<void(const Json&)>& f);
 Json user_show(Store& store, const std::string& tenant, const std::string& login);
-// The entries the filter selects, newest first; a tenant neither in the store nor in
-// history is not found.
-Json history(Store& store, const HistoryFilter& filter, int limit);
+// The entries the filter selects, newest first, the `limit` first of them (every one
+// without), each handed to f as it is read, a page at a time; a tenant neither in the
+// store nor in history is not found. Returns how many entries the filter selects in all.
+int64_t history(Store& store, const HistoryFilter& filter, std::optional<int64_t> limit,
+                const std::function<void(const Json&)>& f);
 Json history_entry(const HistoryEntry& e);
 
 } // namespace chatctl::queries

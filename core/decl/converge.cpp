@@ -62,7 +62,10 @@ struct StreamedApply::Impl {
     std::deque<Batch> queue;
     bool failed = false; // the writer gave up: the reader sends nothing more
     bool committed = false;
-    Batch filling;                               // the reader's batch being filled
+    bool wrote = false;            // a change was handed to the engine: a write may have reached
+                                   // the store
+    std::exception_ptr unknowable; // a failure after that: never retried, reported
+    Batch filling;                 // the reader's batch being filled
     std::vector<std::optional<DeclTenant>> sent; // the reader's own copy of the headers
     Batch taken;                                 // the writer's batch being read
     size_t next = 0;
@@ -131,19 +134,36 @@ struct StreamedApply::Impl {
                 store, context,
                 [&](Store& s, const ChangeSink& emit) {
                     try {
-                        plan(s, emit);
+                        plan(s, [&](const Change& c) {
+                            wrote = true;
+                            emit(c);
+                        });
                     } catch (const detail::NotStreamable&) {
                         throw Abandon{};
                     }
                 },
                 applied);
             committed = true;
+        } catch (const Abandon&) {
+            give_up(); // rolled back: the ordinary path writes it
+        } catch (const Error& e) {
+            // A store failure once something was written (a lost connection, a COMMIT whose
+            // reply never came) leaves the store's state for the error to tell: running the
+            // write again could report "No changes." for a change just committed, or write
+            // it after a failure the user never saw. Anything else, or before any write, the
+            // ordinary path meets again and reports.
+            if (wrote && e.kind() == ErrorKind::store) unknowable = std::current_exception();
+            give_up();
         } catch (...) {
-            // Abandon, a busy store, or anything the ordinary path will meet and report.
-            std::unique_lock lock(mutex);
-            failed = true;
-            changed.notify_all();
+            if (wrote) unknowable = std::current_exception();
+            give_up();
         }
+    }
+
+    void give_up() {
+        std::unique_lock lock(mutex);
+        failed = true;
+        changed.notify_all();
     }
 };
 
@@ -189,6 +209,7 @@ bool StreamedApply::finish(const Declaration& declaration) {
                  same_profiles(sent[i]->profiles, d[i].profiles);
     impl_->push(Event{Event::finish, std::nullopt, {}, commit});
     impl_->writer.join();
+    if (impl_->unknowable) std::rethrow_exception(impl_->unknowable);
     return impl_->committed;
 }
 

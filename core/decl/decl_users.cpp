@@ -1,5 +1,7 @@
 #include "core/decl/decl_users.hpp"
 
+#include "core/temp_file.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <unistd.h>
@@ -107,9 +109,7 @@ class DeclUsers::Reader {
     size_t pos_ = 0;
 };
 
-DeclUsers::DeclUsers() : file_(std::tmpfile()) {
-    if (!file_) io_failure("make");
-}
+DeclUsers::DeclUsers() : file_(unnamed_temp_file()) {}
 
 DeclUsers::~DeclUsers() {
     std::fclose(file_);

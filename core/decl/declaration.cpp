@@ -1,6 +1,7 @@
 #include "core/decl/declaration.hpp"
 
 #include "core/decl/decl_schema.hpp"
+#include "core/temp_file.hpp"
 #include "core/validate.hpp"
 
 #include <algorithm>
@@ -37,10 +38,7 @@ std::optional<std::string> text_or_null(const json& object, const char* key) {
 // kMaxDeclarationBytes (it has no size to look at first: `yes | chatctl plan -f -`
 // never ends by itself).
 std::optional<Input> spool_stdin() {
-    std::FILE* spool = std::tmpfile();
-    if (!spool)
-        fail(ErrorKind::internal,
-             std::string("cannot make a temporary file: ") + std::strerror(errno));
+    std::FILE* spool = unnamed_temp_file();
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> guard(spool, &std::fclose);
     char buffer[1 << 16];
     size_t total = 0;

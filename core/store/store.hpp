@@ -110,6 +110,8 @@ class Store {
         bool last_page_ = false;
     };
     virtual std::vector<HistoryEntry> history(const HistoryFilter& filter, int limit) = 0;
+    // How many entries the filter selects (before_id, after_id and order included).
+    virtual int64_t history_count(const HistoryFilter& filter) = 0;
     // Whether history holds any entry of the tenant (a deleted one's stays).
     bool tenant_in_history(const std::string& key);
     // The number the next committed command's history entries share.

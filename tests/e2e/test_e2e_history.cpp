@@ -1,8 +1,10 @@
 // chatctl history: every committed change, who, which command, before and after.
 #include "harness.hpp"
 
+#include <algorithm>
 #include <doctest/doctest.h>
 #include <pwd.h>
+#include <set>
 #include <unistd.h>
 
 using namespace e2e;
@@ -96,4 +98,43 @@ TEST_SUITE("history") {
         CHECK(s.ok({"history", "--limit", "60", "-o", "json"}).json().size() == 52);
     }
 
+    TEST_CASE("history says when more entries match than it shows; --all shows every one") {
+        Sandbox s;
+        s.ok({"-q", "tenant", "create", "acme"}); // change 1: the tenant and its profile
+        std::string csv = "login\n";
+        for (int u = 0; u < 1234; ++u)
+            csv += "agent" + std::to_string(10000 + u) + "\n";
+        REQUIRE(s.run({"-q", "user", "import", "-t", "acme", "-"}, {}, csv).code == 0);
+
+        Result r = s.ok({"history", "--change", "2", "-o", "json"});
+        CHECK(r.json().size() == 50);
+        CHECK(r.err.find("50 of 1234 matching entries shown") != std::string::npos);
+        CHECK(r.err.find("--all") != std::string::npos);
+        CHECK(r.err.find("--limit 1234") != std::string::npos);
+
+        r = s.ok({"history", "--change", "2", "--all", "-o", "json"}); // past one page
+        Json all = r.json();
+        REQUIRE(all.size() == 1234);
+        CHECK(r.err.empty());
+        std::set<int64_t> ids;
+        for (size_t i = 0; i < all.size(); ++i) {
+            ids.insert(all[i]["id"].get<int64_t>());
+            if (i > 0) CHECK(all[i]["id"] < all[i - 1]["id"]); // newest first, throughout
+        }
+        CHECK(ids.size() == all.size());
+        CHECK(s.ok({"history", "--all", "-o", "csv"}).out ==
+              s.ok({"history", "--limit", "1236", "-o", "csv"}).out);
+
+        r = s.ok({"history", "--all"}); // a table in blocks, its header once
+        CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1 + 1236);
+        CHECK(r.out.rfind("ID ", 0) == 0);
+        CHECK(r.out.find("\nID ") == std::string::npos);
+
+        CHECK(s.ok({"history", "--limit", "1236", "-o", "json"}).err.empty()); // all shown
+        r = s.ok({"-q", "history", "-t", "acme", "-o", "json"});               // -q: only the data
+        CHECK(r.json().size() == 50);
+        CHECK(r.err.empty());
+        CHECK(s.run({"history", "--limit", "0"}).code == 5);
+        CHECK(s.run({"history", "--all", "--limit", "5"}).code == 64);
+    }
 } // TEST_SUITE

@@ -188,11 +188,27 @@ const char* history_sql(bool oldest_first) {
     return all[oldest_first ? 1 : 0].c_str();
 }
 
+// The count of what a history query selects; the text stays, as statements are kept by it.
+const char* history_count_sql(bool oldest_first) {
+    static const std::string counts[] = {
+        "SELECT count(*) FROM (" + std::string(history_sql(false)) + ") AS matching",
+        "SELECT count(*) FROM (" + std::string(history_sql(true)) + ") AS matching"};
+    return counts[oldest_first ? 1 : 0].c_str();
+}
+
 Param optional_num(const std::optional<int64_t>& n) {
     return n ? Param(num(*n)) : std::nullopt;
 }
 
 } // namespace
+
+int64_t PgStore::history_count(const HistoryFilter& f) {
+    return conn_
+        .query(history_count_sql(f.oldest_first),
+               {f.tenant, optional_num(f.change), f.kind, f.key, f.actor, f.since, f.until,
+                optional_num(f.before_id), optional_num(f.after_id), std::nullopt}) // no limit
+        .integer(0, 0);
+}
 
 std::vector<HistoryEntry> PgStore::history(const HistoryFilter& f, int limit) {
     refuse_history_before_upgrade(conn_.shown(), version_, schema::current_version());

@@ -38,6 +38,7 @@ class PgStore final : public Store {
     std::vector<UserRow> user_page(const TenantRow& tenant, const std::optional<std::string>& after,
                                    int limit) override;
     std::vector<HistoryEntry> history(const HistoryFilter& filter, int limit) override;
+    int64_t history_count(const HistoryFilter& filter) override;
     int64_t next_change() override;
     std::vector<std::string> tenant_keys() override;
     std::vector<std::string> logins_starting(const TenantRow& tenant, std::string_view prefix,

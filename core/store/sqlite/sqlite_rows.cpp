@@ -4,6 +4,8 @@
 #include "core/store/sqlite/sqlite_store.hpp"
 #include "core/validate.hpp"
 
+#include <map>
+
 namespace chatctl::sqlite {
 
 namespace {
@@ -216,21 +218,41 @@ const char* history_sql(const HistoryFilter& f) {
     return all[lead * 2 + (f.oldest_first ? 1 : 0)].c_str();
 }
 
+// The count of what a history query selects; the text stays, as statements are kept by it.
+const char* history_count_sql(const HistoryFilter& f) {
+    static std::map<const char*, std::string> counts;
+    const char* sql = history_sql(f);
+    std::string& count = counts[sql];
+    if (count.empty()) count = "SELECT count(*) FROM (" + std::string(sql) + ")";
+    return count.c_str();
+}
+
+void bind_history(SQLite::Statement& st, const HistoryFilter& f, int64_t limit) {
+    bind_optional(st, 1, f.tenant);
+    if (f.change) st.bind(2, *f.change);
+    bind_optional(st, 3, f.kind);
+    bind_optional(st, 4, f.key);
+    bind_optional(st, 5, f.actor);
+    bind_optional(st, 6, f.since);
+    bind_optional(st, 7, f.until);
+    if (f.before_id) st.bind(8, *f.before_id);
+    if (f.after_id) st.bind(9, *f.after_id);
+    st.bind(10, limit);
+}
+
 } // namespace
+
+int64_t SqliteStore::history_count(const HistoryFilter& f) {
+    Reset r(statement(history_count_sql(f)));
+    bind_history(r.st, f, -1); // no limit
+    r.st.executeStep();
+    return r.st.getColumn(0).getInt64();
+}
 
 std::vector<HistoryEntry> SqliteStore::history(const HistoryFilter& f, int limit) {
     refuse_history_before_upgrade(path_, version_, schema::current_version());
     Reset r(statement(history_sql(f)));
-    bind_optional(r.st, 1, f.tenant);
-    if (f.change) r.st.bind(2, *f.change);
-    bind_optional(r.st, 3, f.kind);
-    bind_optional(r.st, 4, f.key);
-    bind_optional(r.st, 5, f.actor);
-    bind_optional(r.st, 6, f.since);
-    bind_optional(r.st, 7, f.until);
-    if (f.before_id) r.st.bind(8, *f.before_id);
-    if (f.after_id) r.st.bind(9, *f.after_id);
-    r.st.bind(10, limit);
+    bind_history(r.st, f, limit);
     std::vector<HistoryEntry> out;
     while (r.st.executeStep()) {
         auto col = [&](int i) { return text(r.st.getColumn(i)); };
