@@ -11,6 +11,7 @@
 #include <clocale>
 #include <cstdlib>
 #include <iostream>
+#include <string_view>
 
 namespace {
 
@@ -94,6 +95,12 @@ Error usage_error(const chatctl::cli::CommandLine& line) {
 namespace chatctl::cli {
 
 int run(int argc, char** argv) {
+    // `chatctl --version` alone, as scripts and installers run it, needs no command tree
+    // (building it is most of a short command's own work). The same words as CLI11's.
+    if (argc == 2 && std::string_view(argv[1]) == "--version") {
+        std::cout << "chatctl " CHATCTL_VERSION "\n";
+        return 0;
+    }
     std::setlocale(LC_CTYPE, "C.UTF-8");
     Globals g;
     CLI::App app{"chatctl: administer the chat handling profiles of a multi-tenant contact center",
