@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# Whole-process time of two read commands on a store of 1,000 tenants x 100 users, each
-# as a ratio to the sqlite3 shell running the equivalent query on the same file, both
-# timed side by side by hyperfine (median of many runs).
+# Whole-process time of the commands a shell runs often, each as a ratio to the sqlite3
+# shell doing the equivalent, timed side by side by hyperfine (medians of many runs):
+#   start-up: --version, --help and a completion (`__complete profile ""`), against
+#     `sqlite3 -version`;
+#   reads: `profile list -t T -o json` and `user show L -t T -o json` on a store of
+#     1,000 tenants x 100 users, against `sqlite3 -json` running the same query;
+#   a write: `user add` (one commit; WAL, synchronous=FULL, as chatctl writes), against
+#     sqlite3's INSERT of the same row with the same durability; the row is deleted
+#     before each run of either (hyperfine --prepare), so every run adds it anew.
 #   bash bench/read_latency.sh [RUNS]     (default 200 runs each)
+# CHATCTL=PATH measures another build of chatctl (e.g. an older one) in the same way.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-200}
 bash scripts/setup hyperfine
-bash scripts/build >/dev/null
-chatctl=$PWD/build/cli/chatctl
+if [ -z "${CHATCTL:-}" ]; then bash scripts/build >/dev/null; fi
+chatctl=${CHATCTL:-$PWD/build/cli/chatctl}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 db=$work/store.db
@@ -50,18 +57,36 @@ user_sql="SELECT t.key AS tenant, u.login, u.name, u.email, p.name AS profile FR
 "$chatctl" --db "$db" profile list -t t0500 -o json | grep -q '"users": 50'
 "$chatctl" --db "$db" user show USER050 -t t0500 -o json | grep -q '"login": "user050"'
 
-hyperfine -N --runs "$runs" --warmup 20 --export-json "$work/profile.json" \
-  "$chatctl --db $db profile list -t t0500 -o json" \
-  "sqlite3 -json $db \"$profile_sql\"" >/dev/null
-hyperfine -N --runs "$runs" --warmup 20 --export-json "$work/user.json" \
-  "$chatctl --db $db user show USER050 -t t0500 -o json" \
-  "sqlite3 -json $db \"$user_sql\"" >/dev/null
+insert_sql="PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;
+ INSERT INTO users (tenant_id, login, name, email, profile_id)
+ SELECT t.id, 'bench', 'Bench User', 'bench@t0500.example', t.default_profile_id
+ FROM tenants t WHERE t.key = 't0500'"
+delete_sql="DELETE FROM users WHERE login = 'bench'"
+add="$chatctl --db $db -q user add bench -t t0500 --name 'Bench User' --email bench@t0500.example"
+[ "$(sqlite3 "$db" 'PRAGMA journal_mode')" = wal ]
+"$chatctl" --db "$db" user add bench -t t0500 -o json | grep -q '"action": "create"'
+sqlite3 "$db" "$delete_sql"
 
-for f in profile user; do
-  python3 - "$work/$f.json" "$f" <<'PY'
+# NAME CHATCTL_COMMAND FLOOR_COMMAND [HYPERFINE_OPTIONS...]: medians side by side.
+compare() {
+  local name=$1 ours=$2 floor=$3
+  shift 3
+  hyperfine -N --runs "$runs" --warmup 20 "$@" --export-json "$work/result.json" \
+    "$ours" "$floor" >/dev/null
+  python3 - "$work/result.json" "$name" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
 ours, floor = r[0]["median"], r[1]["median"]
-print(f"{sys.argv[2]:8s} chatctl {ours*1000:.2f} ms, sqlite3 {floor*1000:.2f} ms (median): ratio {ours/floor:.2f}x")
+# CPU time (user + system, means) tells the work apart from waiting on a busy machine.
+cpu = [x["user"] + x["system"] for x in r]
+print(f"{sys.argv[2]:13s} chatctl {ours*1000:6.2f} ms, floor {floor*1000:6.2f} ms (medians): "
+      f"ratio {ours/floor:.2f}x; cpu {cpu[0]*1000:.1f} / {cpu[1]*1000:.1f} ms: {cpu[0]/cpu[1]:.2f}x")
 PY
-done
+}
+
+compare version "$chatctl --version" "sqlite3 -version"
+compare help "$chatctl --help" "sqlite3 -version"
+compare complete "$chatctl __complete profile ''" "sqlite3 -version"
+compare profile "$chatctl --db $db profile list -t t0500 -o json" "sqlite3 -json $db \"$profile_sql\""
+compare user "$chatctl --db $db user show USER050 -t t0500 -o json" "sqlite3 -json $db \"$user_sql\""
+compare "user add" "$add" "sqlite3 $db \"$insert_sql\"" --prepare "sqlite3 $db \"$delete_sql\""

@@ -9,11 +9,14 @@
 #include "core/validate.hpp"
 #include "manpage.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <clocale>
 #include <cstdlib>
 #include <fcntl.h>
 #include <iostream>
+#include <memory>
+#include <string_view>
 #include <unistd.h>
 
 namespace {
@@ -115,63 +118,122 @@ void hold_closed_standard_streams() {
 
 namespace chatctl::cli {
 
-int run(int argc, char** argv) {
-    hold_closed_standard_streams();
-    std::setlocale(LC_CTYPE, "C.UTF-8");
-    Globals g;
-    CLI::App app{"chatctl: administer the chat handling profiles of a multi-tenant contact center",
-                 "chatctl"};
-    app.fallthrough();
-    use_help_formatter(app);
-    app.require_subcommand(1);
-    app.set_version_flag("--version", "chatctl " CHATCTL_VERSION, "Print the version and exit");
-    app.add_option("--db", g.db,
-                   "Store file, or PostgreSQL URI or keyword/value string (else $CHATCTL_DB, else "
-                   "$XDG_DATA_HOME/chatctl/chatctl.db)")
+namespace {
+
+// The commands each part of the tree adds, in the order they are listed.
+struct Group {
+    std::vector<std::string> names;
+    void (*add)(CLI::App&, Globals&);
+};
+
+const std::vector<Group>& groups() {
+    static const std::vector<Group> all = {{{"tenant"}, add_tenant_commands},
+                                           {{"profile"}, add_profile_commands},
+                                           {{"user"}, add_user_commands},
+                                           {{"history"}, add_history_command},
+                                           {{"revert"}, add_revert_command},
+                                           {{"apply", "plan", "export"}, add_declaration_commands},
+                                           {{"simulate"}, add_simulate_command},
+                                           {{"store"}, add_store_commands}};
+    return all;
+}
+
+// The command the words name first, past chatctl's own options and their values; "" when
+// there is none.
+std::string named_command(const CLI::App& app, const std::vector<std::string>& words) {
+    for (size_t i = 0; i < words.size(); ++i) {
+        const std::string& w = words[i];
+        if (w == "--") return "";
+        if (w.empty() || w[0] != '-') return w;
+        const CLI::Option* o = app.get_option_no_throw(w);
+        if (o && o->get_items_expected_min() > 0) ++i; // its value
+    }
+    return "";
+}
+
+// The command line's tree. Building every command's options is most of what a short
+// command does, so only the group the words name is built, unless `all` (the man page, a
+// usage problem's hints) or the words name none of them (`--help` lists them all).
+std::unique_ptr<CLI::App> command_tree(Globals& g, const std::vector<std::string>& words,
+                                       bool all) {
+    auto app = std::make_unique<CLI::App>(
+        "chatctl: administer the chat handling profiles of a multi-tenant contact center",
+        "chatctl");
+    app->fallthrough();
+    use_help_formatter(*app);
+    app->require_subcommand(1);
+    app->set_version_flag("--version", "chatctl " CHATCTL_VERSION, "Print the version and exit");
+    app->add_option("--db", g.db,
+                    "Store file, or PostgreSQL URI or keyword/value string (else $CHATCTL_DB, else "
+                    "$XDG_DATA_HOME/chatctl/chatctl.db)")
         ->type_name("PATH");
-    app.add_option("-o,--output", g.output, "Output format")
+    app->add_option("-o,--output", g.output, "Output format")
         ->check(CLI::IsMember({"table", "json", "yaml", "csv"}))
         ->type_name("table|json|yaml|csv")
         ->capture_default_str();
-    app.add_flag("-q,--quiet", g.quiet, "Print nothing but data and errors");
-    app.add_flag("--no-color", g.no_color, "Never colour the output");
-    app.add_option("--actor", g.actor,
-                   "Who the history records (else $CHATCTL_ACTOR, else the login name)")
+    app->add_flag("-q,--quiet", g.quiet, "Print nothing but data and errors");
+    app->add_flag("--no-color", g.no_color, "Never colour the output");
+    app->add_option("--actor", g.actor,
+                    "Who the history records (else $CHATCTL_ACTOR, else the login name)")
         ->type_name("NAME");
-    app.add_option("--lock-timeout", g.lock_timeout, "How long to wait for another writer")
+    app->add_option("--lock-timeout", g.lock_timeout, "How long to wait for another writer")
         ->type_name("SECONDS")
         ->capture_default_str();
-    add_tenant_commands(app, g);
-    add_profile_commands(app, g);
-    add_user_commands(app, g);
-    add_history_command(app, g);
-    add_revert_command(app, g);
-    add_declaration_commands(app, g);
-    add_simulate_command(app, g);
-    add_store_commands(app, g);
-    add_examples(app);
-    app.parse_complete_callback([&g] { g.check(); }); // before any command's callback
+    const std::string named = all ? "" : named_command(*app, words);
+    bool known = false;
+    for (const auto& group : groups())
+        for (const auto& name : group.names)
+            known = known || name == named;
+    for (const auto& group : groups())
+        if (!known || std::find(group.names.begin(), group.names.end(), named) != group.names.end())
+            group.add(*app, g);
+    add_examples(*app);
+    app->parse_complete_callback([&g] { g.check(); }); // before any command's callback
+    return app;
+}
 
+} // namespace
+
+int run(int argc, char** argv) {
+    hold_closed_standard_streams();
+    // `chatctl --version` alone, as scripts and installers run it, needs no command tree
+    // (building it is most of a short command's own work). The same words as CLI11's.
+    if (argc == 2 && std::string_view(argv[1]) == "--version") {
+        std::cout << "chatctl " CHATCTL_VERSION "\n";
+        return 0;
+    }
+    std::setlocale(LC_CTYPE, "C.UTF-8");
+    Globals g;
     const std::vector<std::string> args(argv + 1, argv + argc);
-    if (!args.empty() && args[0] == "__complete") { // for the shell completions; never fails
+    const bool completing = !args.empty() && args[0] == "__complete";
+    std::vector<std::string> words(args.begin() + (completing ? 1 : 0), args.end());
+    std::string current; // the word being completed
+    if (completing && !words.empty()) {
+        current = words.back();
+        words.pop_back();
+    }
+    std::unique_ptr<CLI::App> app = command_tree(g, words, false);
+
+    if (completing) { // for the shell completions; never fails
         try {
-            std::vector<std::string> words(args.begin() + 1, args.end());
-            std::string current = words.empty() ? "" : words.back();
-            if (!words.empty()) words.pop_back();
-            complete(app, words, current);
+            complete(*app, words, current);
         } catch (...) {
         }
         return 0;
     }
     if (!args.empty() && args[0] == "__man") {
-        write_manpage(app, std::cout);
+        write_manpage(*app, std::cout);
         return 0;
     }
     if (argc == 1) {
-        std::cerr << app.help();
+        std::cerr << app->help();
         return 64;
     }
-    const CommandLine line = read_command_line(app, args);
+    CommandLine line = read_command_line(*app, args);
+    if (!line.problems.empty() || !line.invalid.empty()) { // hints may name any command
+        app = command_tree(g, args, true);
+        line = read_command_line(*app, args);
+    }
     const bool json = line.json_errors;
     if (!line.help && !line.problems.empty()) return report(usage_error(line), json);
     if (!line.help && !line.invalid.empty())
@@ -191,10 +253,10 @@ int run(int argc, char** argv) {
                             {"use -o json or -o yaml"}),
                       json);
     try {
-        app.parse(std::vector<std::string>(line.args.rbegin(), line.args.rend()));
+        app->parse(std::vector<std::string>(line.args.rbegin(), line.args.rend()));
         return g.exit_code;
     } catch (const CLI::Success& e) {
-        return app.exit(e);            // --help and --version, on stdout
+        return app->exit(e);           // --help and --version, on stdout
     } catch (const CLI::ParseError&) { // what the reading above let through; never CLI11's words
         return report(Error(ErrorKind::usage, "cannot read the command line", {line.help_hint()}),
                       json);

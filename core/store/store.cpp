@@ -1,10 +1,9 @@
-// What every store shares: choosing the implementation by the text --db gives (the one
-// table that knows them), paging, history batches, and failures turned into Errors.
+// Choosing the store's implementation by the text --db gives (the one table that knows
+// them), where the store is, and failures turned into Errors.
 #include "core/store/store.hpp"
 
 #include "core/error.hpp"
-#include "core/store/postgres/pg_conninfo.hpp"
-#include "core/store/postgres/pg_store.hpp"
+#include "core/store/postgres/pg_module.hpp"
 #include "core/store/sqlite/sqlite_store.hpp"
 #include "core/store/store_text.hpp"
 
@@ -31,11 +30,8 @@ bool is_unknown_uri(const std::string& text) {
 }
 
 const Backend kBackends[] = {
-    {is_postgres,
-     [](const StoreOptions& o, OpenMode m) -> std::unique_ptr<Store> {
-         return postgres::PgStore::open(o, m);
-     },
-     postgres::PgStore::init, postgres::describe_conninfo, [](const std::string&) {}},
+    {is_postgres, postgres::open_store, postgres::init_store, postgres::describe_store,
+     [](const std::string&) {}}, // a module of its own: loaded only here (pg_module.hpp)
     {is_unknown_uri, // refused, never taken for a file's name
      [](const StoreOptions& o, OpenMode) -> std::unique_ptr<Store> {
          check_store_text(o.path, "--db");
@@ -78,54 +74,6 @@ std::unique_ptr<Store> memory_store() {
 
 std::string describe_store(const std::string& text) {
     return backend_for(text).describe(text);
-}
-
-std::vector<UserRow> Store::list_users(const TenantRow& tenant, std::optional<int64_t> profile_id) {
-    std::vector<UserRow> out;
-    each_user(tenant, profile_id, [&](const UserRow& row) { out.push_back(row); });
-    return out;
-}
-
-const UserRow* Store::UserScan::next() {
-    if (at_ < page_.size()) return &page_[at_++];
-    if (last_page_) return nullptr;
-    constexpr int kPage = 1000;
-    std::optional<std::string> after;
-    if (!page_.empty()) after = page_.back().user.login;
-    page_ = store_.user_page(tenant_, after, kPage);
-    at_ = 0;
-    last_page_ = page_.size() < static_cast<size_t>(kPage);
-    return page_.empty() ? nullptr : &page_[at_++];
-}
-
-bool Store::tenant_in_history(const std::string& key) {
-    HistoryFilter filter;
-    filter.tenant = key;
-    return !history(filter, 1).empty();
-}
-
-void Store::append_history(HistoryRow row) {
-    history_batch_.push_back(std::move(row));
-    if (history_batch_.size() >= history_batch_size()) flush_history();
-}
-
-void Store::flush_history() {
-    if (history_batch_.empty()) return;
-    insert_history(history_batch_);
-    history_batch_.clear();
-}
-
-WriteTransaction::~WriteTransaction() {
-    if (done_) return;
-    try {
-        store_.rollback();
-    } catch (...) { // the connection is gone: the server rolls back what it held
-    }
-}
-
-void WriteTransaction::commit() {
-    store_.commit();
-    done_ = true;
 }
 
 std::string resolve_store_path(const std::optional<std::string>& flag, bool* is_default) {

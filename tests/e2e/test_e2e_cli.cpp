@@ -60,6 +60,12 @@ TEST_SUITE("cli") {
         Result r = run_binary({CHATCTL_BIN, "--version"}, {}, "");
         CHECK(r.code == 0);
         CHECK(r.out.rfind("chatctl ", 0) == 0);
+        CHECK(r.out.back() == '\n');
+        // --version alone takes a shorter way than with other words: the same answer.
+        Result with_flag = run_binary({CHATCTL_BIN, "--no-color", "--version"}, {}, "");
+        CHECK(with_flag.code == 0);
+        CHECK(with_flag.out == r.out);
+        CHECK(with_flag.err == r.err);
     }
 
     TEST_CASE("unknown commands and options, missing arguments and values are usage errors") {

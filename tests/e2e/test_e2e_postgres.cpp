@@ -413,4 +413,13 @@ TEST_SUITE("postgres") {
         CHECK(s.run({"--db", file, "tenant", "list"}, {}, "", true).code == 0);
     }
 
+    TEST_CASE("a PostgreSQL store loads chatctl's module, and libpq with it") {
+        Sandbox s;
+        s.ok({"tenant", "create", "acme"});
+        Result r = s.run({"tenant", "list", "-o", "json"}, {{"LD_DEBUG", "libs"}});
+        CHECK(r.code == 0);
+        CHECK(r.err.find("libchatctl-postgres.so") != std::string::npos);
+        CHECK(r.err.find("libpq.so") != std::string::npos);
+    }
+
 } // TEST_SUITE

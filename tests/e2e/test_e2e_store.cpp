@@ -328,4 +328,48 @@ TEST_SUITE("store") {
         CHECK(h[4]["at"] == "2026-01-01T10:00:00.000Z");
     }
 
+    TEST_CASE("a SQLite store, --version, --help and completion never load libpq [file]") {
+        Sandbox s;
+        s.ok({"tenant", "create", "acme"});
+        const std::map<std::string, std::string> debug{{"LD_DEBUG", "libs"},
+                                                       {"CHATCTL_DB", s.db()}};
+        for (const auto& args :
+             std::vector<std::vector<std::string>>{{"tenant", "list"},
+                                                   {"--version"},
+                                                   {"--help"},
+                                                   {"__complete", "tenant", "show", ""}}) {
+            CAPTURE(args[0]);
+            Result r = s.run(args, debug, "", true);
+            CHECK(r.code == 0);
+            if (args[0] != "--version" && args[0] != "--help")
+                CHECK(r.out.find("acme") != std::string::npos);
+            CHECK(r.err.find("libsqlite3") != std::string::npos); // the loader did report
+            CHECK(r.err.find("libpq") == std::string::npos);
+            CHECK(r.err.find("libchatctl-postgres") == std::string::npos);
+        }
+    }
+
+    TEST_CASE(
+        "without its PostgreSQL module chatctl names what to install; SQLite needs none [file]") {
+        Sandbox s;
+        fs::create_directories(s.dir() + "/bin");
+        const std::string alone = s.dir() + "/bin/chatctl"; // no module beside it, nor in ../lib
+        fs::copy_file(CHATCTL_BIN, alone);
+        const std::vector<std::string> env{"HOME=" + s.dir(), "LANG=C.UTF-8"};
+        Result pg = run_binary({alone, "--db", "postgresql:///chatctl?host=/nonexistent", "tenant",
+                                "list", "-o", "json"},
+                               env, "");
+        CHECK(pg.code == 6);
+        const Json error = pg.err_json()["error"];
+        CHECK(error["kind"] == "store");
+        CHECK(error["message"].get<std::string>().find("PostgreSQL module is not installed") !=
+              std::string::npos);
+        CHECK(error["hints"][0].get<std::string>().find("reinstall the chatctl package") !=
+              std::string::npos);
+        CHECK(error["hints"][0].get<std::string>().find("libpq5") != std::string::npos);
+        CHECK(run_binary({alone, "--db", s.dir() + "/x.db", "-q", "tenant", "create", "acme"}, env,
+                         "")
+                  .code == 0);
+    }
+
 } // TEST_SUITE

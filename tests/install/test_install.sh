@@ -19,6 +19,13 @@ check() { # NAME COMMAND...
   if "$@" >"$work/out" 2>&1; then passed=$((passed + 1))
   else failed=$((failed + 1)); echo "FAIL $name"; cat "$work/out"; fi
 }
+# The binary at PATH reaches its PostgreSQL module: a store on a server that is not there
+# is a connection failure (exit 6), not a missing module.
+finds_module() { # PATH
+  local out
+  out=$("$1" --db 'postgresql:///chatctl?host=/nonexistent' tenant list 2>&1)
+  [[ $? == 6 && $out != *"module is not installed"* && $out == *nonexistent* ]] || { echo "$out"; return 1; }
+}
 completes() { # BASH_COMPLETION_FILE EXPECTED WORDS...
   local file=$1 expected=$2; shift 2
   local got
@@ -31,10 +38,11 @@ check "cmake --install" cmake --install "$build" --prefix "$prefix"
 for f in bin/chatctl share/man/man1/chatctl.1.gz share/doc/chatctl/copyright \
          share/doc/chatctl/changelog.Debian.gz share/bash-completion/completions/chatctl \
          share/zsh/vendor-completions/_chatctl share/fish/vendor_completions.d/chatctl.fish \
-         share/chatctl/chatctl.schema.json; do
+         share/chatctl/chatctl.schema.json lib/chatctl/libchatctl-postgres.so; do
   check "installed $f" test -f "$prefix/$f"
 done
 check "installed binary runs" "$prefix/bin/chatctl" --version
+check "installed binary finds its PostgreSQL module" finds_module "$prefix/bin/chatctl"
 check "installed man page renders" bash -c "MANWIDTH=80 man -l '$prefix/share/man/man1/chatctl.1.gz' | grep -q 'EXIT STATUS'"
 check "installed bash completion" env PATH="$prefix/bin:$PATH" CHATCTL_DB="$work/none.db" \
   bash -c "$(declare -f completes); completes '$prefix/share/bash-completion/completions/chatctl' 'profile' chatctl prof"
@@ -46,13 +54,15 @@ if [[ $(id -u) != 0 ]]; then
 fi
 check "cpack builds a .deb" bash -c "cd '$build' && cpack -G DEB -B '$work/pkg' >/dev/null"
 deb=$(ls "$work"/pkg/chatctl_*.deb 2>/dev/null | head -1)
-check "the .deb declares its libraries" bash -c "dpkg-deb -f '$deb' Depends | grep -q 'libyaml-0-2'"
+check "the .deb declares its libraries" bash -c "dpkg-deb -f '$deb' Depends | grep 'libyaml-0-2' | grep -q 'libpq5'"
+check "the .deb ships the PostgreSQL module" bash -c "dpkg-deb -c '$deb' | grep -q ' ./usr/lib/chatctl/libchatctl-postgres.so$'"
 check "the .deb has a section and a priority" bash -c "dpkg-deb -f '$deb' Section Priority | tr '\n' ' ' | grep -qx 'Section: admin Priority: optional '"
 # Debian's own checker: no error. The warnings left are listed in the README.
 check "lintian finds no error" bash -c "lintian --fail-on error '$deb'"
 if dpkg -i "$deb" >"$work/out" 2>&1; then installed_deb=$deb; passed=$((passed + 1))
 else failed=$((failed + 1)); echo "FAIL dpkg -i"; cat "$work/out"; fi
 check "chatctl --version from the package" bash -c "/usr/bin/chatctl --version | grep -q '^chatctl '"
+check "the package's chatctl finds its PostgreSQL module" finds_module /usr/bin/chatctl
 check "man chatctl from the package" bash -c "MANWIDTH=80 man -P cat chatctl | grep -q 'EXIT STATUS'"
 check "bash completion from the package" env CHATCTL_DB="$work/none.db" \
   bash -c "$(declare -f completes); completes /usr/share/bash-completion/completions/chatctl 'set-default' chatctl profile set-"

@@ -1,0 +1,56 @@
+// What every store shares, whichever it is: paging, history batches, write transactions.
+// Kept apart from store.cpp (which knows every implementation) so that the PostgreSQL
+// module links this without the SQLite store.
+#include "core/store/store.hpp"
+
+namespace chatctl {
+
+std::vector<UserRow> Store::list_users(const TenantRow& tenant, std::optional<int64_t> profile_id) {
+    std::vector<UserRow> out;
+    each_user(tenant, profile_id, [&](const UserRow& row) { out.push_back(row); });
+    return out;
+}
+
+const UserRow* Store::UserScan::next() {
+    if (at_ < page_.size()) return &page_[at_++];
+    if (last_page_) return nullptr;
+    constexpr int kPage = 1000;
+    std::optional<std::string> after;
+    if (!page_.empty()) after = page_.back().user.login;
+    page_ = store_.user_page(tenant_, after, kPage);
+    at_ = 0;
+    last_page_ = page_.size() < static_cast<size_t>(kPage);
+    return page_.empty() ? nullptr : &page_[at_++];
+}
+
+bool Store::tenant_in_history(const std::string& key) {
+    HistoryFilter filter;
+    filter.tenant = key;
+    return !history(filter, 1).empty();
+}
+
+void Store::append_history(HistoryRow row) {
+    history_batch_.push_back(std::move(row));
+    if (history_batch_.size() >= history_batch_size()) flush_history();
+}
+
+void Store::flush_history() {
+    if (history_batch_.empty()) return;
+    insert_history(history_batch_);
+    history_batch_.clear();
+}
+
+WriteTransaction::~WriteTransaction() {
+    if (done_) return;
+    try {
+        store_.rollback();
+    } catch (...) { // the connection is gone: the server rolls back what it held
+    }
+}
+
+void WriteTransaction::commit() {
+    store_.commit();
+    done_ = true;
+}
+
+} // namespace chatctl
