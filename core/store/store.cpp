@@ -104,16 +104,6 @@ std::string resolve_store_path(const std::optional<std::string>& flag, bool* is_
     return std::string(home) + "/.local/share/chatctl/chatctl.db";
 }
 
-void refuse_history_before_upgrade(const std::string& shown, int64_t version, int current) {
-    if (version >= current) return;
-    fail(ErrorKind::store,
-         shown + " has schema version " + std::to_string(version) +
-             ", older than this chatctl's (" + std::to_string(current) +
-             "): its history is read once the store is upgraded",
-         {"upgrade it with `chatctl store upgrade` (on PostgreSQL, run by the schema's owner); "
-          "any write command upgrades it too"});
-}
-
 [[noreturn]] void rethrow_as_error(const std::string& store_text) {
     try {
         throw;

@@ -3,6 +3,8 @@
 // module links this without the SQLite store.
 #include "core/store/store.hpp"
 
+#include "core/error.hpp"
+
 namespace chatctl {
 
 std::vector<UserRow> Store::list_users(const TenantRow& tenant, std::optional<int64_t> profile_id) {
@@ -51,6 +53,16 @@ WriteTransaction::~WriteTransaction() {
 void WriteTransaction::commit() {
     store_.commit();
     done_ = true;
+}
+
+void refuse_history_before_upgrade(const std::string& shown, int64_t version, int current) {
+    if (version >= current) return;
+    fail(ErrorKind::store,
+         shown + " has schema version " + std::to_string(version) +
+             ", older than this chatctl's (" + std::to_string(current) +
+             "): its history is read once the store is upgraded",
+         {"upgrade it with `chatctl store upgrade` (on PostgreSQL, run by the schema's owner); "
+          "any write command upgrades it too"});
 }
 
 } // namespace chatctl
