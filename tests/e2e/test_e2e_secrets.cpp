@@ -1,7 +1,7 @@
 // A password given in --db is never shown, whatever its characters and whatever fails: a
 // property over generated URIs and keyword/value strings, driven through parse errors,
-// refused connections, a missing socket, a missing schema, a held lock, and success on
-// the test's PostgreSQL server. And a connection string is never taken for a file.
+// refused connections, a missing socket, a missing schema, a wrong password, a held lock,
+// and success on the test's PostgreSQL server. And a connection string is never taken for a file.
 #include "harness.hpp"
 
 #include <cctype>
@@ -12,6 +12,9 @@
 
 using namespace e2e;
 namespace fs = std::filesystem;
+
+// The test server's role that must give a password (tests/pg/cluster.sh).
+static const std::string kPasswordRole = "chatctl_pw";
 
 // Each case runs its commands three times (two failures, the server): a few dozen runs.
 #ifdef CHATCTL_SANITIZED
@@ -63,22 +66,23 @@ std::string quoted(const std::string& value) { // libpq's keyword/value quoting
 // The --db text for a store at `where` (host and port as keyword/value, or a socket folder),
 // its password given in one of the ways a user may write it.
 std::string store_text(int form, const std::string& pw, const std::string& host,
-                       const std::string& port, const std::string& db) {
+                       const std::string& port, const std::string& db,
+                       const std::string& user = "postgres") {
     const std::string at = "?host=" + percent_encode(host) + (port.empty() ? "" : "&port=" + port);
     switch (form % 6) {
     case 0:
-        return "postgresql://postgres:" + pw + "@/" + db + at; // raw: may not parse
+        return "postgresql://" + user + ":" + pw + "@/" + db + at; // raw: may not parse
     case 1:
-        return "postgresql://postgres:" + percent_encode(pw) + "@/" + db + at;
+        return "postgresql://" + user + ":" + percent_encode(pw) + "@/" + db + at;
     case 2:
-        return "POSTGRES:///" + db + at + "&user=postgres&password=" + percent_encode(pw);
+        return "POSTGRES:///" + db + at + "&user=" + user + "&password=" + percent_encode(pw);
     case 3:
-        return "postgresql:///" + db + at + "&user=postgres&%70assword=" + percent_encode(pw);
+        return "postgresql:///" + db + at + "&user=" + user + "&%70assword=" + percent_encode(pw);
     case 4:
-        return "postgresql:///" + db + at + "&user=postgres&pass%77ord=" + pw; // raw
+        return "postgresql:///" + db + at + "&user=" + user + "&pass%77ord=" + pw; // raw
     default:
         return "host=" + quoted(host) + (port.empty() ? "" : " port=" + port) + " dbname=" + db +
-               " user=postgres password=" + quoted(pw);
+               " user=" + user + " password=" + quoted(pw);
     }
 }
 
@@ -118,9 +122,11 @@ TEST_SUITE("secrets") {
             db = uri.substr(uri.find(":///") + 4, uri.find('?') - uri.find(":///") - 4);
             socket = std::getenv("CHATCTL_TEST_PG_HOST");
         }
-        int ran = 0, succeeded = 0;
+        int ran = 0, succeeded = 0, refused_password = 0;
+        std::vector<std::string> secrets;
         for (int i = 0; i < kCases; ++i) {
             const std::string pw = password(rng);
+            secrets.push_back(pw);
             // A refused connection (a port nothing listens on), a missing socket folder,
             // and, on PostgreSQL, the test server (which trusts its socket: the password is
             // ignored, and every command runs to its own end).
@@ -151,6 +157,34 @@ TEST_SUITE("secrets") {
                     succeeded += r.code == 0;
                 }
             }
+            if (on_postgres()) {
+                // The role the server asks a password of: a wrong one is refused, the
+                // right one (however written) lets the command run.
+                std::string literal;
+                for (char c : pw)
+                    literal += c == '\'' ? std::string("''") : std::string(1, c);
+                s.query("ALTER ROLE " + kPasswordRole + " PASSWORD '" + literal + "'");
+                const std::string wrong = password(rng);
+                secrets.push_back(wrong);
+                for (const auto& [given, right] : {std::pair{wrong, false}, std::pair{pw, true}}) {
+                    const std::string text = store_text(i, given, socket, "", db, kPasswordRole);
+                    Result r = s.run({"--db", text, "-o", "json", "tenant", "list"}, {}, "", true);
+                    CAPTURE(text);
+                    CAPTURE(r.err);
+                    for (const std::string& secret : {pw, wrong}) {
+                        expect_hidden(secret, "stdout", r.out);
+                        expect_hidden(secret, "stderr", r.err);
+                    }
+                    if (i % 6 == 0 || i % 6 == 4) continue; // raw: may not parse as written
+                    if (right) {
+                        CHECK(r.code == 0);
+                    } else {
+                        CHECK(r.code == 6);
+                        CHECK(r.err.find("password") != std::string::npos);
+                        ++refused_password;
+                    }
+                }
+            }
             if (on_postgres()) { // a held lock: the error names the store
                 LockHolder lock(s);
                 Result r = s.run({"--db", texts[2], "--lock-timeout", "0", "tenant", "create",
@@ -163,10 +197,10 @@ TEST_SUITE("secrets") {
         }
         if (on_postgres()) {
             CHECK(succeeded > 0);
+            CHECK(refused_password > 0);
             const std::string dump = s.dump(); // history's actor and command among it
-            std::mt19937 again(20);
-            for (int i = 0; i < kCases; ++i)
-                expect_hidden(password(again), "the store", dump);
+            for (const std::string& secret : secrets)
+                expect_hidden(secret, "the store", dump);
         }
         MESSAGE("commands run: " << ran << ", succeeded: " << succeeded);
     }

@@ -93,6 +93,27 @@ TEST_SUITE("store") {
         CHECK(again.err.find("created store") == std::string::npos);
     }
 
+    TEST_CASE("the first write says it created the store, on either store; later ones do not") {
+        Sandbox s;
+        // A write that fails creates nothing, and says nothing of it.
+        Result refused = s.run({"profile", "add", "P", "-t", "nobody"});
+        CHECK(refused.code == 3);
+        CHECK(refused.err.find("created store") == std::string::npos);
+        Result first = s.run({"tenant", "create", "acme"});
+        REQUIRE(first.code == 0);
+        // Named as every message names it: a file's path, a database's name.
+        const std::string name =
+            on_postgres()
+                ? s.db().substr(s.db().find(":///") + 4, s.db().find('?') - s.db().find(":///") - 4)
+                : s.db();
+        CAPTURE(first.err);
+        CHECK(first.err.rfind("created store ", 0) == 0);
+        CHECK(first.err.find(name) != std::string::npos);
+        Result next = s.run({"tenant", "create", "beta"});
+        CHECK(next.code == 0);
+        CHECK(next.err.find("created store") == std::string::npos);
+    }
+
     TEST_CASE("first writers racing: one creates the store, the others write to it [file]") {
         Sandbox s;
         std::vector<pid_t> pids;

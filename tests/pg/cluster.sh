@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL 15 cluster for the tests, from Debian's postgresql package.
 #   cluster.sh start DIR   initdb in DIR, start it on a socket in DIR/socket (no TCP),
-#                          and create the DML-only role chatctl_app
+#                          and create the DML-only role chatctl_app, and the role
+#                          chatctl_pw, the one that must give a password (its own is
+#                          set by the test that uses it)
 #   cluster.sh restart DIR stop it (fast: sessions are ended) and start it again
 #   cluster.sh stop DIR    stop it and remove DIR
 # It runs as the postgres user (initdb refuses root), with fsync off: nothing in it is kept.
@@ -24,11 +26,13 @@ start)
   as_postgres "$bin/initdb" -D "$dir/data" -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
     { cat "$dir/initdb.log" >&2; exit 1; }
   as_postgres mkdir -p "$dir/socket"
+  hba=$dir/data/pg_hba.conf # the first line that matches decides
+  as_postgres sh -c "{ echo 'local all chatctl_pw scram-sha-256'; cat '$hba'; } >'$hba.new' && mv '$hba.new' '$hba'"
   as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o \
     "-k $dir/socket -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
     start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
   psql -X -q -v ON_ERROR_STOP=1 "postgresql:///postgres?host=$dir/socket&user=postgres" \
-    -c "CREATE ROLE chatctl_app LOGIN" >/dev/null
+    -c "CREATE ROLE chatctl_app LOGIN" -c "CREATE ROLE chatctl_pw LOGIN SUPERUSER" >/dev/null
   ;;
 restart)
   as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w restart >/dev/null

@@ -32,7 +32,7 @@ const std::vector<std::string> kCreateHints = {
 
 PgStore::PgStore(const StoreOptions& options)
     : conn_(parse_conninfo(options.path), describe_conninfo(options.path)),
-      lock_timeout_seconds_(options.lock_timeout_seconds) {
+      lock_timeout_seconds_(options.lock_timeout_seconds), on_created_(options.on_created) {
     // Waiting for a lock (the write lock, a row another session holds) ends after
     // --lock-timeout; 0 waits as little as PostgreSQL allows, as it is never "forever".
     const int ms = options.lock_timeout_seconds > 0 ? options.lock_timeout_seconds * 1000 : 1;
@@ -143,6 +143,7 @@ void PgStore::migrate() {
     const int64_t version = this->version(); // again, under the lock: another may have done it
     check_version(version);
     if (version > 0 && version < schema::kNoControlsVersion) refuse_controls();
+    creating_ = version == 0;
     const std::string name = conn_.query("SELECT quote_ident(current_schema())").text(0, 0);
     for (int64_t v = version; v < schema::current_version(); ++v) {
         std::string sql = schema::migrations()[static_cast<size_t>(v)];
@@ -215,6 +216,8 @@ void PgStore::commit() {
     conn_.commit();
     if (migrate_pending_) version_ = schema::current_version();
     migrate_pending_ = false;
+    if (creating_ && on_created_) on_created_(conn_.shown()); // named without its password
+    creating_ = false;
 }
 
 void PgStore::rollback() {

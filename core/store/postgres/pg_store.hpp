@@ -79,7 +79,9 @@ class PgStore final : public Store {
     int lock_timeout_seconds_;
     bool in_transaction_ = false;
     bool migrate_pending_ = false; // done by the next write transaction
-    int64_t version_ = 0;          // as opened (history reads the current one only)
+    bool creating_ = false;        // this write transaction creates the schema
+    std::function<void(const std::string&)> on_created_;
+    int64_t version_ = 0; // as opened (history reads the current one only)
 };
 
 } // namespace chatctl::postgres
