@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 #include "core/plan.hpp"
 #include "core/validate.hpp"
+#include "progress.hpp"
 #include "render.hpp"
 
 #include <cstdlib>
@@ -56,6 +57,7 @@ StoreOptions Globals::store_options() const {
     options.lock_timeout_seconds = validate::parse_int(lock_timeout, "--lock-timeout", 0, 86400);
     if (!quiet)
         options.on_created = [](const std::string& path) {
+            Progress::erase_active();
             std::cerr << "created store " << path << "\n";
         };
     return options;

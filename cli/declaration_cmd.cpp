@@ -2,6 +2,7 @@
 #include "app.hpp"
 #include "core/decl/converge.hpp"
 #include "core/decl/export.hpp"
+#include "progress.hpp"
 
 #include <iostream>
 
@@ -82,9 +83,10 @@ void add_declaration_commands(CLI::App& app, Globals& g) {
         c->callback([&g, a] {
             for (const auto& key : a->tenants)
                 check_tenant_key(key, "--tenant");
+            Progress progress(g, "users", std::nullopt, true);
             export_declaration(*open_for_read(g), a->tenants, std::cout,
-                               g.format() == Format::json ? DocumentForm::json
-                                                          : DocumentForm::yaml);
+                               g.format() == Format::json ? DocumentForm::json : DocumentForm::yaml,
+                               [&] { progress.add(); });
         });
     }
 }

@@ -84,9 +84,11 @@ void write_manpage(const CLI::App& app, std::ostream& out) {
         << ".SH DESCRIPTION\n"
            "chatctl keeps tenants, their chat handling profiles (how many chats an agent "
            "receives at once, how long the wrap\\-up after a conversation lasts, which profile "
-           "new users get) and their users in one SQLite file, and can converge it to YAML "
-           "declarations. Every write is one transaction, checked against the rules, and "
-           "recorded in the store's history.\n"
+           "new users get) and their users in one SQLite file or a shared PostgreSQL database, "
+           "and can converge it to YAML declarations. Every write is one transaction, checked "
+           "against the rules, and recorded in the store's history. On a terminal, long work "
+           "(apply, user import, revert, export, simulate) shows its progress on stderr after "
+           "a second, erased when done; never in a pipe, a file, or with \\-q.\n"
         << ".SH GLOBAL OPTIONS\nAccepted before or after the command.\n";
     options(&app, out);
     out << ".SH COMMANDS\n";

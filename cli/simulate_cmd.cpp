@@ -3,6 +3,7 @@
 #include "core/commands/simulation.hpp"
 #include "core/decl/converge.hpp"
 #include "core/validate.hpp"
+#include "progress.hpp"
 #include "render_sim.hpp"
 
 #include <climits>
@@ -120,7 +121,15 @@ void add_simulate_command(CLI::App& app, Globals& g) {
             if (agents == 0) r.scenarios.clear();
             r.scenarios.push_back(sim::Scenario{"what-if", pools});
         }
-        Json out = simulation::run(r);
+        // Replications to run: known unless --solve searches for its number of agents.
+        std::optional<uint64_t> total;
+        if (!r.solve) total = r.scenarios.size() * static_cast<uint64_t>(r.run.replications);
+        Json out;
+        {
+            Progress progress(g, "replications", total);
+            r.run.on_replication = [&] { progress.add(); };
+            out = simulation::run(r);
+        } // erased before the figures are printed
         print_simulation(g, out);
     });
 }

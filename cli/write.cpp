@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "core/plan.hpp"
 #include "core/temp_file.hpp"
+#include "progress.hpp"
 
 #include <cerrno>
 #include <csignal>
@@ -129,16 +130,21 @@ void print_committed(int64_t change, const std::function<void()>& print) {
 bool stream_plan(const Globals& g, std::ostream& out, Summary summary,
                  const std::function<void(const ChangeSink&)>& run) {
     PlanSummary count;
+    Progress progress(g, "changes", std::nullopt, &out == &std::cout);
     auto counted = [&](const Change& c) {
         (c.action == Action::create   ? count.create
          : c.action == Action::update ? count.update
                                       : count.remove)++;
+        progress.add();
     };
     if (g.quiet) {
         run(counted);
     } else if (g.format() == Format::table) {
         PlanLines lines(out, g.color());
-        run([&](const Change& c) { lines.add(c); });
+        run([&](const Change& c) {
+            lines.add(c);
+            progress.add();
+        });
         out << lines.finish(summary);
         count = lines.count();
     } else {

@@ -32,7 +32,7 @@ Json tenant_skeleton(Store& store, const TenantRow& row) {
 } // namespace
 
 void export_declaration(Store& store, const std::vector<std::string>& tenants, std::ostream& out,
-                        DocumentForm form) {
+                        DocumentForm form, const std::function<void()>& on_user) {
     std::vector<std::string> keys = tenants;
     if (keys.empty()) keys = store.tenant_keys(); // without counts, which cost a scan
     std::sort(keys.begin(), keys.end());
@@ -55,6 +55,7 @@ void export_declaration(Store& store, const std::vector<std::string>& tenants, s
                                             {"name", text(u.user.name)},
                                             {"email", text(u.user.email)},
                                             {"profile", &u.user.profile}});
+                                if (on_user) on_user();
                             });
                         });
         }

@@ -5,6 +5,7 @@
 #include "core/decl/stream_writer.hpp"
 #include "core/store/store.hpp"
 
+#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -13,8 +14,8 @@ namespace chatctl {
 
 // Writes the declaration of the named tenants (every tenant when none is named) as it
 // reads them, users one by one. An unknown tenant is not found, before anything is
-// written.
+// written. on_user, when given, is told of each user written.
 void export_declaration(Store& store, const std::vector<std::string>& tenants, std::ostream& out,
-                        DocumentForm form);
+                        DocumentForm form, const std::function<void()>& on_user = {});
 
 } // namespace chatctl

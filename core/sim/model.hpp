@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,8 +42,9 @@ struct Target {
 struct RunOptions {
     uint64_t seed = 1;
     int replications = 30;
-    double duration_seconds = 8 * 3600; // measured, per replication
-    double warmup_seconds = 1800;       // simulated first and not measured
+    double duration_seconds = 8 * 3600;   // measured, per replication
+    double warmup_seconds = 1800;         // simulated first and not measured
+    std::function<void()> on_replication; // told as each replication ends (progress)
 };
 
 // A figure, with its 95% confidence interval when it was simulated.

@@ -169,8 +169,10 @@ Result evaluate(const Scenario& scenario, const Load& load, const Target& target
     }
     std::vector<Replication> reps;
     reps.reserve(static_cast<size_t>(run.replications));
-    for (int r = 0; r < run.replications; ++r)
+    for (int r = 0; r < run.replications; ++r) {
         reps.push_back(replicate(pools, load, target, run, r));
+        if (run.on_replication) run.on_replication();
+    }
     Result out;
     out.scenario = scenario;
     out.exact = exact_for(pools, load);

@@ -32,7 +32,7 @@ bool is_unknown_uri(const std::string& text) {
 const Backend kBackends[] = {
     {is_postgres, postgres::open_store, postgres::init_store, postgres::describe_store,
      [](const std::string&) {}}, // a module of its own: loaded only here (pg_module.hpp)
-    {is_unknown_uri, // refused, never taken for a file's name
+    {is_unknown_uri,             // refused, never taken for a file's name
      [](const StoreOptions& o, OpenMode) -> std::unique_ptr<Store> {
          check_store_text(o.path, "--db");
          return nullptr;

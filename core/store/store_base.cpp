@@ -1,9 +1,8 @@
 // What every store shares, whichever it is: paging, history batches, write transactions.
 // Kept apart from store.cpp (which knows every implementation) so that the PostgreSQL
 // module links this without the SQLite store.
-#include "core/store/store.hpp"
-
 #include "core/error.hpp"
+#include "core/store/store.hpp"
 
 namespace chatctl {
 

@@ -96,7 +96,11 @@ TEST_SUITE("race") {
         };
         std::thread w1(writer, "tmp"), w2(writer, "tmp2");
         std::thread r1(reader, std::ref(seen[0])), r2(reader, std::ref(seen[1]));
-        std::this_thread::sleep_for(std::chrono::seconds(8));
+        // Until enough writes and reads have met, however loaded the machine (at most two
+        // minutes): a fixed time proves nothing on a machine that ran few of them.
+        const auto until = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+        while (writes < 30 && std::chrono::steady_clock::now() < until)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
         stop = true;
         for (auto* t : {&w1, &w2, &r1, &r2})
             t->join();
@@ -110,7 +114,7 @@ TEST_SUITE("race") {
         }
         MESSAGE("reads: " << seen[0].size() << " (" << found << " found, " << missing
                           << " not found) during " << writes.load() << " writes");
-        CHECK(writes > 20);
+        CHECK(writes >= 30);
         CHECK(found > 0);
         CHECK(missing > 0);
     }

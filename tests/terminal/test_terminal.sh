@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Colour only on a terminal (a real pseudo-terminal from script(1)), never with NO_COLOR
-# or --no-color, never when piped; tables aligned on Unicode text there too.
+# or --no-color, never when piped; tables aligned on Unicode text there too. Progress of
+# long work on a terminal's stderr, erased when done, and never in a pipe or with -q.
 #   test_terminal.sh CHATCTL_BINARY
 set -uo pipefail
 bin=$1
@@ -35,6 +36,29 @@ check "aligned by display width" bash -c "
   head -1 <<<'$plain' | grep -q '^NAME          DEFAULT'"
 plan_tty=$(on_tty "$bin" profile edit Default -t acme --wrap-up 90)
 check "plan signs coloured on a terminal" grep -q "$esc\[33m~" <<<"$plan_tty"
+
+# Long work: a declaration of 300,000 users takes a few seconds to apply (its progress
+# shows after one).
+big() { # FILE TENANT
+  awk -v t="$2" 'BEGIN { print "tenants:\n  - tenant: " t "\n    users:";
+    for (i = 0; i < 300000; i++) printf "      - login: u%06d\n", i }' >"$1"
+}
+big "$work/big1.yaml" big1
+big "$work/big2.yaml" big2
+big "$work/big3.yaml" big3
+progress_line='[0-9,]+ changes, [0-9,]+/s, [0-9]+ s'
+shown=$(on_tty "$bin" apply -f "$work/big1.yaml" ">/dev/null")
+check "apply: progress on a terminal" grep -Eq "$progress_line" <<<"$shown"
+erased_after_last() { [[ ${1##*, } == *"$esc[K"* ]]; } # after the last line drawn
+check "apply: the line erased at the end" erased_after_last "$shown"
+# export is quick: a reader that waits makes it last (a full pipe holds it back).
+exported=$(on_tty "$bin" export "| { sleep 2; cat >/dev/null; }")
+check "export: progress on a terminal" grep -Eq '[0-9,]+ users, [0-9,]+/s' <<<"$exported"
+"$bin" apply -f "$work/big2.yaml" >/dev/null 2>"$work/err.txt"
+none() { ! grep -Eq "$progress_line|$esc" "$@"; }
+check "no progress when stderr is a file" none "$work/err.txt"
+quiet=$(on_tty "$bin" -q apply -f "$work/big3.yaml")
+check "no progress with -q" none <<<"$quiet"
 
 echo "terminal: $passed passed, $failed failed"
 [[ $failed == 0 ]]
