@@ -1,9 +1,8 @@
 // What every store shares, whichever it is: paging, history batches, write transactions.
 // Kept apart from store.cpp (which knows every implementation) so that the PostgreSQL
 // module links this without the SQLite store.
-#include "core/store/store.hpp"
-
 #include "core/error.hpp"
+#include "core/store/store.hpp"
 
 namespace chatctl {
 
@@ -53,6 +52,24 @@ WriteTransaction::~WriteTransaction() {
 void WriteTransaction::commit() {
     store_.commit();
     done_ = true;
+}
+
+void fail_locked(const std::string& store, const std::optional<WriteLockHolder>& holder) {
+    std::string who;
+    if (holder && !holder->other.empty()) {
+        who = holder->other;
+    } else if (holder) {
+        who = holder->actor.empty() ? "a writer" : holder->actor;
+        if (!holder->command.empty()) who += " running `chatctl " + holder->command + "`";
+        std::string where;
+        if (holder->pid > 0) where = "process " + std::to_string(holder->pid);
+        if (!holder->host.empty()) where += (where.empty() ? "" : " ") + ("on " + holder->host);
+        if (!where.empty()) who += " (" + where + ")";
+    }
+    if (holder && !holder->since.empty()) who += " since " + holder->since;
+    // Errors are printed with their control characters escaped (cli/run.cpp).
+    fail(ErrorKind::store, store + " is locked by another writer" + (who.empty() ? "" : ": " + who),
+         {"retry later, or wait longer with --lock-timeout SECONDS"});
 }
 
 void refuse_history_before_upgrade(const std::string& shown, int64_t version, int current) {

@@ -7,7 +7,6 @@
 #include "core/store/sqlite/schema.hpp"
 
 #include <SQLiteCpp/Exception.h>
-#include <SQLiteCpp/Transaction.h>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -80,8 +79,7 @@ int lock_folder(const std::string& folder, const std::string& path, int lock_tim
         if (errno != EWOULDBLOCK && errno != EINTR) break; // a folder without flock: no wait
         if (std::chrono::steady_clock::now() >= deadline) {
             ::close(fd);
-            store_fail(path + " is locked by another writer",
-                       {"retry later, or wait longer with --lock-timeout SECONDS"});
+            fail_locked(path, read_writer_record(path)); // another first writer
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
@@ -120,6 +118,7 @@ SqliteStore::SqliteStore(const std::string& path, int flags, int lock_timeout_se
 
 std::unique_ptr<SqliteStore> SqliteStore::open(const StoreOptions& options, OpenMode mode) {
     if (mode == OpenMode::write) return open_write(options);
+    if (mode == OpenMode::dry_run) return open_dry_run(options);
     auto store = open_read_if_exists(options);
     if (!store && mode == OpenMode::read) store_fail("no store at " + options.path, {kCreateHint});
     return store;
@@ -201,6 +200,16 @@ std::unique_ptr<SqliteStore> SqliteStore::open_write(const StoreOptions& options
     return store;
 }
 
+std::unique_ptr<SqliteStore> SqliteStore::open_dry_run(const StoreOptions& options) {
+    if (!exists(options.path)) return nullptr; // planned as empty, never created
+    require_regular(options.path);
+    std::unique_ptr<SqliteStore> store(
+        new SqliteStore(options.path, SQLite::OPEN_READWRITE, options.lock_timeout_seconds));
+    store->dry_run_ = true;
+    store->check_version(true);
+    return store;
+}
+
 int SqliteStore::init(const StoreOptions& options, const std::optional<std::string>& grant_to,
                       bool create) {
     if (grant_to)
@@ -251,8 +260,21 @@ SqliteStore::NewStore::~NewStore() {
     if (folder_lock >= 0) ::close(folder_lock);
 }
 
-void SqliteStore::begin_write() {
-    db_.exec("BEGIN IMMEDIATE");
+void SqliteStore::begin_immediate() {
+    try {
+        db_.exec("BEGIN IMMEDIATE");
+    } catch (const SQLite::Exception& e) {
+        if (e.getErrorCode() != SQLITE_BUSY) throw;
+        fail_locked(path_, read_writer_record(path_));
+    }
+}
+
+void SqliteStore::begin_write(const Writer& writer) {
+    if (upgrade_open_) // a dry run's upgrade holds the lock already
+        upgrade_open_ = false;
+    else
+        begin_immediate();
+    if (path_ != ":memory:") record_.write(path_, writer);
 }
 
 bool SqliteStore::write_locked_elsewhere() {
@@ -269,11 +291,14 @@ bool SqliteStore::write_locked_elsewhere() {
 }
 
 void SqliteStore::commit() {
+    if (dry_run_) fail(ErrorKind::internal, "a dry run was about to commit");
+    record_.remove(); // while the lock is held: the next writer's is never removed
     db_.exec("COMMIT");
     put_in_place();
 }
 
 void SqliteStore::rollback() {
+    record_.remove();
     if (!sqlite3_get_autocommit(db_.getHandle())) db_.exec("ROLLBACK");
 }
 
@@ -305,15 +330,25 @@ void SqliteStore::check_version(bool may_upgrade) {
             store_fail(path_ + " is not a chatctl store (it is empty)", {kCreateHint});
         return;
     }
-    // The upgrade is one transaction: an interrupted one leaves the older store whole.
-    SQLite::Transaction upgrade(db_, SQLite::TransactionBehavior::IMMEDIATE);
-    version = db_.execAndGet("PRAGMA user_version").getInt(); // another writer may have won
-    if (version > 0 && version < schema::kNoControlsVersion) refuse_controls(current);
-    for (int v = version; v < current; ++v)
-        db_.exec(schema::migrations()[v]);
-    db_.exec("PRAGMA user_version = " + std::to_string(current));
-    upgrade.commit();
+    // The upgrade is one transaction: an interrupted one leaves the older store whole. A
+    // dry run's is the first part of its write transaction, rolled back with it.
+    begin_immediate();
+    try {
+        version = db_.execAndGet("PRAGMA user_version").getInt(); // another writer may have won
+        if (version > 0 && version < schema::kNoControlsVersion) refuse_controls(current);
+        for (int v = version; v < current; ++v)
+            db_.exec(schema::migrations()[v]);
+        db_.exec("PRAGMA user_version = " + std::to_string(current));
+        if (!dry_run_) db_.exec("COMMIT");
+    } catch (...) {
+        rollback();
+        throw;
+    }
     version_ = current;
+    if (dry_run_) {
+        upgrade_open_ = true;
+        return;
+    }
     // A new store keeps a rollback journal until it is in place: a WAL is named by the file.
     if (path_ != ":memory:" && !new_ && db_.execAndGet("PRAGMA journal_mode").getString() != "wal")
         db_.exec("PRAGMA journal_mode = WAL");
