@@ -1,5 +1,5 @@
-// The Store: where it lives, opening it (permissions, versions, upgrades), and SQLite
-// failures turned into chatctl errors.
+// The Store: where it lives, opening it (permissions, versions, upgrades); its
+// transactions and SQLite failures are in sqlite_transactions.cpp.
 #include "core/store/sqlite/sqlite_store.hpp"
 
 #include "core/error.hpp"
@@ -260,48 +260,6 @@ SqliteStore::NewStore::~NewStore() {
     if (folder_lock >= 0) ::close(folder_lock);
 }
 
-void SqliteStore::begin_immediate() {
-    try {
-        db_.exec("BEGIN IMMEDIATE");
-    } catch (const SQLite::Exception& e) {
-        if (e.getErrorCode() != SQLITE_BUSY) throw;
-        fail_locked(path_, read_writer_record(path_));
-    }
-}
-
-void SqliteStore::begin_write(const Writer& writer) {
-    if (upgrade_open_) // a dry run's upgrade holds the lock already
-        upgrade_open_ = false;
-    else
-        begin_immediate();
-    if (path_ != ":memory:") record_.write(path_, writer);
-}
-
-bool SqliteStore::write_locked_elsewhere() {
-    db_.setBusyTimeout(0);
-    try {
-        db_.exec("BEGIN IMMEDIATE; ROLLBACK");
-    } catch (const SQLite::Exception& e) {
-        db_.setBusyTimeout(lock_timeout_ms_);
-        if (e.getErrorCode() == SQLITE_BUSY) return true;
-        throw;
-    }
-    db_.setBusyTimeout(lock_timeout_ms_);
-    return false;
-}
-
-void SqliteStore::commit() {
-    if (dry_run_) fail(ErrorKind::internal, "a dry run was about to commit");
-    record_.remove(); // while the lock is held: the next writer's is never removed
-    db_.exec("COMMIT");
-    put_in_place();
-}
-
-void SqliteStore::rollback() {
-    record_.remove();
-    if (!sqlite3_get_autocommit(db_.getHandle())) db_.exec("ROLLBACK");
-}
-
 std::unique_ptr<SqliteStore> SqliteStore::in_memory() {
     std::unique_ptr<SqliteStore> store(
         new SqliteStore(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, 0));
@@ -396,39 +354,6 @@ SQLite::Statement& SqliteStore::statement(const char* sql) {
     auto& slot = statements_[sql];
     if (!slot) slot = std::make_unique<SQLite::Statement>(db_, sql);
     return *slot;
-}
-
-void rethrow_sqlite_error(const std::string& path) {
-    try {
-        throw;
-    } catch (const SQLite::Exception& e) {
-        const std::string where = path.empty() ? std::string("the store") : path;
-        switch (e.getErrorCode()) {
-        case SQLITE_BUSY:
-        case SQLITE_LOCKED:
-            store_fail(where + " is locked by another writer",
-                       {"retry later, or wait longer with --lock-timeout SECONDS"});
-        case SQLITE_CORRUPT:
-        case SQLITE_NOTADB:
-            store_fail(where + " is corrupt or not a chatctl store (" + e.what() + ")");
-        case SQLITE_READONLY:
-        case SQLITE_PERM:
-            store_fail(where + " cannot be written (" + std::string(e.what()) + ")");
-        case SQLITE_CANTOPEN:
-            store_fail("cannot open " + where + " (" + e.what() + ")");
-        case SQLITE_FULL:
-        case SQLITE_IOERR:
-            store_fail("cannot write " + where + " (" + e.what() + ")");
-        case SQLITE_CONSTRAINT:
-            fail(ErrorKind::conflict, std::string("the store refused the change: ") + e.what());
-        case SQLITE_ERROR: // our statements fit our schema: the schema was changed
-            store_fail(where + " does not have the schema chatctl expects (" + e.what() + ")",
-                       {"the store was changed outside chatctl; restore a backup"});
-        default:
-            fail(ErrorKind::internal, std::string("SQLite: ") + e.what());
-        }
-    } catch (...) { // not SQLite's
-    }
 }
 
 } // namespace chatctl::sqlite
