@@ -72,12 +72,15 @@ std::unique_ptr<Store> open_for_plan(const Globals& g) {
     return store ? std::move(store) : memory_store(); // a missing store plans as empty
 }
 
-std::string plan_text(const Globals& g, const ChangeSet& changes, Summary summary) {
-    return data_text(g, plan_to_json(changes), render_plan(changes, summary, g.color()));
+std::string plan_text(const Globals& g, const ChangeSet& changes, Summary summary,
+                      const int64_t* change) {
+    Json document = plan_to_json(changes);
+    if (change) document["change"] = *change != 0 ? Json(*change) : Json(nullptr);
+    return data_text(g, document, render_plan(changes, summary, g.color()));
 }
 
-void print_plan(const Globals& g, const ChangeSet& changes, Summary summary) {
-    if (!g.quiet) std::cout << plan_text(g, changes, summary);
+void add_dry_run(CLI::App* command, Globals& g) {
+    command->add_flag("--dry-run", g.dry_run, "Print the plan and write nothing");
 }
 
 void print_rows(const Globals& g, const RowSource& each, const std::vector<Column>& columns,

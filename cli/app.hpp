@@ -23,7 +23,8 @@ struct Globals {
     bool no_color = false;
     std::optional<std::string> actor;
     std::string lock_timeout = "5";
-    int exit_code = 0; // what a successful command exits with (plan: 2 when changes are pending)
+    bool dry_run = false; // the write command's --dry-run
+    int exit_code = 0;    // what a successful command exits with (plan: 2 when changes are pending)
 
     // Checks every global option (and the variables that stand for them) before any
     // command runs: a bad value is invalid input whatever the command.
@@ -39,29 +40,37 @@ std::unique_ptr<Store> open_for_read(const Globals& g);
 // Opens the store to plan against: as it is, or empty when there is none (never creating).
 std::unique_ptr<Store> open_for_plan(const Globals& g);
 
+// --dry-run on a write command (every one takes it): the plan printed, nothing written.
+void add_dry_run(CLI::App* command, Globals& g);
+
 // Runs one write command: the planner's changes go through the engine in one
-// transaction, then the result is printed as a plan (nothing with -q).
+// transaction, then the result is printed as a plan (nothing with -q), and its change
+// number: `Change N committed.` on stderr (not with -q), `change` in the document. With
+// --dry-run, every change is checked in the write transaction, which is rolled back, and
+// the plan printed as `plan` prints one.
 void run_write(const Globals& g, const std::string& command, const Planner& planner,
                Summary summary = Summary::none);
 
-// A change set as plan lines (with a summary line when asked), or the plan document.
-std::string plan_text(const Globals& g, const ChangeSet& changes, Summary summary);
-void print_plan(const Globals& g, const ChangeSet& changes, Summary summary);
+// A change set as plan lines (with a summary line when asked), or the plan document;
+// with change given, a write's document, whose `change` is *change (null when 0).
+std::string plan_text(const Globals& g, const ChangeSet& changes, Summary summary,
+                      const int64_t* change = nullptr);
 
 // The same for the changes run hands to its sink, printed to out as they come (only
-// counted with -q). Returns whether there was any.
+// counted with -q); *change is read once they are all written. Returns whether there was
+// any.
 bool stream_plan(const Globals& g, std::ostream& out, Summary summary,
-                 const std::function<void(const ChangeSink&)>& run);
+                 const std::function<void(const ChangeSink&)>& run,
+                 const int64_t* change = nullptr);
 
 // apply writing while it reads (StreamedApply): true once committed and printed; else
 // `read` holds the declaration, read whole, for apply's ordinary path.
 bool apply_while_reading(const Globals& g, const Sources& sources, bool prune, Declaration& read);
 
 // run_write for a change set too large to hold (apply): the changes are applied as they
-// are planned, and printed once committed.
-// With dry_run, every change is checked in the write transaction, printed, and rolled back.
+// are planned, and printed once committed (with --dry-run, as run_write).
 void run_streamed_write(const Globals& g, const std::string& command, const StreamPlanner& planner,
-                        Summary summary, bool dry_run = false);
+                        Summary summary);
 
 // Prints a read command's result: json/yaml as is, csv with the given fields as columns
 // (a header row, then one row per object; null an empty cell, other values as JSON

@@ -103,6 +103,7 @@ std::vector<std::string> candidates(const Line& line, const std::string& previou
         return Names(line).profiles();
     if (c == " user show" || c == " user edit" || c == " user assign" || c == " user delete")
         return Names(line).logins(current);
+    if (c == " revert") return {"last"}; // numbers are history's to show
     return out;
 }
 

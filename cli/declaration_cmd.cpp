@@ -12,7 +12,7 @@ namespace {
 
 struct DeclarationArgs {
     std::vector<std::string> files;
-    bool dry_run = false, prune = false;
+    bool prune = false;
 };
 
 void add_file_options(CLI::App* command, DeclarationArgs& a) {
@@ -33,17 +33,17 @@ void add_declaration_commands(CLI::App& app, Globals& g) {
         auto a = std::make_shared<DeclarationArgs>();
         CLI::App* c = add_command(&app, "apply", "Make the store match YAML declarations");
         add_file_options(c, *a);
-        c->add_flag("--dry-run", a->dry_run, "Print the plan and write nothing");
+        add_dry_run(c, g);
         c->callback([&g, a] {
             Sources sources = read_sources(a->files);
             Declaration d;
-            if (a->dry_run || !sources.problems.empty())
+            if (g.dry_run || !sources.problems.empty())
                 d = load_declaration(sources);
             else if (apply_while_reading(g, sources, a->prune, d))
                 return;
             // A declaration with problems of its own is planned, never written: every
             // problem is reported, and no lock is taken and no store created for it.
-            if (a->dry_run || !d.problems.empty()) {
+            if (g.dry_run || !d.problems.empty()) {
                 auto store = open_for_plan(g);
                 stream_plan(g, std::cout, Summary::plan, [&](const ChangeSink& print) {
                     converge(*store, d, a->prune, print); // in the store's read snapshot

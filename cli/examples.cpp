@@ -9,7 +9,8 @@ namespace {
 
 const std::map<std::string, std::string>& examples() {
     static const std::map<std::string, std::string> table = {
-        {"tenant create", "chatctl tenant create acme --display-name \"ACME Corp\""},
+        {"tenant create", "chatctl tenant create acme --display-name \"ACME Corp\"\n"
+                          "chatctl tenant create acme --dry-run   # the plan; nothing written"},
         {"tenant edit", "chatctl tenant edit acme --display-name \"ACME Corporation\""},
         {"tenant list", "chatctl tenant list\nchatctl tenant list -o json"},
         {"tenant show", "chatctl tenant show acme"},
@@ -20,8 +21,9 @@ const std::map<std::string, std::string>& examples() {
         {"profile edit", "chatctl profile edit Experts -t acme --wrap-up 90s\n"
                          "chatctl profile edit Experts -t acme --rename \"Level 2\""},
         {"profile set-default", "chatctl profile set-default Experts -t acme"},
-        {"profile delete", "chatctl profile delete Experts -t acme\n"
-                           "chatctl profile delete Experts -t acme --reassign-to Default"},
+        {"profile delete",
+         "chatctl profile delete Experts -t acme\n"
+         "chatctl profile delete Experts -t acme --reassign-to Default --dry-run"},
         {"profile list",
          "chatctl profile list -t acme\nCHATCTL_TENANT=acme chatctl profile list -o yaml"},
         {"profile show", "chatctl profile show experts -t acme   # names ignore case"},
@@ -31,7 +33,7 @@ const std::map<std::string, std::string>& examples() {
                         "chatctl user assign --from-profile Default -t acme --profile Experts\n"
                         "chatctl user assign --logins-from night.txt -t acme --profile Night"},
         {"user delete", "chatctl user delete alice bob -t acme\n"
-                        "chatctl user delete --from-profile Trainees -t acme\n"
+                        "chatctl user delete --from-profile Trainees -t acme --dry-run\n"
                         "cut -d, -f1 leavers.csv | chatctl user delete --logins-from - -t acme "
                         "--ignore-not-found"},
         {"user import", "chatctl user import -t acme agents.csv --dry-run\n"
@@ -44,7 +46,10 @@ const std::map<std::string, std::string>& examples() {
         {"history", "chatctl history -t acme --limit 10\n"
                     "chatctl history --actor ci-bot --since 2h --kind user -o csv\n"
                     "chatctl history --change 42 --all"},
-        {"revert", "chatctl revert 42 --dry-run\nchatctl revert 42"},
+        {"revert", "chatctl revert 42 --dry-run\nchatctl revert 42\n"
+                   "chatctl revert last   # the newest change\n"
+                   "chatctl apply -f acme.yaml -o json > out.json && chatctl revert \"$(jq .change "
+                   "out.json)\""},
         {"simulate",
          "chatctl simulate -t acme --arrivals 150/h --talk 4m --target 80/20s\n"
          "chatctl simulate -t acme --arrivals 150/h --talk 4m --set Default.wrap_up_seconds=30\n"

@@ -109,20 +109,40 @@ void add_history_command(CLI::App& app, Globals& g) {
 void add_revert_command(CLI::App& app, Globals& g) {
     struct Args {
         std::string change;
-        bool dry_run = false, force = false;
+        bool force = false;
     };
     auto a = std::make_shared<Args>();
     CLI::App* c = add_command(&app, "revert",
-                              "Undo one committed command (a change `history` numbers), as a "
-                              "new command");
-    c->add_option("CHANGE", a->change, "The change number")->required();
-    c->add_flag("--dry-run", a->dry_run, "Print what it would change and write nothing");
+                              "Undo one committed command (a change `history` numbers, or the "
+                              "newest: last), as a new command");
+    c->add_option("CHANGE", a->change, "The change number, or last")->required();
+    add_dry_run(c, g);
     c->add_flag("--force", a->force, "Revert even when a later change touched the same objects");
     c->callback([&g, a] {
-        int64_t number = validate::parse_int(a->change, "CHANGE", 1, INT_MAX);
-        open_for_read(g); // a store to revert in: never created here
+        std::string word = a->change; // a choice: its case is ignored
+        for (char& ch : word)
+            if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+        const bool last = word == "last";
+        int64_t number = 0;
+        if (!last) {
+            try {
+                number = validate::parse_int(a->change, "CHANGE", 1, INT_MAX);
+            } catch (const Error& e) {
+                throw e.with_hint("give a change number from `chatctl history`, or last");
+            }
+        }
+        auto store = open_for_read(g); // a store to revert in: never created here
+        if (last) {
+            // The newest change as the command starts, as `history` shows it; revert still
+            // refuses it if a change committed since touched the same objects.
+            number = store->next_change() - 1;
+            if (number == 0)
+                fail(ErrorKind::not_found, "no change to revert: the store's history is empty");
+            if (!g.quiet) std::cerr << "chatctl: reverting change " << number << ", the newest\n";
+        }
+        store.reset();
         run_streamed_write(g, "revert " + std::to_string(number), ops::revert(number, a->force),
-                           a->dry_run ? Summary::plan : Summary::none, a->dry_run);
+                           Summary::none);
     });
 }
 

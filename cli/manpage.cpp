@@ -89,6 +89,15 @@ void write_manpage(const CLI::App& app, std::ostream& out) {
            "against the rules, and recorded in the store's history. On a terminal, long work "
            "(apply, user import, revert, export, simulate) shows its progress on stderr after "
            "a second, erased when done; never in a pipe, a file, or with \\-q.\n"
+        << ".SS Writes\n"
+           "Every write command takes \\-\\-dry\\-run: it prints the plan the command "
+           "would write, as \\fBplan\\fR prints one, writes nothing and exits 0. A committed "
+           "write prints its change number last, \\fBChange 17 committed.\\fR on stderr (not "
+           "with \\-q), and its JSON or YAML document holds \\fBchange\\fR at the top level "
+           "(null when nothing was committed): \\fBchatctl revert \"$(jq .change out.json)\"\\fR "
+           "undoes it, \\fBchatctl revert last\\fR undoes the newest change.\n"
+           ".PP\nA write that gives up waiting for the store's lock (exit 6) names the writer "
+           "that holds it: its actor, command, process, host and since when.\n"
         << ".SH GLOBAL OPTIONS\nAccepted before or after the command.\n";
     options(&app, out);
     out << ".SH COMMANDS\n";
@@ -98,6 +107,9 @@ void write_manpage(const CLI::App& app, std::ostream& out) {
            "The store when neither \\-\\-db nor CHATCTL_DB names one "
            "(\\fI~/.local/share/chatctl/chatctl.db\\fR when XDG_DATA_HOME is unset). Created "
            "by the first write command, mode 0600.\n"
+           ".TP\n.I STORE\\-writer\n"
+           "Beside a store file, while a write holds its lock: who writes (actor, command, "
+           "host, process, since when), mode 0600, removed when the write ends.\n"
            ".TP\n.I /usr/share/chatctl/chatctl.schema.json\n"
            "The JSON Schema of declarations.\n"
         << ".SH ENVIRONMENT\n"
@@ -122,6 +134,8 @@ void write_manpage(const CLI::App& app, std::ostream& out) {
            "schema violation.\n"
            ".TP\n.B 6\nStore error: cannot open or create, locked past the timeout, corrupt, "
            "read\\-only, newer schema.\n"
+           ".TP\n.B 7\nA change was committed, but its output (or its change number line) "
+           "could not be written.\n"
            ".TP\n.B 64\nUsage: unknown command or option, missing argument or option value.\n";
 }
 

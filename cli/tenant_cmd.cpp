@@ -29,6 +29,7 @@ void add_tenant_commands(CLI::App& app, Globals& g) {
         CLI::App* create = add_command(group, "create", "Create a tenant with its Default profile");
         create->add_option("TENANT", a->key, "Tenant key (a-z, 0-9, -)")->required();
         add_text_option(create, "--display-name", a->display_name, "Name shown to people");
+        add_dry_run(create, g);
         create->callback([&g, a] {
             check_tenant_key(a->key, "TENANT");
             check_display_name(a->display_name);
@@ -43,6 +44,7 @@ void add_tenant_commands(CLI::App& app, Globals& g) {
         add_text_option(edit, "--display-name", a->display_name,
                         "New display name (\"\" clears it)");
         edit->get_option("--display-name")->required();
+        add_dry_run(edit, g);
         edit->callback([&g, a] {
             check_tenant_key(a->key, "TENANT");
             check_display_name(a->display_name);
@@ -77,6 +79,7 @@ void add_tenant_commands(CLI::App& app, Globals& g) {
             add_command(group, "delete", "Delete a tenant (with --force, its users too)");
         remove->add_option("TENANT", a->key, "Tenant key")->required();
         remove->add_flag("--force", a->force, "Delete it even while it has users");
+        add_dry_run(remove, g);
         remove->callback([&g, a] {
             check_tenant_key(a->key, "TENANT");
             run_write(g, "tenant delete", ops::tenant_delete(a->key, a->force));

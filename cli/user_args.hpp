@@ -12,7 +12,7 @@ struct UserArgs {
     TenantOption tenant;
     std::vector<std::string> logins;
     TextOption name, email, profile, from_profile, logins_from;
-    bool all = false, ignore_not_found = false, dry_run = false, prune = false;
+    bool all = false, ignore_not_found = false, prune = false;
 };
 
 // The tenant, then every name the command was given, checked before anything is read.

@@ -48,7 +48,7 @@ void add_import(CLI::App* group, Globals& g) {
     c->add_option("--ignore-columns", *ignore, "Columns of the file not to read (A,B or repeated)")
         ->type_name("A,B")
         ->delimiter(',');
-    c->add_flag("--dry-run", a->dry_run, "Print the plan and write nothing");
+    add_dry_run(c, g);
     c->add_flag("--prune", a->prune, "Delete the users of the file's tenants it does not list");
     c->callback([&g, a, file, ignore] {
         // Each row goes to the tenant its tenant cell names; -t (or $CHATCTL_TENANT) is for
@@ -68,7 +68,7 @@ void add_import(CLI::App* group, Globals& g) {
                 t.tenant = require_tenant(s, t.tenant.key).tenant;
             converge(s, d, a->prune, emit);
         };
-        if (a->dry_run) {
+        if (g.dry_run) { // planned in a read snapshot, as `plan` plans a declaration
             auto store = open_for_plan(g);
             stream_plan(g, std::cout, Summary::plan,
                         [&](const ChangeSink& print) { plan(*store, print); });
@@ -98,6 +98,7 @@ void add_user_bulk_commands(CLI::App* group, Globals& g) {
         add_text_option(c, "--from-profile", a->from_profile, "Assign every user of this profile",
                         "OLD");
         add_logins_from(c, *a);
+        add_dry_run(c, g);
         c->callback([&g, a] {
             const std::string tenant = checked(*a);
             auto from = a->from_profile.get();
@@ -118,6 +119,7 @@ void add_user_bulk_commands(CLI::App* group, Globals& g) {
         add_logins_from(c, *a);
         c->add_flag("--ignore-not-found", a->ignore_not_found,
                     "Skip the logins that are not users of the tenant");
+        add_dry_run(c, g);
         c->callback([&g, a] {
             const std::string tenant = checked(*a);
             auto from = a->from_profile.get();

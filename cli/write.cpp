@@ -92,16 +92,21 @@ class Spool : std::streambuf {
 };
 
 // The store for a write command. A reader of standard output that goes away (a broken
-// pipe) is then an error to report, not a signal that ends chatctl after its commit.
+// pipe) is then an error to report, not a signal that ends chatctl after its commit. A
+// dry run's is opened as for a write never committed, or is an empty one in memory when
+// there is none: nothing is created.
 std::unique_ptr<Store> open_for_write(const Globals& g) {
     std::signal(SIGPIPE, SIG_IGN);
-    return open_store(g.store_options(), OpenMode::write);
+    if (!g.dry_run) return open_store(g.store_options(), OpenMode::write);
+    auto store = open_store(g.store_options(), OpenMode::dry_run);
+    return store ? std::move(store) : memory_store();
 }
 
-// Prints what a committed change reports. Once committed, a failure to print (standard
-// output closed or full, a broken pipe) must not read as a failed command: it says the
+// Prints what a committed change reports, then its number on stderr (`Change N
+// committed.`, not with -q). Once committed, a failure to print either (standard output or
+// error closed or full, a broken pipe) must not read as a failed command: it says the
 // change is committed, with an exit code of its own.
-void print_committed(int64_t change, const std::function<void()>& print) {
+void print_committed(const Globals& g, int64_t change, const std::function<void()>& print) {
     if (change == 0) { // nothing was committed: a read command's output, as such
         try {
             print();
@@ -115,6 +120,10 @@ void print_committed(int64_t change, const std::function<void()>& print) {
         print();
         std::cout.flush();
         if (!std::cout) why = errno != 0 ? std::strerror(errno) : "write error";
+        if (why.empty() && !g.quiet) {
+            std::cerr << "Change " << change << " committed.\n" << std::flush;
+            if (!std::cerr) why = errno != 0 ? std::strerror(errno) : "write error";
+        }
     } catch (const std::exception& e) {
         why = e.what();
     }
@@ -128,7 +137,7 @@ void print_committed(int64_t change, const std::function<void()>& print) {
 } // namespace
 
 bool stream_plan(const Globals& g, std::ostream& out, Summary summary,
-                 const std::function<void(const ChangeSink&)>& run) {
+                 const std::function<void(const ChangeSink&)>& run, const int64_t* change) {
     PlanSummary count;
     Progress progress(g, "changes", std::nullopt, &out == &std::cout);
     auto counted = [&](const Change& c) {
@@ -148,12 +157,14 @@ bool stream_plan(const Globals& g, std::ostream& out, Summary summary,
         out << lines.finish(summary);
         count = lines.count();
     } else {
-        auto skeleton = [&] {
-            return Json{
+        auto skeleton = [&] { // asked again once the changes are written: change is known
+            Json document{
                 {"format_version", "1"},
                 {"changes", Json::array({kHole})},
                 {"summary",
                  {{"create", count.create}, {"update", count.update}, {"delete", count.remove}}}};
+            if (change) document["change"] = *change != 0 ? Json(*change) : Json(nullptr);
+            return document;
         };
         write_streamed(out, g.format() == Format::json ? DocumentForm::json : DocumentForm::yaml,
                        skeleton, [&](ListWriter& list) {
@@ -172,9 +183,9 @@ void run_write(const Globals& g, const std::string& command, const Planner& plan
     ChangeSet applied;
     std::string text; // rendered before the commit: only writing it is left after
     int64_t change = 0;
-    WriteContext context{actor_name(g), command, false, [&](int64_t n) {
-                             if (!g.quiet) text = plan_text(g, applied, summary);
+    WriteContext context{actor_name(g), command, g.dry_run, [&](int64_t n) {
                              change = n;
+                             if (!g.quiet) text = plan_text(g, applied, summary, &change);
                          }};
     write(
         *store, context,
@@ -183,23 +194,30 @@ void run_write(const Globals& g, const std::string& command, const Planner& plan
                 emit(c);
         },
         [&](const Change& c) { applied.push_back(c); });
-    if (change == 0) return print_plan(g, applied, summary);
-    print_committed(change, [&] { std::cout << text; });
+    if (change == 0) { // a dry run, or nothing to change: nothing was committed
+        if (!g.quiet)
+            std::cout << (g.dry_run ? plan_text(g, applied, Summary::plan)
+                                    : plan_text(g, applied, summary, &change));
+        return;
+    }
+    print_committed(g, change, [&] { std::cout << text; });
 }
 
 void run_streamed_write(const Globals& g, const std::string& command, const StreamPlanner& planner,
-                        Summary summary, bool dry_run) {
+                        Summary summary) {
     auto store = open_for_write(g);
     Spool spool; // what is printed is what was committed
     int64_t change = 0;
-    WriteContext context{actor_name(g), command, dry_run, [&](int64_t n) {
+    WriteContext context{actor_name(g), command, g.dry_run, [&](int64_t n) {
                              spool.secure();
                              change = n;
                          }};
-    stream_plan(g, spool.stream(), summary,
-                [&](const ChangeSink& print) { write(*store, context, planner, print); });
+    stream_plan(
+        g, spool.stream(), g.dry_run ? Summary::plan : summary,
+        [&](const ChangeSink& print) { write(*store, context, planner, print); },
+        g.dry_run ? nullptr : &change);
     if (change == 0) spool.secure(); // dry run, or no change: the lines to print
-    print_committed(change, [&] { spool.copy_to_stdout(); });
+    print_committed(g, change, [&] { spool.copy_to_stdout(); });
 }
 
 bool apply_while_reading(const Globals& g, const Sources& sources, bool prune, Declaration& read) {
@@ -217,14 +235,17 @@ bool apply_while_reading(const Globals& g, const Sources& sources, bool prune, D
                              change = n;
                          }};
     bool committed = false;
-    stream_plan(g, spool.stream(), Summary::applied, [&](const ChangeSink& print) {
-        StreamedApply writer(*store, context, prune, print);
-        read = load_declaration(sources, &writer);
-        committed = writer.finish(read);
-    });
+    stream_plan(
+        g, spool.stream(), Summary::applied,
+        [&](const ChangeSink& print) {
+            StreamedApply writer(*store, context, prune, print);
+            read = load_declaration(sources, &writer);
+            committed = writer.finish(read);
+        },
+        &change);
     if (committed && change == 0) spool.secure(); // no change: "No changes."
     if (!committed) return false; // a new store goes with it; the ordinary path makes it again
-    print_committed(change, [&] { spool.copy_to_stdout(); });
+    print_committed(g, change, [&] { spool.copy_to_stdout(); });
     return true;
 }
 

@@ -322,7 +322,7 @@ Json Change::to_json() const {
 
 void write(Store& store, const WriteContext& context, const StreamPlanner& planner,
            const ChangeSink& applied) {
-    WriteTransaction transaction(store);
+    WriteTransaction transaction(store, Writer{context.actor, context.command});
     struct Forget { // history rows not written when the set fails
         Store& store;
         ~Forget() { store.discard_history(); }

@@ -26,6 +26,25 @@ struct StoreOptions {
     std::function<void(const std::string& path)> on_created;
 };
 
+// Who is writing, as a writer that gives up waiting for the write lock is told of it.
+struct Writer {
+    std::string actor;
+    std::string command; // as history records it: "profile add", "apply"
+};
+
+// The holder of the write lock, as far as the store can tell ("" and 0 where unknown).
+struct WriteLockHolder {
+    std::string actor, command, host, since; // since: ISO 8601 UTC
+    int64_t pid = 0;                         // the chatctl process
+    // A holder that is not a chatctl writer (a psql session): what the store says of it.
+    std::string other;
+};
+
+// "STORE is locked by another writer: alice running `chatctl apply` (process 4242 on host
+// ci-7) since ...", with the hint to retry; the holder's texts with controls escaped.
+[[noreturn]] void fail_locked(const std::string& store,
+                              const std::optional<WriteLockHolder>& holder);
+
 struct TenantRow {
     int64_t id = 0;
     int64_t default_profile_id = 0;
@@ -67,8 +86,9 @@ class Store {
 
     // Transactions. A store opened for reading is in one snapshot from opening to closing.
     // A write takes the store's one write lock, waiting up to --lock-timeout, and holds it
-    // to commit or rollback.
-    virtual void begin_write() = 0;
+    // to commit or rollback, telling who holds it (the writer) to any other writer that
+    // gives up waiting for it (fail_locked).
+    virtual void begin_write(const Writer& writer) = 0;
     // Whether another writer holds the write lock now (does not wait).
     virtual bool write_locked_elsewhere() = 0;
     virtual void commit() = 0;
@@ -168,7 +188,9 @@ class Store {
 // A write transaction: begun on construction, rolled back unless committed.
 class WriteTransaction {
   public:
-    explicit WriteTransaction(Store& store) : store_(store) { store_.begin_write(); }
+    WriteTransaction(Store& store, const Writer& writer) : store_(store) {
+        store_.begin_write(writer);
+    }
     ~WriteTransaction();
     WriteTransaction(const WriteTransaction&) = delete;
     WriteTransaction& operator=(const WriteTransaction&) = delete;
@@ -183,6 +205,10 @@ enum class OpenMode {
     read,           // the store must exist; one snapshot for the whole command
     read_if_exists, // the same, but nullptr when there is no store
     write,          // creates the store (and its schema) when missing, upgrades an older one
+    // As for a write that is never committed (--dry-run): nullptr when there is no store
+    // (nothing is created); an older store is upgraded in the write transaction only, and
+    // that upgrade rolled back with it.
+    dry_run,
 };
 
 // The store --db names: a PostgreSQL URI or keyword/value string is a PostgreSQL

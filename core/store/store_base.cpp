@@ -54,6 +54,24 @@ void WriteTransaction::commit() {
     done_ = true;
 }
 
+void fail_locked(const std::string& store, const std::optional<WriteLockHolder>& holder) {
+    std::string who;
+    if (holder && !holder->other.empty()) {
+        who = holder->other;
+    } else if (holder) {
+        who = holder->actor.empty() ? "a writer" : holder->actor;
+        if (!holder->command.empty()) who += " running `chatctl " + holder->command + "`";
+        std::string where;
+        if (holder->pid > 0) where = "process " + std::to_string(holder->pid);
+        if (!holder->host.empty()) where += (where.empty() ? "" : " ") + ("on " + holder->host);
+        if (!where.empty()) who += " (" + where + ")";
+    }
+    if (holder && !holder->since.empty()) who += " since " + holder->since;
+    // Errors are printed with their control characters escaped (cli/run.cpp).
+    fail(ErrorKind::store, store + " is locked by another writer" + (who.empty() ? "" : ": " + who),
+         {"retry later, or wait longer with --lock-timeout SECONDS"});
+}
+
 void refuse_history_before_upgrade(const std::string& shown, int64_t version, int current) {
     if (version >= current) return;
     fail(ErrorKind::store,

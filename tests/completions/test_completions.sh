@@ -66,6 +66,9 @@ check "bash: logins" "albert${nl}alice" "$(bash_complete 5 chatctl user show -t 
 check "bash: CHATCTL_TENANT" "zed" "$(CHATCTL_TENANT=beta bash_complete 3 chatctl user show "")"
 check "bash: --db on the line" "gamma" "$(bash_complete 5 chatctl --db "$other" tenant show "")"
 check "bash: no store" "" "$(bash_complete 5 chatctl --db "$work/none.db" tenant show "")"
+check "bash: revert last" "last" "$(bash_complete 2 chatctl revert "")"
+check "bash: --dry-run on a write" "--dry-run" "$(bash_complete 4 chatctl tenant create x --dr)"
+check "bash: --dry-run on a bulk verb" "--dry-run" "$(bash_complete 3 chatctl user delete --dr)"
 [[ ! -e $work/none.db ]] && check "bash: no store is created" ok ok || check "bash: no store is created" ok created
 
 # zsh
@@ -76,6 +79,8 @@ check "zsh: escaped prefix" "Night shift" "$(zsh_complete 6 chatctl profile show
 check "zsh: profiles of the other tenant" "BetaOnly${nl}Default" "$(zsh_complete 6 chatctl profile show -t beta "")"
 check "zsh: --db on the line" "gamma" "$(zsh_complete 6 chatctl --db "$other" tenant show "")"
 check "zsh: no store" "" "$(zsh_complete 6 chatctl --db "$work/none.db" tenant show "")"
+check "zsh: revert last" "last" "$(zsh_complete 3 chatctl revert "")"
+check "zsh: --dry-run on a write" "--dry-run" "$(zsh_complete 5 chatctl profile set-default x --dr)"
 check "zsh: files after --db" "FILES" "$(zsh_complete 3 chatctl --db "")"
 check "zsh: files after --logins-from" "FILES" "$(zsh_complete 5 chatctl user delete --logins-from "")"
 check "zsh: the CSV file of user import" "FILES" "$(zsh_complete 6 chatctl user import -t acme "")"
@@ -88,6 +93,8 @@ check "fish: escaped prefix" "Night shift" "$(fish_complete 'chatctl profile sho
 check "fish: accents" "Équipe été" "$(fish_complete "chatctl profile show -t acme 'Équ")"
 check "fish: --db on the line" "gamma" "$(fish_complete "chatctl --db $other tenant show ")"
 check "fish: no store" "" "$(fish_complete "chatctl --db $work/none.db tenant show ")"
+check "fish: revert last" "last" "$(fish_complete "chatctl revert l")"
+check "fish: --dry-run on a write" "--dry-run" "$(fish_complete "chatctl user add bob --dry")"
 check "fish: -o values" "json" "$(fish_complete "chatctl tenant list -o j")"
 check "fish: files after --logins-from" "$work/agents.csv" "$(fish_complete "chatctl user delete -t acme --logins-from $work/ag")"
 check "fish: the CSV file of user import" "$work/agents.csv" "$(fish_complete "chatctl user import -t acme $work/ag")"

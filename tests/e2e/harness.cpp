@@ -1,5 +1,7 @@
 #include "harness.hpp"
 
+#include "core/store/sqlite/schema.hpp"
+
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <atomic>
 #include <cerrno>
@@ -356,6 +358,28 @@ LockHolder::LockHolder(const Sandbox& s) : impl_(std::make_unique<Impl>()) {
 LockHolder::~LockHolder() {
     if (impl_->file) impl_->file->exec("ROLLBACK");
     if (impl_->conn) PQfinish(impl_->conn);
+}
+
+Json as_plan(const Result& write) {
+    Json document = write.json();
+    // A number when it committed anything, null when it had nothing to change.
+    CHECK(document["change"].is_number_integer() ==
+          (document.contains("changes") && !document["changes"].empty()));
+    CHECK((document["change"].is_number_integer() || document["change"].is_null()));
+    document.erase("change");
+    return document;
+}
+
+void write_version1_store(const Sandbox& s) {
+    SQLite::Database db(s.db(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("BEGIN");
+    db.exec(chatctl::sqlite::schema::migrations()[0]);
+    db.exec("INSERT INTO tenants (id, key, display_name, default_profile_id) VALUES (1, "
+            "'old', 'Old', 1);"
+            "INSERT INTO profiles (id, tenant_id, name) VALUES (1, 1, 'Default');"
+            "INSERT INTO users (tenant_id, login, profile_id) VALUES (1, 'ann', 1);"
+            "PRAGMA user_version = 1");
+    db.exec("COMMIT");
 }
 
 void expect_refused(const Sandbox& s, const std::vector<std::string>& args, int code,

@@ -95,6 +95,14 @@ Result run_binary(const std::vector<std::string>& argv, const std::vector<std::s
 // Starts chatctl ARGS (output discarded) and returns at once with its pid.
 pid_t start_binary(const std::vector<std::string>& args, const std::vector<std::string>& env);
 
+// A write's document as `plan` prints it: without its `change`, which the test fails
+// unless it is a change number (null for a write that changed nothing).
+Json as_plan(const Result& write);
+
+// Makes the sandbox's store a SQLite file of schema version 1: tenant `old`, its profile
+// `Default` and its user `ann`.
+void write_version1_store(const Sandbox& s);
+
 // Runs the command, asserts its exit code, and that it changed nothing in the store.
 void expect_refused(const Sandbox& s, const std::vector<std::string>& args, int code,
                     const std::string& message_part = "");

@@ -124,11 +124,13 @@ TEST_SUITE("declaration") {
         CHECK(quiet.out.empty());
     }
 
-    TEST_CASE("apply -o json prints the plan it applied, as plan -o json does") {
+    TEST_CASE("apply -o json prints the plan it applied, as plan -o json does, and its change") {
         Sandbox s;
         Json planned = s.run({"plan", "-f", kAcme, "-o", "json"}).json();
-        Json applied = s.ok({"apply", "-f", kAcme, "-o", "json"}).json();
-        CHECK(planned == applied);
+        Result apply = s.ok({"apply", "-f", kAcme, "-o", "json"});
+        Json applied = apply.json();
+        CHECK(applied["change"] == 1);
+        CHECK(planned == as_plan(apply));
         CHECK(applied["format_version"] == "1");
         CHECK(applied["summary"] == Json::parse(R"({"create":5,"update":0,"delete":0})"));
         CHECK(applied["changes"][0] ==

@@ -312,13 +312,14 @@ TEST_SUITE("postgres") {
             r = s.run({"apply", "-f", file});
             finished = true;
         });
+        // (A writer's application_name is `chatctl/COMMAND|...` inside its transaction.)
         // The server ends chatctl's sessions once inside their write transaction, as an
         // administrator's pg_terminate_backend or a server shutting down would (apply that
         // writes as it reads falls back to writing after reading, on a new connection).
         int terminated = 0;
         while (!finished) {
             auto rows = s.query("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                                "WHERE application_name = 'chatctl' AND xact_start IS NOT NULL "
+                                "WHERE application_name LIKE 'chatctl%' AND xact_start IS NOT NULL "
                                 "AND datname = current_database() AND pid <> pg_backend_pid()");
             terminated += std::stoi(rows[0][0]);
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -374,7 +375,7 @@ TEST_SUITE("postgres") {
             PGconn* watch = PQconnectdb(uri.c_str());
             PGresult* busy =
                 PQexec(watch, "SELECT count(*) FROM pg_stat_activity WHERE "
-                              "application_name = 'chatctl' AND xact_start IS NOT NULL");
+                              "application_name LIKE 'chatctl%' AND xact_start IS NOT NULL");
             const bool inside = PQresultStatus(busy) == PGRES_TUPLES_OK &&
                                 std::string(PQgetvalue(busy, 0, 0)) != "0";
             PQclear(busy);

@@ -270,7 +270,7 @@ TEST_SUITE("scale") {
                 Json plan = s.run({"plan", prune, "-f", file, "-o", "json"}).json();
                 Result applied = s.run({"apply", prune, "-f", file, "-o", "json"});
                 REQUIRE(applied.code == 0);
-                CHECK(applied.json() == plan);
+                CHECK(as_plan(applied) == plan);
                 CHECK(s.run({"-q", "plan", prune, "-f", file}).code == 0); // in sync now
                 std::string again = s.dump();
                 CHECK(s.run({"apply", prune, "-f", file, "-o", "table"}).out == "No changes.\n");
@@ -331,7 +331,7 @@ TEST_SUITE("scale") {
         Json plan = s.run({"plan", "--prune", "-f", move, "-o", "json"}).json();
         Result applied = s.run({"apply", "--prune", "-f", move, "-o", "json"});
         REQUIRE(applied.code == 0);
-        CHECK(applied.json() == plan);
+        CHECK(as_plan(applied) == plan);
         CHECK(plan["summary"]["delete"] == 1);
     }
 }

@@ -241,17 +241,7 @@ TEST_SUITE("store") {
 
     TEST_CASE("an older store is read as it is and upgraded by the first write, data kept [file]") {
         Sandbox s;
-        {
-            SQLite::Database db(s.db(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-            db.exec("BEGIN");
-            db.exec(chatctl::sqlite::schema::migrations()[0]);
-            db.exec("INSERT INTO tenants (id, key, display_name, default_profile_id) VALUES (1, "
-                    "'old', 'Old', 1);"
-                    "INSERT INTO profiles (id, tenant_id, name) VALUES (1, 1, 'Default');"
-                    "INSERT INTO users (tenant_id, login, profile_id) VALUES (1, 'ann', 1);"
-                    "PRAGMA user_version = 1");
-            db.exec("COMMIT");
-        }
+        write_version1_store(s);
         std::string bytes = s.bytes();
         Json users = s.ok({"user", "list", "-t", "old", "-o", "json"}).json();
         REQUIRE(users.size() == 1);

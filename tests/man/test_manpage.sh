@@ -15,7 +15,9 @@ section() { awk -v head=".SS ${1//-/\\-}" 'index($0, head) == 1 { on = 1; print;
 
 commands=()
 for top in $("$bin" __complete ""); do
-  subs=$("$bin" __complete "$top" "")
+  # A group's candidates are its subcommands; a command's are values (revert: last).
+  subs=""
+  "$bin" "$top" --help | grep -q '^Subcommands:' && subs=$("$bin" __complete "$top" "")
   if [[ -z $subs ]]; then commands+=("$top"); else for s in $subs; do commands+=("$top $s"); done; fi
 done
 [[ ${#commands[@]} -ge 20 ]] || fail "only ${#commands[@]} commands found"
@@ -38,7 +40,7 @@ done
 for s in NAME SYNOPSIS DESCRIPTION "GLOBAL OPTIONS" COMMANDS FILES ENVIRONMENT "EXIT STATUS"; do
   if grep -q "^\.SH $s" "$page"; then passed=$((passed + 1)); else fail "no $s section"; fi
 done
-for code in 0 1 2 3 4 5 6 64; do
+for code in 0 1 2 3 4 5 6 7 64; do
   if awk '/^\.SH EXIT STATUS/,0' "$page" | grep -qx "\.B $code"; then passed=$((passed + 1)); else fail "exit code $code"; fi
 done
 warnings=$(groff -man -ww -z "$page" 2>&1)

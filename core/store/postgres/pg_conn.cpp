@@ -72,6 +72,7 @@ void Conn::fail_result(PGresult* r, const char* what) {
         return std::string(v ? v : "");
     };
     const std::string state = field(PG_DIAG_SQLSTATE);
+    last_state_ = state;
     std::string message = field(PG_DIAG_MESSAGE_PRIMARY);
     message = clean(message.empty() ? PQerrorMessage(conn_) : message);
     if (r) PQclear(r);

@@ -55,6 +55,8 @@ class Conn {
     void commit();
     std::string escape_identifier(const std::string& name);
     const std::string& shown() const { return shown_; }
+    // The SQLSTATE of the last statement that failed ("" when none has).
+    const std::string& last_state() const { return last_state_; }
     std::string user() const { return PQuser(conn_); }
 
   private:
@@ -62,7 +64,7 @@ class Conn {
     // A message as it may be shown: one line, the password replaced.
     std::string clean(std::string message) const;
     PGconn* conn_ = nullptr;
-    std::string shown_, password_;
+    std::string shown_, password_, last_state_;
     std::map<const char*, std::string> prepared_;
 };
 

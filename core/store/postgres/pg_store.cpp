@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "core/store/controls.hpp"
+#include "core/store/postgres/pg_lock.hpp"
 #include "core/store/postgres/pg_schema.hpp"
 
 #include <charconv>
@@ -41,8 +42,13 @@ PgStore::PgStore(const StoreOptions& options)
 
 std::unique_ptr<PgStore> PgStore::open(const StoreOptions& options, OpenMode mode) {
     std::unique_ptr<PgStore> store(new PgStore(options));
-    if (mode == OpenMode::write) {
-        store->prepare_migration(store->version());
+    if (mode == OpenMode::write || mode == OpenMode::dry_run) {
+        const int64_t version = store->version();
+        if (mode == OpenMode::dry_run && version == 0) {
+            store->check_version(version);
+            return nullptr; // planned as empty, never created
+        }
+        store->prepare_migration(version); // a dry run's rolls back with its transaction
         return store;
     }
     // One snapshot for the whole command, which never waits for a writer.
@@ -181,7 +187,7 @@ int PgStore::init(const StoreOptions& options, const std::optional<std::string>&
         store_fail("no store at " + store.conn_.shown() + " to upgrade",
                    {"create it with `chatctl store init`"});
     store.prepare_migration(version);
-    store.begin_write();
+    store.begin_write(Writer{"", create ? "store init" : "store upgrade"});
     if (grant_to) {
         std::string grants = schema::kGrants;
         const std::string role = store.conn_.escape_identifier(*grant_to);
@@ -193,17 +199,34 @@ int PgStore::init(const StoreOptions& options, const std::optional<std::string>&
     return schema::current_version();
 }
 
-void PgStore::begin_write() {
+void PgStore::begin_write(const Writer& writer) {
     conn_.run("BEGIN");
     in_transaction_ = true;
+    // Named for any writer that gives up waiting while this one holds the lock; for this
+    // transaction only, so that no other client of a pooled connection inherits it.
+    conn_.query("SELECT set_config('application_name', $1, true)",
+                {writer_application_name(writer)});
     if (lock_timeout_seconds_ == 0) {
-        if (!conn_.query(kTryLock).boolean(0, 0))
-            store_fail(conn_.shown() + " is locked by another writer",
-                       {"retry later, or wait longer with --lock-timeout SECONDS"});
+        if (!conn_.query(kTryLock).boolean(0, 0)) fail_locked_now();
     } else {
-        conn_.query(kLock);
+        try {
+            conn_.query(kLock);
+        } catch (const Error&) {
+            if (conn_.last_state() != "55P03") throw; // lock_timeout
+            fail_locked_now();
+        }
     }
     if (migrate_pending_) migrate();
+}
+
+void PgStore::fail_locked_now() {
+    rollback();
+    std::optional<WriteLockHolder> holder;
+    try {
+        holder = lock_holder(conn_);
+    } catch (const Error&) { // who it is is a courtesy: the lock error is what counts
+    }
+    fail_locked(conn_.shown(), holder);
 }
 
 bool PgStore::write_locked_elsewhere() {

@@ -20,7 +20,7 @@ class PgStore final : public Store {
     static int init(const StoreOptions& options, const std::optional<std::string>& grant_to,
                     bool create);
 
-    void begin_write() override;
+    void begin_write(const Writer& writer) override;
     bool write_locked_elsewhere() override;
     void commit() override;
     void rollback() override;
@@ -74,6 +74,8 @@ class PgStore final : public Store {
     // Creates or upgrades the schema, inside the write transaction.
     void migrate();
     void refuse_controls();
+    // Gives up the transaction begun, and refuses naming the lock's holder.
+    [[noreturn]] void fail_locked_now();
 
     Conn conn_;
     int lock_timeout_seconds_;

@@ -1,5 +1,5 @@
-// The Store: where it lives, opening it (permissions, versions, upgrades), and SQLite
-// failures turned into chatctl errors.
+// The Store: where it lives, opening it (permissions, versions, upgrades); its
+// transactions and SQLite failures are in sqlite_transactions.cpp.
 #include "core/store/sqlite/sqlite_store.hpp"
 
 #include "core/error.hpp"
@@ -7,7 +7,6 @@
 #include "core/store/sqlite/schema.hpp"
 
 #include <SQLiteCpp/Exception.h>
-#include <SQLiteCpp/Transaction.h>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -80,8 +79,7 @@ int lock_folder(const std::string& folder, const std::string& path, int lock_tim
         if (errno != EWOULDBLOCK && errno != EINTR) break; // a folder without flock: no wait
         if (std::chrono::steady_clock::now() >= deadline) {
             ::close(fd);
-            store_fail(path + " is locked by another writer",
-                       {"retry later, or wait longer with --lock-timeout SECONDS"});
+            fail_locked(path, read_writer_record(path)); // another first writer
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
@@ -120,6 +118,7 @@ SqliteStore::SqliteStore(const std::string& path, int flags, int lock_timeout_se
 
 std::unique_ptr<SqliteStore> SqliteStore::open(const StoreOptions& options, OpenMode mode) {
     if (mode == OpenMode::write) return open_write(options);
+    if (mode == OpenMode::dry_run) return open_dry_run(options);
     auto store = open_read_if_exists(options);
     if (!store && mode == OpenMode::read) store_fail("no store at " + options.path, {kCreateHint});
     return store;
@@ -201,6 +200,16 @@ std::unique_ptr<SqliteStore> SqliteStore::open_write(const StoreOptions& options
     return store;
 }
 
+std::unique_ptr<SqliteStore> SqliteStore::open_dry_run(const StoreOptions& options) {
+    if (!exists(options.path)) return nullptr; // planned as empty, never created
+    require_regular(options.path);
+    std::unique_ptr<SqliteStore> store(
+        new SqliteStore(options.path, SQLite::OPEN_READWRITE, options.lock_timeout_seconds));
+    store->dry_run_ = true;
+    store->check_version(true);
+    return store;
+}
+
 int SqliteStore::init(const StoreOptions& options, const std::optional<std::string>& grant_to,
                       bool create) {
     if (grant_to)
@@ -251,32 +260,6 @@ SqliteStore::NewStore::~NewStore() {
     if (folder_lock >= 0) ::close(folder_lock);
 }
 
-void SqliteStore::begin_write() {
-    db_.exec("BEGIN IMMEDIATE");
-}
-
-bool SqliteStore::write_locked_elsewhere() {
-    db_.setBusyTimeout(0);
-    try {
-        db_.exec("BEGIN IMMEDIATE; ROLLBACK");
-    } catch (const SQLite::Exception& e) {
-        db_.setBusyTimeout(lock_timeout_ms_);
-        if (e.getErrorCode() == SQLITE_BUSY) return true;
-        throw;
-    }
-    db_.setBusyTimeout(lock_timeout_ms_);
-    return false;
-}
-
-void SqliteStore::commit() {
-    db_.exec("COMMIT");
-    put_in_place();
-}
-
-void SqliteStore::rollback() {
-    if (!sqlite3_get_autocommit(db_.getHandle())) db_.exec("ROLLBACK");
-}
-
 std::unique_ptr<SqliteStore> SqliteStore::in_memory() {
     std::unique_ptr<SqliteStore> store(
         new SqliteStore(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, 0));
@@ -305,15 +288,25 @@ void SqliteStore::check_version(bool may_upgrade) {
             store_fail(path_ + " is not a chatctl store (it is empty)", {kCreateHint});
         return;
     }
-    // The upgrade is one transaction: an interrupted one leaves the older store whole.
-    SQLite::Transaction upgrade(db_, SQLite::TransactionBehavior::IMMEDIATE);
-    version = db_.execAndGet("PRAGMA user_version").getInt(); // another writer may have won
-    if (version > 0 && version < schema::kNoControlsVersion) refuse_controls(current);
-    for (int v = version; v < current; ++v)
-        db_.exec(schema::migrations()[v]);
-    db_.exec("PRAGMA user_version = " + std::to_string(current));
-    upgrade.commit();
+    // The upgrade is one transaction: an interrupted one leaves the older store whole. A
+    // dry run's is the first part of its write transaction, rolled back with it.
+    begin_immediate();
+    try {
+        version = db_.execAndGet("PRAGMA user_version").getInt(); // another writer may have won
+        if (version > 0 && version < schema::kNoControlsVersion) refuse_controls(current);
+        for (int v = version; v < current; ++v)
+            db_.exec(schema::migrations()[v]);
+        db_.exec("PRAGMA user_version = " + std::to_string(current));
+        if (!dry_run_) db_.exec("COMMIT");
+    } catch (...) {
+        rollback();
+        throw;
+    }
     version_ = current;
+    if (dry_run_) {
+        upgrade_open_ = true;
+        return;
+    }
     // A new store keeps a rollback journal until it is in place: a WAL is named by the file.
     if (path_ != ":memory:" && !new_ && db_.execAndGet("PRAGMA journal_mode").getString() != "wal")
         db_.exec("PRAGMA journal_mode = WAL");
@@ -361,39 +354,6 @@ SQLite::Statement& SqliteStore::statement(const char* sql) {
     auto& slot = statements_[sql];
     if (!slot) slot = std::make_unique<SQLite::Statement>(db_, sql);
     return *slot;
-}
-
-void rethrow_sqlite_error(const std::string& path) {
-    try {
-        throw;
-    } catch (const SQLite::Exception& e) {
-        const std::string where = path.empty() ? std::string("the store") : path;
-        switch (e.getErrorCode()) {
-        case SQLITE_BUSY:
-        case SQLITE_LOCKED:
-            store_fail(where + " is locked by another writer",
-                       {"retry later, or wait longer with --lock-timeout SECONDS"});
-        case SQLITE_CORRUPT:
-        case SQLITE_NOTADB:
-            store_fail(where + " is corrupt or not a chatctl store (" + e.what() + ")");
-        case SQLITE_READONLY:
-        case SQLITE_PERM:
-            store_fail(where + " cannot be written (" + std::string(e.what()) + ")");
-        case SQLITE_CANTOPEN:
-            store_fail("cannot open " + where + " (" + e.what() + ")");
-        case SQLITE_FULL:
-        case SQLITE_IOERR:
-            store_fail("cannot write " + where + " (" + e.what() + ")");
-        case SQLITE_CONSTRAINT:
-            fail(ErrorKind::conflict, std::string("the store refused the change: ") + e.what());
-        case SQLITE_ERROR: // our statements fit our schema: the schema was changed
-            store_fail(where + " does not have the schema chatctl expects (" + e.what() + ")",
-                       {"the store was changed outside chatctl; restore a backup"});
-        default:
-            fail(ErrorKind::internal, std::string("SQLite: ") + e.what());
-        }
-    } catch (...) { // not SQLite's
-    }
 }
 
 } // namespace chatctl::sqlite

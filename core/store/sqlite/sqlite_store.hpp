@@ -2,6 +2,7 @@
 // and the Store interface's queries and writes on it.
 #pragma once
 
+#include "core/store/sqlite/writer_record.hpp"
 #include "core/store/store.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -25,7 +26,7 @@ class SqliteStore final : public Store {
     SQLite::Database& db() { return db_; }
     const std::string& path() const { return path_; }
 
-    void begin_write() override;
+    void begin_write(const Writer& writer) override;
     bool write_locked_elsewhere() override;
     void commit() override;
     void rollback() override;
@@ -82,6 +83,10 @@ class SqliteStore final : public Store {
     SqliteStore(const std::string& path, int flags, int lock_timeout_seconds);
     static std::unique_ptr<SqliteStore> open_read_if_exists(const StoreOptions& options);
     static std::unique_ptr<SqliteStore> open_write(const StoreOptions& options);
+    static std::unique_ptr<SqliteStore> open_dry_run(const StoreOptions& options);
+    // BEGIN IMMEDIATE: the write lock, waited for up to --lock-timeout, then refused
+    // naming its holder.
+    void begin_immediate();
     // The first commit of a new store: the file linked into place, then reopened there.
     void put_in_place();
     SQLite::Statement& statement(const char* sql);
@@ -94,7 +99,10 @@ class SqliteStore final : public Store {
     SQLite::Database db_;
     int lock_timeout_ms_;
     std::function<void(const std::string&)> on_created_;
-    int version_ = 0; // as opened, or upgraded to
+    int version_ = 0;           // as opened, or upgraded to
+    bool dry_run_ = false;      // never commits
+    bool upgrade_open_ = false; // a dry run's upgrade, in the write transaction begun
+    WriterRecord record_;
     std::map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
 };
 
