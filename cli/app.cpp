@@ -32,6 +32,7 @@ void print_data(const Globals& g, const Json& value, const std::string& text) {
 }
 
 void Globals::check() const {
+    github(); // checks the format, named as where it came from
     if (actor)
         validate::actor(*actor, "--actor");
     else if (const char* env = std::getenv("CHATCTL_ACTOR"))
@@ -51,9 +52,29 @@ bool Globals::color() const {
     return !no_color && !(no_color_env && *no_color_env) && ::isatty(STDOUT_FILENO);
 }
 
+bool Globals::github() const {
+    if (error_format) {
+        if (*error_format != "text" && *error_format != "github")
+            fail(ErrorKind::invalid_input, "--error-format: " + validate::quote(*error_format) +
+                                               " is not one of text, github");
+        return *error_format == "github";
+    }
+    const char* env = std::getenv("CHATCTL_ERROR_FORMAT");
+    if (!env) return false;
+    if (std::string(env) != "text" && std::string(env) != "github")
+        fail(ErrorKind::invalid_input,
+             "$CHATCTL_ERROR_FORMAT: " + validate::quote(env) + " is not one of text, github",
+             {"set it to text or github, or unset it"});
+    return std::string(env) == "github";
+}
+
 StoreOptions Globals::store_options() const {
     StoreOptions options;
-    options.path = resolve_store_path(db, &options.make_folders);
+    if (!db && !std::getenv("CHATCTL_DB") && context_db) {
+        options.path = *context_db; // checked as the config file was read
+    } else {
+        options.path = resolve_store_path(db, &options.make_folders);
+    }
     options.lock_timeout_seconds = validate::parse_int(lock_timeout, "--lock-timeout", 0, 86400);
     if (!quiet)
         options.on_created = [](const std::string& path) {
@@ -166,16 +187,17 @@ void print_object(const Globals& g, const Json& object) {
 }
 
 void add_tenant_option(CLI::App* command, TenantOption& tenant) {
-    tenant.option =
-        command->add_option("-t,--tenant", tenant.value, "Tenant key (else $CHATCTL_TENANT)")
-            ->type_name("TENANT");
+    tenant.option = command
+                        ->add_option("-t,--tenant", tenant.value,
+                                     "Tenant key (else $CHATCTL_TENANT, else the context's)")
+                        ->type_name("TENANT");
 }
 
 std::string TenantOption::key() const {
     auto key = key_if_any();
     if (!key)
         fail(ErrorKind::usage, "--tenant is required",
-             {"give -t TENANT, or set $CHATCTL_TENANT for every command"});
+             {"give -t TENANT, or set $CHATCTL_TENANT or a context's tenant for every command"});
     return *key;
 }
 
@@ -185,7 +207,7 @@ std::optional<std::string> TenantOption::key_if_any() const {
         return value;
     }
     const char* env = std::getenv("CHATCTL_TENANT");
-    if (!env) return std::nullopt;
+    if (!env) return context_tenant(); // checked as the config file was read
     validate::tenant_key(env, "$CHATCTL_TENANT");
     return env;
 }
@@ -231,6 +253,57 @@ void use_help_formatter(CLI::App& app) {
 
 void check_tenant_key(const std::string& key, const char* field) {
     validate::tenant_key(key, field);
+}
+
+} // namespace chatctl::cli
+
+namespace chatctl::cli {
+
+namespace {
+
+// GitHub's escaping of a workflow command's message, and (with : and ,) of its properties.
+std::string workflow_escape(const std::string& text, bool property) {
+    std::string out;
+    for (char c : text) {
+        if (c == '%')
+            out += "%25";
+        else if (c == '\r')
+            out += "%0D";
+        else if (c == '\n')
+            out += "%0A";
+        else if (property && c == ':')
+            out += "%3A";
+        else if (property && c == ',')
+            out += "%2C";
+        else
+            out += c;
+    }
+    return out;
+}
+
+} // namespace
+
+std::string github_annotation(const char* level, const Diagnostic& d) {
+    using validate::escape_controls;
+    const std::string message = escape_controls(d.message);
+    std::string out = std::string("::") + level;
+    if (d.file == "-") { // standard input: no file GitHub could show it in
+        std::string where = "-";
+        if (d.line > 0) where += ":" + std::to_string(d.line) + ":" + std::to_string(d.column);
+        return out + "::" + workflow_escape(where + ": " + message, false) + "\n";
+    }
+    out += " file=" + workflow_escape(escape_controls(d.file), true);
+    if (d.line > 0) out += ",line=" + std::to_string(d.line) + ",col=" + std::to_string(d.column);
+    return out + "::" + workflow_escape(message, false) + "\n";
+}
+
+void warn(const Globals& g, const Diagnostic& w) {
+    if (g.quiet) return;
+    using validate::escape_controls;
+    std::string where = w.file;
+    if (w.line > 0) where += ":" + std::to_string(w.line) + ":" + std::to_string(w.column);
+    std::cerr << escape_controls(where) << ": warning: " << escape_controls(w.message) << "\n";
+    if (g.github()) std::cerr << github_annotation("warning", w);
 }
 
 } // namespace chatctl::cli

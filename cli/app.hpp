@@ -23,14 +23,32 @@ struct Globals {
     bool no_color = false;
     std::optional<std::string> actor;
     std::string lock_timeout = "5";
-    bool dry_run = false; // the write command's --dry-run
-    int exit_code = 0;    // what a successful command exits with (plan: 2 when changes are pending)
+    bool dry_run = false;                    // the write command's --dry-run
+    std::optional<std::string> context;      // --context (else $CHATCTL_CONTEXT)
+    std::optional<std::string> error_format; // --error-format (else $CHATCTL_ERROR_FORMAT)
+    int exit_code = 0; // what a successful command exits with (plan: 2 when changes are pending)
+    // Set from the command line's words before the parse: `config` commands read the
+    // config file themselves, and use no context.
+    bool config_command = false;
+    CLI::Option* output_option = nullptr;
+    CLI::Option* lock_timeout_option = nullptr;
+    // The store the context in use gives, and how to name it (db of context "dev" (FILE)).
+    std::optional<std::string> context_db;
+    std::string context_db_source;
+
+    // Fills what the command line and the variables leave unset from the context in use
+    // (--context, else $CHATCTL_CONTEXT, else the config file's current-context). Reads
+    // the config file; nothing when there is none.
+    void apply_context();
 
     // Checks every global option (and the variables that stand for them) before any
     // command runs: a bad value is invalid input whatever the command.
     void check() const;
     Format format() const;
     bool color() const; // on a terminal, unless --no-color or NO_COLOR
+    // --error-format github (else $CHATCTL_ERROR_FORMAT): located errors and warnings are
+    // also written as GitHub Actions workflow commands.
+    bool github() const;
     StoreOptions store_options() const;
 };
 
@@ -106,7 +124,10 @@ void add_text_option(CLI::App* command, const char* name, TextOption& target,
 // A subcommand that lets global options follow it.
 CLI::App* add_command(CLI::App* parent, const char* name, const char* description);
 
-// -t/--tenant, else $CHATCTL_TENANT: one of the two is required.
+// The tenant of the context in use (set by Globals::apply_context), else nullopt.
+std::optional<std::string> context_tenant();
+
+// -t/--tenant, else $CHATCTL_TENANT, else the context's tenant: one is required.
 struct TenantOption {
     std::string value;
     CLI::Option* option = nullptr;
@@ -121,6 +142,12 @@ void add_tenant_option(CLI::App* command, TenantOption& tenant);
 // Fails with invalid input unless key is a well-formed tenant key.
 void check_tenant_key(const std::string& key, const char* field);
 
+// A warning at a place in a file, on stderr (not with -q): `FILE:LINE:COLUMN: warning:
+// MESSAGE`, and with --error-format github also `::warning file=...::MESSAGE`.
+void warn(const Globals& g, const Diagnostic& warning);
+// A diagnostic as a GitHub Actions workflow command (`::error file=F,line=L,col=C::M`).
+std::string github_annotation(const char* level, const Diagnostic& d);
+
 // Registration of each command group.
 void add_tenant_commands(CLI::App& app, Globals& g);
 void add_profile_commands(CLI::App& app, Globals& g);
@@ -130,6 +157,7 @@ void add_revert_command(CLI::App& app, Globals& g);
 void add_simulate_command(CLI::App& app, Globals& g);
 void add_store_commands(CLI::App& app, Globals& g);
 void add_declaration_commands(CLI::App& app, Globals& g);
+void add_config_commands(CLI::App& app, Globals& g);
 // Every command's --help shows the global options too: call before adding commands.
 void use_help_formatter(CLI::App& app);
 // Puts each command's examples in its help footer.

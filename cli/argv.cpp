@@ -60,7 +60,7 @@ std::string elsewhere(const std::string& command, const std::string& option) {
 // Values CLI11 would check itself, checked here to say so in chatctl's words.
 const std::map<std::string, std::vector<std::string>>& allowed_values() {
     static const std::map<std::string, std::vector<std::string>> table = {
-        {"--output", {"table", "json", "yaml", "csv"}}};
+        {"--output", {"table", "json", "yaml", "csv"}}, {"--error-format", {"text", "github"}}};
     return table;
 }
 

@@ -1,6 +1,7 @@
 #include "complete.hpp"
 
 #include "argv.hpp"
+#include "core/config/config.hpp"
 #include "core/store/store.hpp"
 #include "core/validate.hpp"
 
@@ -19,15 +20,37 @@ bool starts_with(const std::string& text, const std::string& prefix) {
 
 using Line = CommandLine;
 
+// The config file, read only when a candidate needs it; an empty one on any problem.
+config::File config_file() {
+    try {
+        return config::load(config::config_path());
+    } catch (...) {
+        return {};
+    }
+}
+
+std::optional<std::string> value_of(const Line& line, const char* option) {
+    if (auto it = line.values.find(option); it != line.values.end()) return it->second;
+    return std::nullopt;
+}
+
 class Names {
   public:
     explicit Names(const Line& line) : line_(line) {
         try {
-            std::optional<std::string> db;
-            if (auto it = line.values.find("--db"); it != line.values.end()) db = it->second;
+            std::optional<std::string> db = value_of(line, "--db");
             StoreOptions options;
-            options.path = resolve_store_path(db);
+            const char* env_db = std::getenv("CHATCTL_DB");
+            // The context's store and tenant, as the command would take them.
+            const config::File file = db && env_db ? config::File{} : config_file();
+            const config::Context* c = config::select(file, value_of(line, "--context"));
+            if (c && c->get("tenant")) context_tenant_ = c->get("tenant")->value;
+            if (!db && !env_db && c && c->get("db"))
+                options.path = config::store_path(file, *c->get("db"));
+            else
+                options.path = resolve_store_path(db);
             options.lock_timeout_seconds = 1;
+            options.connect_timeout_limit = 2; // a shell waits for this
             store_ = open_store(options, OpenMode::read_if_exists);
         } catch (...) { // no store, or not one: nothing to offer
         }
@@ -62,11 +85,14 @@ class Names {
             key = it->second;
         else if (const char* env = std::getenv("CHATCTL_TENANT"))
             key = env;
+        else if (context_tenant_)
+            key = *context_tenant_;
         return store_->find_tenant(key);
     }
 
     const Line& line_;
     std::unique_ptr<Store> store_;
+    std::optional<std::string> context_tenant_;
 };
 
 std::vector<std::string> candidates(const Line& line, const std::string& previous,
@@ -78,6 +104,8 @@ std::vector<std::string> candidates(const Line& line, const std::string& previou
         o && takes_value(o)) {
         std::string name = o->get_name(false, false);
         if (name == "--output") return {"table", "json", "yaml", "csv"};
+        if (name == "--error-format") return {"text", "github"};
+        if (name == "--context") return config_file().names();
         if (name == "--tenant") return Names(line).tenants();
         if (name == "--profile" || name == "--reassign-to" || name == "--from-profile")
             return Names(line).profiles();
@@ -101,6 +129,7 @@ std::vector<std::string> candidates(const Line& line, const std::string& previou
     if (c == " profile show" || c == " profile edit" || c == " profile delete" ||
         c == " profile set-default")
         return Names(line).profiles();
+    if (c == " config use-context" || c == " config set-context") return config_file().names();
     if (c == " user show" || c == " user edit" || c == " user assign" || c == " user delete")
         return Names(line).logins(current);
     if (c == " revert") return {"last"}; // numbers are history's to show

@@ -59,6 +59,15 @@ const std::map<std::string, std::string>& examples() {
         {"apply", "chatctl apply -f acme.yaml\nchatctl apply -f tenants/ --prune --dry-run"},
         {"plan", "chatctl plan -f acme.yaml || echo \"changes pending (exit 2)\""},
         {"export", "chatctl export -t acme > acme.yaml"},
+        {"config get-contexts", "chatctl config get-contexts\nchatctl config get-contexts -o json"},
+        {"config current-context", "chatctl config current-context"},
+        {"config use-context",
+         "chatctl config use-context prod\nchatctl --context dev tenant list   # once, elsewhere"},
+        {"config set-context",
+         "chatctl config set-context dev --db ~/stores/dev.db --tenant acme\n"
+         "chatctl config set-context prod --db postgresql://chatctl@db.example.com/contact "
+         "--actor ci-bot"},
+        {"config view", "chatctl config view   # passwords masked"},
         {"store init", "chatctl --db postgresql://owner@db.example.com/contact store init "
                        "--grant chatctl"},
         {"store upgrade", "chatctl --db postgresql://owner@db.example.com/contact store upgrade"},

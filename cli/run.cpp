@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <clocale>
+#include <csignal>
 #include <cstdlib>
 #include <fcntl.h>
 #include <iostream>
@@ -58,7 +59,9 @@ std::string position(const chatctl::Diagnostic& d) {
     return out;
 }
 
-int report(const Error& e, bool json) {
+// With --error-format github, each diagnostic with a file is also written as GitHub
+// Actions' workflow command (JSON errors stay one object on stderr).
+int report(const Error& e, bool json, bool github = false) {
     int code = exit_code(e.kind());
     if (json) {
         chatctl::Json diagnostics = chatctl::Json::array();
@@ -76,14 +79,28 @@ int report(const Error& e, bool json) {
     }
     // A message may name what a store or a file holds: never a raw control on stderr.
     using chatctl::validate::escape_controls;
-    for (const auto& d : e.diagnostics())
+    for (const auto& d : e.diagnostics()) {
         std::cerr << escape_controls(d.file.empty() ? "chatctl" : position(d))
                   << ": error: " << escape_controls(d.message) << "\n";
+        if (github && !d.file.empty()) std::cerr << chatctl::cli::github_annotation("error", d);
+    }
     std::cerr << "chatctl: error: " << escape_controls(e.what()) << "\n";
     for (const auto& hint : e.hints())
         std::cerr << "hint: " << escape_controls(hint) << "\n";
     return code;
 }
+
+// --error-format github, else $CHATCTL_ERROR_FORMAT=github (a bad value of either is
+// invalid input, reported as text).
+bool github_errors(const chatctl::cli::CommandLine& line) {
+    if (auto it = line.values.find("--error-format"); it != line.values.end())
+        return it->second == "github";
+    const char* env = std::getenv("CHATCTL_ERROR_FORMAT");
+    return env && std::string_view(env) == "github";
+}
+
+// How long a completion may take, all of it, before it gives up offering anything.
+constexpr unsigned kCompletionSeconds = 3;
 
 // Every usage problem of the line in one error, each on its own line when there are several.
 Error usage_error(const chatctl::cli::CommandLine& line) {
@@ -134,7 +151,8 @@ const std::vector<Group>& groups() {
                                            {{"revert"}, add_revert_command},
                                            {{"apply", "plan", "export"}, add_declaration_commands},
                                            {{"simulate"}, add_simulate_command},
-                                           {{"store"}, add_store_commands}};
+                                           {{"store"}, add_store_commands},
+                                           {{"config"}, add_config_commands}};
     return all;
 }
 
@@ -167,18 +185,27 @@ std::unique_ptr<CLI::App> command_tree(Globals& g, const std::vector<std::string
                     "Store file, or PostgreSQL URI or keyword/value string (else $CHATCTL_DB, else "
                     "$XDG_DATA_HOME/chatctl/chatctl.db)")
         ->type_name("PATH");
-    app->add_option("-o,--output", g.output, "Output format")
-        ->check(CLI::IsMember({"table", "json", "yaml", "csv"}))
-        ->type_name("table|json|yaml|csv")
-        ->capture_default_str();
+    g.output_option = app->add_option("-o,--output", g.output, "Output format")
+                          ->check(CLI::IsMember({"table", "json", "yaml", "csv"}))
+                          ->type_name("table|json|yaml|csv")
+                          ->capture_default_str();
     app->add_flag("-q,--quiet", g.quiet, "Print nothing but data and errors");
     app->add_flag("--no-color", g.no_color, "Never colour the output");
     app->add_option("--actor", g.actor,
                     "Who the history records (else $CHATCTL_ACTOR, else the login name)")
         ->type_name("NAME");
-    app->add_option("--lock-timeout", g.lock_timeout, "How long to wait for another writer")
-        ->type_name("SECONDS")
-        ->capture_default_str();
+    g.lock_timeout_option =
+        app->add_option("--lock-timeout", g.lock_timeout, "How long to wait for another writer")
+            ->type_name("SECONDS")
+            ->capture_default_str();
+    app->add_option("--context", g.context,
+                    "The config file's context to take settings from (else $CHATCTL_CONTEXT, "
+                    "else its current-context)")
+        ->type_name("NAME");
+    app->add_option("--error-format", g.error_format,
+                    "text, or github: located errors also as GitHub Actions annotations (else "
+                    "$CHATCTL_ERROR_FORMAT)")
+        ->type_name("text|github");
     const std::string named = all ? "" : named_command(*app, words);
     bool known = false;
     for (const auto& group : groups())
@@ -188,7 +215,10 @@ std::unique_ptr<CLI::App> command_tree(Globals& g, const std::vector<std::string
         if (!known || std::find(group.names.begin(), group.names.end(), named) != group.names.end())
             group.add(*app, g);
     add_examples(*app);
-    app->parse_complete_callback([&g] { g.check(); }); // before any command's callback
+    app->parse_complete_callback([&g] { // before any command's callback
+        g.apply_context();
+        g.check();
+    });
     return app;
 }
 
@@ -214,7 +244,11 @@ int run(int argc, char** argv) {
     }
     std::unique_ptr<CLI::App> app = command_tree(g, words, false);
 
-    if (completing) { // for the shell completions; never fails
+    if (completing) { // for the shell completions; never fails, never hangs a shell
+        // Whatever a store's server or network does, the shell has its prompt back within
+        // a few seconds, with nothing offered (the connection itself gives up after 2).
+        std::signal(SIGALRM, [](int) { std::_Exit(0); });
+        ::alarm(kCompletionSeconds);
         try {
             complete(*app, words, current);
         } catch (...) {
@@ -235,10 +269,11 @@ int run(int argc, char** argv) {
         line = read_command_line(*app, args);
     }
     const bool json = line.json_errors;
-    if (!line.help && !line.problems.empty()) return report(usage_error(line), json);
+    const bool github = github_errors(line);
+    if (!line.help && !line.problems.empty()) return report(usage_error(line), json, github);
     if (!line.help && !line.invalid.empty())
         return report(Error(ErrorKind::invalid_input, line.invalid.front(), {line.help_hint()}),
-                      json);
+                      json, github);
     if (!line.help && line.group_alone) { // `chatctl user`: what the group offers, then why
         if (!json) std::cerr << line.path.back()->help() << "\n";
         return report(
@@ -252,6 +287,7 @@ int run(int argc, char** argv) {
                                 line.command() + "` prints no list",
                             {"use -o json or -o yaml"}),
                       json);
+    g.config_command = line.path.size() > 1 && line.path[1]->get_name() == "config";
     try {
         app->parse(std::vector<std::string>(line.args.rbegin(), line.args.rend()));
         return g.exit_code;
@@ -259,17 +295,19 @@ int run(int argc, char** argv) {
         return app->exit(e);           // --help and --version, on stdout
     } catch (const CLI::ParseError&) { // what the reading above let through; never CLI11's words
         return report(Error(ErrorKind::usage, "cannot read the command line", {line.help_hint()}),
-                      json);
+                      json, github);
     } catch (const Error& e) {
         Error out = e.kind() == ErrorKind::usage ? e.with_hint(line.help_hint()) : e;
         if (e.kind() == ErrorKind::store && !g.db && std::getenv("CHATCTL_DB"))
             out = out.with_hint("the store comes from $CHATCTL_DB");
-        return report(out, json);
+        else if (e.kind() == ErrorKind::store && !g.db && g.context_db)
+            out = out.with_hint("the store comes from the " + g.context_db_source);
+        return report(out, json || g.format() == Format::json, github);
     } catch (...) {
         try {
             chatctl::rethrow_as_error(g.db.value_or(""));
         } catch (const Error& e) {
-            return report(e, json);
+            return report(e, json || g.format() == Format::json, github);
         }
     }
 }

@@ -1,5 +1,6 @@
 # bash completion for chatctl: subcommands, options, and names read from the store
-# (tenants, and the profiles and users of the tenant given by -t or $CHATCTL_TENANT).
+# (tenants, and the profiles and users of the tenant given by -t, $CHATCTL_TENANT or the
+# context), and the config file's context names.
 # The candidates come from `chatctl __complete WORDS... CURRENT`.
 
 # A word as the shell would pass it: quotes and backslashes taken off.

@@ -22,6 +22,9 @@ struct StoreOptions {
     int lock_timeout_seconds = 5;
     // The default location's folders are made for a new store; a given path's never are.
     bool make_folders = false;
+    // PostgreSQL: how long connecting may take, whatever the URI, a service file or
+    // $PGCONNECT_TIMEOUT say (completion: 2 s); else theirs, else 10 s.
+    std::optional<int> connect_timeout_limit;
     // Told the path of a store file this command created, once it is in place.
     std::function<void(const std::string& path)> on_created;
 };

@@ -47,7 +47,7 @@ fish_complete() { # LINE
 }
 
 # bash
-check "bash: commands" "tenant${nl}profile${nl}user${nl}history${nl}revert${nl}apply${nl}plan${nl}export${nl}simulate${nl}store" "$(bash_complete 1 chatctl "")"
+check "bash: commands" "tenant${nl}profile${nl}user${nl}history${nl}revert${nl}apply${nl}plan${nl}export${nl}simulate${nl}store${nl}config" "$(bash_complete 1 chatctl "")"
 check "bash: subcommands by prefix" "set-default${nl}show" "$(bash_complete 2 chatctl profile s)"
 check "bash: options" "--db" "$(bash_complete 3 chatctl tenant list --d)"
 check "bash: -o values" "json" "$(bash_complete 2 chatctl -o j)"
@@ -71,8 +71,29 @@ check "bash: --dry-run on a write" "--dry-run" "$(bash_complete 4 chatctl tenant
 check "bash: --dry-run on a bulk verb" "--dry-run" "$(bash_complete 3 chatctl user delete --dr)"
 [[ ! -e $work/none.db ]] && check "bash: no store is created" ok ok || check "bash: no store is created" ok created
 
+# Contexts: their names, and the names of the store and tenant of the one in use.
+mkdir -p "$work/.config/chatctl"
+cat >"$work/.config/chatctl/config.yaml" <<EOF
+current-context: other
+contexts:
+  other: {db: "$other"}
+  beta-ctx: {db: "$work/store.db", tenant: beta}
+  "night shift": {}
+EOF
+check "bash: context names after --context" "beta-ctx" "$(bash_complete 2 chatctl --context b)"
+check "bash: context names of use-context" "other${nl}beta-ctx${nl}night\\ shift" "$(bash_complete 3 chatctl config use-context "")"
+check "bash: the current context's store" "gamma" "$(env -u CHATCTL_DB bash -c 'source "$0"; COMP_WORDS=(chatctl tenant show ""); COMP_CWORD=3; _chatctl; printf "%s\n" "${COMPREPLY[@]}"' "$src/completions/chatctl.bash")"
+check "bash: --context's store and tenant" "zed" "$(env -u CHATCTL_DB bash -c 'source "$0"; COMP_WORDS=(chatctl --context beta-ctx user show ""); COMP_CWORD=5; _chatctl; printf "%s\n" "${COMPREPLY[@]}"' "$src/completions/chatctl.bash")"
+check "bash: --error-format values" "github" "$(bash_complete 2 chatctl --error-format g)"
+check "fish: context names" "beta-ctx" "$(fish_complete "chatctl --context b")"
+check "zsh: context names" "other${nl}beta-ctx${nl}night shift" "$(zsh_complete 4 chatctl config use-context "")"
+printf 'contexts: {broken\n' >"$work/.config/chatctl/config.yaml"
+check "bash: a broken config file offers nothing, and no error" "" "$(bash_complete 2 chatctl --context "")"
+check "bash: a broken config file leaves the rest" "tenant" "$(bash_complete 1 chatctl te)"
+rm -r "$work/.config"
+
 # zsh
-check "zsh: commands" "tenant${nl}profile${nl}user${nl}history${nl}revert${nl}apply${nl}plan${nl}export${nl}simulate${nl}store" "$(zsh_complete 2 chatctl "")"
+check "zsh: commands" "tenant${nl}profile${nl}user${nl}history${nl}revert${nl}apply${nl}plan${nl}export${nl}simulate${nl}store${nl}config" "$(zsh_complete 2 chatctl "")"
 check "zsh: profiles of -t only" "Default${nl}It's \"quoted\"${nl}Night shift${nl}Équipe été" \
   "$(zsh_complete 6 chatctl profile show -t acme "")"
 check "zsh: escaped prefix" "Night shift" "$(zsh_complete 6 chatctl profile show -t acme 'Night\ ')"

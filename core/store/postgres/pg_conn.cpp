@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace chatctl::postgres {
@@ -13,6 +14,30 @@ void ignore_notice(void*, const char*) {}
 
 [[noreturn]] void store_fail(const std::string& message, std::vector<std::string> hints = {}) {
     fail(ErrorKind::store, message, std::move(hints));
+}
+
+// A server that never answered (nothing listening, nothing answering in time, no such
+// host), as opposed to one that refused chatctl (a password, a database, TLS).
+bool unreachable(const std::string& why) {
+    for (const char* sign :
+         {"timeout expired", "Connection refused", "No such file or directory",
+          "could not translate host name", "No route to host", "Network is unreachable",
+          "Connection timed out", "server closed the connection unexpectedly",
+          "Connection reset by peer"})
+        if (why.find(sign) != std::string::npos) return true;
+    return false;
+}
+
+// How long connecting may take, as libpq reads connect_timeout ("10 s", "as long as it takes").
+std::string wait_text(const ConnOptions& options) {
+    std::string value;
+    for (const auto& [key, v] : options)
+        if (key == "connect_timeout") value = v;
+    if (value.empty())
+        if (const char* env = std::getenv("PGCONNECT_TIMEOUT")) value = env;
+    const int seconds = std::atoi(value.c_str());
+    if (seconds <= 0) return "as long as the network takes";
+    return std::to_string(std::max(seconds, 2)) + " s"; // libpq's floor
 }
 
 const char* const kLostHint = "the server stopped or restarted, or the network failed; "
@@ -46,6 +71,11 @@ Conn::Conn(const ConnOptions& options, std::string shown) : shown_(std::move(sho
         std::string why = clean(PQerrorMessage(conn_));
         PQfinish(conn_);
         conn_ = nullptr;
+        if (unreachable(why))
+            store_fail("cannot reach the server of " + shown_ + ": " + why,
+                       {"check that the server runs and that the host and port are right",
+                        "chatctl waits " + wait_text(options) +
+                            " for it (connect_timeout in the URI, or $PGCONNECT_TIMEOUT)"});
         store_fail("cannot connect to " + shown_ + ": " + why,
                    {"check the URI given with --db or CHATCTL_DB, and libpq's PGHOST, PGUSER, "
                     "PGPASSWORD or ~/.pgpass"});
@@ -85,7 +115,9 @@ void Conn::fail_result(PGresult* r, const char* what) {
                            message + ")",
                        {"check with `chatctl plan` (or `chatctl history`) whether the store "
                         "holds the change before running the command again"});
-        store_fail("lost the connection to " + where + " (" + message + ")", {kLostHint});
+        store_fail("lost the connection to " + where + ": cannot reach the server (" + message +
+                       ")",
+                   {kLostHint});
     }
     if (state.rfind("23", 0) == 0)
         fail(ErrorKind::conflict, "the store refused the change: " + message);

@@ -2,7 +2,9 @@
 
 #include "core/error.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <libpq-fe.h>
 #include <memory>
 
@@ -180,6 +182,29 @@ ConnOptions parse_conninfo(const std::string& text) {
     for (const PQconninfoOption* o = options.get(); o->keyword; ++o)
         if (o->val) out.emplace_back(o->keyword, o->val);
     return out;
+}
+
+ConnOptions with_timeouts(ConnOptions options, std::optional<int> limit) {
+    auto given = [&](const std::string& key) {
+        return std::any_of(options.begin(), options.end(),
+                           [&](const auto& o) { return o.first == key; });
+    };
+    if (limit) {
+        options.erase(std::remove_if(options.begin(), options.end(),
+                                     [](const auto& o) { return o.first == "connect_timeout"; }),
+                      options.end());
+        options.emplace_back("connect_timeout", std::to_string(*limit));
+    } else if (const char* env = std::getenv("PGCONNECT_TIMEOUT");
+               !given("connect_timeout") && !(env && *env)) {
+        options.emplace_back("connect_timeout", std::to_string(kDefaultConnectTimeout));
+    }
+    // A server gone while chatctl awaits its reply (a host down, a network cut): noticed
+    // after some 10 s without an answer to the kernel's probes, unless the text says.
+    for (auto [key, value] :
+         {std::pair{"keepalives", "1"}, std::pair{"keepalives_idle", "5"},
+          std::pair{"keepalives_interval", "2"}, std::pair{"keepalives_count", "3"}})
+        if (!given(key)) options.emplace_back(key, value);
+    return options;
 }
 
 std::string describe_conninfo(const std::string& text) {

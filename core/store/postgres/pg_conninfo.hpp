@@ -5,6 +5,7 @@
 // by the reason alone.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +17,13 @@ using ConnOptions = std::vector<std::pair<std::string, std::string>>; // keyword
 // The options the text gives (a URI's scheme may be in any letter case). Throws an
 // invalid_input Error, naming the store without its text, when libpq cannot parse it.
 ConnOptions parse_conninfo(const std::string& text);
+
+// The options a connection is made with: those of the text, and chatctl's defaults for
+// what it leaves out. connect_timeout is 10 s unless the text or $PGCONNECT_TIMEOUT gives
+// one (`limit`, when given, is used whatever they say); TCP keepalives notice a server
+// that is gone while a reply is awaited.
+inline constexpr int kDefaultConnectTimeout = 10;
+ConnOptions with_timeouts(ConnOptions options, std::optional<int> limit);
 
 // The store as it may be shown: a URI for a URI, keyword/value for keyword/value, each
 // secret option as ***; "the PostgreSQL store given by --db (unparsable: REASON)" when

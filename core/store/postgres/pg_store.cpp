@@ -32,7 +32,8 @@ const std::vector<std::string> kCreateHints = {
 } // namespace
 
 PgStore::PgStore(const StoreOptions& options)
-    : conn_(parse_conninfo(options.path), describe_conninfo(options.path)),
+    : conn_(with_timeouts(parse_conninfo(options.path), options.connect_timeout_limit),
+            describe_conninfo(options.path)),
       lock_timeout_seconds_(options.lock_timeout_seconds), on_created_(options.on_created) {
     // Waiting for a lock (the write lock, a row another session holds) ends after
     // --lock-timeout; 0 waits as little as PostgreSQL allows, as it is never "forever".
