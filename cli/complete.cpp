@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <set>
 
 namespace chatctl::cli {
 
@@ -39,6 +40,15 @@ class Names {
             for (const auto& t : store_->list_tenants())
                 out.push_back(t.tenant.key);
         return out;
+    }
+
+    // The owners of apply --owner that manage a tenant, each once, in order.
+    std::vector<std::string> owners() {
+        std::set<std::string> out;
+        if (store_)
+            for (const auto& t : store_->list_tenants())
+                if (t.tenant.owner) out.insert(*t.tenant.owner);
+        return {out.begin(), out.end()};
     }
 
     std::vector<std::string> profiles() {
@@ -79,6 +89,7 @@ std::vector<std::string> candidates(const Line& line, const std::string& previou
         std::string name = o->get_name(false, false);
         if (name == "--output") return {"table", "json", "yaml", "csv"};
         if (name == "--tenant") return Names(line).tenants();
+        if (name == "--owner") return Names(line).owners();
         if (name == "--profile" || name == "--reassign-to" || name == "--from-profile")
             return Names(line).profiles();
         return {}; // free text, or a path the shell completes

@@ -196,7 +196,8 @@ void run_streamed_write(const Globals& g, const std::string& command, const Stre
     print_committed(change, [&] { spool.copy_to_stdout(); });
 }
 
-bool apply_while_reading(const Globals& g, const Sources& sources, bool prune, Declaration& read) {
+bool apply_while_reading(const Globals& g, const Sources& sources, const ApplyOptions& options,
+                         Declaration& read) {
     std::unique_ptr<Store> store;
     try {
         store = open_for_write(g);
@@ -212,7 +213,7 @@ bool apply_while_reading(const Globals& g, const Sources& sources, bool prune, D
                          }};
     bool committed = false;
     stream_plan(g, spool.stream(), Summary::applied, [&](const ChangeSink& print) {
-        StreamedApply writer(*store, context, prune, print);
+        StreamedApply writer(*store, context, options, print);
         read = load_declaration(sources, &writer);
         committed = writer.finish(read);
     });

@@ -22,6 +22,7 @@ q profile add BetaOnly -t beta
 q user add alice -t acme
 q user add albert -t acme
 q user add zed -t beta
+q tenant edit beta --owner ci/tenants
 other=$work/other.db
 chatctl -q --db "$other" tenant create gamma
 
@@ -67,6 +68,9 @@ check "bash: CHATCTL_TENANT" "zed" "$(CHATCTL_TENANT=beta bash_complete 3 chatct
 check "bash: --db on the line" "gamma" "$(bash_complete 5 chatctl --db "$other" tenant show "")"
 check "bash: no store" "" "$(bash_complete 5 chatctl --db "$work/none.db" tenant show "")"
 [[ ! -e $work/none.db ]] && check "bash: no store is created" ok ok || check "bash: no store is created" ok created
+check "bash: --owner of apply" "--owner" "$(bash_complete 4 chatctl apply -f x --ow)"
+check "bash: owners after --owner" "ci/tenants" "$(bash_complete 3 chatctl plan --owner "")"
+check "bash: owners after tenant edit --owner" "ci/tenants" "$(bash_complete 5 chatctl tenant edit acme --owner c)"
 
 # zsh
 check "zsh: commands" "tenant${nl}profile${nl}user${nl}history${nl}revert${nl}apply${nl}plan${nl}export${nl}simulate${nl}store" "$(zsh_complete 2 chatctl "")"
@@ -79,6 +83,7 @@ check "zsh: no store" "" "$(zsh_complete 6 chatctl --db "$work/none.db" tenant s
 check "zsh: files after --db" "FILES" "$(zsh_complete 3 chatctl --db "")"
 check "zsh: files after --logins-from" "FILES" "$(zsh_complete 5 chatctl user delete --logins-from "")"
 check "zsh: the CSV file of user import" "FILES" "$(zsh_complete 6 chatctl user import -t acme "")"
+check "zsh: owners after --owner" "ci/tenants" "$(zsh_complete 4 chatctl apply --owner "")"
 
 # fish
 check "fish: subcommands" "profile" "$(fish_complete "chatctl pro")"
@@ -89,6 +94,7 @@ check "fish: accents" "Équipe été" "$(fish_complete "chatctl profile show -t 
 check "fish: --db on the line" "gamma" "$(fish_complete "chatctl --db $other tenant show ")"
 check "fish: no store" "" "$(fish_complete "chatctl --db $work/none.db tenant show ")"
 check "fish: -o values" "json" "$(fish_complete "chatctl tenant list -o j")"
+check "fish: owners after --owner" "ci/tenants" "$(fish_complete "chatctl apply --prune --owner ")"
 check "fish: files after --logins-from" "$work/agents.csv" "$(fish_complete "chatctl user delete -t acme --logins-from $work/ag")"
 check "fish: the CSV file of user import" "$work/agents.csv" "$(fish_complete "chatctl user import -t acme $work/ag")"
 
