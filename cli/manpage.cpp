@@ -87,6 +87,12 @@ void write_manpage(const CLI::App& app, std::ostream& out) {
            "new users get) and their users in one SQLite file, and can converge it to YAML "
            "declarations. Every write is one transaction, checked against the rules, and "
            "recorded in the store's history.\n"
+           ".PP\napply \\-\\-prune deletes only within the declared tenants: the profiles and "
+           "users they no longer declare; it never deletes a tenant. apply \\-\\-owner NAME "
+           "records that NAME manages each declared tenant, and apply \\-\\-prune "
+           "\\-\\-owner NAME also deletes, with their profiles and users, the tenants NAME "
+           "manages and no longer declares; tenants of other owners, or of none, are never "
+           "touched.\n"
         << ".SH GLOBAL OPTIONS\nAccepted before or after the command.\n";
     options(&app, out);
     out << ".SH COMMANDS\n";
