@@ -12,6 +12,10 @@
 #include <optional>
 #include <string>
 
+namespace chatctl {
+struct ApplyOptions; // core/decl/converge.hpp
+}
+
 namespace chatctl::cli {
 
 enum class Format { table, json, yaml, csv };
@@ -83,7 +87,8 @@ bool stream_plan(const Globals& g, std::ostream& out, Summary summary,
 
 // apply writing while it reads (StreamedApply): true once committed and printed; else
 // `read` holds the declaration, read whole, for apply's ordinary path.
-bool apply_while_reading(const Globals& g, const Sources& sources, bool prune, Declaration& read);
+bool apply_while_reading(const Globals& g, const Sources& sources, const ApplyOptions& options,
+                         Declaration& read);
 
 // run_write for a change set too large to hold (apply): the changes are applied as they
 // are planned, and printed once committed (with --dry-run, as run_write).

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <set>
 
 namespace chatctl::cli {
 
@@ -64,6 +65,15 @@ class Names {
         return out;
     }
 
+    // The owners of apply --owner that manage a tenant, each once, in order.
+    std::vector<std::string> owners() {
+        std::set<std::string> out;
+        if (store_)
+            for (const auto& t : store_->list_tenants())
+                if (t.tenant.owner) out.insert(*t.tenant.owner);
+        return {out.begin(), out.end()};
+    }
+
     std::vector<std::string> profiles() {
         std::vector<std::string> out;
         if (auto t = tenant())
@@ -107,6 +117,7 @@ std::vector<std::string> candidates(const Line& line, const std::string& previou
         if (name == "--error-format") return {"text", "github"};
         if (name == "--context") return config_file().names();
         if (name == "--tenant") return Names(line).tenants();
+        if (name == "--owner") return Names(line).owners();
         if (name == "--profile" || name == "--reassign-to" || name == "--from-profile")
             return Names(line).profiles();
         return {}; // free text, or a path the shell completes

@@ -2,6 +2,7 @@
 #include "app.hpp"
 #include "core/decl/converge.hpp"
 #include "core/decl/export.hpp"
+#include "core/validate.hpp"
 #include "progress.hpp"
 
 #include <iostream>
@@ -13,6 +14,13 @@ namespace {
 struct DeclarationArgs {
     std::vector<std::string> files;
     bool prune = false;
+    TextOption owner;
+
+    ApplyOptions options() const {
+        auto owner_name = owner.get();
+        if (owner_name) validate::owner(*owner_name, "--owner");
+        return ApplyOptions{prune, owner_name};
+    }
 };
 
 void add_file_options(CLI::App* command, DeclarationArgs& a) {
@@ -23,7 +31,11 @@ void add_file_options(CLI::App* command, DeclarationArgs& a) {
         ->type_name("PATH")
         ->allow_extra_args(false);
     command->add_flag("--prune", a.prune,
-                      "Delete the profiles and users of declared tenants that are not declared");
+                      "Delete what declared tenants hold and do not declare; with --owner, also "
+                      "the tenants that owner manages and no longer declares");
+    add_text_option(command, "--owner", a.owner,
+                    "Record each declared tenant as managed by NAME (a CI job, a repository)",
+                    "NAME");
 }
 
 } // namespace
@@ -35,24 +47,25 @@ void add_declaration_commands(CLI::App& app, Globals& g) {
         add_file_options(c, *a);
         add_dry_run(c, g);
         c->callback([&g, a] {
+            const ApplyOptions options = a->options();
             Sources sources = read_sources(a->files);
             Declaration d;
             if (g.dry_run || !sources.problems.empty())
                 d = load_declaration(sources);
-            else if (apply_while_reading(g, sources, a->prune, d))
+            else if (apply_while_reading(g, sources, options, d))
                 return;
             // A declaration with problems of its own is planned, never written: every
             // problem is reported, and no lock is taken and no store created for it.
             if (g.dry_run || !d.problems.empty()) {
                 auto store = open_for_plan(g);
                 stream_plan(g, std::cout, Summary::plan, [&](const ChangeSink& print) {
-                    converge(*store, d, a->prune, print); // in the store's read snapshot
+                    converge(*store, d, options, print); // in the store's read snapshot
                 });
                 return;
             }
             run_streamed_write(
                 g, "apply",
-                [&](Store& s, const ChangeSink& emit) { converge(s, d, a->prune, emit); },
+                [&](Store& s, const ChangeSink& emit) { converge(s, d, options, emit); },
                 Summary::applied);
         });
     }
@@ -62,10 +75,11 @@ void add_declaration_commands(CLI::App& app, Globals& g) {
             &app, "plan", "Show what apply would change (exit 0: in sync, 2: changes pending)");
         add_file_options(c, *a);
         c->callback([&g, a] {
+            const ApplyOptions options = a->options();
             Declaration d = load_declaration(read_sources(a->files));
             auto store = open_for_plan(g);
             bool pending = stream_plan(g, std::cout, Summary::plan, [&](const ChangeSink& print) {
-                converge(*store, d, a->prune, print); // in the store's read snapshot
+                converge(*store, d, options, print); // in the store's read snapshot
             });
             if (pending) g.exit_code = 2;
         });

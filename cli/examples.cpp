@@ -11,7 +11,10 @@ const std::map<std::string, std::string>& examples() {
     static const std::map<std::string, std::string> table = {
         {"tenant create", "chatctl tenant create acme --display-name \"ACME Corp\"\n"
                           "chatctl tenant create acme --dry-run   # the plan; nothing written"},
-        {"tenant edit", "chatctl tenant edit acme --display-name \"ACME Corporation\""},
+        {"tenant edit",
+         "chatctl tenant edit acme --display-name \"ACME Corporation\"\n"
+         "chatctl tenant edit acme --owner ci/tenants   # hand it over to ci/tenants\n"
+         "chatctl tenant edit acme --owner ''           # no owner manages it"},
         {"tenant list", "chatctl tenant list\nchatctl tenant list -o json"},
         {"tenant show", "chatctl tenant show acme"},
         {"tenant delete",
@@ -56,8 +59,11 @@ const std::map<std::string, std::string>& examples() {
          "chatctl simulate -t acme --arrivals 3/m --talk 5m --talk-dist lognormal:0.8 "
          "--patience 2m --target 80/30s --solve\n"
          "chatctl simulate -t acme --arrivals 150/h --talk 4m -f acme.yaml   # before apply"},
-        {"apply", "chatctl apply -f acme.yaml\nchatctl apply -f tenants/ --prune --dry-run"},
-        {"plan", "chatctl plan -f acme.yaml || echo \"changes pending (exit 2)\""},
+        {"apply", "chatctl apply -f acme.yaml\nchatctl apply -f tenants/ --prune --dry-run\n"
+                  "chatctl apply -f tenants/ --prune --owner ci/tenants   # and ci/tenants' "
+                  "tenants no longer declared"},
+        {"plan", "chatctl plan -f acme.yaml || echo \"changes pending (exit 2)\"\n"
+                 "chatctl plan -f tenants/ --prune --owner ci/tenants"},
         {"export", "chatctl export -t acme > acme.yaml"},
         {"config get-contexts", "chatctl config get-contexts\nchatctl config get-contexts -o json"},
         {"config current-context", "chatctl config current-context"},

@@ -106,7 +106,7 @@ void add_simulate_command(CLI::App& app, Globals& g) {
             pools = simulation::tenant_pools(*store, r.tenant);
         r.scenarios.push_back(sim::Scenario{"current", pools});
         if (declaration)
-            converge(*store, *declaration, a->prune, [&](const Change& change) {
+            converge(*store, *declaration, ApplyOptions{a->prune}, [&](const Change& change) {
                 if (change.tenant() == r.tenant) simulation::apply_change(pools, change);
             });
         for (const auto& text : a->agents)

@@ -10,12 +10,17 @@ namespace {
 
 struct TenantArgs {
     std::string key;
-    TextOption display_name;
+    TextOption display_name, owner;
     bool force = false;
 };
 
 void check_display_name(const TextOption& option) {
     if (auto v = option.get()) validate::display_name(*v, "--display-name");
+}
+
+// "" releases the tenant: no owner manages it.
+void check_owner(const TextOption& option) {
+    if (auto v = option.get(); v && !v->empty()) validate::owner(*v, "--owner");
 }
 
 } // namespace
@@ -39,16 +44,24 @@ void add_tenant_commands(CLI::App& app, Globals& g) {
 
     {
         auto a = std::make_shared<TenantArgs>();
-        CLI::App* edit = add_command(group, "edit", "Change a tenant's display name");
+        CLI::App* edit =
+            add_command(group, "edit", "Change a tenant's display name, or who manages it");
         edit->add_option("TENANT", a->key, "Tenant key")->required();
         add_text_option(edit, "--display-name", a->display_name,
                         "New display name (\"\" clears it)");
-        edit->get_option("--display-name")->required();
+        add_text_option(edit, "--owner", a->owner,
+                        "Hand the tenant over to the owner NAME of apply --owner (\"\" releases "
+                        "it)",
+                        "NAME");
         add_dry_run(edit, g);
         edit->callback([&g, a] {
             check_tenant_key(a->key, "TENANT");
+            if (!a->display_name.get() && !a->owner.get())
+                fail(ErrorKind::usage, "nothing to change", {"give --display-name or --owner"});
             check_display_name(a->display_name);
-            run_write(g, "tenant edit", ops::tenant_edit(a->key, a->display_name.get()));
+            check_owner(a->owner);
+            run_write(g, "tenant edit",
+                      ops::tenant_edit(a->key, a->display_name.get(), a->owner.get()));
         });
     }
 
@@ -57,6 +70,7 @@ void add_tenant_commands(CLI::App& app, Globals& g) {
         print_list(g, queries::tenant_list(*open_for_read(g)),
                    {{"TENANT", "tenant"},
                     {"DISPLAY NAME", "display_name"},
+                    {"OWNER", "owner"},
                     {"DEFAULT PROFILE", "default_profile"},
                     {"PROFILES", "profiles"},
                     {"USERS", "users"}},

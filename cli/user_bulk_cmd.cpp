@@ -66,7 +66,7 @@ void add_import(CLI::App* group, Globals& g) {
         auto plan = [&](Store& s, const ChangeSink& emit) {
             for (DeclTenant& t : d.tenants) // as they are: unchanged
                 t.tenant = require_tenant(s, t.tenant.key).tenant;
-            converge(s, d, a->prune, emit);
+            converge(s, d, ApplyOptions{a->prune}, emit); // owners left as they are
         };
         if (g.dry_run) { // planned in a read snapshot, as `plan` plans a declaration
             auto store = open_for_plan(g);

@@ -220,7 +220,8 @@ void run_streamed_write(const Globals& g, const std::string& command, const Stre
     print_committed(g, change, [&] { spool.copy_to_stdout(); });
 }
 
-bool apply_while_reading(const Globals& g, const Sources& sources, bool prune, Declaration& read) {
+bool apply_while_reading(const Globals& g, const Sources& sources, const ApplyOptions& options,
+                         Declaration& read) {
     std::unique_ptr<Store> store;
     try {
         store = open_for_write(g);
@@ -238,7 +239,7 @@ bool apply_while_reading(const Globals& g, const Sources& sources, bool prune, D
     stream_plan(
         g, spool.stream(), Summary::applied,
         [&](const ChangeSink& print) {
-            StreamedApply writer(*store, context, prune, print);
+            StreamedApply writer(*store, context, options, print);
             read = load_declaration(sources, &writer);
             committed = writer.finish(read);
         },

@@ -27,6 +27,14 @@ class Applier {
 
     void apply(const Change& change, ChangeSet& applied) {
         validate_after(change);
+        if (held_default_) {
+            // A default profile's removal is held for its tenant's, which must come next.
+            const bool tenant_goes = change.kind() == Kind::tenant &&
+                                     change.action == Action::remove &&
+                                     change.tenant() == held_default_->first.tenant.key;
+            if (!tenant_goes) refuse_default_delete(held_default_->first, held_default_->second);
+            held_default_.reset();
+        }
         // Every other change may read what the queued users change.
         if (change.kind() != Kind::user || change.action != Action::create) flush_users();
         switch (change.kind()) {
@@ -57,6 +65,11 @@ class Applier {
         }
         queued_.clear();
         queued_tenants_.clear();
+    }
+
+    // A default profile's removal that no removal of its tenant followed (R3).
+    void check_held() {
+        if (held_default_) refuse_default_delete(held_default_->first, held_default_->second);
     }
 
     // R2 at the end of the set: every touched tenant has exactly one default, the one
@@ -107,6 +120,9 @@ class Applier {
             check(
                 was, *t, [](const Tenant& o) { return o.display_name; },
                 optional(validate::display_name, "display_name"));
+            check(
+                was, *t, [](const Tenant& o) { return o.owner; },
+                optional(validate::owner, "owner"));
         } else if (const auto* p = std::get_if<Profile>(&*change.after)) {
             const auto& was = std::get<Profile>(*change.before);
             check(
@@ -242,12 +258,12 @@ class Applier {
             applied.push_back(Change{Action::update, row.profile, c.after});
             return;
         }
-        if (row.profile.is_default)
-            fail(ErrorKind::conflict,
-                 "profile " + quote(row.profile.name) + " is the default of tenant " +
-                     t.tenant.key + " and cannot be deleted",
-                 {"make another profile the default first: `" +
-                  shell_command({"profile", "set-default", "OTHER", "-t", t.tenant.key}) + "`"});
+        if (row.profile.is_default) {
+            // Unless its tenant's removal comes next: a removal written out in full, as a
+            // plan shows it (the tenant's own removal then records it).
+            held_default_.emplace(t, row);
+            return;
+        }
         if (int64_t n = store_.count_users(t.id, row.id); n > 0)
             fail(ErrorKind::conflict,
                  "profile " + quote(row.profile.name) + " has " + std::to_string(n) +
@@ -263,6 +279,14 @@ class Applier {
         Profile before = row.profile;
         if (c.before) before.is_default = std::get<Profile>(*c.before).is_default;
         applied.push_back(Change{Action::remove, before, std::nullopt});
+    }
+
+    [[noreturn]] static void refuse_default_delete(const TenantRow& t, const ProfileRow& row) {
+        fail(ErrorKind::conflict,
+             "profile " + quote(row.profile.name) + " is the default of tenant " + t.tenant.key +
+                 " and cannot be deleted",
+             {"make another profile the default first: `" +
+              shell_command({"profile", "set-default", "OTHER", "-t", t.tenant.key}) + "`"});
     }
 
     void user(const Change& c, ChangeSet& applied) {
@@ -302,6 +326,7 @@ class Applier {
     // tenant key -> the profile that was its default before the set's first claim.
     std::map<std::string, int64_t> first_defaults_;
     std::set<std::string> checked_; // tenants whose default was found in place
+    std::optional<std::pair<TenantRow, ProfileRow>> held_default_; // removal, until the next
     static constexpr size_t kQueue = 1024;
     std::vector<Store::NewUser> queued_; // users created, not inserted yet
     std::vector<TenantRow> queued_tenants_;
@@ -354,6 +379,7 @@ void write(Store& store, const WriteContext& context, const StreamPlanner& plann
         applier.apply(change, done);
         record();
     });
+    applier.check_held();
     if (count == 0) return; // rolled back: the store is not written at all
     applier.flush_users();
     applier.record_lost_defaults(done);

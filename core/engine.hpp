@@ -50,7 +50,10 @@ using StreamPlanner = std::function<void(Store&, const ChangeSink& emit)>;
 // Runs planner under the write lock, applies each change as it comes with its history,
 // and commits them all (or, with dry_run, checks everything and rolls back); any failure
 // writes nothing. Each change is handed to applied as applied: a tenant delete lists
-// everything it removed. A plan with no change writes nothing, not even history.
+// everything it removed. A planner may also write that removal out in full, as a plan
+// shows it (its users, its other profiles, its default profile, then the tenant): the
+// default's removal is taken only right before its tenant's. A plan with no change
+// writes nothing, not even history.
 void write(Store& store, const WriteContext& context, const StreamPlanner& planner,
            const ChangeSink& applied);
 // The same for a change set held whole; returns the changes as applied.

@@ -9,7 +9,9 @@ Json optional_json(const std::optional<std::string>& value) {
 }
 
 Json fields(const Tenant& t) {
-    return {{"tenant", t.key}, {"display_name", optional_json(t.display_name)}};
+    return {{"tenant", t.key},
+            {"display_name", optional_json(t.display_name)},
+            {"owner", optional_json(t.owner)}};
 }
 
 Json fields(const Profile& p) {
@@ -116,6 +118,8 @@ std::optional<Object> object_from_json(Kind kind, const Json& j) {
     switch (kind) {
     case Kind::tenant: {
         Tenant t{*tenant, optional_text("display_name", ok)};
+        // History written before owners were kept has none.
+        if (j.contains("owner")) t.owner = optional_text("owner", ok);
         return ok ? std::optional<Object>(t) : std::nullopt;
     }
     case Kind::profile: {

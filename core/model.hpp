@@ -20,6 +20,9 @@ inline constexpr const char* kDefaultProfileName = "Default";
 struct Tenant {
     std::string key;
     std::optional<std::string> display_name;
+    // Who manages the tenant (`apply --owner NAME`): what `apply --prune --owner NAME`
+    // may delete once NAME no longer declares it. Never declared, never exported.
+    std::optional<std::string> owner = std::nullopt;
     bool operator==(const Tenant&) const = default;
 };
 

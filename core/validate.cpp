@@ -68,6 +68,19 @@ size_t edit_distance(const std::string& a, const std::string& b) {
     return d[a.size()][b.size()];
 }
 
+// 1 to max characters of A-Z, a-z, 0-9 and the marks given.
+void word(std::string_view value, std::string_view field, size_t max, std::string_view marks,
+          std::string_view allowed) {
+    if (value.empty()) invalid(field, value, "is empty", allowed);
+    if (value.size() > max)
+        invalid(field, value, "is too long (" + std::to_string(value.size()) + " characters)",
+                allowed);
+    for (char c : value) {
+        bool ok = (c >= 'A' && c <= 'Z') || only_chars(std::string_view(&c, 1), marks);
+        if (!ok) invalid(field, value, "has a character not allowed", allowed);
+    }
+}
+
 } // namespace
 
 bool next_code_point(std::string_view text, size_t& i, char32_t& out) {
@@ -193,6 +206,10 @@ void display_name(std::string_view value, std::string_view field) {
     text(value, field, 0, 200, "at most 200 characters, no control characters");
 }
 
+void owner(std::string_view value, std::string_view field) {
+    word(value, field, 100, "._:/@-", "1-100 characters of A-Z a-z 0-9 . _ : / @ -");
+}
+
 void profile_name(std::string_view value, std::string_view field) {
     static constexpr std::string_view allowed =
         "1-127 characters, no control characters, no leading or trailing space";
@@ -214,15 +231,7 @@ void wrap_up(int64_t value, std::string_view field) {
 }
 
 void login(std::string_view value, std::string_view field) {
-    static constexpr std::string_view allowed = "1-128 characters of A-Z a-z 0-9 . _ @ + -";
-    if (value.empty()) invalid(field, value, "is empty", allowed);
-    if (value.size() > 128)
-        invalid(field, value, "is too long (" + std::to_string(value.size()) + " characters)",
-                allowed);
-    for (char c : value) {
-        bool ok = (c >= 'A' && c <= 'Z') || only_chars(std::string_view(&c, 1), "._@+-");
-        if (!ok) invalid(field, value, "has a character not allowed", allowed);
-    }
+    word(value, field, 128, "._@+-", "1-128 characters of A-Z a-z 0-9 . _ @ + -");
 }
 
 void user_name(std::string_view value, std::string_view field) {
@@ -247,6 +256,7 @@ void object(const Object& object) {
     if (const auto* t = std::get_if<Tenant>(&object)) {
         tenant_key(t->key, "tenant");
         if (t->display_name) display_name(*t->display_name, "display_name");
+        if (t->owner) owner(*t->owner, "owner");
     } else if (const auto* p = std::get_if<Profile>(&object)) {
         profile_name(p->name, "name");
         max_chats(p->max_concurrent_chats, "max_concurrent_chats");

@@ -18,6 +18,9 @@ inline constexpr int kWrapUpMin = 0, kWrapUpMax = 3600;
 
 void tenant_key(std::string_view value, std::string_view field);
 void display_name(std::string_view value, std::string_view field);
+// Who manages a tenant: 1-100 characters of A-Z a-z 0-9 . _ : / @ - (a CI job's id, a
+// repository's name).
+void owner(std::string_view value, std::string_view field);
 void profile_name(std::string_view value, std::string_view field);
 void description(std::string_view value, std::string_view field);
 void max_chats(int64_t value, std::string_view field);

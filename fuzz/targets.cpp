@@ -75,7 +75,7 @@ void declaration(std::string_view input) {
         for (bool prune : {false, true}) {
             try {
                 write(store(), WriteContext{"fuzz", "apply", true},
-                      [&](Store& s) { return converge(s, d, prune); });
+                      [&](Store& s) { return converge(s, d, ApplyOptions{prune}); });
             } catch (const Error&) {
             }
         }

@@ -63,11 +63,13 @@ Planner tenant_create(const std::string& key, const TextEdit& display_name) {
     };
 }
 
-Planner tenant_edit(const std::string& key, const TextEdit& display_name) {
+Planner tenant_edit(const std::string& key, const TextEdit& display_name, const TextEdit& owner) {
     return [=](Store& store) {
         TenantRow t = require_tenant(store, key);
         ChangeSet changes;
-        add_update(changes, t.tenant, Tenant{key, edited(t.tenant.display_name, display_name)});
+        add_update(changes, t.tenant,
+                   Tenant{key, edited(t.tenant.display_name, display_name),
+                          edited(t.tenant.owner, owner)});
         return changes;
     };
 }

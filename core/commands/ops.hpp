@@ -23,7 +23,9 @@ struct ProfileEdit {
 };
 
 Planner tenant_create(const std::string& key, const TextEdit& display_name);
-Planner tenant_edit(const std::string& key, const TextEdit& display_name);
+// owner hands the tenant over to another owner ("" releases it).
+Planner tenant_edit(const std::string& key, const TextEdit& display_name,
+                    const TextEdit& owner = std::nullopt);
 Planner tenant_delete(const std::string& key, bool force);
 
 Planner profile_add(const std::string& tenant, const std::string& name, const ProfileEdit& fields);

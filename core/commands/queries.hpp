@@ -12,8 +12,8 @@
 namespace chatctl::queries {
 
 // The fields of each object's JSON form, in order (the columns of a CSV list).
-inline const std::vector<std::string> kTenantFields = {"tenant", "display_name", "default_profile",
-                                                       "profiles", "users"};
+inline const std::vector<std::string> kTenantFields = {"tenant",          "display_name", "owner",
+                                                       "default_profile", "profiles",     "users"};
 inline const std::vector<std::string> kProfileFields = {
     "tenant", "name", "default", "max_concurrent_chats", "wrap_up_seconds", "description", "users"};
 inline const std::vector<std::string> kUserFields = {"tenant", "login", "name", "email", "profile"};

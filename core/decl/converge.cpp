@@ -5,29 +5,61 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <set>
 #include <thread>
 
 namespace chatctl {
 
-void converge(Store& store, const Declaration& declaration, bool prune, const ChangeSink& emit) {
+namespace {
+
+// --prune --owner: each tenant the owner manages and `declared` does not name is deleted,
+// written out as the engine records a tenant's deletion (users, profiles, the default
+// last, then the tenant), so that a plan shows each object that goes.
+void prune_owned(Store& store, const ApplyOptions& options, const std::set<std::string>& declared,
+                 const ChangeSink& emit) {
+    if (!options.prune || !options.owner) return;
+    for (const TenantRow& row : store.tenants_owned_by(*options.owner)) {
+        if (declared.count(row.tenant.key)) continue;
+        Store::UserScan users(store, row);
+        while (const UserRow* u = users.next())
+            emit(Change{Action::remove, u->user, std::nullopt});
+        std::optional<Profile> default_profile;
+        for (const auto& info : store.list_profiles(row)) {
+            if (info.profile.is_default)
+                default_profile = info.profile;
+            else
+                emit(Change{Action::remove, info.profile, std::nullopt});
+        }
+        if (default_profile) emit(Change{Action::remove, *default_profile, std::nullopt});
+        emit(Change{Action::remove, row.tenant, std::nullopt});
+    }
+}
+
+} // namespace
+
+void converge(Store& store, const Declaration& declaration, const ApplyOptions& options,
+              const ChangeSink& emit) {
     detail::Problems problems{declaration.problems, !declaration.problems.empty()};
     std::vector<std::unique_ptr<detail::TenantPlan>> plans;
     plans.reserve(declaration.tenants.size());
+    std::set<std::string> declared;
     for (const auto& t : declaration.tenants) {
-        plans.push_back(std::make_unique<detail::TenantPlan>(store, t, prune, problems,
+        plans.push_back(std::make_unique<detail::TenantPlan>(store, t, options, problems,
                                                              declaration.users.get(), nullptr));
         plans.back()->check();
+        declared.insert(t.tenant.key);
     }
     if (!problems.list.empty())
         fail_with(problems.invalid ? ErrorKind::invalid_input : ErrorKind::conflict,
                   std::move(problems.list));
     for (auto& plan : plans)
         plan->emit(emit);
+    prune_owned(store, options, declared, emit);
 }
 
-ChangeSet converge(Store& store, const Declaration& declaration, bool prune) {
+ChangeSet converge(Store& store, const Declaration& declaration, const ApplyOptions& options) {
     ChangeSet changes;
-    converge(store, declaration, prune, [&](const Change& c) { changes.push_back(c); });
+    converge(store, declaration, options, [&](const Change& c) { changes.push_back(c); });
     return changes;
 }
 
@@ -46,12 +78,12 @@ struct Abandon {}; // the writing thread gives up: what it wrote is rolled back
 } // namespace
 
 struct StreamedApply::Impl {
-    Impl(Store& s, WriteContext c, bool p, ChangeSink a)
-        : store(s), context(std::move(c)), prune(p), applied(std::move(a)) {}
+    Impl(Store& s, WriteContext c, ApplyOptions o, ChangeSink a)
+        : store(s), context(std::move(c)), options(std::move(o)), applied(std::move(a)) {}
 
     Store& store;
     WriteContext context;
-    bool prune;
+    ApplyOptions options;
     ChangeSink applied;
 
     // Events go by batches, so that the two threads meet once per batch, not per user.
@@ -103,14 +135,16 @@ struct StreamedApply::Impl {
     // Writes each tenant as its events come; throws Abandon when it cannot.
     void plan(Store& s, const ChangeSink& emit) {
         detail::Problems problems;
+        std::set<std::string> declared;
         Event e = pop();
         for (; e.kind == Event::tenant_start; e = pop()) {
             if (!e.header) throw Abandon{};
             const DeclTenant& t = *e.header;
+            declared.insert(t.tenant.key);
             DeclUser current;
             std::string last; // the login before, folded: logins must rise
             bool first = true;
-            detail::TenantPlan plan(s, t, prune, problems, nullptr, [&]() -> const DeclUser* {
+            detail::TenantPlan plan(s, t, options, problems, nullptr, [&]() -> const DeclUser* {
                 if (peek().kind != Event::one_user) return nullptr;
                 current = pop().user;
                 std::string folded = fold(current.user.login);
@@ -124,6 +158,8 @@ struct StreamedApply::Impl {
             plan.emit(emit);
         }
         if (e.kind != Event::finish || !e.commit) throw Abandon{};
+        // The declaration is whole now, its tenants those told: the same end as converge.
+        prune_owned(s, options, declared, emit);
     }
 
     void run() {
@@ -167,8 +203,10 @@ struct StreamedApply::Impl {
     }
 };
 
-StreamedApply::StreamedApply(Store& store, WriteContext context, bool prune, ChangeSink applied)
-    : impl_(std::make_unique<Impl>(store, std::move(context), prune, std::move(applied))) {
+StreamedApply::StreamedApply(Store& store, WriteContext context, ApplyOptions options,
+                             ChangeSink applied)
+    : impl_(std::make_unique<Impl>(store, std::move(context), std::move(options),
+                                   std::move(applied))) {
     impl_->writer = std::thread([this] { impl_->run(); });
 }
 

@@ -9,15 +9,29 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 
 namespace chatctl {
 
+// What apply and plan are asked besides the declaration.
+struct ApplyOptions {
+    // --prune: in each declared tenant, the sections declared are all there is.
+    bool prune = false;
+    // --owner: who applies. Each declared tenant is recorded as managed by it (one another
+    // owner manages is a conflict, never taken over); with prune, the tenants it manages
+    // that the declaration no longer declares are deleted, with their profiles and users.
+    std::optional<std::string> owner = std::nullopt;
+};
+
 // Every problem is found first, the declaration's own reported with those found against
 // the store; then each change is handed to emit, as it is planned, in an order the
-// engine can write. Memory grows with tenants and profiles, not with users.
-void converge(Store& store, const Declaration& declaration, bool prune, const ChangeSink& emit);
+// engine can write. Memory grows with tenants and profiles, not with users. A tenant
+// --prune --owner deletes comes last, written out in full: its users, its profiles,
+// then itself, as the engine records a tenant's deletion.
+void converge(Store& store, const Declaration& declaration, const ApplyOptions& options,
+              const ChangeSink& emit);
 // The same, held whole (for small declarations and tests).
-ChangeSet converge(Store& store, const Declaration& declaration, bool prune);
+ChangeSet converge(Store& store, const Declaration& declaration, const ApplyOptions& options);
 
 // apply writing while it reads: given to load_declaration, it plans and writes each
 // tenant on a thread of its own as the tenant's users are read (in one write
@@ -28,7 +42,7 @@ ChangeSet converge(Store& store, const Declaration& declaration, bool prune);
 // otherwise, for the declaration to be applied (or refused) the ordinary way.
 class StreamedApply : public ReadListener {
   public:
-    StreamedApply(Store& store, WriteContext context, bool prune, ChangeSink applied);
+    StreamedApply(Store& store, WriteContext context, ApplyOptions options, ChangeSink applied);
     ~StreamedApply() override;
     void tenant(const std::optional<DeclTenant>& header) override;
     void user(const DeclUser& user) override;

@@ -4,8 +4,10 @@
 #pragma once
 
 #include "core/commands/lookup.hpp"
+#include "core/decl/converge.hpp"
 #include "core/decl/declaration.hpp"
 #include "core/engine.hpp"
+#include "core/shell.hpp"
 #include "core/validate.hpp"
 
 #include <functional>
@@ -61,10 +63,10 @@ inline Current load(Store& store, const DeclTenant& t) {
 // once (then check() leaves what needs them all to emit(), or to NotStreamable).
 class TenantPlan {
   public:
-    TenantPlan(Store& store, const DeclTenant& t, bool prune, Problems& problems, DeclUsers* users,
-               NextUser stream)
+    TenantPlan(Store& store, const DeclTenant& t, const ApplyOptions& options, Problems& problems,
+               DeclUsers* users, NextUser stream)
         : store_(store), users_(users), stream_(std::move(stream)), t_(t), c_(load(store, t)),
-          prune_(prune), problems_(problems) {}
+          prune_(options.prune), owner_(options.owner), problems_(problems) {}
 
     void check() {
         tenant();
@@ -106,11 +108,25 @@ class TenantPlan {
     }
 
   private:
+    // The tenant as declared, managed by --owner when given, else by whom it was.
     void tenant() {
-        if (!c_.row)
-            tenant_.push_back(Change{Action::create, std::nullopt, t_.tenant});
-        else if (!(c_.row->tenant == t_.tenant))
-            tenant_.push_back(Change{Action::update, c_.row->tenant, t_.tenant});
+        Tenant wanted = t_.tenant;
+        wanted.owner = owner_ ? owner_ : c_.row ? c_.row->tenant.owner : std::nullopt;
+        if (!c_.row) {
+            tenant_.push_back(Change{Action::create, std::nullopt, wanted});
+            return;
+        }
+        const auto& managed_by = c_.row->tenant.owner;
+        if (owner_ && managed_by && *managed_by != *owner_)
+            problems_.add(t_.at,
+                          "tenant " + t_.tenant.key + " is managed by owner " + *managed_by +
+                              ", not " + *owner_ + ": apply it with `--owner " + *managed_by +
+                              "`, or hand it over first with `" +
+                              shell_command({"tenant", "edit", t_.tenant.key, "--owner", *owner_}) +
+                              "`",
+                          false);
+        else if (!(c_.row->tenant == wanted))
+            tenant_.push_back(Change{Action::update, c_.row->tenant, wanted});
     }
 
     // The folded name of the profile that is the default once the plan is written.
@@ -300,6 +316,7 @@ class TenantPlan {
     const DeclTenant& t_;
     Current c_;
     bool prune_;
+    std::optional<std::string> owner_;
     Problems& problems_;
     std::string default_;                         // folded name of the final default
     std::set<std::string> declared_;              // folded names of declared profiles

@@ -139,6 +139,8 @@ class Store {
     bool tenant_in_history(const std::string& key);
     // The number the next committed command's history entries share.
     virtual int64_t next_change() = 0;
+    // The tenants `apply --owner owner` manages, in key order.
+    virtual std::vector<TenantRow> tenants_owned_by(std::string_view owner) = 0;
     // Every tenant key, in order (no counts: for completion).
     virtual std::vector<std::string> tenant_keys() = 0;
     // Logins of a tenant starting with prefix (ignoring case), at most limit of them.

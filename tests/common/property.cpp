@@ -217,12 +217,24 @@ Json random_declaration(std::mt19937& rng, const State& state) {
     std::vector<std::string> keys;
     for (const auto& [key, t] : state.items())
         keys.push_back(key);
-    if (!state.contains("new-t")) keys.push_back("new-t");
+    for (const char* fresh : {"new-t", "new-u"}) // two, so that one may go undeclared
+        if (!state.contains(fresh)) keys.push_back(fresh);
     Json tenants = Json::array();
     for (const auto& key : keys)
         if (roll(rng, 10) < 6 || (tenants.empty() && key == keys.back()))
             tenants.push_back(random_tenant(rng, key, state.contains(key) ? &state[key] : nullptr));
     return Json{{"version", 1}, {"tenants", tenants}};
+}
+
+std::optional<std::string> random_owner(std::mt19937& rng) {
+    switch (roll(rng, 4)) {
+    case 0:
+        return "ci-a";
+    case 1:
+        return "git@example.org:team/repo.git";
+    default:
+        return std::nullopt;
+    }
 }
 
 } // namespace property

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -24,11 +25,15 @@ void add(State& state, const std::string& kind, nlohmann::json object);
 // object already there, is added to `problems`.
 State replay(const nlohmann::json& entries, std::vector<std::string>& problems);
 
-// A random declaration of some of the state's tenants (and maybe a new one), as JSON
+// A random declaration of some of the state's tenants (and maybe new ones), as JSON
 // (YAML reads it): profiles and logins spelled again in another case, the default moved
 // or not, users moved between profiles, left out, or named by a profile's new spelling.
 // Mostly valid; sometimes not, as a user may write it. Users are in login order more
 // often than not, so that apply can write them as it reads.
 nlohmann::json random_declaration(std::mt19937& rng, const State& state);
+
+// Who applies a declaration (`apply --owner`), or none: half the time none, else one of
+// two owners, so that one meets the tenants of the other.
+std::optional<std::string> random_owner(std::mt19937& rng);
 
 } // namespace property

@@ -22,6 +22,7 @@ q profile add BetaOnly -t beta
 q user add alice -t acme
 q user add albert -t acme
 q user add zed -t beta
+q tenant edit beta --owner ci/tenants
 other=$work/other.db
 chatctl -q --db "$other" tenant create gamma
 
@@ -70,6 +71,9 @@ check "bash: revert last" "last" "$(bash_complete 2 chatctl revert "")"
 check "bash: --dry-run on a write" "--dry-run" "$(bash_complete 4 chatctl tenant create x --dr)"
 check "bash: --dry-run on a bulk verb" "--dry-run" "$(bash_complete 3 chatctl user delete --dr)"
 [[ ! -e $work/none.db ]] && check "bash: no store is created" ok ok || check "bash: no store is created" ok created
+check "bash: --owner of apply" "--owner" "$(bash_complete 4 chatctl apply -f x --ow)"
+check "bash: owners after --owner" "ci/tenants" "$(bash_complete 3 chatctl plan --owner "")"
+check "bash: owners after tenant edit --owner" "ci/tenants" "$(bash_complete 5 chatctl tenant edit acme --owner c)"
 
 # Contexts: their names, and the names of the store and tenant of the one in use.
 mkdir -p "$work/.config/chatctl"
@@ -105,6 +109,7 @@ check "zsh: --dry-run on a write" "--dry-run" "$(zsh_complete 5 chatctl profile 
 check "zsh: files after --db" "FILES" "$(zsh_complete 3 chatctl --db "")"
 check "zsh: files after --logins-from" "FILES" "$(zsh_complete 5 chatctl user delete --logins-from "")"
 check "zsh: the CSV file of user import" "FILES" "$(zsh_complete 6 chatctl user import -t acme "")"
+check "zsh: owners after --owner" "ci/tenants" "$(zsh_complete 4 chatctl apply --owner "")"
 
 # fish
 check "fish: subcommands" "profile" "$(fish_complete "chatctl pro")"
@@ -117,6 +122,7 @@ check "fish: no store" "" "$(fish_complete "chatctl --db $work/none.db tenant sh
 check "fish: revert last" "last" "$(fish_complete "chatctl revert l")"
 check "fish: --dry-run on a write" "--dry-run" "$(fish_complete "chatctl user add bob --dry")"
 check "fish: -o values" "json" "$(fish_complete "chatctl tenant list -o j")"
+check "fish: owners after --owner" "ci/tenants" "$(fish_complete "chatctl apply --prune --owner ")"
 check "fish: files after --logins-from" "$work/agents.csv" "$(fish_complete "chatctl user delete -t acme --logins-from $work/ag")"
 check "fish: the CSV file of user import" "$work/agents.csv" "$(fish_complete "chatctl user import -t acme $work/ag")"
 

@@ -257,11 +257,11 @@ TEST_SUITE("csv") {
     TEST_CASE("-o csv prints every list with a header row, fields as the JSON has them") {
         Sandbox s;
         with_tenant(s);
-        s.ok({"tenant", "edit", "acme", "--display-name", "ACME, Inc."});
+        s.ok({"tenant", "edit", "acme", "--display-name", "ACME, Inc.", "--owner", "ci/tenants"});
         s.ok({"user", "add", "bob", "-t", "acme", "--name", "Say \"hi\", Bob"});
         CHECK(s.ok({"tenant", "list", "-o", "csv"}).out ==
-              "tenant,display_name,default_profile,profiles,users\n"
-              "acme,\"ACME, Inc.\",Default,3,1\n");
+              "tenant,display_name,owner,default_profile,profiles,users\n"
+              "acme,\"ACME, Inc.\",ci/tenants,Default,3,1\n");
         CHECK(s.ok({"profile", "list", "-t", "acme", "-o", "csv"}).out ==
               "tenant,name,default,max_concurrent_chats,wrap_up_seconds,description,users\n"
               "acme,Default,true,3,60,,1\n"

@@ -135,7 +135,8 @@ TEST_SUITE("declaration") {
         CHECK(applied["summary"] == Json::parse(R"({"create":5,"update":0,"delete":0})"));
         CHECK(applied["changes"][0] ==
               Json::parse(R"({"action":"create","kind":"tenant","tenant":"acme",
-        "key":"acme","before":null,"after":{"tenant":"acme","display_name":"ACME Corp"}})"));
+        "key":"acme","before":null,"after":{"tenant":"acme","display_name":"ACME Corp",
+        "owner":null}})"));
     }
 
     TEST_CASE("a profile renamed by case alone: plan is what apply records, users included") {

@@ -221,6 +221,37 @@ TEST_SUITE("postgres") {
               chatctl::postgres::schema::current_version());
         s.ok({"tenant", "edit", "acme", "--display-name", "B"});
         CHECK(!as_owner(s, "UPDATE tenants SET display_name = 'A' || chr(155)").empty());
+        CHECK(!as_owner(s, "UPDATE tenants SET owner = 'ci' || chr(155)").empty());
+        CHECK(as_owner(s, "UPDATE tenants SET owner = 'ci'").empty());
+    }
+
+    TEST_CASE("a version 3 store is read as it is, with no owners, and upgraded by its first "
+              "write; set back, its owners' index betrays it") {
+        Sandbox s;
+        std::string sql;
+        for (size_t v = 0; v < 3; ++v)
+            sql += chatctl::postgres::schema::migrations()[v];
+        size_t at = sql.find("@schema@");
+        for (; at != std::string::npos; at = sql.find("@schema@", at))
+            sql.replace(at, 8, "public");
+        CHECK(as_owner(s, sql + "INSERT INTO chatctl_version (version) VALUES (3);"
+                                "INSERT INTO tenants (id, key, default_profile_id) VALUES (1, "
+                                "'acme', 1); INSERT INTO profiles (id, tenant_id, name) VALUES "
+                                "(1, 1, 'Default');")
+                  .empty());
+        const std::string before = s.dump();
+        CHECK(s.ok({"tenant", "show", "acme", "-o", "json"}).json()["owner"].is_null());
+        CHECK(s.run({"plan", "--prune", "--owner", "ci", "-f", s.write("e.yaml", "tenants: []\n")})
+                  .code == 0);
+        CHECK(s.dump() == before);
+        s.ok({"apply", "--owner", "ci", "-f", s.write("a.yaml", "tenants: [{tenant: acme}]\n")});
+        CHECK(s.ok({"tenant", "show", "acme", "-o", "json"}).json()["owner"] == "ci");
+        CHECK(s.query("SELECT version FROM chatctl_version")[0][0] ==
+              std::to_string(chatctl::postgres::schema::current_version()));
+        CHECK(!s.sql("UPDATE tenants SET owner = 'two words'").empty());
+        CHECK(as_owner(s, "UPDATE chatctl_version SET version = 3").empty());
+        expect_refused(s, {"tenant", "list"}, 6, "it holds tenants_by_owner");
+        expect_refused(s, {"tenant", "edit", "acme", "--owner", "x"}, 6, "tenants_by_owner");
     }
 
     TEST_CASE("a temporary table of the everyday role never changes what a trigger reads") {
@@ -248,8 +279,9 @@ TEST_SUITE("postgres") {
         CHECK(as_owner(s, "DELETE FROM chatctl_version").empty());
         expect_refused(s, {"tenant", "list"}, 6, "damaged");
         expect_refused(s, {"tenant", "create", "beta"}, 6, "damaged");
-        CHECK(as_owner(s, "INSERT INTO chatctl_version (version) VALUES (2); "
-                          "ALTER TABLE users RENAME COLUMN email TO mail")
+        CHECK(as_owner(s, "INSERT INTO chatctl_version (version) VALUES (" +
+                              std::to_string(chatctl::postgres::schema::current_version()) +
+                              "); ALTER TABLE users RENAME COLUMN email TO mail")
                   .empty());
         expect_refused(s, {"user", "list", "-t", "acme"}, 6, "schema chatctl expects");
         expect_refused(s, {"user", "add", "ann", "-t", "acme"}, 6, "schema chatctl expects");
@@ -263,8 +295,8 @@ TEST_SUITE("postgres") {
         for (auto args : std::vector<std::vector<std::string>>{
                  {"tenant", "list"}, {"tenant", "create", "beta"}, {"store", "upgrade"}})
             expect_refused(s, args, 6,
-                           "is damaged: it holds history_by_change of a schema newer "
-                           "than its version (1)");
+                           "is damaged: it holds history_by_change, tenants_by_owner of a "
+                           "schema newer than its version (1)");
         // A version that is not a number, or past 32 bits, is shown as it is.
         CHECK(as_owner(s, "ALTER TABLE chatctl_version ALTER COLUMN version TYPE text; "
                           "UPDATE chatctl_version SET version = 'abc'")

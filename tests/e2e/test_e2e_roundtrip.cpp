@@ -2,7 +2,8 @@
 // in sync, and export -> apply to an empty store -> export gives the same text. Names
 // are drawn to trouble YAML: keywords, numbers, comments, flow syntax, Unicode, and the
 // edges of every bound. After random commands, applies and reverts, history replayed
-// from empty gives the store; and plan -o json is what apply records.
+// from empty gives the store; and plan -o json is what apply records. Tenants have
+// owners, and applies and edits give and take them (--owner, --prune --owner).
 #include "../common/property.hpp"
 #include "core/commands/ops.hpp"
 #include "core/engine.hpp"
@@ -83,6 +84,8 @@ void populate(const std::string& path, std::mt19937& rng) {
     for (int t = 0; t < tenants; ++t) {
         std::string key = t == 0 ? std::string(63, 'k') : "t" + std::to_string(t) + "-x";
         write(*store, context, ops::tenant_create(key, maybe(rng, random_text(rng, 200))));
+        if (auto owner = property::random_owner(rng))
+            write(*store, context, ops::tenant_edit(key, std::nullopt, owner));
         int profiles = std::uniform_int_distribution<int>(0, 5)(rng);
         std::vector<std::string> names{"Default"};
         for (int p = 0; p < profiles; ++p) {
@@ -213,7 +216,7 @@ std::vector<std::string> random_command(const Sandbox& s, std::mt19937& rng, int
     std::string p = pick(rng, profiles), q = pick(rng, profiles);
     std::string u = logins.empty() ? "nobody" : pick(rng, logins);
     std::string n = std::to_string(i);
-    switch (std::uniform_int_distribution<int>(0, 12)(rng)) {
+    switch (std::uniform_int_distribution<int>(0, 13)(rng)) {
     case 0:
         return {"user", "add", "new" + n, "-t", t, "--profile", p, "--name", random_text(rng, 50)};
     case 1:
@@ -239,6 +242,8 @@ std::vector<std::string> random_command(const Sandbox& s, std::mt19937& rng, int
         return {"tenant", "delete", t, "--force"};
     case 11:
         return {"tenant", "create", "fresh" + n};
+    case 12:
+        return {"tenant", "edit", t, "--owner", property::random_owner(rng).value_or("")};
     default:
         return {"user",
                 "import",
@@ -292,6 +297,7 @@ TEST_SUITE("roundtrip") {
             Sandbox s;
             populate(s.db(), rng);
             const std::string first = s.ok({"export"}).out;
+            const property::State first_state = store_state(s); // owners too
             std::vector<int64_t> changes;
             std::vector<std::string> log;
             for (int i = 0; i < 14; ++i) {
@@ -316,6 +322,7 @@ TEST_SUITE("roundtrip") {
                 CHECK(r.code == 0);
             }
             CHECK(s.ok({"export"}).out == first);
+            CHECK(store_state(s) == first_state);
             expect_history_replays(s);
         }
     }
@@ -350,6 +357,8 @@ TEST_SUITE("roundtrip") {
                     auto d = property::random_declaration(rng, store_state(s));
                     command = {"apply", "-f", s.write("d.yaml", d.dump())};
                     if (rng() % 3 == 0) command.push_back("--prune");
+                    if (auto owner = property::random_owner(rng))
+                        command.insert(command.end(), {"--owner", *owner});
                     break;
                 }
                 default: // a recent change, whose objects later ones may have moved since
@@ -378,6 +387,8 @@ TEST_SUITE("roundtrip") {
                 auto d = property::random_declaration(rng, store_state(s));
                 std::vector<std::string> words{"-f", s.write("d.yaml", d.dump()), "-o", "json"};
                 if (rng() % 4 == 0) words.push_back("--prune");
+                if (auto owner = property::random_owner(rng))
+                    words.insert(words.end(), {"--owner", *owner});
                 words.insert(words.begin(), "plan");
                 const int64_t last = last_change(s);
                 Result planned = s.run(words);
@@ -407,7 +418,9 @@ TEST_SUITE("roundtrip") {
                                {"before", e["before"]},
                                {"after", e["after"]}} == changes[k]);
                 }
-                CHECK(s.run({"plan", "-f", words[2]}).code == 0);
+                words[0] = "plan"; // in sync once applied, with the same options
+                words.erase(words.begin() + 3, words.begin() + 5); // without -o json
+                CHECK(s.run(words).code == 0);
             }
         }
     }

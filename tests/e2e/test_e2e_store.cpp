@@ -255,6 +255,10 @@ TEST_SUITE("store") {
                   .getInt() == 1);
         CHECK(db.execAndGet("SELECT count(*) FROM users").getInt() == 2);
         CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
+        // Tenants have owners now, none until one is given.
+        CHECK(s.ok({"tenant", "show", "old", "-o", "json"}).json()["owner"].is_null());
+        s.ok({"tenant", "edit", "old", "--owner", "ci"});
+        CHECK(s.ok({"tenant", "show", "old", "-o", "json"}).json()["owner"] == "ci");
     }
 
     TEST_CASE("an older store holding control characters is not upgraded; named, left as it was "
@@ -299,6 +303,8 @@ TEST_SUITE("store") {
               chatctl::sqlite::schema::current_version());
         s.ok({"user", "edit", "bob", "-t", "acme", "--name", "Bobby"});
         CHECK(!s.sql("UPDATE users SET email = 'b' || char(27) || '@x'").empty());
+        CHECK(!s.sql("UPDATE tenants SET owner = 'ci' || char(27)").empty());
+        CHECK(s.sql("UPDATE tenants SET owner = 'ci'").empty());
     }
 
     TEST_CASE("an older history gets change numbers, one per command, and milliseconds [file]") {

@@ -11,9 +11,8 @@ TEST_SUITE("tenant") {
         Sandbox s;
         s.ok({"tenant", "create", "acme", "--display-name", "ACME Corp"});
         Json t = s.ok({"tenant", "show", "acme", "-o", "json"}).json();
-        CHECK(t == Json::parse(
-                       R"({"tenant":"acme","display_name":"ACME Corp","default_profile":"Default",
-                               "profiles":1,"users":0})"));
+        CHECK(t == Json::parse(R"({"tenant":"acme","display_name":"ACME Corp","owner":null,
+                                   "default_profile":"Default","profiles":1,"users":0})"));
         Json p = s.ok({"profile", "show", "Default", "-t", "acme", "-o", "json"}).json();
         CHECK(p["default"] == true);
         CHECK(p["max_concurrent_chats"] == 3);

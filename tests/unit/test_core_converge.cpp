@@ -13,13 +13,13 @@ Declaration parse(const std::string& yaml) {
 }
 
 ChangeSet plan(Store& store, const std::string& yaml, bool prune = false) {
-    return converge(store, parse(yaml), prune);
+    return converge(store, parse(yaml), ApplyOptions{prune});
 }
 
 ChangeSet apply(Store& store, const std::string& yaml, bool prune = false) {
     Declaration d = parse(yaml);
     return write(store, WriteContext{"t", "apply", false},
-                 [&](Store& s) { return converge(s, d, prune); });
+                 [&](Store& s) { return converge(s, d, ApplyOptions{prune}); });
 }
 
 std::vector<Diagnostic> problems(Store& store, const std::string& yaml, bool prune = false,

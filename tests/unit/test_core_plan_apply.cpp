@@ -2,8 +2,10 @@
 // random declarations (names changing case, defaults moving, prune, users moving, profiles
 // deleted): the same changes, in the same order, with the same before and after, whether
 // apply reads the declaration first or writes while it reads; a declaration plan refuses,
-// apply refuses alike and writes nothing. And history, replayed from empty, gives the
-// store. In-process, on in-memory stores, through the calls `plan` and `apply` make.
+// apply refuses alike and writes nothing; with --owner, a tenant another owner manages
+// is refused, and --prune --owner deletes only the owner's tenants it no longer declares.
+// And history, replayed from empty, gives the store. In-process, on in-memory stores,
+// through the calls `plan` and `apply` make.
 #include "../common/property.hpp"
 #include "core/decl/converge.hpp"
 #include "core/error.hpp"
@@ -78,10 +80,10 @@ struct Outcome {
     nlohmann::json changes = nlohmann::json::array();
 };
 
-Outcome plan(Store& store, const std::string& text, bool prune) {
+Outcome plan(Store& store, const std::string& text, const ApplyOptions& options) {
     Outcome o;
     try {
-        converge(store, load_declaration(sources(text)), prune,
+        converge(store, load_declaration(sources(text)), options,
                  [&](const Change& c) { o.changes.push_back(plain(c.to_json())); });
     } catch (const Error& e) {
         o.error = e.kind();
@@ -90,20 +92,20 @@ Outcome plan(Store& store, const std::string& text, bool prune) {
 }
 
 // As `apply` does it: writing while it reads when it can, else the declaration first.
-Outcome apply(Store& store, const std::string& text, bool prune, bool streamed) {
+Outcome apply(Store& store, const std::string& text, const ApplyOptions& options, bool streamed) {
     Outcome o;
     auto applied = [&](const Change& c) { o.changes.push_back(plain(c.to_json())); };
     try {
         if (streamed) {
-            StreamedApply writer(store, kContext, prune, applied);
+            StreamedApply writer(store, kContext, options, applied);
             Declaration read = load_declaration(sources(text), {}, &writer);
             if (writer.finish(read)) return o;
             o.changes = nlohmann::json::array();
         }
         Declaration d = load_declaration(sources(text));
         write(
-            store, kContext, [&](Store& s, const ChangeSink& emit) { converge(s, d, prune, emit); },
-            applied);
+            store, kContext,
+            [&](Store& s, const ChangeSink& emit) { converge(s, d, options, emit); }, applied);
     } catch (const Error& e) {
         o.error = e.kind();
     }
@@ -129,19 +131,35 @@ nlohmann::json recorded(Store& store, int64_t change) {
 TEST_CASE("plan is exactly what apply records, and history replays the store") {
     std::mt19937 rng(20261204);
     const auto start = std::chrono::steady_clock::now();
-    int cases = 0, refused = 0, changed = 0;
+    int cases = 0, refused = 0, changed = 0, taken = 0, pruned = 0;
     for (int s = 0; s < kStores; ++s) {
         auto store = memory_store();
         for (int i = 0; i < kRun; ++i, ++cases) {
             const property::State state = state_of(*store);
-            const std::string text = property::random_declaration(rng, state).dump();
-            const bool prune = rng() % 4 == 0, streamed = rng() % 2 == 0;
+            const nlohmann::json declared = property::random_declaration(rng, state);
+            const std::string text = declared.dump();
+            const ApplyOptions options{rng() % 4 == 0, property::random_owner(rng)};
+            const bool streamed = rng() % 2 == 0;
             const int64_t last = last_change(*store);
-            INFO("case " << cases << (prune ? " --prune" : "") << (streamed ? " streamed" : "")
-                         << "\nstore: " << state.dump() << "\ndeclaration: " << text);
-            Outcome planned = plan(*store, text, prune);
-            Outcome applied = apply(*store, text, prune, streamed);
+            INFO("case " << cases << (options.prune ? " --prune" : "")
+                         << (options.owner ? " --owner " + *options.owner : "")
+                         << (streamed ? " streamed" : "") << "\nstore: " << state.dump()
+                         << "\ndeclaration: " << text);
+            Outcome planned = plan(*store, text, options);
+            Outcome applied = apply(*store, text, options, streamed);
             REQUIRE(planned.error == applied.error);
+            // Never a silent takeover: a declared tenant another owner manages is refused.
+            bool foreign = false;
+            for (const auto& t : declared["tenants"]) {
+                const std::string key = t["tenant"];
+                foreign = foreign || (options.owner && state.contains(key) &&
+                                      !state[key]["tenant"]["owner"].is_null() &&
+                                      state[key]["tenant"]["owner"] != *options.owner);
+            }
+            if (foreign) {
+                REQUIRE(planned.error);
+                ++taken;
+            }
             if (planned.error || planned.changes.empty()) {
                 refused += planned.error ? 1 : 0;
                 REQUIRE(last_change(*store) == last);
@@ -152,7 +170,21 @@ TEST_CASE("plan is exactly what apply records, and history replays the store") {
             REQUIRE(last_change(*store) == last + 1);
             REQUIRE(applied.changes == planned.changes);
             REQUIRE(recorded(*store, last + 1) == planned.changes);
-            REQUIRE(plan(*store, text, prune).changes.empty()); // in sync once applied
+            REQUIRE(plan(*store, text, options).changes.empty()); // in sync once applied
+            // A tenant goes only when the owner pruning it managed it; each tenant declared
+            // is the owner's.
+            const property::State now = state_of(*store);
+            for (const auto& [key, t] : state.items())
+                if (!now.contains(key)) {
+                    ++pruned;
+                    REQUIRE(options.prune);
+                    REQUIRE(options.owner);
+                    REQUIRE(t["tenant"]["owner"] == *options.owner);
+                }
+            for (const auto& t : declared["tenants"])
+                if (options.owner)
+                    REQUIRE(now[t["tenant"].get<std::string>()]["tenant"]["owner"] ==
+                            *options.owner);
         }
         std::vector<std::string> problems;
         property::State replayed = property::replay(history(*store), problems);
@@ -163,9 +195,11 @@ TEST_CASE("plan is exactly what apply records, and history replays the store") {
     }
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    MESSAGE(cases << " cases (" << changed << " applied, " << refused << " refused) in " << seconds
-                  << " s");
+    MESSAGE(cases << " cases (" << changed << " applied, " << refused << " refused, " << taken
+                  << " owned by another, " << pruned << " tenants pruned) in " << seconds << " s");
     // Every kind of outcome is met: the generator does not only make no-ops or errors.
     CHECK(changed > cases / 3);
     CHECK(refused > 0);
+    CHECK(taken > 0);
+    CHECK(pruned > 0);
 }

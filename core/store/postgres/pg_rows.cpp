@@ -49,12 +49,36 @@ ProfileRow read_profile(const Result& r, int i, const std::string& tenant) {
 
 } // namespace
 
+bool PgStore::has_owners() const {
+    return version_ >= schema::kOwnerVersion || migrate_pending_;
+}
+
+namespace {
+
+// A tenant's row, its owner read as `owner` says (NULL in an older store, read as it is).
+#define TENANT_ROW(owner)                                                                          \
+    "SELECT id, default_profile_id, key, display_name, " owner " FROM tenants "
+
+TenantRow read_tenant(const Result& r, int i) {
+    return TenantRow{r.integer(i, 0), r.integer(i, 1),
+                     Tenant{r.text(i, 2), r.optional_text(i, 3), r.optional_text(i, 4)}};
+}
+
+} // namespace
+
 std::optional<TenantRow> PgStore::find_tenant(std::string_view key) {
-    Result r = conn_.query("SELECT id, default_profile_id, key, display_name FROM tenants "
-                           "WHERE key = $1",
+    Result r = conn_.query(has_owners() ? TENANT_ROW("owner") "WHERE key = $1"
+                                        : TENANT_ROW("NULL::text") "WHERE key = $1",
                            {str(key)});
     if (r.rows() == 0) return std::nullopt;
-    return TenantRow{r.integer(0, 0), r.integer(0, 1), Tenant{r.text(0, 2), r.optional_text(0, 3)}};
+    return read_tenant(r, 0);
+}
+
+std::vector<TenantRow> PgStore::tenants_owned_by(std::string_view owner) {
+    if (!has_owners()) return {};
+    Result r = conn_.query(TENANT_ROW("owner") "WHERE owner = $1 ORDER BY key COLLATE \"C\"",
+                           {str(owner)});
+    return rows_of(r, [&](int i) { return read_tenant(r, i); });
 }
 
 std::optional<ProfileRow> PgStore::find_profile(const TenantRow& tenant, std::string_view name) {
@@ -90,16 +114,18 @@ int64_t PgStore::count_users(int64_t tenant_id, std::optional<int64_t> profile_i
 }
 
 std::vector<TenantInfo> PgStore::list_tenants(std::optional<std::string_view> key) {
-    Result r =
-        conn_.query("SELECT t.key, t.display_name, p.name, "
-                    "(SELECT count(*) FROM profiles WHERE tenant_id = t.id), "
-                    "(SELECT count(*) FROM users WHERE tenant_id = t.id) "
-                    "FROM tenants t LEFT JOIN profiles p ON p.id = t.default_profile_id "
-                    "WHERE $1::text IS NULL OR t.key = $1::text ORDER BY t.key COLLATE \"C\"",
-                    {key ? Param(str(*key)) : std::nullopt});
+#define TENANT_INFO(owner)                                                                         \
+    "SELECT t.key, t.display_name, " owner ", p.name, "                                            \
+    "(SELECT count(*) FROM profiles WHERE tenant_id = t.id), "                                     \
+    "(SELECT count(*) FROM users WHERE tenant_id = t.id) "                                         \
+    "FROM tenants t LEFT JOIN profiles p ON p.id = t.default_profile_id "                          \
+    "WHERE $1::text IS NULL OR t.key = $1::text ORDER BY t.key COLLATE \"C\""
+    Result r = conn_.query(has_owners() ? TENANT_INFO("t.owner") : TENANT_INFO("NULL::text"),
+                           {key ? Param(str(*key)) : std::nullopt});
+#undef TENANT_INFO
     return rows_of(r, [&](int i) {
-        return TenantInfo{Tenant{r.text(i, 0), r.optional_text(i, 1)}, r.text(i, 2),
-                          r.integer(i, 3), r.integer(i, 4)};
+        return TenantInfo{Tenant{r.text(i, 0), r.optional_text(i, 1), r.optional_text(i, 2)},
+                          r.text(i, 3), r.integer(i, 4), r.integer(i, 5)};
     });
 }
 
@@ -258,15 +284,15 @@ std::vector<std::string> PgStore::logins_starting(const TenantRow& tenant, std::
 int64_t PgStore::insert_tenant(const Tenant& tenant) {
     // The default is set by the first default profile, before commit (deferred key).
     return conn_
-        .query("INSERT INTO tenants (key, display_name, default_profile_id) VALUES ($1, $2, 0) "
-               "RETURNING id",
-               {tenant.key, tenant.display_name})
+        .query("INSERT INTO tenants (key, display_name, owner, default_profile_id) "
+               "VALUES ($1, $2, $3, 0) RETURNING id",
+               {tenant.key, tenant.display_name, tenant.owner})
         .integer(0, 0);
 }
 
 void PgStore::update_tenant(int64_t id, const Tenant& tenant) {
-    conn_.query("UPDATE tenants SET display_name = $1 WHERE id = $2",
-                {tenant.display_name, num(id)});
+    conn_.query("UPDATE tenants SET display_name = $1, owner = $2 WHERE id = $3",
+                {tenant.display_name, tenant.owner, num(id)});
 }
 
 void PgStore::delete_tenant(int64_t id) {

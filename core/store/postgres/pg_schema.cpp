@@ -160,11 +160,20 @@ std::string version3() {
     return sql + kVersion3Functions;
 }
 
+// Version 4: who manages a tenant, as the SQLite store's version 6: optional, its bounds
+// a CHECK (text holds no NUL, and the characters allowed leave no control in); the index
+// serves `apply --prune --owner`'s lookup.
+const char* const kVersion4 = R"sql(
+ALTER TABLE tenants ADD COLUMN owner text CONSTRAINT tenants_owner
+    CHECK (char_length(owner) BETWEEN 1 AND 100 AND owner ~ '^[A-Za-z0-9._:/@-]+$' COLLATE "C");
+CREATE INDEX tenants_by_owner ON tenants (owner, key);
+)sql";
+
 } // namespace
 
 const std::vector<const char*>& migrations() {
     static const std::string v3 = version3();
-    static const std::vector<const char*> all = {kVersion1, kVersion2, v3.c_str()};
+    static const std::vector<const char*> all = {kVersion1, kVersion2, v3.c_str(), kVersion4};
     return all;
 }
 
@@ -172,7 +181,8 @@ const std::vector<const char*>& relations(std::size_t i) {
     static const std::vector<std::vector<const char*>> all = {
         {"chatctl_version", "tenants", "profiles", "users", "history"},
         {"history_by_change"},
-        {}}; // version 3: checks and functions, no relation
+        {}, // version 3: checks and functions, no relation
+        {"tenants_by_owner"}};
     return all.at(i);
 }
 

@@ -19,6 +19,9 @@ std::string holds_control(const std::string& column);
 // The version from which the store refuses control characters in its texts.
 inline constexpr int kNoControlsVersion = 3;
 
+// The version from which tenants have an owner.
+inline constexpr int kOwnerVersion = 4;
+
 // The tables and indexes migrations()[i] creates (the damage a version must not hold).
 const std::vector<const char*>& relations(std::size_t i);
 

@@ -40,6 +40,7 @@ class PgStore final : public Store {
     std::vector<HistoryEntry> history(const HistoryFilter& filter, int limit) override;
     int64_t history_count(const HistoryFilter& filter) override;
     int64_t next_change() override;
+    std::vector<TenantRow> tenants_owned_by(std::string_view owner) override;
     std::vector<std::string> tenant_keys() override;
     std::vector<std::string> logins_starting(const TenantRow& tenant, std::string_view prefix,
                                              int limit) override;
@@ -76,6 +77,9 @@ class PgStore final : public Store {
     void refuse_controls();
     // Gives up the transaction begun, and refuses naming the lock's holder.
     [[noreturn]] void fail_locked_now();
+    // Whether the store has tenants' owners (an older one, read as it is, has none; one
+    // to be upgraded has them in its write transactions).
+    bool has_owners() const;
 
     Conn conn_;
     int lock_timeout_seconds_;

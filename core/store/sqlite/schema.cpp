@@ -240,12 +240,29 @@ BEGIN SELECT RAISE(ABORT, 'a change number follows one in history'); END;
 )sql";
 }
 
+// Version 6: who manages a tenant (`apply --owner NAME`), so that `apply --prune --owner
+// NAME` finds the tenants NAME applied before. Optional; its bounds as a CHECK, whose
+// characters leave no control out but NUL (where GLOB and length() stop), refused by
+// triggers as in version 3. The index serves the prune's lookup.
+const char* const kVersion6 = R"sql(
+ALTER TABLE tenants ADD COLUMN owner TEXT
+    CHECK (owner IS NULL OR (length(owner) BETWEEN 1 AND 100
+                             AND owner NOT GLOB '*[^A-Za-z0-9._:/@-]*'));
+CREATE INDEX tenants_by_owner ON tenants (owner, key);
+CREATE TRIGGER tenants_owner_guard_insert BEFORE INSERT ON tenants
+WHEN instr(CAST(NEW.owner AS BLOB), x'00')
+BEGIN SELECT RAISE(ABORT, 'refused: a NUL byte in an owner'); END;
+CREATE TRIGGER tenants_owner_guard_update BEFORE UPDATE OF owner ON tenants
+WHEN instr(CAST(NEW.owner AS BLOB), x'00')
+BEGIN SELECT RAISE(ABORT, 'refused: a NUL byte in an owner'); END;
+)sql";
+
 } // namespace
 
 const std::vector<const char*>& migrations() {
     static const std::string v5 = version5();
-    static const std::vector<const char*> all = {kVersion1, kVersion2, kVersion3, kVersion4,
-                                                 v5.c_str()};
+    static const std::vector<const char*> all = {kVersion1, kVersion2,  kVersion3,
+                                                 kVersion4, v5.c_str(), kVersion6};
     return all;
 }
 

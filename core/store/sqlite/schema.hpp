@@ -23,6 +23,9 @@ std::string holds_control(const std::string& column);
 // The version from which the store refuses control characters in its texts.
 inline constexpr int kNoControlsVersion = 5;
 
+// The version from which tenants have an owner.
+inline constexpr int kOwnerVersion = 6;
+
 inline int current_version() {
     return static_cast<int>(migrations().size());
 }

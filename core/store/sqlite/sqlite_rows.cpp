@@ -72,13 +72,40 @@ UserRow read_user(SQLite::Statement& st, const std::string& tenant) {
 
 } // namespace
 
+bool SqliteStore::has_owners() const {
+    return version_ >= schema::kOwnerVersion;
+}
+
+namespace {
+
+// A tenant's row, its owner read as `owner` says (NULL in an older store, read as it is).
+#define TENANT_ROW(owner)                                                                          \
+    "SELECT id, default_profile_id, key, display_name, " owner " FROM tenants "
+
+TenantRow read_tenant(SQLite::Statement& st) {
+    return TenantRow{st.getColumn(0).getInt64(), st.getColumn(1).getInt64(),
+                     Tenant{text(st.getColumn(2)), optional_text(st.getColumn(3)),
+                            optional_text(st.getColumn(4))}};
+}
+
+} // namespace
+
 std::optional<TenantRow> SqliteStore::find_tenant(std::string_view key) {
-    Reset r(statement("SELECT id, default_profile_id, key, display_name FROM tenants "
-                      "WHERE key = ?"));
+    Reset r(statement(has_owners() ? TENANT_ROW("owner") "WHERE key = ?"
+                                   : TENANT_ROW("NULL") "WHERE key = ?"));
     r.st.bind(1, std::string(key));
     if (!r.st.executeStep()) return std::nullopt;
-    return TenantRow{r.st.getColumn(0).getInt64(), r.st.getColumn(1).getInt64(),
-                     Tenant{text(r.st.getColumn(2)), optional_text(r.st.getColumn(3))}};
+    return read_tenant(r.st);
+}
+
+std::vector<TenantRow> SqliteStore::tenants_owned_by(std::string_view owner) {
+    if (!has_owners()) return {};
+    Reset r(statement(TENANT_ROW("owner") "WHERE owner = ? ORDER BY key"));
+    r.st.bind(1, std::string(owner));
+    std::vector<TenantRow> out;
+    while (r.st.executeStep())
+        out.push_back(read_tenant(r.st));
+    return out;
 }
 
 namespace {
@@ -138,17 +165,21 @@ int64_t SqliteStore::count_users(int64_t tenant_id, std::optional<int64_t> profi
 }
 
 std::vector<TenantInfo> SqliteStore::list_tenants(std::optional<std::string_view> key) {
-    Reset r(statement("SELECT t.key, t.display_name, p.name, "
-                      "(SELECT count(*) FROM profiles WHERE tenant_id = t.id), "
-                      "(SELECT count(*) FROM users WHERE tenant_id = t.id) "
-                      "FROM tenants t LEFT JOIN profiles p ON p.id = t.default_profile_id "
-                      "WHERE ?1 IS NULL OR t.key = ?1 ORDER BY t.key"));
+#define TENANT_INFO(owner)                                                                         \
+    "SELECT t.key, t.display_name, " owner ", p.name, "                                            \
+    "(SELECT count(*) FROM profiles WHERE tenant_id = t.id), "                                     \
+    "(SELECT count(*) FROM users WHERE tenant_id = t.id) "                                         \
+    "FROM tenants t LEFT JOIN profiles p ON p.id = t.default_profile_id "                          \
+    "WHERE ?1 IS NULL OR t.key = ?1 ORDER BY t.key"
+    Reset r(statement(has_owners() ? TENANT_INFO("t.owner") : TENANT_INFO("NULL")));
+#undef TENANT_INFO
     if (key) r.st.bind(1, std::string(*key));
     std::vector<TenantInfo> out;
     while (r.st.executeStep())
-        out.push_back(TenantInfo{Tenant{text(r.st.getColumn(0)), optional_text(r.st.getColumn(1))},
-                                 text(r.st.getColumn(2)), r.st.getColumn(3).getInt64(),
-                                 r.st.getColumn(4).getInt64()});
+        out.push_back(TenantInfo{Tenant{text(r.st.getColumn(0)), optional_text(r.st.getColumn(1)),
+                                        optional_text(r.st.getColumn(2))},
+                                 text(r.st.getColumn(3)), r.st.getColumn(4).getInt64(),
+                                 r.st.getColumn(5).getInt64()});
     return out;
 }
 
@@ -298,18 +329,20 @@ std::vector<std::string> SqliteStore::logins_starting(const TenantRow& tenant,
 
 int64_t SqliteStore::insert_tenant(const Tenant& tenant) {
     // The default is set by the first default profile, before commit (deferred key).
-    Reset r(statement("INSERT INTO tenants (key, display_name, default_profile_id) "
-                      "VALUES (?, ?, 0)"));
+    Reset r(statement("INSERT INTO tenants (key, display_name, owner, default_profile_id) "
+                      "VALUES (?, ?, ?, 0)"));
     r.st.bind(1, tenant.key);
     bind_optional(r.st, 2, tenant.display_name);
+    bind_optional(r.st, 3, tenant.owner);
     r.st.exec();
     return db_.getLastInsertRowid();
 }
 
 void SqliteStore::update_tenant(int64_t id, const Tenant& tenant) {
-    Reset r(statement("UPDATE tenants SET display_name = ? WHERE id = ?"));
+    Reset r(statement("UPDATE tenants SET display_name = ?, owner = ? WHERE id = ?"));
     bind_optional(r.st, 1, tenant.display_name);
-    r.st.bind(2, id);
+    bind_optional(r.st, 2, tenant.owner);
+    r.st.bind(3, id);
     r.st.exec();
 }
 

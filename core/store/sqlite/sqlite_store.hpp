@@ -46,6 +46,7 @@ class SqliteStore final : public Store {
     std::vector<HistoryEntry> history(const HistoryFilter& filter, int limit) override;
     int64_t history_count(const HistoryFilter& filter) override;
     int64_t next_change() override;
+    std::vector<TenantRow> tenants_owned_by(std::string_view owner) override;
     std::vector<std::string> tenant_keys() override;
     std::vector<std::string> logins_starting(const TenantRow& tenant, std::string_view prefix,
                                              int limit) override;
@@ -93,6 +94,8 @@ class SqliteStore final : public Store {
     void check_version(bool may_upgrade);
     void check_objects(int version);
     void refuse_controls(int version);
+    // Whether the store has tenants' owners (an older one, read as it is, has none).
+    bool has_owners() const;
 
     std::string path_;
     std::unique_ptr<NewStore> new_; // before db_: it acts once the connection is closed
