@@ -16,7 +16,7 @@ namespace chatctl::sqlite {
 
 namespace {
 
-constexpr size_t kMaxRecord = 16 * 1024; // an actor of 200 characters fits many times
+constexpr size_t kMaxRecord = size_t{16} * 1024; // an actor of 200 characters fits many times
 
 std::string this_host() {
     char name[256] = {};
