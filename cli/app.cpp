@@ -255,9 +255,11 @@ void check_tenant_key(const std::string& key, const char* field) {
     validate::tenant_key(key, field);
 }
 
-} // namespace chatctl::cli
-
-namespace chatctl::cli {
+std::string position(const Diagnostic& d) {
+    std::string out = d.file;
+    if (d.line > 0) out += ":" + std::to_string(d.line) + ":" + std::to_string(d.column);
+    return out;
+}
 
 namespace {
 
@@ -287,11 +289,8 @@ std::string github_annotation(const char* level, const Diagnostic& d) {
     using validate::escape_controls;
     const std::string message = escape_controls(d.message);
     std::string out = std::string("::") + level;
-    if (d.file == "-") { // standard input: no file GitHub could show it in
-        std::string where = "-";
-        if (d.line > 0) where += ":" + std::to_string(d.line) + ":" + std::to_string(d.column);
-        return out + "::" + workflow_escape(where + ": " + message, false) + "\n";
-    }
+    if (d.file == "-") // standard input: no file GitHub could show it in
+        return out + "::" + workflow_escape(position(d) + ": " + message, false) + "\n";
     out += " file=" + workflow_escape(escape_controls(d.file), true);
     if (d.line > 0) out += ",line=" + std::to_string(d.line) + ",col=" + std::to_string(d.column);
     return out + "::" + workflow_escape(message, false) + "\n";
@@ -300,9 +299,9 @@ std::string github_annotation(const char* level, const Diagnostic& d) {
 void warn(const Globals& g, const Diagnostic& w) {
     if (g.quiet) return;
     using validate::escape_controls;
-    std::string where = w.file;
-    if (w.line > 0) where += ":" + std::to_string(w.line) + ":" + std::to_string(w.column);
-    std::cerr << escape_controls(where) << ": warning: " << escape_controls(w.message) << "\n";
+    Progress::erase_active();
+    std::cerr << escape_controls(position(w)) << ": warning: " << escape_controls(w.message)
+              << "\n";
     if (g.github()) std::cerr << github_annotation("warning", w);
 }
 

@@ -147,6 +147,8 @@ void add_tenant_option(CLI::App* command, TenantOption& tenant);
 // Fails with invalid input unless key is a well-formed tenant key.
 void check_tenant_key(const std::string& key, const char* field);
 
+// FILE:LINE:COLUMN of a diagnostic (FILE alone where it has no line).
+std::string position(const Diagnostic& d);
 // A warning at a place in a file, on stderr (not with -q): `FILE:LINE:COLUMN: warning:
 // MESSAGE`, and with --error-format github also `::warning file=...::MESSAGE`.
 void warn(const Globals& g, const Diagnostic& warning);

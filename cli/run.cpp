@@ -53,12 +53,6 @@ int exit_code(ErrorKind kind) {
     return 1;
 }
 
-std::string position(const chatctl::Diagnostic& d) {
-    std::string out = d.file;
-    if (d.line > 0) out += ":" + std::to_string(d.line) + ":" + std::to_string(d.column);
-    return out;
-}
-
 // With --error-format github, each diagnostic with a file is also written as GitHub
 // Actions' workflow command (JSON errors stay one object on stderr).
 int report(const Error& e, bool json, bool github = false) {
@@ -80,7 +74,7 @@ int report(const Error& e, bool json, bool github = false) {
     // A message may name what a store or a file holds: never a raw control on stderr.
     using chatctl::validate::escape_controls;
     for (const auto& d : e.diagnostics()) {
-        std::cerr << escape_controls(d.file.empty() ? "chatctl" : position(d))
+        std::cerr << escape_controls(d.file.empty() ? "chatctl" : chatctl::cli::position(d))
                   << ": error: " << escape_controls(d.message) << "\n";
         if (github && !d.file.empty()) std::cerr << chatctl::cli::github_annotation("error", d);
     }
