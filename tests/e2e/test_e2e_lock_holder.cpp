@@ -31,11 +31,6 @@ void write_file(const std::string& path, const std::string& text) {
     std::ofstream(path, std::ios::trunc) << text;
 }
 
-std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
 // A pid no process has any more.
 pid_t dead_pid() {
     const pid_t pid = ::fork();
@@ -75,7 +70,14 @@ TEST_SUITE("writes") {
             const std::string probe = "probe-" + std::to_string(i);
             refused =
                 s.run({"--actor", "second", "tenant", "create", probe, "--lock-timeout", "0"});
-            if (refused.code == 6) break;
+            // A refusal names the holder while it writes; in the moments the store is still
+            // locked after its record is gone (its COMMIT, the checkpoint of a closing
+            // connection), it is refused without a name, and the probe goes on.
+            if (refused.code == 6 && refused.err.find("first-writer") != std::string::npos) break;
+            if (refused.code == 6) {
+                CHECK(refused.err.find("is locked by another writer") != std::string::npos);
+                continue;
+            }
             REQUIRE(refused.code == 0); // before apply took the lock
         }
         INFO("stderr: " << refused.err);
@@ -159,7 +161,7 @@ TEST_SUITE("writes") {
         const std::string target = s.write("target.txt", "keep\n");
         fs::create_symlink(target, record_of(s));
         s.ok({"tenant", "create", "acme"});
-        CHECK(read_file(target) == "keep\n");
+        CHECK(slurp(target) == "keep\n");
         CHECK(!fs::exists(fs::symlink_status(record_of(s))));
         // A refused write and a dry run take the lock too, and leave no record either.
         expect_refused(s, {"tenant", "create", "acme"}, 4, "already exists");
