@@ -8,10 +8,6 @@ namespace chatctl::cli {
 
 namespace {
 
-bool starts_with(const std::string& text, const std::string& prefix) {
-    return text.compare(0, prefix.size(), prefix) == 0;
-}
-
 // A word read as an option: `-x...` or `--xyz...`, but not `-` (standard input) and not
 // a negative number (which no option is named like, and which a value may be).
 bool looks_like_option(const std::string& w) {
@@ -108,9 +104,9 @@ class Reader {
             const std::string& w = words_[k];
             if ((w == "-o" || w == "--output") && k + 1 < words_.size())
                 output(words_[k + 1]);
-            else if (starts_with(w, "--output="))
+            else if (w.starts_with("--output="))
                 output(w.substr(9));
-            else if (starts_with(w, "-o") && w.size() > 2)
+            else if (w.starts_with("-o") && w.size() > 2)
                 output(w.substr(2));
         }
     }
@@ -149,7 +145,7 @@ class Reader {
     }
 
     void option(const std::string& w) {
-        if (!starts_with(w, "--")) return short_options(w);
+        if (!w.starts_with("--")) return short_options(w);
         auto eq = w.find('=');
         std::string name = w.substr(0, eq);
         std::optional<std::string> inline_value;

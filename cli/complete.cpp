@@ -15,10 +15,6 @@ namespace chatctl::cli {
 
 namespace {
 
-bool starts_with(const std::string& text, const std::string& prefix) {
-    return text.compare(0, prefix.size(), prefix) == 0;
-}
-
 using Line = CommandLine;
 
 // The config file, read only when a candidate needs it; an empty one on any problem.
@@ -123,7 +119,7 @@ std::vector<std::string> candidates(const Line& line, const std::string& previou
         return {}; // free text, or a path the shell completes
     }
     std::vector<std::string> out;
-    if (starts_with(current, "-")) {
+    if (current.starts_with("-")) {
         for (const CLI::App* app : line.path)
             for (const CLI::Option* o : app->get_options())
                 for (const auto& l : o->get_lnames())
@@ -156,7 +152,7 @@ void complete(const CLI::App& app, const std::vector<std::string>& words,
     // A name holding a control (an older or damaged store) is not offered: a shell would
     // take it raw, and an escaped one would not name it.
     for (const auto& c : candidates(line, previous, current))
-        if (starts_with(c, current) && !validate::has_control(c)) std::cout << c << "\n";
+        if (c.starts_with(current) && !validate::has_control(c)) std::cout << c << "\n";
 }
 
 } // namespace chatctl::cli

@@ -52,4 +52,10 @@ class Error : public std::runtime_error {
     throw Error(kind, message, std::move(hints));
 }
 
+// A store that cannot be reached, read or written (exit 6).
+[[noreturn]] inline void store_fail(const std::string& message,
+                                    std::vector<std::string> hints = {}) {
+    fail(ErrorKind::store, message, std::move(hints));
+}
+
 } // namespace chatctl

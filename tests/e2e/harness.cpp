@@ -296,10 +296,14 @@ std::string Sandbox::write(const std::string& name, const std::string& text) con
     return path;
 }
 
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
 std::string Sandbox::bytes() const {
     if (on_postgres()) return ""; // dump() holds all of it
-    std::ifstream in(db_, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
+    return slurp(db_);
 }
 
 std::string Sandbox::sql(const std::string& statement) const {

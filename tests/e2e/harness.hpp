@@ -92,6 +92,9 @@ class LockHolder {
 Result run_binary(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                   const std::string& input);
 
+// A file's bytes (empty if it cannot be read).
+std::string slurp(const std::string& path);
+
 // Starts chatctl ARGS (output discarded) and returns at once with its pid.
 pid_t start_binary(const std::vector<std::string>& args, const std::vector<std::string>& env);
 

@@ -14,11 +14,6 @@ namespace {
 const std::string kSource = CHATCTL_SOURCE_DIR;
 const std::string kAcme = kSource + "/examples/acme.yaml";
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 // Runs from the fixtures folder, so that diagnostics name files as the .expect files do.
 struct InFixtures {
     fs::path old = fs::current_path();

@@ -14,11 +14,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 // Runs chatctl under `timeout`, so that a hang fails the test instead of blocking it.
 Result bounded(const Sandbox& s, std::vector<std::string> args) {
     std::vector<std::string> argv{"/usr/bin/timeout", "120", CHATCTL_BIN, "--db", s.db()};

@@ -116,11 +116,20 @@ void populate(const std::string& path, std::mt19937& rng) {
 
 } // namespace
 
+// Under the sanitizers (several times slower) fewer rounds of the longer properties.
+#ifdef CHATCTL_SANITIZED
+constexpr int kExportRounds = 4, kCsvRounds = 2, kRevertRounds = 1, kReplayRounds = 1,
+              kPlanRounds = 2;
+#else
+constexpr int kExportRounds = 25, kCsvRounds = 12, kRevertRounds = 8, kReplayRounds = 6,
+              kPlanRounds = 12;
+#endif
+
 TEST_SUITE("roundtrip") {
 
     TEST_CASE("export round trips on random stores") {
         std::mt19937 rng(20261124);
-        for (int round = 0; round < 25; ++round) {
+        for (int round = 0; round < kExportRounds; ++round) {
             CAPTURE(round);
             Sandbox s;
             populate(s.db(), rng);
@@ -147,12 +156,6 @@ TEST_SUITE("roundtrip") {
 
 namespace {
 
-// Under the sanitizers (several times slower) fewer rounds of the longer properties.
-#ifdef CHATCTL_SANITIZED
-constexpr int kCsvRounds = 2, kRevertRounds = 2, kReplayRounds = 1, kPlanRounds = 2;
-#else
-constexpr int kCsvRounds = 12, kRevertRounds = 8, kReplayRounds = 6, kPlanRounds = 12;
-#endif
 // PostgreSQL takes longer to connect: fewer rounds of the newer properties there.
 int rounds(int n) {
     return on_postgres() ? (n + 1) / 2 : n;

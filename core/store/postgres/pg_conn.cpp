@@ -12,10 +12,6 @@ namespace {
 // libpq's notices (a NOTICE from CREATE ... IF NOT EXISTS, say) are not chatctl's output.
 void ignore_notice(void*, const char*) {}
 
-[[noreturn]] void store_fail(const std::string& message, std::vector<std::string> hints = {}) {
-    fail(ErrorKind::store, message, std::move(hints));
-}
-
 // A server that never answered (nothing listening, nothing answering in time, no such
 // host), as opposed to one that refused chatctl (a password, a database, TLS).
 bool unreachable(const std::string& why) {

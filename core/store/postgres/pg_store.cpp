@@ -14,10 +14,6 @@ namespace chatctl::postgres {
 
 namespace {
 
-[[noreturn]] void store_fail(const std::string& message, std::vector<std::string> hints = {}) {
-    fail(ErrorKind::store, message, std::move(hints));
-}
-
 // The write lock: one advisory lock per database, held to the end of the transaction.
 // Its two keys spell "chat" and "ctl" in ASCII.
 const char* const kLock = "SELECT pg_advisory_xact_lock(1667785076, 6517868)";

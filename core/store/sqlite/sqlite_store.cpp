@@ -32,10 +32,6 @@ bool exists(const std::string& path) {
     return ::stat(path.c_str(), &st) == 0;
 }
 
-[[noreturn]] void store_fail(const std::string& message, std::vector<std::string> hints = {}) {
-    fail(ErrorKind::store, message, std::move(hints));
-}
-
 // A store is a regular file (or a link to one): a device such as /dev/null would take
 // writes and leave a journal beside it.
 void require_regular(const std::string& path) {

@@ -8,14 +8,6 @@
 
 namespace chatctl::sqlite {
 
-namespace {
-
-[[noreturn]] void store_fail(const std::string& message, std::vector<std::string> hints = {}) {
-    fail(ErrorKind::store, message, std::move(hints));
-}
-
-} // namespace
-
 void SqliteStore::begin_immediate() {
     try {
         db_.exec("BEGIN IMMEDIATE");
