@@ -223,6 +223,32 @@ CLI::App* add_command(CLI::App* parent, const char* name, const char* descriptio
     return command;
 }
 
+const char* command_summary(std::string_view name) {
+    static const std::pair<std::string_view, const char*> summaries[] = {
+        {"tenant", "Create, change, list and delete tenants"},
+        {"profile", "Manage the chat handling profiles of a tenant"},
+        {"user", "Manage the users (agents) of a tenant"},
+        {"history", "Show the store's changes, newest first (each committed command is one "
+                    "change, numbered)"},
+        {"revert", "Undo one committed command (a change `history` numbers, or the newest: "
+                   "last), as a new command"},
+        {"apply", "Make the store match YAML declarations"},
+        {"plan", "Show what apply would change (exit 0: in sync, 2: changes pending)"},
+        {"export", "Print tenants as a declaration (all when none is named)"},
+        {"simulate", "The service a tenant's agents give under a load: waits, service level, "
+                     "utilisation"},
+        {"store", "Create or upgrade the store's schema (as its owner)"},
+        {"config", "Contexts: named stores and settings"},
+    };
+    for (const auto& [command, summary] : summaries)
+        if (command == name) return summary;
+    return "";
+}
+
+CLI::App* add_command(CLI::App& root, const char* name) {
+    return add_command(&root, name, command_summary(name));
+}
+
 namespace {
 
 // CLI11's help, with the options every command takes (those of chatctl itself) listed in

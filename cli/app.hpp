@@ -128,6 +128,10 @@ void add_text_option(CLI::App* command, const char* name, TextOption& target,
 
 // A subcommand that lets global options follow it.
 CLI::App* add_command(CLI::App* parent, const char* name, const char* description);
+// One of chatctl's own commands (`tenant`, `apply`...), with its summary.
+CLI::App* add_command(CLI::App& root, const char* name);
+// A command's line in `chatctl --help`.
+const char* command_summary(std::string_view name);
 
 // The tenant of the context in use (set by Globals::apply_context), else nullopt.
 std::optional<std::string> context_tenant();

@@ -157,7 +157,7 @@ void Globals::apply_context() {
 }
 
 void add_config_commands(CLI::App& app, Globals& g) {
-    CLI::App* group = add_command(&app, "config", "Contexts: named stores and settings");
+    CLI::App* group = add_command(app, "config");
     group->require_subcommand(1);
 
     CLI::App* list = add_command(group, "get-contexts", "List the contexts of the config file");

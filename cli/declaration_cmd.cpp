@@ -43,7 +43,7 @@ void add_file_options(CLI::App* command, DeclarationArgs& a) {
 void add_declaration_commands(CLI::App& app, Globals& g) {
     {
         auto a = std::make_shared<DeclarationArgs>();
-        CLI::App* c = add_command(&app, "apply", "Make the store match YAML declarations");
+        CLI::App* c = add_command(app, "apply");
         add_file_options(c, *a);
         add_dry_run(c, g);
         c->callback([&g, a] {
@@ -71,8 +71,7 @@ void add_declaration_commands(CLI::App& app, Globals& g) {
     }
     {
         auto a = std::make_shared<DeclarationArgs>();
-        CLI::App* c = add_command(
-            &app, "plan", "Show what apply would change (exit 0: in sync, 2: changes pending)");
+        CLI::App* c = add_command(app, "plan");
         add_file_options(c, *a);
         c->callback([&g, a] {
             const ApplyOptions options = a->options();
@@ -89,8 +88,7 @@ void add_declaration_commands(CLI::App& app, Globals& g) {
             std::vector<std::string> tenants;
         };
         auto a = std::make_shared<Args>();
-        CLI::App* c =
-            add_command(&app, "export", "Print tenants as a declaration (all when none is named)");
+        CLI::App* c = add_command(app, "export");
         c->add_option("-t,--tenant", a->tenants, "A tenant to export (repeatable)")
             ->type_name("TENANT")
             ->allow_extra_args(false);

@@ -33,9 +33,7 @@ void add_history_command(CLI::App& app, Globals& g) {
         bool all = false;
     };
     auto a = std::make_shared<Args>();
-    CLI::App* c = add_command(&app, "history",
-                              "Show the store's changes, newest first (each committed command "
-                              "is one change, numbered)");
+    CLI::App* c = add_command(app, "history");
     add_text_option(c, "-t,--tenant", a->tenant, "Only this tenant's changes", "TENANT");
     CLI::Option* limit_option = c->add_option("--limit", a->limit, "Keep the N newest entries")
                                     ->type_name("N")
@@ -112,9 +110,7 @@ void add_revert_command(CLI::App& app, Globals& g) {
         bool force = false;
     };
     auto a = std::make_shared<Args>();
-    CLI::App* c = add_command(&app, "revert",
-                              "Undo one committed command (a change `history` numbers, or the "
-                              "newest: last), as a new command");
+    CLI::App* c = add_command(app, "revert");
     c->add_option("CHANGE", a->change, "The change number, or last")->required();
     add_dry_run(c, g);
     c->add_flag("--force", a->force, "Revert even when a later change touched the same objects");

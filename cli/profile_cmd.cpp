@@ -57,7 +57,7 @@ CLI::App* profile_command(CLI::App* group, const char* name, const char* descrip
 } // namespace
 
 void add_profile_commands(CLI::App& app, Globals& g) {
-    CLI::App* group = add_command(&app, "profile", "Manage the chat handling profiles of a tenant");
+    CLI::App* group = add_command(app, "profile");
     group->require_subcommand(1);
     {
         auto a = std::make_shared<ProfileArgs>();

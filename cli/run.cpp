@@ -163,11 +163,16 @@ std::string named_command(const CLI::App& app, const std::vector<std::string>& w
     return "";
 }
 
+// How much of the tree a run needs: the group its words name (or all of them when they
+// name none), every command (the man page, a usage problem's hints), or each command's
+// name and summary (`chatctl --help` alone, and `chatctl`).
+enum class Tree { named, all, outline };
+
 // The command line's tree. Building every command's options is most of what a short
-// command does, so only the group the words name is built, unless `all` (the man page, a
-// usage problem's hints) or the words name none of them (`--help` lists them all).
+// command does, so only what the run needs is built.
 std::unique_ptr<CLI::App> command_tree(Globals& g, const std::vector<std::string>& words,
-                                       bool all) {
+                                       Tree tree) {
+    const bool all = tree == Tree::all;
     auto app = std::make_unique<CLI::App>(
         "chatctl: administer the chat handling profiles of a multi-tenant contact center",
         "chatctl");
@@ -205,9 +210,16 @@ std::unique_ptr<CLI::App> command_tree(Globals& g, const std::vector<std::string
     for (const auto& group : groups())
         for (const auto& name : group.names)
             known = known || name == named;
-    for (const auto& group : groups())
-        if (!known || std::find(group.names.begin(), group.names.end(), named) != group.names.end())
-            group.add(*app, g);
+    if (tree == Tree::outline) { // `chatctl --help`: each command's name and summary
+        for (const auto& group : groups())
+            for (const auto& name : group.names)
+                add_command(*app, name.c_str());
+    } else {
+        for (const auto& group : groups())
+            if (!known ||
+                std::find(group.names.begin(), group.names.end(), named) != group.names.end())
+                group.add(*app, g);
+    }
     add_examples(*app);
     app->parse_complete_callback([&g] { // before any command's callback
         g.apply_context();
@@ -236,7 +248,10 @@ int run(int argc, char** argv) {
         current = words.back();
         words.pop_back();
     }
-    std::unique_ptr<CLI::App> app = command_tree(g, words, false);
+    const bool outline =
+        words.empty() || (words.size() == 1 && (words[0] == "--help" || words[0] == "-h"));
+    std::unique_ptr<CLI::App> app =
+        command_tree(g, words, outline && !completing ? Tree::outline : Tree::named);
 
     if (completing) { // for the shell completions; never fails, never hangs a shell
         // Whatever a store's server or network does, the shell has its prompt back within
@@ -259,7 +274,7 @@ int run(int argc, char** argv) {
     }
     CommandLine line = read_command_line(*app, args);
     if (!line.problems.empty() || !line.invalid.empty()) { // hints may name any command
-        app = command_tree(g, args, true);
+        app = command_tree(g, args, Tree::all);
         line = read_command_line(*app, args);
     }
     const bool json = line.json_errors;

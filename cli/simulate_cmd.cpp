@@ -47,9 +47,7 @@ simulation::Request request(const Args& a) {
 
 void add_simulate_command(CLI::App& app, Globals& g) {
     auto a = std::make_shared<Args>();
-    CLI::App* c = add_command(
-        &app, "simulate",
-        "The service a tenant's agents give under a load: waits, service level, utilisation");
+    CLI::App* c = add_command(app, "simulate");
     add_tenant_option(c, a->tenant);
     c->add_option("--arrivals", a->arrivals, "Chats arriving (Poisson): 150/h, 2.5/m, 1/s")
         ->required()

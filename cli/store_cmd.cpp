@@ -5,8 +5,7 @@
 namespace chatctl::cli {
 
 void add_store_commands(CLI::App& app, Globals& g) {
-    CLI::App* group =
-        add_command(&app, "store", "Create or upgrade the store's schema (as its owner)");
+    CLI::App* group = add_command(app, "store");
     group->require_subcommand(1);
     auto report = [&g](int version) {
         const std::string shown = describe_store(g.store_options().path);

@@ -26,7 +26,7 @@ void check_owner(const TextOption& option) {
 } // namespace
 
 void add_tenant_commands(CLI::App& app, Globals& g) {
-    CLI::App* group = add_command(&app, "tenant", "Create, change, list and delete tenants");
+    CLI::App* group = add_command(app, "tenant");
     group->require_subcommand(1);
     // Each command owns its arguments: an option's presence is read from its own parse.
     {

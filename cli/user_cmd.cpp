@@ -39,7 +39,7 @@ CLI::App* user_command(CLI::App* group, const char* name, const char* descriptio
 }
 
 void add_user_commands(CLI::App& app, Globals& g) {
-    CLI::App* group = add_command(&app, "user", "Manage the users (agents) of a tenant");
+    CLI::App* group = add_command(app, "user");
     group->require_subcommand(1);
     {
         auto a = std::make_shared<UserArgs>();
