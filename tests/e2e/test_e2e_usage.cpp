@@ -254,6 +254,25 @@ TEST_SUITE("usage") {
         }
     }
 
+    TEST_CASE("chatctl --help lists every command with the summary its own --help gives") {
+        Sandbox s;
+        const Result top = s.run({"--help"}, {}, "", true);
+        REQUIRE(top.code == 0);
+        const Result bare = s.run({}, {}, "", true);
+        CHECK(bare.code == 64);
+        CHECK(bare.err == top.out); // `chatctl` alone prints the same outline
+        for (const char* command : {"tenant", "profile", "user", "history", "revert", "apply",
+                                    "plan", "export", "simulate", "store", "config"}) {
+            const Result own = s.run({command, "--help"}, {}, "", true);
+            CAPTURE(command);
+            REQUIRE(own.code == 0);
+            const std::string summary = own.out.substr(0, own.out.find('\n'));
+            CHECK(!summary.empty());
+            CHECK(top.out.find("\n  " + std::string(command) + " ") != std::string::npos);
+            CHECK(top.out.find(summary) != std::string::npos);
+        }
+    }
+
     TEST_CASE("every command's --help shows the global options") {
         Sandbox s;
         for (const auto& [command, base] : commands()) {
