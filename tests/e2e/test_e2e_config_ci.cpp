@@ -113,18 +113,19 @@ TEST_SUITE("config") {
             CHECK(took < high);
             return r;
         };
-        // The URI's connect_timeout, else $PGCONNECT_TIMEOUT, else 10 s.
+        // The URI's connect_timeout, else $PGCONNECT_TIMEOUT, else 10 s. libpq counts the
+        // timeout in whole seconds of the clock (time() + N), so N seconds last from N - 1 to N.
         Result uri = refused_within({"--db", server.uri("?connect_timeout=2"), "tenant", "list"},
-                                    {{"PGCONNECT_TIMEOUT", "30"}}, 1.5, 5);
+                                    {{"PGCONNECT_TIMEOUT", "30"}}, 0.9, 5);
         CHECK(uri.err.find("waits 2 s") != std::string::npos);
         refused_within({"--db", server.uri(), "tenant", "create", "acme"},
-                       {{"PGCONNECT_TIMEOUT", "3"}}, 2.5, 6);
-        Result fallback = refused_within({"--db", server.uri(), "tenant", "list"}, {}, 9.5, 14);
+                       {{"PGCONNECT_TIMEOUT", "3"}}, 1.9, 6);
+        Result fallback = refused_within({"--db", server.uri(), "tenant", "list"}, {}, 8.9, 14);
         CHECK(fallback.err.find("waits 10 s") != std::string::npos);
         // A context's store too.
         Config c(s);
         c.write("contexts:\n  hung: {db: \"" + server.uri("?connect_timeout=2") + "\"}\n");
-        Result ctx = refused_within({"--context", "hung", "tenant", "list"}, {}, 1.5, 5);
+        Result ctx = refused_within({"--context", "hung", "tenant", "list"}, {}, 0.9, 5);
         CHECK(ctx.err.find("db of context \"hung\"") != std::string::npos);
     }
 
