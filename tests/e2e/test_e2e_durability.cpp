@@ -209,6 +209,7 @@ TEST_SUITE("durability") {
         struct Outcome {
             std::string command, key;
             int code;
+            std::string err;
         };
         // Each worker runs its commands in order; a command whose prerequisite failed is not run.
         auto work = [&](int w, std::vector<Outcome>& out) {
@@ -223,7 +224,7 @@ TEST_SUITE("durability") {
                            const std::string& key) {
                 args.insert(args.end(), {"--lock-timeout", timeout});
                 Result r = s.run(args);
-                out.push_back({command, key, r.code});
+                out.push_back({command, key, r.code, r.err});
                 return r.code == 0;
             };
             run({"apply", "-f", decl}, "apply", id);
@@ -275,6 +276,7 @@ TEST_SUITE("durability") {
             for (const auto& o : outcomes[w]) {
                 ++commands;
                 CAPTURE(o.command);
+                CAPTURE(o.err);
                 CHECK((o.code == 0 || o.code == 6));
                 if (o.code != 0) {
                     ++failures;

@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <fcntl.h>
-#include <fstream>
 #include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,11 +23,35 @@ std::string this_host() {
     return name;
 }
 
+// At most `limit` bytes of the regular file at path, "" when it cannot be read: never
+// through a link, never blocked by a pipe. A process's /proc file that vanishes with it
+// while it is read is no error here (a stream would throw from inside its buffer).
+std::string read_at_most(const std::string& path, size_t limit) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return "";
+    std::string text;
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        text.resize(limit);
+        size_t done = 0;
+        while (done < limit) {
+            const ssize_t n = ::read(fd, text.data() + done, limit - done);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) done = 0;
+            if (n <= 0) break;
+            done += static_cast<size_t>(n);
+        }
+        text.resize(done);
+    }
+    ::close(fd);
+    return text;
+}
+
 // When the process started, in clock ticks since boot (field 22 of /proc/PID/stat): with
-// the pid, it tells a live writer from a process that took a killed writer's pid.
+// the pid, it tells a live writer from a process that took a killed writer's pid. "" for
+// a process that is gone.
 std::string start_ticks(int64_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string stat = read_at_most("/proc/" + std::to_string(pid) + "/stat", 4096);
     const size_t paren = stat.rfind(')'); // the command name may hold spaces and parentheses
     if (paren == std::string::npos) return "";
     std::istringstream fields(stat.substr(paren + 1));
@@ -94,18 +117,8 @@ void WriterRecord::remove() {
 
 std::optional<WriteLockHolder> read_writer_record(const std::string& store_path) {
     const std::string path = writer_record_path(store_path);
-    // Never through a link, never blocked by a pipe, never more than a record's size.
-    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) return std::nullopt;
-    struct stat st {};
-    std::string text;
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-        static_cast<size_t>(st.st_size) < kMaxRecord) {
-        text.resize(kMaxRecord);
-        const ssize_t n = ::read(fd, text.data(), text.size());
-        text.resize(n > 0 ? static_cast<size_t>(n) : 0);
-    }
-    ::close(fd);
+    // Never more than a record's size: a longer file is no record.
+    const std::string text = read_at_most(path, kMaxRecord);
     const Json record = Json::parse(text, nullptr, false);
     if (!record.is_object() || gone(record)) return std::nullopt;
     WriteLockHolder holder;
