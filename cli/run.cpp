@@ -230,13 +230,24 @@ std::unique_ptr<CLI::App> command_tree(Globals& g, const std::vector<std::string
 
 } // namespace
 
-int run(int argc, char** argv) {
+std::string outline_help() {
+    Globals g;
+    return command_tree(g, {}, Tree::outline)->help();
+}
+
+int run(int argc, char** argv, std::string_view outline) {
     hold_closed_standard_streams();
-    // `chatctl --version` alone, as scripts and installers run it, needs no command tree
-    // (building it is most of a short command's own work). The same words as CLI11's.
-    if (argc == 2 && std::string_view(argv[1]) == "--version") {
+    // `chatctl --version` and `chatctl --help` alone, as scripts, installers and people
+    // new to it run them, need no command tree (building it is most of a short command's
+    // own work). The same words as CLI11's.
+    const std::string_view only = argc == 2 ? argv[1] : "";
+    if (only == "--version") {
         std::cout << "chatctl " CHATCTL_VERSION "\n";
         return 0;
+    }
+    if (argc == 1 || only == "--help" || only == "-h") { // `chatctl` alone is a usage error
+        (argc == 1 ? std::cerr : std::cout) << (outline.empty() ? outline_help() : outline);
+        return argc == 1 ? 64 : 0;
     }
     std::setlocale(LC_CTYPE, "C.UTF-8");
     Globals g;
@@ -248,10 +259,7 @@ int run(int argc, char** argv) {
         current = words.back();
         words.pop_back();
     }
-    const bool outline =
-        words.empty() || (words.size() == 1 && (words[0] == "--help" || words[0] == "-h"));
-    std::unique_ptr<CLI::App> app =
-        command_tree(g, words, outline && !completing ? Tree::outline : Tree::named);
+    std::unique_ptr<CLI::App> app = command_tree(g, words, Tree::named);
 
     if (completing) { // for the shell completions; never fails, never hangs a shell
         // Whatever a store's server or network does, the shell has its prompt back within
@@ -267,10 +275,6 @@ int run(int argc, char** argv) {
     if (!args.empty() && args[0] == "__man") {
         write_manpage(*app, std::cout);
         return 0;
-    }
-    if (argc == 1) {
-        std::cerr << app->help();
-        return 64;
     }
     CommandLine line = read_command_line(*app, args);
     if (!line.problems.empty() || !line.invalid.empty()) { // hints may name any command
