@@ -1,6 +1,7 @@
 // chatctl user assign|delete|import: users by the thousand, each command one transaction.
 #include "core/commands/lookup.hpp"
 #include "core/commands/ops.hpp"
+#include "core/csv/dialect.hpp"
 #include "core/csv/user_csv.hpp"
 #include "core/decl/converge.hpp"
 #include "core/error.hpp"
@@ -39,23 +40,49 @@ void one_source(const std::vector<std::pair<const char*, bool>>& given) {
 void add_import(CLI::App* group, Globals& g) {
     auto a = std::make_shared<UserArgs>();
     auto file = std::make_shared<std::string>();
-    auto ignore = std::make_shared<std::vector<std::string>>();
+    auto options = std::make_shared<csv::ImportOptions>();
+    auto delimiter = std::make_shared<std::string>();
     CLI::App* c = user_command(group, "import",
                                "Add or update users from CSV (header: tenant, login, name, "
                                "email, profile), all or none",
                                *a, 0);
     c->add_option("FILE", *file, "CSV file, or - for stdin")->required();
-    c->add_option("--ignore-columns", *ignore, "Columns of the file not to read (A,B or repeated)")
+    c->add_option("--map", options->map,
+                  "Read FIELD (tenant, login, name, email, profile) from COLUMN: a header "
+                  "name, #N for the Nth column, or a template such as '{first name} {last "
+                  "name}' (repeated)")
+        ->type_name("FIELD=COLUMN");
+    c->add_option("--ignore-columns", options->ignore_columns,
+                  "Columns of the file not to read (A,B or repeated)")
         ->type_name("A,B")
         ->delimiter(',');
+    c->add_flag("--ignore-unknown-columns", options->ignore_unknown_columns,
+                "Skip the columns no field reads, instead of refusing them");
+    c->add_flag("--no-header", options->no_header,
+                "The first row is an agent, not a header (map columns with #N)");
+    c->add_option("--delimiter", *delimiter,
+                  "The character between fields: ',', ';', tab or '|' (else found in the header)")
+        ->type_name("CHAR");
+    c->add_option("--encoding", options->encoding,
+                  "The file's encoding: utf-8, windows-1252, iso-8859-1, iso-8859-15 or utf-16")
+        ->type_name("NAME")
+        ->capture_default_str();
     add_dry_run(c, g);
     c->add_flag("--prune", a->prune, "Delete the users of the file's tenants it does not list");
-    c->callback([&g, a, file, ignore] {
+    c->callback([&g, a, file, options, delimiter] {
         // Each row goes to the tenant its tenant cell names; -t (or $CHATCTL_TENANT) is for
         // the rows that name none, and -t also refuses rows of another tenant.
-        const csv::ImportOptions options{a->tenant.key_if_any(), a->tenant.given(), *ignore};
-        csv::UserFile read = csv::read_users(read_source(*file), options);
+        options->tenant = a->tenant.key_if_any();
+        options->only_tenant = a->tenant.given();
+        if (!delimiter->empty()) options->delimiter = csv::delimiter_named(*delimiter);
+        csv::check_encoding(options->encoding);
+        const Source source = read_source(*file);
+        csv::UserFile read = csv::read_users(source, *options);
         Declaration& d = read.declaration;
+        if (read.detected && read.delimiter != ',' && !g.quiet)
+            std::cerr << validate::escape_controls(source.name)
+                      << ": note: fields are separated by " << csv::delimiter_shown(read.delimiter)
+                      << " (found in the header; --delimiter sets it)\n";
         if (!d.problems.empty()) fail_with(ErrorKind::invalid_input, std::move(d.problems));
         if (a->prune && read.users == 0 && !d.tenants.empty()) {
             const std::string& tenant = d.tenants[0].tenant.key;

@@ -21,9 +21,11 @@ bool line_end(unsigned char c) {
 // calls back on the byte that ends a field or a record.
 class Reader {
   public:
-    Reader(const std::string& file, const std::function<void(Record&)>& f) : file_(file), f_(f) {
+    Reader(const std::string& file, const std::function<void(Record&)>& f, char delimiter)
+        : file_(file), f_(f) {
         csv_init(&parser_, CSV_STRICT | CSV_STRICT_FINI);
         csv_set_space_func(&parser_, no_space);
+        csv_set_delim(&parser_, static_cast<unsigned char>(delimiter));
     }
     ~Reader() { csv_free(&parser_); }
     Reader(const Reader&) = delete;
@@ -110,8 +112,8 @@ class Reader {
 } // namespace
 
 std::optional<Diagnostic> read(const std::string& file, const Input& input,
-                               const std::function<void(Record&)>& f) {
-    Reader reader(file, f);
+                               const std::function<void(Record&)>& f, char delimiter) {
+    Reader reader(file, f, delimiter);
     char block[1 << 16];
     for (size_t n, offset = bom_size(input); (n = input.read(offset, block, sizeof block)) > 0;
          offset += n)

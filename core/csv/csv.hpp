@@ -28,11 +28,12 @@ struct Record {
 };
 
 // Reads every record of input in order, handing each to f (an empty line is no record;
-// CRLF and LF both end one; a UTF-8 byte order mark at the start is skipped). Returns
+// CRLF and LF both end one; a UTF-8 byte order mark at the start is skipped); fields are
+// separated by delimiter (one of dialect.hpp's kDelimiters). Returns
 // nullopt, or the first fault that stops reading (an unbalanced quote, text after a
 // closing quote, a record past kMaxRecord bytes or kMaxFields fields) with its place.
 std::optional<Diagnostic> read(const std::string& file, const Input& input,
-                               const std::function<void(Record&)>& f);
+                               const std::function<void(Record&)>& f, char delimiter = ',');
 
 // Appends one row: each cell as is, or quoted (with its quotes doubled) when it holds a
 // comma, a quote, a line end, or space at either end, as RFC 4180 quotes; then LF, the

@@ -22,6 +22,18 @@ struct ImportOptions {
     // Header names (ignoring case and surrounding space) whose cells are not read; each
     // must be in the header.
     std::vector<std::string> ignore_columns;
+    // Columns that are neither known nor mapped are skipped, not refused.
+    bool ignore_unknown_columns = false;
+    // FIELD=COLUMN, as --map gives them: the field (a kUserColumns name) is read from the
+    // column a header name or `#N` names, or from a template of them
+    // (`{first name} {last name}`).
+    std::vector<std::string> map;
+    // The file has no header row: its columns are named #1, #2, ... by --map.
+    bool no_header = false;
+    // The character between fields; nullopt: the one of kDelimiters that splits the header
+    // into the most names chatctl reads.
+    std::optional<char> delimiter;
+    std::string encoding = "utf-8"; // one of dialect.hpp's encodings()
 };
 
 // Reads source (a header row naming columns, then one agent per row) as the users of the
@@ -32,7 +44,9 @@ struct ImportOptions {
 // default profile (an existing one keeps its own).
 struct UserFile {
     Declaration declaration;
-    int64_t users = 0; // rows read without a problem
+    int64_t users = 0;     // rows read without a problem
+    char delimiter = ',';  // the one read with
+    bool detected = false; // found in the header, not given
 };
 UserFile read_users(const Source& source, const ImportOptions& options);
 

@@ -1,0 +1,226 @@
+// `user import` of the files other systems write: their own column names and order
+// (--map, templates, --no-header), other separators (found in the header or given), and
+// other encodings (converted with iconv), each refused with its place when it is wrong.
+#include "harness.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace e2e;
+
+namespace {
+
+Sandbox& acme_and_sales(Sandbox& s) {
+    s.ok({"tenant", "create", "acme", "-q"});
+    s.ok({"profile", "add", "Sales", "-t", "acme", "-q"});
+    return s;
+}
+
+// login -> "name|email|profile" of every user of acme.
+std::map<std::string, std::string> imported(const Sandbox& s) {
+    std::map<std::string, std::string> out;
+    for (const Json& u : s.ok({"user", "list", "-t", "acme", "-o", "json"}).json()) {
+        auto text = [&](const char* k) { return u[k].is_null() ? "-" : u[k].get<std::string>(); };
+        out[text("login")] = text("name") + "|" + text("email") + "|" + text("profile");
+    }
+    return out;
+}
+
+Result import_text(const Sandbox& s, const std::string& text, std::vector<std::string> options) {
+    std::vector<std::string> args{"user", "import", "-t", "acme", s.write("in.csv", text)};
+    args.insert(args.end(), options.begin(), options.end());
+    return s.run(args);
+}
+
+} // namespace
+
+TEST_SUITE("csv") {
+
+    TEST_CASE("--map reads a field from a column of another name, by name or #N, or joined") {
+        Sandbox s;
+        acme_and_sales(s);
+        // An Amazon Connect user upload: other names, other order, more columns.
+        const std::string connect =
+            "first name,last name,user login,password,routing profile name,security profile "
+            "names,email address\n"
+            "Ada,Lovelace,ada,Secret1!,Sales,Agent,ada@x.io\n"
+            "Alan,,alan,Secret2!,Default,Agent,\n"
+            ",,grace,Secret3!,,Agent,grace@x.io\n";
+        Result r =
+            import_text(s, connect,
+                        {"--map", "name={First Name} {Last Name}", "--map", " login = User Login",
+                         "--map", "profile=ROUTING PROFILE NAME", "--map", "email=#7",
+                         "--ignore-columns", "password,security profile names"});
+        CHECK(r.code == 0);
+        CHECK(imported(s) == std::map<std::string, std::string>{
+                                 {"ada", "Ada Lovelace|ada@x.io|Sales"},
+                                 {"alan", "Alan|-|Default"}, // an empty part: no trailing space
+                                 {"grace", "-|grace@x.io|Default"}}); // both empty: no name
+        CHECK(r.err.find("Secret") == std::string::npos);
+        // No header: every field by its place; a template of places.
+        s.ok({"user", "delete", "--all", "-t", "acme", "-q"});
+        r = import_text(s, "ada;Lovelace;Ada;Sales\nbob;Builder;Bob;\n",
+                        {"--no-header", "--delimiter", ";", "--map", "login=#1", "--map",
+                         "name={#3} {#2}", "--map", "profile=#4"});
+        CHECK(r.code == 0);
+        CHECK(imported(s) == std::map<std::string, std::string>{{"ada", "Ada Lovelace|-|Sales"},
+                                                                {"bob", "Bob Builder|-|Default"}});
+        // A bad cell of a mapped column is reported at that cell.
+        r = import_text(s, "user login,first name\nok,Ok\nbad login!,X\n",
+                        {"--map", "login=user login", "--map", "name=first name"});
+        CHECK(r.code == 5);
+        CHECK(r.err.find("in.csv:3:1: error: login: \"bad login!\"") != std::string::npos);
+    }
+
+    TEST_CASE("columns no field reads are refused all at once, unless skipped") {
+        Sandbox s;
+        acme_and_sales(s);
+        const std::string before = s.dump();
+        Result r = import_text(s, "login,phone,team,nmae\nx,1,a,X\n", {});
+        CHECK(r.code == 5);
+        CHECK(r.err.find(":1:7: error: unknown columns \"phone\", \"team\", \"nmae\"; did you "
+                         "mean \"name\" for \"nmae\"?") != std::string::npos);
+        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 2); // one line, and the summary
+        CHECK(s.dump() == before);
+        // A column named as a field that --map reads from elsewhere is not read either.
+        r = import_text(s, "login,email,mail\nx,a@x.io,b@x.io\n", {"--map", "email=mail"});
+        CHECK(r.code == 5);
+        CHECK(r.err.find("\"email\" is not read, as --map email= reads the email from "
+                         "elsewhere") != std::string::npos);
+        CHECK(s.dump() == before);
+        r = import_text(s, "login,email,mail\nx,a@x.io,b@x.io\n",
+                        {"--map", "email=mail", "--ignore-unknown-columns"});
+        CHECK(r.code == 0);
+        CHECK(imported(s).at("x") == "-|b@x.io|Default");
+        r = import_text(s, "login,phone,team\ny,1,a\n", {"--ignore-unknown-columns"});
+        CHECK(r.code == 0);
+        CHECK(imported(s).count("y") == 1);
+    }
+
+    TEST_CASE("--map mistakes are named, and nothing is read") {
+        Sandbox s;
+        acme_and_sales(s);
+        const std::string before = s.dump();
+        auto refused = [&](const std::string& text, std::vector<std::string> options, int code,
+                           const std::string& message) {
+            Result r = import_text(s, text, options);
+            INFO(r.err);
+            CHECK(r.code == code);
+            CHECK(r.err.find(message) != std::string::npos);
+            CHECK(s.dump() == before);
+        };
+        const std::string file = "user login,full name\nx,X\n";
+        refused(file, {"--map", "nom=full name"}, 64, "\"nom\" is no field (fields: tenant, login");
+        refused(file, {"--map", "login"}, 64, "give FIELD=COLUMN");
+        refused(file, {"--map", "name=a", "--map", "NAME=b"}, 64, "field name is mapped twice");
+        refused(file, {"--map", "login=#0"}, 64, "\"#0\" is no column number");
+        refused(file, {"--map", "name={full name"}, 64, "a { is not closed by }");
+        refused(file, {"--map", "name=full} name"}, 64, "a } closes no {");
+        refused(file, {"--map", "login=user logn"}, 5,
+                "--map \"login=user logn\": the header has no column \"user logn\"; did you mean "
+                "\"user login\"?");
+        refused(file, {"--map", "login=#3"}, 5, "the file's rows have 2 columns, not #3");
+        refused("x,X\n", {"--no-header", "--map", "login=user login"}, 5,
+                "a file without a header names its columns #1, #2, ...");
+        refused("x,X\n", {"--no-header", "--map", "name=#2"}, 5,
+                "no column is read as the login: give --map login=#N");
+    }
+
+    TEST_CASE("the separator is found in the header and said when not a comma") {
+        Sandbox s;
+        acme_and_sales(s);
+        for (const auto& [sep, shown] : std::vector<std::pair<std::string, std::string>>{
+                 {";", "';'"}, {"\t", "tab"}, {"|", "'|'"}}) {
+            CAPTURE(shown);
+            const std::string login = "u" + std::to_string(sep[0]);
+            Result r = import_text(s,
+                                   "login" + sep + "name" + sep + "email\n" + login + sep +
+                                       "Dupont, Jean" + sep + login + "@x.io\n",
+                                   {});
+            CHECK(r.code == 0);
+            CHECK(r.err.find("in.csv: note: fields are separated by " + shown +
+                             " (found in the header; --delimiter sets it)") != std::string::npos);
+            CHECK(imported(s).at(login) == "Dupont, Jean|" + login + "@x.io|Default");
+        }
+        // A comma needs no word; a separator given needs none; -q says nothing.
+        Result comma = import_text(s, "login,name\nc1,\"A; B\"\n", {});
+        CHECK(comma.err.find("note:") == std::string::npos);
+        CHECK(imported(s).at("c1") == "A; B|-|Default");
+        Result given = import_text(s, "login;name\nc2;B\n", {"--delimiter", ";"});
+        CHECK(given.err.find("note:") == std::string::npos);
+        Result quiet = import_text(s, "login;name\nc3;C\n", {"-q"});
+        CHECK(quiet.code == 0);
+        CHECK(quiet.err.empty());
+        // The names mapped count too.
+        Result mapped = import_text(s, "user login;full name\nc4;D,y\n",
+                                    {"--map", "login=user login", "--map", "name=full name"});
+        CHECK(mapped.code == 0);
+        CHECK(imported(s).at("c4") == "D,y|-|Default");
+        // A separator given wins over what the header suggests.
+        Result forced = import_text(s, "login;name\nc5;E\n", {"--delimiter", ","});
+        CHECK(forced.code == 5);
+        CHECK(forced.err.find("unknown column \"login;name\"") != std::string::npos);
+        CHECK(s.run({"user", "import", "-t", "acme", "x.csv", "--delimiter", ":"}).code == 64);
+    }
+
+    TEST_CASE("every encoding named is read; text that is not UTF-8 is refused with a hint") {
+        Sandbox s;
+        acme_and_sales(s);
+        // "Rénée Müller" and "Zoë €" in each encoding, CRLF line ends.
+        const std::string header = "login,name\r\n";
+        const std::map<std::string, std::string> files{
+            {"windows-1252", header + "w1,R\xe9n\xe9"
+                                      "e M\xfcller\r\nw2,Zo\xeb \x80\r\n"},
+            {"iso-8859-15", header + "i15a,R\xe9n\xe9"
+                                     "e M\xfcller\r\ni15b,Zo\xeb \xa4\r\n"},
+            {"iso-8859-1", header + "i1,R\xe9n\xe9"
+                                    "e M\xfcller\r\n"},
+        };
+        for (const auto& [encoding, text] : files) {
+            CAPTURE(encoding);
+            CHECK(import_text(s, text, {"--encoding", encoding}).code == 0);
+        }
+        // UTF-16 with its byte order mark, little and big endian.
+        auto utf16 = [](const std::string& ascii, bool little) {
+            std::string out = little ? "\xff\xfe" : "\xfe\xff";
+            for (char c : ascii) {
+                out += little ? std::string{c, '\0'} : std::string{'\0', c};
+            }
+            return out;
+        };
+        CHECK(import_text(s, utf16("login,name\r\nle,Little\r\n", true), {"--encoding", "utf-16"})
+                  .code == 0);
+        CHECK(import_text(s, utf16("login,name\nbe,Big\n", false), {"--encoding", "utf-16"}).code ==
+              0);
+        // A UTF-8 byte order mark is skipped.
+        CHECK(import_text(s, "\xEF\xBB\xBFlogin,name\nu8,Ren\xC3\xA9\x65\n", {}).code == 0);
+        const auto all = imported(s);
+        CHECK(all.at("w1") == "R\xC3\xA9n\xC3\xA9"
+                              "e M\xC3\xBCller|-|Default");
+        CHECK(all.at("w2") == "Zo\xC3\xAB \xE2\x82\xAC|-|Default");
+        CHECK(all.at("i15b") == "Zo\xC3\xAB \xE2\x82\xAC|-|Default");
+        CHECK(all.at("i1") == all.at("w1"));
+        CHECK(all.at("le") == "Little|-|Default");
+        CHECK(all.at("be") == "Big|-|Default");
+        CHECK(all.at("u8") == "Ren\xC3\xA9\x65|-|Default");
+
+        const std::string before = s.dump();
+        auto refused = [&](const std::string& text, std::vector<std::string> options,
+                           const std::string& message) {
+            Result r = import_text(s, text, options);
+            INFO(r.err);
+            CHECK(r.code == 5);
+            CHECK(r.err.find(message) != std::string::npos);
+            CHECK(s.dump() == before);
+        };
+        refused(files.at("windows-1252"), {},
+                "in.csv:2:5: error: the file is not valid UTF-8 (a file saved by a spreadsheet on "
+                "Windows is often windows-1252: --encoding windows-1252 reads it)");
+        refused(header + "x,ok\r\ny,a\x81z\r\n", {"--encoding", "windows-1252"},
+                "in.csv:3:4: error: a byte that is no character of windows-1252");
+        refused(utf16("login\nz\n", true).substr(2), {"--encoding", "utf-16"},
+                "in.csv:1:1: error: the file does not start with a UTF-16 byte order mark");
+        refused(utf16("login\nz\n", true) + "\x41", {"--encoding", "utf-16"},
+                "the file ends inside a character");
+        CHECK(s.run({"user", "import", "-t", "acme", "x.csv", "--encoding", "latin9"}).code == 64);
+    }
+}
