@@ -113,7 +113,7 @@ void print_rows(const Globals& g, const RowSource& each, const std::vector<Colum
         out.clear();
     };
     if (g.format() == Format::csv) {
-        csv::write_row(out, csv_fields);
+        csv::write_row(out, csv_fields, g.csv_delimiter);
         std::vector<std::string> cells;
         each([&](const Json& row) {
             cells.clear();
@@ -121,7 +121,7 @@ void print_rows(const Globals& g, const RowSource& each, const std::vector<Colum
                 const Json& v = row[f];
                 cells.push_back(v.is_null() ? "" : v.is_string() ? v.get<std::string>() : v.dump());
             }
-            csv::write_row(out, cells);
+            csv::write_row(out, cells, g.csv_delimiter);
             flush(1 << 16);
         });
         flush(0);

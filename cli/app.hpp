@@ -28,6 +28,7 @@ struct Globals {
     std::optional<std::string> actor;
     std::string lock_timeout = "5";
     bool dry_run = false;                    // the write command's --dry-run
+    char csv_delimiter = ',';                // a list command's --delimiter, for -o csv
     std::optional<std::string> context;      // --context (else $CHATCTL_CONTEXT)
     std::optional<std::string> error_format; // --error-format (else $CHATCTL_ERROR_FORMAT)
     int exit_code = 0; // what a successful command exits with (plan: 2 when changes are pending)

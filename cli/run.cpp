@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <fcntl.h>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <string_view>
 #include <unistd.h>
@@ -53,6 +54,43 @@ int exit_code(ErrorKind kind) {
     return 1;
 }
 
+// 1234567 as 1,234,567.
+std::string with_commas(size_t n) {
+    std::string digits = std::to_string(n);
+    for (size_t at = digits.size(); at > 3; at -= 3)
+        digits.insert(at - 3, ",");
+    return digits;
+}
+
+// The same fault on many rows (a profile a file names 5,000 times, a tenant missing) is
+// one line: the first place, then how many times and the first few lines. What differs
+// (a value, a name) makes another message, so each kind and value keeps its line; -o json
+// still lists every diagnostic.
+std::vector<chatctl::Diagnostic> grouped(const std::vector<chatctl::Diagnostic>& all) {
+    constexpr size_t kLinesShown = 5;
+    std::vector<chatctl::Diagnostic> out;
+    std::vector<std::vector<int>> lines;
+    std::map<std::pair<std::string, std::string>, size_t> index; // (file, message) -> group
+    for (const auto& d : all) {
+        auto [it, fresh] = index.try_emplace({d.file, d.message}, out.size());
+        if (fresh) {
+            out.push_back(d);
+            lines.emplace_back();
+        }
+        lines[it->second].push_back(d.line);
+    }
+    for (size_t k = 0; k < out.size(); ++k) {
+        const std::vector<int>& at = lines[k];
+        if (at.size() < 2) continue;
+        std::string shown;
+        for (size_t i = 0; i < at.size() && i < kLinesShown; ++i)
+            shown += (i ? ", " : "") + std::to_string(at[i]);
+        out[k].message += ": " + with_commas(at.size()) + " times (lines " + shown +
+                          (at.size() > kLinesShown ? ", ...)" : ")");
+    }
+    return out;
+}
+
 // With --error-format github, each diagnostic with a file is also written as GitHub
 // Actions' workflow command (JSON errors stay one object on stderr).
 int report(const Error& e, bool json, bool github = false) {
@@ -73,7 +111,7 @@ int report(const Error& e, bool json, bool github = false) {
     }
     // A message may name what a store or a file holds: never a raw control on stderr.
     using chatctl::validate::escape_controls;
-    for (const auto& d : e.diagnostics()) {
+    for (const auto& d : grouped(e.diagnostics())) {
         std::cerr << escape_controls(d.file.empty() ? "chatctl" : chatctl::cli::position(d))
                   << ": error: " << escape_controls(d.message) << "\n";
         if (github && !d.file.empty()) std::cerr << chatctl::cli::github_annotation("error", d);

@@ -2,6 +2,7 @@
 #include "core/commands/lookup.hpp"
 #include "core/commands/ops.hpp"
 #include "core/csv/dialect.hpp"
+#include "core/csv/import_plan.hpp"
 #include "core/csv/user_csv.hpp"
 #include "core/decl/converge.hpp"
 #include "core/error.hpp"
@@ -83,18 +84,26 @@ void add_import(CLI::App* group, Globals& g) {
             std::cerr << validate::escape_controls(source.name)
                       << ": note: fields are separated by " << csv::delimiter_shown(read.delimiter)
                       << " (found in the header; --delimiter sets it)\n";
-        if (!d.problems.empty()) fail_with(ErrorKind::invalid_input, std::move(d.problems));
+        auto plan = [&](Store& s, const ChangeSink& emit) {
+            csv::plan_import(s, d, a->prune, emit);
+        };
+        if (!d.problems.empty()) { // the store's faults too, found in a read snapshot
+            std::unique_ptr<Store> store;
+            try {
+                store = open_for_plan(g);
+            } catch (const Error& e) {
+                if (e.kind() != ErrorKind::store) throw;
+                fail_with(ErrorKind::invalid_input, std::move(d.problems));
+            }
+            plan(*store, [](const Change&) {}); // fails, with every fault
+            fail_with(ErrorKind::invalid_input, std::move(d.problems));
+        }
         if (a->prune && read.users == 0 && !d.tenants.empty()) {
             const std::string& tenant = d.tenants[0].tenant.key;
             fail(ErrorKind::invalid_input,
                  "the file lists no user: --prune would delete every user of tenant " + tenant,
                  {"to delete them all, say so: `chatctl user delete --all -t " + tenant + "`"});
         }
-        auto plan = [&](Store& s, const ChangeSink& emit) {
-            for (DeclTenant& t : d.tenants) // as they are: unchanged
-                t.tenant = require_tenant(s, t.tenant.key).tenant;
-            converge(s, d, ApplyOptions{a->prune}, emit); // owners left as they are
-        };
         if (g.dry_run) { // planned in a read snapshot, as `plan` plans a declaration
             auto store = open_for_plan(g);
             stream_plan(g, std::cout, Summary::plan,

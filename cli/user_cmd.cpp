@@ -1,6 +1,8 @@
 // chatctl user add|edit|list|show (assign, delete, import: user_bulk_cmd.cpp)
 #include "core/commands/ops.hpp"
 #include "core/commands/queries.hpp"
+#include "core/csv/column_map.hpp"
+#include "core/csv/dialect.hpp"
 #include "core/error.hpp"
 #include "core/validate.hpp"
 #include "user_args.hpp"
@@ -76,14 +78,31 @@ void add_user_commands(CLI::App& app, Globals& g) {
         auto a = std::make_shared<UserArgs>();
         CLI::App* c = user_command(group, "list", "List a tenant's users", *a, 0);
         add_text_option(c, "--profile", a->profile, "Only the users of this profile", "NAME");
-        c->callback([&g, a] {
+        auto columns = std::make_shared<std::vector<std::string>>();
+        auto delimiter = std::make_shared<std::string>();
+        c->add_option("--columns", *columns,
+                      "With -o csv: these columns, in this order (of tenant, login, name, "
+                      "email, profile)")
+            ->type_name("A,B")
+            ->delimiter(',');
+        c->add_option("--delimiter", *delimiter,
+                      "With -o csv: the character between fields: ',', ';', tab or '|'")
+            ->type_name("CHAR");
+        c->callback([&g, a, columns, delimiter] {
             const std::string tenant = checked(*a);
+            if ((!columns->empty() || !delimiter->empty()) && g.format() != Format::csv)
+                fail(ErrorKind::usage, "--columns and --delimiter shape -o csv",
+                     {"add -o csv, or leave them out"});
+            if (!delimiter->empty()) g.csv_delimiter = csv::delimiter_named(*delimiter);
+            const std::vector<std::string> fields =
+                columns->empty() ? queries::kUserFields
+                                 : csv::picked_columns(*columns, queries::kUserFields);
             auto store = open_for_read(g);
             auto profile = a->profile.get();
             print_rows(
                 g, [&](const auto& f) { queries::user_list(*store, tenant, profile, f); },
                 {{"LOGIN", "login"}, {"NAME", "name"}, {"EMAIL", "email"}, {"PROFILE", "profile"}},
-                queries::kUserFields);
+                fields);
         });
     }
     {

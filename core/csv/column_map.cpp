@@ -57,16 +57,19 @@ std::vector<Part> parts_of(const std::string& column, const std::string& given) 
 
 } // namespace
 
+std::string column_key(const std::string& name) {
+    const size_t b = name.find_first_not_of(" \t"), e = name.find_last_not_of(" \t");
+    return b == std::string::npos ? "" : fold(name.substr(b, e - b + 1));
+}
+
 std::vector<Mapping> parse_mappings(const std::vector<std::string>& texts,
                                     const std::vector<std::string>& fields) {
     std::vector<Mapping> mappings;
     for (const std::string& given : texts) {
         const size_t eq = given.find('=');
         if (eq == std::string::npos) malformed(given, "give FIELD=COLUMN");
-        std::string field = given.substr(0, eq);
-        field.erase(0, field.find_first_not_of(" \t"));
-        field.erase(field.find_last_not_of(" \t") + 1);
-        const auto it = std::find(fields.begin(), fields.end(), fold(field));
+        const std::string field = given.substr(0, eq);
+        const auto it = std::find(fields.begin(), fields.end(), column_key(field));
         if (it == fields.end()) {
             std::string all;
             for (const auto& f : fields)
@@ -82,6 +85,28 @@ std::vector<Mapping> parse_mappings(const std::vector<std::string>& texts,
         mappings.push_back(std::move(m));
     }
     return mappings;
+}
+
+std::vector<std::string> picked_columns(const std::vector<std::string>& names,
+                                        const std::vector<std::string>& fields) {
+    std::vector<std::string> picked;
+    for (const std::string& given : names) {
+        const std::string name = column_key(given);
+        if (std::find(fields.begin(), fields.end(), name) == fields.end()) {
+            const std::string near = validate::closest(name, fields);
+            std::string all;
+            for (const auto& f : fields)
+                all += (all.empty() ? "" : ", ") + f;
+            fail(ErrorKind::usage,
+                 "--columns names " + quote(given) + ", which is no column" +
+                     (near.empty() ? "" : "; did you mean " + quote(near) + "?"),
+                 {"columns: " + all});
+        }
+        if (std::find(picked.begin(), picked.end(), name) != picked.end())
+            fail(ErrorKind::usage, "--columns names " + quote(name) + " twice");
+        picked.push_back(name);
+    }
+    return picked;
 }
 
 } // namespace chatctl::csv

@@ -8,6 +8,9 @@
 
 namespace chatctl::csv {
 
+// A name as columns are matched: spaces and tabs around it ignored, ASCII case folded.
+std::string column_key(const std::string& name);
+
 // A column as --map names it: by its header name, or by its place (`#N`, from 1).
 struct ColumnRef {
     std::string name;
@@ -31,5 +34,10 @@ struct Mapping {
 // one is a usage error.
 std::vector<Mapping> parse_mappings(const std::vector<std::string>& texts,
                                     const std::vector<std::string>& fields);
+
+// `--columns A,B` of a list printed as CSV: each one of fields (any case, spaces around
+// ignored), none twice, in the order given. The first wrong one is a usage error.
+std::vector<std::string> picked_columns(const std::vector<std::string>& names,
+                                        const std::vector<std::string>& fields);
 
 } // namespace chatctl::csv

@@ -121,14 +121,15 @@ std::optional<Diagnostic> read(const std::string& file, const Input& input,
     return reader.finish();
 }
 
-void write_row(std::string& out, const std::vector<std::string>& cells) {
+void write_row(std::string& out, const std::vector<std::string>& cells, char delimiter) {
+    const char special[] = {delimiter, '"', '\r', '\n', '\0'};
     for (size_t i = 0; i < cells.size(); ++i) {
         const std::string& c = cells[i];
-        if (i > 0) out += ',';
-        // Quoted: separators, quotes, line ends, spaces at either end, a leading U+FEFF
+        if (i > 0) out += delimiter;
+        // Quoted: the separator, quotes, line ends, spaces at either end, a leading U+FEFF
         // (at the start of a file it would be read as a byte order mark), and any other
         // control, which a store damaged or older may hold.
-        bool quote = c.find_first_of(",\"\r\n") != std::string::npos || validate::has_control(c) ||
+        bool quote = c.find_first_of(special) != std::string::npos || validate::has_control(c) ||
                      (!c.empty() && (c.front() == ' ' || c.back() == ' ' || c.front() == '\t' ||
                                      c.back() == '\t')) ||
                      c.rfind(kBom, 0) == 0;

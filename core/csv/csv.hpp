@@ -35,9 +35,9 @@ struct Record {
 std::optional<Diagnostic> read(const std::string& file, const Input& input,
                                const std::function<void(Record&)>& f, char delimiter = ',');
 
-// Appends one row: each cell as is, or quoted (with its quotes doubled) when it holds a
-// comma, a quote, a line end, or space at either end, as RFC 4180 quotes; then LF, the
-// line end Unix tools expect (read() takes both).
-void write_row(std::string& out, const std::vector<std::string>& cells);
+// Appends one row, cells separated by delimiter: each cell as is, or quoted (with its
+// quotes doubled) when it holds the delimiter, a quote, a line end, or space at either
+// end, as RFC 4180 quotes; then LF, the line end Unix tools expect (read() takes both).
+void write_row(std::string& out, const std::vector<std::string>& cells, char delimiter = ',');
 
 } // namespace chatctl::csv

@@ -17,14 +17,9 @@ namespace {
 
 using validate::quote;
 
-constexpr size_t kMaxReported = 1000; // problems listed; the rest are counted
+constexpr size_t kMaxReported = 100000; // problems listed (grouped when shown); the rest counted
 
 enum Column : size_t { tenant_column, login, name, email, profile, kColumns };
-
-std::string folded_trimmed(const std::string& text) {
-    size_t b = text.find_first_not_of(" \t"), e = text.find_last_not_of(" \t");
-    return b == std::string::npos ? "" : fold(text.substr(b, e - b + 1));
-}
 
 class UserReader {
   public:
@@ -64,7 +59,6 @@ class UserReader {
             t.keeps_names = !sources_[name];
             t.keeps_emails = !sources_[email];
         }
-        if (!decl_.problems.empty()) decl_.tenants.clear();
         return UserFile{std::move(decl_), rows_, delimiter_, !options_.delimiter};
     }
 
@@ -192,10 +186,10 @@ class UserReader {
         std::vector<size_t> unknown;
         for (size_t i = 0; i < width_ && !options_.no_header; ++i) {
             const Field& f = r.fields[i];
-            const std::string wanted = folded_trimmed(f.text);
-            auto ignored = std::find_if(
-                options_.ignore_columns.begin(), options_.ignore_columns.end(),
-                [&](const std::string& name) { return folded_trimmed(name) == wanted; });
+            const std::string wanted = column_key(f.text);
+            auto ignored =
+                std::find_if(options_.ignore_columns.begin(), options_.ignore_columns.end(),
+                             [&](const std::string& name) { return column_key(name) == wanted; });
             if (ignored != options_.ignore_columns.end()) {
                 ignored_found[static_cast<size_t>(ignored - options_.ignore_columns.begin())] =
                     true;
@@ -239,7 +233,7 @@ class UserReader {
         for (size_t i : unknown) {
             const std::string& text = r.fields[i].text;
             names += (names.empty() ? "" : ", ") + quote(text);
-            const std::string wanted = folded_trimmed(text);
+            const std::string wanted = column_key(text);
             const auto c = static_cast<size_t>(std::find(known_.begin(), known_.end(), wanted) -
                                                known_.begin());
             if (c < kColumns && mapped[c])
@@ -271,10 +265,10 @@ class UserReader {
         }
         std::vector<std::string> names;
         for (size_t i = 0; i < width_; ++i) {
-            if (folded_trimmed(r.fields[i].text) == folded_trimmed(c.name)) return i;
-            names.push_back(folded_trimmed(r.fields[i].text));
+            if (column_key(r.fields[i].text) == column_key(c.name)) return i;
+            names.push_back(column_key(r.fields[i].text));
         }
-        const std::string near = validate::closest(folded_trimmed(c.name), names);
+        const std::string near = validate::closest(column_key(c.name), names);
         problem(r.at, map + "the header has no column " + quote(c.name) +
                           (near.empty() ? "" : "; did you mean " + quote(near) + "?"));
         return std::nullopt;
@@ -311,12 +305,12 @@ class UserReader {
         std::vector<std::string> names(known_);
         for (const Mapping& m : mappings_)
             for (const Part& p : m.parts)
-                if (p.column && !p.column->index) names.push_back(folded_trimmed(p.column->name));
+                if (p.column && !p.column->index) names.push_back(column_key(p.column->name));
         for (const auto& n : options_.ignore_columns)
-            names.push_back(folded_trimmed(n));
+            names.push_back(column_key(n));
         return detect_delimiter(source_.name, text, [&](const std::string& field) {
             return options_.no_header ||
-                   std::find(names.begin(), names.end(), folded_trimmed(field)) != names.end();
+                   std::find(names.begin(), names.end(), column_key(field)) != names.end();
         });
     }
 

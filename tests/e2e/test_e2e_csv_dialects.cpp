@@ -223,4 +223,117 @@ TEST_SUITE("csv") {
                 "the file ends inside a character");
         CHECK(s.run({"user", "import", "-t", "acme", "x.csv", "--encoding", "latin9"}).code == 64);
     }
+
+    TEST_CASE("5,000 rows naming 4 unknown profiles: a screenful, each profile with its count") {
+        Sandbox s;
+        acme_and_sales(s);
+        const std::vector<std::string> profiles{"Sales", "Sales Tier 2", "Nights", "VIP",
+                                                "Overflow"};
+        std::string text = "login,profile\n";
+        for (int i = 0; i < 5000; ++i)
+            text += "u" + std::to_string(i) + "," + profiles[static_cast<size_t>(i) % 5] + "\n";
+        const std::string before = s.dump();
+        Result r = import_text(s, text, {});
+        CHECK(r.code == 5); // an unknown profile is invalid input
+        CHECK(std::count(r.err.begin(), r.err.end(), '\n') < 30);
+        for (size_t k = 1; k < profiles.size(); ++k) {
+            CAPTURE(profiles[k]);
+            const int line = static_cast<int>(k) + 2; // row k: "uK,PROFILE", the cell at 4
+            CHECK(r.err.find(":" + std::to_string(line) + ":4: error: profile \"" + profiles[k] +
+                             "\" exists nowhere in tenant acme: 1,000 times (lines " +
+                             std::to_string(line) + ", " + std::to_string(line + 5) + ", " +
+                             std::to_string(line + 10) + ", " + std::to_string(line + 15) + ", " +
+                             std::to_string(line + 20) + ", ...)") != std::string::npos);
+        }
+        CHECK(s.dump() == before);
+        // JSON lists every fault.
+        Result json = import_text(s, text, {"-o", "json"});
+        CHECK(json.code == 5);
+        CHECK(json.err_json()["error"]["diagnostics"].size() == 4000);
+    }
+
+    TEST_CASE("every fault in one run: the file's own, tenants missing, profiles unknown") {
+        Sandbox s;
+        acme_and_sales(s);
+        const std::string before = s.dump();
+        auto run = [&](const std::string& text) {
+            return s.run({"user", "import", s.write("all.csv", text)});
+        };
+        const std::string rows = "ok,acme,Sales\n"
+                                 "lost,nope,Sales\n"
+                                 "lost2,nope,Sales\n"
+                                 "who,acme,Nope\n";
+        // A format fault: invalid input, with what the store says of the other rows.
+        Result all = run("login,tenant,profile\nbad login!,acme,Sales\n" + rows);
+        INFO(all.err);
+        CHECK(all.code == 5);
+        const size_t bad = all.err.find("all.csv:2:1: error: login: \"bad login!\"");
+        const size_t tenant = all.err.find("all.csv:4:6: error: tenant \"nope\" not found");
+        const size_t profile = all.err.find("all.csv:6:10: error: profile \"Nope\" exists nowhere");
+        CHECK(bad != std::string::npos);
+        CHECK(tenant != std::string::npos);
+        CHECK(profile != std::string::npos);
+        CHECK((bad < tenant && tenant < profile)); // in the file's order
+        CHECK(all.err.find("3 errors; nothing was written") != std::string::npos);
+        CHECK(s.dump() == before);
+        // The store's faults alone: the plan's kind (an unknown profile: invalid input) ...
+        Result store = run("login,tenant,profile\n" + rows);
+        CHECK(store.code == 5);
+        CHECK(store.err.find("tenant \"nope\" not found") != std::string::npos);
+        CHECK(store.err.find("profile \"Nope\" exists nowhere") != std::string::npos);
+        // ... and a missing tenant alone is not found, as before.
+        CHECK(run("login,tenant\nx,nope\n").code == 3);
+        CHECK(s.dump() == before);
+        // A store that cannot be opened (a folder): the file's faults are still reported.
+        Result none = s.run({"--db", s.dir(), "user", "import", "-t", "acme",
+                             s.write("bad.csv", "login\nbad login!\n")},
+                            {}, "", true);
+        CHECK(none.code == 5);
+        CHECK(none.err.find("bad.csv:2:1: error: login") != std::string::npos);
+    }
+
+    TEST_CASE("user list -o csv: --columns picks and orders columns, --delimiter separates") {
+        Sandbox s;
+        acme_and_sales(s);
+        s.ok({"user", "add", "jean", "-t", "acme", "--name", "Dupont; Jean", "--email", "jean@x.io",
+              "--profile", "Sales", "-q"});
+        s.ok({"user", "add", "ann", "-t", "acme", "-q"});
+        auto list = [&](std::vector<std::string> options) {
+            std::vector<std::string> args{"user", "list", "-t", "acme", "-o", "csv"};
+            args.insert(args.end(), options.begin(), options.end());
+            return s.ok(args).out;
+        };
+        CHECK(list({"--columns", "login,email,profile"}) ==
+              "login,email,profile\nann,,Default\njean,jean@x.io,Sales\n");
+        CHECK(list({"--columns", " Profile ", "--columns", "LOGIN"}) ==
+              "profile,login\nDefault,ann\nSales,jean\n");
+        CHECK(list({"--columns", "login,name", "--delimiter", ";"}) ==
+              "login;name\nann;\njean;\"Dupont; Jean\"\n");
+        CHECK(list({"--columns", "login,name", "--delimiter", "tab"}) ==
+              "login\tname\nann\t\njean\tDupont; Jean\n");
+        // What it prints, import reads: the separator found, the columns by name.
+        s.ok({"tenant", "create", "beta", "-q"});
+        s.ok({"profile", "add", "Sales", "-t", "beta", "-q"});
+        const std::string tabbed = list({"--delimiter", "tab"});
+        s.ok({"user", "import", "-t", "beta", "--ignore-columns", "tenant",
+              s.write("tabbed.csv", tabbed)});
+        CHECK(s.ok({"user", "list", "-t", "beta", "-o", "csv", "--columns",
+                    "login,name,email,profile"})
+                  .out == list({"--columns", "login,name,email,profile"}));
+        // Mistakes are usage errors.
+        auto refused = [&](std::vector<std::string> args, const std::string& message) {
+            Result r = s.run(args);
+            INFO(r.err);
+            CHECK(r.code == 64);
+            CHECK(r.err.find(message) != std::string::npos);
+        };
+        refused({"user", "list", "-t", "acme", "-o", "csv", "--columns", "logn"},
+                "--columns names \"logn\", which is no column; did you mean \"login\"?");
+        refused({"user", "list", "-t", "acme", "-o", "csv", "--columns", "login,LOGIN"},
+                "--columns names \"login\" twice");
+        refused({"user", "list", "-t", "acme", "--columns", "login"},
+                "--columns and --delimiter shape -o csv");
+        refused({"user", "list", "-t", "acme", "-o", "csv", "--delimiter", "x"},
+                "--delimiter \"x\" is not one chatctl reads");
+    }
 }
