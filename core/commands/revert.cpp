@@ -87,14 +87,14 @@ class Reverter {
                 if (!force_) check_unchanged(e);
                 if (e.kind == Kind::profile) defaults_[identity_of(e)] = is_default(current(e));
             }
-        if (!force_) each_user_entry([&](const Entry& e) { check_unchanged(e); });
+        if (!force_) each_user([&](const Entry& e) { check_unchanged(e); });
         for (const Entry* e : buckets[0])
             undo(*e, emit);
         demote_untouched_defaults(emit);
         for (int b : {1, 2})
             for (const Entry* e : buckets[b])
                 undo(*e, emit);
-        each_user_entry([&](const Entry& e) {
+        each_user([&](const Entry& e) {
             if (!created_tenants_.count(e.tenant)) undo(e, emit); // else gone with its tenant
         });
         for (int b : {4, 5})
@@ -219,7 +219,7 @@ class Reverter {
     }
 
     std::optional<Object> current(const Entry& e) {
-        auto tenant = store_.find_tenant(e.tenant);
+        auto tenant = e.kind == Kind::user ? user_tenant(e.tenant) : store_.find_tenant(e.tenant);
         if (!tenant) return std::nullopt;
         switch (e.kind) {
         case Kind::tenant:
@@ -232,6 +232,19 @@ class Reverter {
             return std::nullopt;
         }
         return std::nullopt;
+    }
+
+    // The tenant of users, looked up once per pass over them (a change of 200,000 users
+    // has few tenants; users' passes change no tenant).
+    std::optional<TenantRow> user_tenant(const std::string& key) {
+        auto it = user_tenants_.find(key);
+        if (it == user_tenants_.end())
+            it = user_tenants_.emplace(key, store_.find_tenant(key)).first;
+        return it->second;
+    }
+    void each_user(const std::function<void(const Entry&)>& f) {
+        user_tenants_.clear(); // the passes before may have put tenants back
+        each_user_entry(f);
     }
 
     // The object must be as the change left it (a change outside history, or a rename
@@ -315,6 +328,7 @@ class Reverter {
     std::set<std::string> created_tenants_, deleted_tenants_;
     std::set<int64_t> newest_;             // entries that are the newest of their object
     std::map<std::string, bool> defaults_; // whether each profile was the default before
+    std::map<std::string, std::optional<TenantRow>> user_tenants_;
 };
 
 } // namespace
