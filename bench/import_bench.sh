@@ -11,7 +11,7 @@
 #   scan:   sqlite3 -csv printing the store's users with their profile names, in login
 #           order, to /dev/null
 # import is compared with both import floors, re-import with the first, list -o csv
-# with scan.
+# with scan; `revert last` of the import, and of that revert, with the import itself.
 #   bash bench/import_bench.sh [ROWS]   (default 100000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -68,19 +68,31 @@ cp "$work/empty.db" "$work/store.db"
 "$chatctl" --db "$work/store.db" -q user import -t acme "$work/agents.csv"
 [ "$("$chatctl" --db "$work/store.db" tenant show acme -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["users"])')" = "$rows" ]
 reimport=$(measure "$chatctl" --db "$work/store.db" -q user import -t acme "$work/agents.csv")
+# Revert of the import, and revert of that revert, each from a copy of the store before it.
+cp "$work/store.db" "$work/imported.db"
+prepare="rm -f $work/rv.db*; cp $work/imported.db $work/rv.db"
+revert=$(measure "$chatctl" --db "$work/rv.db" -q revert last)
+[ "$("$chatctl" --db "$work/rv.db" tenant show acme -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["users"])')" = 0 ]
+cp "$work/rv.db" "$work/reverted.db"
+prepare="rm -f $work/rr.db*; cp $work/reverted.db $work/rr.db"
+rerevert=$(measure "$chatctl" --db "$work/rr.db" -q revert last)
+[ "$("$chatctl" --db "$work/rr.db" tenant show acme -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["users"])')" = "$rows" ]
+prepare=""
 scan=$(measure sqlite3 -csv "$work/store.db" "SELECT 'acme', u.login, u.name, u.email, p.name FROM users u JOIN profiles p ON p.id = u.profile_id ORDER BY u.login COLLATE NOCASE")
 list=$(measure "$chatctl" --db "$work/store.db" user list -t acme -o csv)
 
-python3 - "$floor" "$writes" "$scan" "$import" "$reimport" "$list" <<'PY'
+python3 - "$floor" "$writes" "$scan" "$import" "$reimport" "$list" "$revert" "$rerevert" <<'PY'
 import sys
-floor, writes, scan, imp, reimp, lst = [tuple(map(float, a.split())) for a in sys.argv[1:]]
+floor, writes, scan, imp, reimp, lst, rev, rerev = [tuple(map(float, a.split())) for a in sys.argv[1:]]
 print(f"floors: sqlite3 .import {floor[0]:.2f} s, the same writes in SQL {writes[0]:.2f} s, "
       f"scan {scan[0]:.2f} s")
 for name, (secs, rss), base, label in [
         ("user import (new)", imp, floor[0], "sqlite3 .import"),
         ("user import (new)", imp, writes[0], "same writes"),
         ("user import (no-op)", reimp, floor[0], "sqlite3 .import"),
-        ("user list -o csv", lst, scan[0], "scan")]:
+        ("user list -o csv", lst, scan[0], "scan"),
+        ("revert the import", rev, imp[0], "the import"),
+        ("revert that revert", rerev, imp[0], "the import")]:
     base = max(base, 0.01)
     print(f"{name:20s} {secs:6.2f} s  {secs / base:5.2f}x ({label}, {base:.2f} s)  "
           f"peak {rss / 1024:6.0f} MB")
