@@ -2,6 +2,7 @@
 
 #include "argv.hpp"
 #include "core/config/config.hpp"
+#include "core/csv/dialect.hpp"
 #include "core/store/store.hpp"
 #include "core/validate.hpp"
 
@@ -111,6 +112,8 @@ std::vector<std::string> candidates(const Line& line, const std::string& previou
         std::string name = o->get_name(false, false);
         if (name == "--output") return {"table", "json", "yaml", "csv"};
         if (name == "--error-format") return {"text", "github"};
+        if (name == "--encoding") return {std::begin(csv::kEncodings), std::end(csv::kEncodings)};
+        if (name == "--delimiter") return {",", ";", "tab", "|"};
         if (name == "--context") return config_file().names();
         if (name == "--tenant") return Names(line).tenants();
         if (name == "--owner") return Names(line).owners();

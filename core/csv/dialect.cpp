@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <iconv.h>
+#include <iterator>
 
 namespace chatctl::csv {
 
@@ -68,13 +69,10 @@ Input checked_utf8(const Source& source) {
 
 // The name iconv knows an encoding by; an encoding chatctl does not read is a usage error.
 const char* iconv_name(const std::string& encoding) {
-    static const std::pair<const char*, const char*> names[] = {{"utf-8", "UTF-8"},
-                                                                {"windows-1252", "CP1252"},
-                                                                {"iso-8859-1", "ISO-8859-1"},
-                                                                {"iso-8859-15", "ISO-8859-15"},
-                                                                {"utf-16", "UTF-16"}};
-    for (const auto& [name, iconv] : names)
-        if (encoding == name) return iconv;
+    static const char* const iconv[] = {"UTF-8", "CP1252", "ISO-8859-1", "ISO-8859-15", "UTF-16"};
+    static_assert(std::size(iconv) == std::size(kEncodings));
+    for (size_t i = 0; i < std::size(kEncodings); ++i)
+        if (encoding == kEncodings[i]) return iconv[i];
     fail(ErrorKind::usage, "--encoding " + validate::quote(encoding) + " is not one chatctl reads",
          {"give utf-8, windows-1252, iso-8859-1, iso-8859-15 or utf-16"});
 }

@@ -22,8 +22,9 @@ char delimiter_named(const std::string& name);
 // As a message names it: ',' ';' tab '|'.
 std::string delimiter_shown(char delimiter);
 
-// utf-8, windows-1252, iso-8859-1, iso-8859-15, utf-16: the encodings a file may be read
-// from; any other name is a usage error.
+// The encodings a file may be read from; any other name is a usage error.
+inline const char* const kEncodings[] = {"utf-8", "windows-1252", "iso-8859-1", "iso-8859-15",
+                                         "utf-16"};
 void check_encoding(const std::string& name);
 
 // The file's text as UTF-8. A UTF-8 file is only checked: its first invalid byte is

@@ -89,6 +89,8 @@ check "bash: context names of use-context" "other${nl}beta-ctx${nl}night\\ shift
 check "bash: the current context's store" "gamma" "$(env -u CHATCTL_DB bash -c 'source "$0"; COMP_WORDS=(chatctl tenant show ""); COMP_CWORD=3; _chatctl; printf "%s\n" "${COMPREPLY[@]}"' "$src/completions/chatctl.bash")"
 check "bash: --context's store and tenant" "zed" "$(env -u CHATCTL_DB bash -c 'source "$0"; COMP_WORDS=(chatctl --context beta-ctx user show ""); COMP_CWORD=5; _chatctl; printf "%s\n" "${COMPREPLY[@]}"' "$src/completions/chatctl.bash")"
 check "bash: --error-format values" "github" "$(bash_complete 2 chatctl --error-format g)"
+check "bash: import's --encoding values" "iso-8859-1${nl}iso-8859-15" "$(bash_complete 4 chatctl user import --encoding iso)"
+check "bash: import's --delimiter values" "tab" "$(bash_complete 4 chatctl user import --delimiter t)"
 check "fish: context names" "beta-ctx" "$(fish_complete "chatctl --context b")"
 check "zsh: context names" "other${nl}beta-ctx${nl}night shift" "$(zsh_complete 4 chatctl config use-context "")"
 printf 'contexts: {broken\n' >"$work/.config/chatctl/config.yaml"
