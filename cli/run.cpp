@@ -72,6 +72,11 @@ std::vector<chatctl::Diagnostic> grouped(const std::vector<chatctl::Diagnostic>&
     std::vector<std::vector<int>> lines;
     std::map<std::pair<std::string, std::string>, size_t> index; // (file, message) -> group
     for (const auto& d : all) {
+        if (d.line == 0) { // no place to count it by
+            out.push_back(d);
+            lines.emplace_back();
+            continue;
+        }
         auto [it, fresh] = index.try_emplace({d.file, d.message}, out.size());
         if (fresh) {
             out.push_back(d);

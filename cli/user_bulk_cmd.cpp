@@ -1,6 +1,7 @@
 // chatctl user assign|delete|import: users by the thousand, each command one transaction.
 #include "core/commands/lookup.hpp"
 #include "core/commands/ops.hpp"
+#include "core/csv/column_map.hpp"
 #include "core/csv/dialect.hpp"
 #include "core/csv/import_plan.hpp"
 #include "core/csv/user_csv.hpp"
@@ -77,6 +78,8 @@ void add_import(CLI::App* group, Globals& g) {
         options->only_tenant = a->tenant.given();
         if (!delimiter->empty()) options->delimiter = csv::delimiter_named(*delimiter);
         csv::check_encoding(options->encoding);
+        csv::parse_mappings(options->map,
+                            {std::begin(csv::kUserColumns), std::end(csv::kUserColumns)});
         const Source source = read_source(*file);
         csv::UserFile read = csv::read_users(source, *options);
         Declaration& d = read.declaration;
@@ -93,7 +96,10 @@ void add_import(CLI::App* group, Globals& g) {
                 store = open_for_plan(g);
             } catch (const Error& e) {
                 if (e.kind() != ErrorKind::store) throw;
-                fail_with(ErrorKind::invalid_input, std::move(d.problems));
+                const size_t count = d.problems.size();
+                throw Error(ErrorKind::invalid_input, error_summary(count), std::move(d.problems))
+                    .with_hint(std::string("the rows were not checked against the store: ") +
+                               e.what());
             }
             plan(*store, [](const Change&) {}); // fails, with every fault
             fail_with(ErrorKind::invalid_input, std::move(d.problems));

@@ -2,6 +2,7 @@
 
 #include "core/csv/csv.hpp"
 #include "core/error.hpp"
+#include "core/model.hpp"
 #include "core/validate.hpp"
 
 #include <algorithm>
@@ -34,6 +35,12 @@ Position place_of(std::string_view text, size_t offset) {
               {Diagnostic{source.name, at.line, at.column, message + " (" + hint + ")"}});
 }
 
+bool starts_utf16(const Input& input) {
+    char mark[2] = {};
+    return input.read(0, mark, 2) == 2 &&
+           ((mark[0] == '\xFF' && mark[1] == '\xFE') || (mark[0] == '\xFE' && mark[1] == '\xFF'));
+}
+
 // A UTF-8 file, checked a block at a time (a sequence may span two blocks).
 Input checked_utf8(const Source& source) {
     const Input& input = source.input;
@@ -57,8 +64,10 @@ Input checked_utf8(const Source& source) {
             char32_t cp = 0;
             if (!validate::next_code_point(buffer, i, cp))
                 refuse(source, at, "the file is not valid UTF-8",
-                       "a file saved by a spreadsheet on Windows is often windows-1252: "
-                       "--encoding windows-1252 reads it");
+                       starts_utf16(input) ? "it starts with a UTF-16 byte order mark: "
+                                             "--encoding utf-16 reads it"
+                                           : "a file saved by a spreadsheet on Windows is often "
+                                             "windows-1252: --encoding windows-1252 reads it");
             ++at.column;
         }
         buffer.erase(0, i);
@@ -72,7 +81,7 @@ const char* iconv_name(const std::string& encoding) {
     static const char* const iconv[] = {"UTF-8", "CP1252", "ISO-8859-1", "ISO-8859-15", "UTF-16"};
     static_assert(std::size(iconv) == std::size(kEncodings));
     for (size_t i = 0; i < std::size(kEncodings); ++i)
-        if (encoding == kEncodings[i]) return iconv[i];
+        if (fold(encoding) == kEncodings[i]) return iconv[i];
     fail(ErrorKind::usage, "--encoding " + validate::quote(encoding) + " is not one chatctl reads",
          {"give utf-8, windows-1252, iso-8859-1, iso-8859-15 or utf-16"});
 }
@@ -80,28 +89,34 @@ const char* iconv_name(const std::string& encoding) {
 } // namespace
 
 char detect_delimiter(const std::string& file, const Input& text,
-                      const std::function<bool(const std::string&)>& counts) {
+                      const std::function<bool(const std::string&)>& counts, size_t min_fields) {
     std::string line(kMaxRecord, '\0');
     line.resize(text.read(bom_size(text), line.data(), line.size()));
     line.resize(std::min(line.size(), line.find('\n')));
     const Input head = Input::from_text(line);
-    char best = kDelimiters[0];
-    size_t most = 0;
+    struct Split {
+        char delimiter;
+        size_t counted = 0, fields = 0;
+    };
+    std::vector<Split> splits;
     for (char d : kDelimiters) {
-        size_t score = 0;
+        Split split{d};
         (void)read(
             file, head,
             [&](Record& r) {
+                split.fields = r.fields.size();
                 for (const Field& f : r.fields)
-                    score += counts(f.text) ? 1 : 0;
+                    split.counted += counts(f.text) ? 1 : 0;
             },
             d);
-        if (score > most) {
-            best = d;
-            most = score;
-        }
+        if (split.fields >= min_fields) splits.push_back(split);
     }
-    return best;
+    const Split* best = nullptr;
+    for (const Split& s : splits)
+        if (s.counted > 0 && (!best || s.counted > best->counted)) best = &s;
+    for (const Split& s : splits)
+        if (!best || (best->counted == 0 && s.fields > best->fields)) best = &s;
+    return best ? best->delimiter : kDelimiters[0];
 }
 
 char delimiter_named(const std::string& name) {
@@ -119,13 +134,11 @@ void check_encoding(const std::string& name) {
     (void)iconv_name(name);
 }
 
-Input utf8_text(const Source& source, const std::string& encoding) {
-    const char* from = iconv_name(encoding);
+Input utf8_text(const Source& source, const std::string& name) {
+    const char* from = iconv_name(name);
+    const std::string encoding = fold(name);
     if (encoding == "utf-8") return checked_utf8(source);
-    char mark[2] = {};
-    if (encoding == "utf-16" &&
-        (source.input.read(0, mark, 2) < 2 ||
-         !((mark[0] == '\xFF' && mark[1] == '\xFE') || (mark[0] == '\xFE' && mark[1] == '\xFF'))))
+    if (encoding == "utf-16" && !starts_utf16(source.input))
         refuse(source, Position{1, 1}, "the file does not start with a UTF-16 byte order mark",
                "is it UTF-16? a file without the mark is read with another --encoding");
     iconv_t cd = ::iconv_open("UTF-8", from);

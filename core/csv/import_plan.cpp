@@ -25,13 +25,13 @@ void plan_import(Store& store, Declaration& declaration, bool prune, const Chang
     }
     declaration.tenants = std::move(found);
     const ApplyOptions options{prune}; // owners left as they are
-    if (missing.empty()) {
-        converge(store, declaration, options, emit);
-        return;
-    }
     ErrorKind kind = ErrorKind::not_found;
     std::vector<Diagnostic> all = std::move(missing);
     try {
+        if (all.empty()) {
+            converge(store, declaration, options, emit); // emits only when no fault is found
+            return;
+        }
         converge(store, declaration, options, [](const Change&) {});
     } catch (const Error& e) {
         if (e.diagnostics().empty()) throw;

@@ -193,6 +193,9 @@ class UserReader {
             if (ignored != options_.ignore_columns.end()) {
                 ignored_found[static_cast<size_t>(ignored - options_.ignore_columns.begin())] =
                     true;
+                if (read[i])
+                    problem(f.at, "column " + quote(f.text) +
+                                      " is both read by --map and skipped by --ignore-columns");
                 continue;
             }
             const size_t c = static_cast<size_t>(std::find(known_.begin(), known_.end(), wanted) -
@@ -205,6 +208,16 @@ class UserReader {
             } else if (!read[i] && !options_.ignore_unknown_columns) {
                 unknown.push_back(i);
             }
+        }
+        if (options_.no_header && !options_.ignore_unknown_columns) { // named by place only
+            std::string unread;
+            for (size_t i = 0; i < width_; ++i)
+                if (!read[i]) unread += (unread.empty() ? "#" : ", #") + std::to_string(i + 1);
+            if (!unread.empty())
+                problem(r.at, "no --map reads column" +
+                                  std::string(unread.find(',') == std::string::npos ? " " : "s ") +
+                                  unread +
+                                  " (--ignore-unknown-columns skips the columns no field reads)");
         }
         if (!unknown.empty()) unknown_columns(r, unknown, mapped);
         for (size_t k = 0; k < ignored_found.size(); ++k)
@@ -300,7 +313,8 @@ class UserReader {
     }
 
     // The separator that splits the header into the most names read (the fields, mapped
-    // and skipped columns); with no header, into the most columns.
+    // and skipped columns) and into at least the columns --map names by place; with no
+    // header, or no name read, the one that gives the most columns.
     char detect(const Input& text) const {
         std::vector<std::string> names(known_);
         for (const Mapping& m : mappings_)
@@ -308,10 +322,17 @@ class UserReader {
                 if (p.column && !p.column->index) names.push_back(column_key(p.column->name));
         for (const auto& n : options_.ignore_columns)
             names.push_back(column_key(n));
-        return detect_delimiter(source_.name, text, [&](const std::string& field) {
-            return options_.no_header ||
-                   std::find(names.begin(), names.end(), column_key(field)) != names.end();
-        });
+        size_t widest = 0; // the columns the mappings name by place must be there
+        for (const Mapping& m : mappings_)
+            for (const Part& p : m.parts)
+                if (p.column && p.column->index) widest = std::max(widest, *p.column->index + 1);
+        return detect_delimiter(
+            source_.name, text,
+            [&](const std::string& field) {
+                return !options_.no_header &&
+                       std::find(names.begin(), names.end(), column_key(field)) != names.end();
+            },
+            widest);
     }
 
     const Source& source_;

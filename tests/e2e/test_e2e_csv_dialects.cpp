@@ -336,4 +336,80 @@ TEST_SUITE("csv") {
         refused({"user", "list", "-t", "acme", "-o", "csv", "--delimiter", "x"},
                 "--delimiter \"x\" is not one chatctl reads");
     }
+
+    TEST_CASE("columns by place: found with their separator, each read or skipped on purpose") {
+        Sandbox s;
+        acme_and_sales(s);
+        // No header name is known: the separator that gives the columns --map names wins,
+        // and the password column is never printed.
+        Result r =
+            import_text(s, "User Id;Full Name;Password\nann;Ann Lee;Pa55word!1\n",
+                        {"--map", "login=#1", "--map", "name=#2", "--ignore-unknown-columns"});
+        CHECK(r.code == 0);
+        CHECK(r.err.find("Pa55word") == std::string::npos);
+        CHECK(r.out.find("Pa55word") == std::string::npos);
+        CHECK(imported(s).at("ann") == "Ann Lee|-|Default");
+        s.ok({"user", "delete", "--all", "-t", "acme", "-q"});
+        const std::string emptied = s.dump();
+        // Without a header, a column no --map reads is refused, named by its place only.
+        Result unread =
+            import_text(s, "bob,Bob,Pa55word!2\n", {"--no-header", "--map", "login=#1"});
+        CHECK(unread.code == 5);
+        CHECK(unread.err.find("no --map reads columns #2, #3 (--ignore-unknown-columns skips") !=
+              std::string::npos);
+        CHECK(unread.err.find("Pa55word") == std::string::npos);
+        CHECK(s.dump() == emptied);
+        // A column both read and skipped is a mistake, not a choice.
+        Result both = import_text(s, "user,login\nann,x\n",
+                                  {"--map", "login=user", "--ignore-columns", "user,login"});
+        CHECK(both.code == 5);
+        CHECK(both.err.find("column \"user\" is both read by --map and skipped by "
+                            "--ignore-columns") != std::string::npos);
+        CHECK(s.dump() == emptied);
+    }
+
+    TEST_CASE("a malformed --map is refused before the file is read; faults in the file's order") {
+        Sandbox s;
+        acme_and_sales(s);
+        CHECK(s.run({"user", "import", "-t", "acme", s.dir() + "/nosuch.csv", "--map", "bogus=x"})
+                  .code == 64);
+        // Standard input is not waited for.
+        CHECK(s.run({"user", "import", "-t", "acme", "-", "--map", "bogus=x"}, {}, "login\nx\n")
+                  .code == 64);
+        // A profile unknown (found by planning) on line 2 comes before a bad login on line 4.
+        Result r = import_text(s, "login,profile\nx,Nope\ny,Sales\nbad login!,Sales\n", {});
+        CHECK(r.code == 5);
+        const size_t profile = r.err.find("in.csv:2:3: error: profile \"Nope\"");
+        const size_t login = r.err.find("in.csv:4:1: error: login");
+        CHECK(profile != std::string::npos);
+        CHECK(login != std::string::npos);
+        CHECK(profile < login);
+        // The same message twice with no place to count it by is not grouped.
+        Result twice = s.run({"tenant", "list", "--bogus", "--bogus"});
+        CHECK(twice.err.find("lines 0") == std::string::npos);
+        // When the store cannot be asked, the file's faults say so.
+        Result none = s.run({"--db", s.dir(), "user", "import", "-t", "acme",
+                             s.write("bad.csv", "login\nbad login!\n")},
+                            {}, "", true);
+        CHECK(none.code == 5);
+        CHECK(none.err.find("hint: the rows were not checked against the store: ") !=
+              std::string::npos);
+    }
+
+    TEST_CASE("encodings are named in any case; a UTF-16 file read as UTF-8 is told so") {
+        Sandbox s;
+        acme_and_sales(s);
+        CHECK(import_text(s,
+                          "login,name\nw1,R\xe9n\xe9"
+                          "e\n",
+                          {"--encoding", "Windows-1252"})
+                  .code == 0);
+        CHECK(imported(s).at("w1") == "R\xC3\xA9n\xC3\xA9"
+                                      "e|-|Default");
+        Result r = import_text(s, std::string("\xff\xfel\0o\0g\0i\0n\0\n\0", 14), {});
+        CHECK(r.code == 5);
+        CHECK(r.err.find("in.csv:1:1: error: the file is not valid UTF-8 (it starts with a "
+                         "UTF-16 byte order mark: --encoding utf-16 reads it)") !=
+              std::string::npos);
+    }
 }

@@ -119,6 +119,7 @@ std::optional<WriteLockHolder> read_writer_record(const std::string& store_path)
     const std::string path = writer_record_path(store_path);
     // Never more than a record's size: a longer file is no record.
     const std::string text = read_at_most(path, kMaxRecord);
+    if (text.size() >= kMaxRecord) return std::nullopt;
     const Json record = Json::parse(text, nullptr, false);
     if (!record.is_object() || gone(record)) return std::nullopt;
     WriteLockHolder holder;
