@@ -205,7 +205,8 @@ TEST_SUITE("durability") {
     TEST_CASE("concurrent writers: each command commits whole or fails with a store error") {
         Sandbox s;
         s.ok({"tenant", "create", "shared"});
-        const int workers = kWriters, users = kUsersPerWriter;
+        // On PostgreSQL, whose locking the suites race and writes drive too: half as many.
+        const int workers = on_postgres() ? kWriters / 2 : kWriters, users = kUsersPerWriter;
         struct Outcome {
             std::string command, key;
             int code;
