@@ -43,7 +43,7 @@ void add_import(CLI::App* group, Globals& g) {
     auto a = std::make_shared<UserArgs>();
     auto file = std::make_shared<std::string>();
     auto options = std::make_shared<csv::ImportOptions>();
-    auto delimiter = std::make_shared<std::string>();
+    auto delimiter = std::make_shared<TextOption>();
     CLI::App* c = user_command(group, "import",
                                "Add or update users from CSV (header: tenant, login, name, "
                                "email, profile), all or none",
@@ -62,9 +62,9 @@ void add_import(CLI::App* group, Globals& g) {
                 "Skip the columns no field reads, instead of refusing them");
     c->add_flag("--no-header", options->no_header,
                 "The first row is an agent, not a header (map columns with #N)");
-    c->add_option("--delimiter", *delimiter,
-                  "The character between fields: ',', ';', tab or '|' (else found in the header)")
-        ->type_name("CHAR");
+    add_text_option(c, "--delimiter", *delimiter,
+                    "The character between fields: ',', ';', tab or '|' (else found in the header)",
+                    "CHAR");
     c->add_option("--encoding", options->encoding,
                   "The file's encoding: utf-8, windows-1252, iso-8859-1, iso-8859-15 or utf-16")
         ->type_name("NAME")
@@ -76,7 +76,7 @@ void add_import(CLI::App* group, Globals& g) {
         // the rows that name none, and -t also refuses rows of another tenant.
         options->tenant = a->tenant.key_if_any();
         options->only_tenant = a->tenant.given();
-        if (!delimiter->empty()) options->delimiter = csv::delimiter_named(*delimiter);
+        if (auto d = delimiter->get()) options->delimiter = csv::delimiter_named(*d);
         csv::check_encoding(options->encoding);
         csv::parse_mappings(options->map,
                             {std::begin(csv::kUserColumns), std::end(csv::kUserColumns)});

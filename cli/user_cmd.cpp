@@ -79,24 +79,24 @@ void add_user_commands(CLI::App& app, Globals& g) {
         CLI::App* c = user_command(group, "list", "List a tenant's users", *a, 0);
         add_text_option(c, "--profile", a->profile, "Only the users of this profile", "NAME");
         auto columns = std::make_shared<std::vector<std::string>>();
-        auto delimiter = std::make_shared<std::string>();
+        auto delimiter = std::make_shared<TextOption>();
         c->add_option("--columns", *columns,
                       "With -o csv: these columns, in this order (of tenant, login, name, "
                       "email, profile)")
             ->type_name("A,B")
             ->delimiter(',');
-        c->add_option("--delimiter", *delimiter,
-                      "With -o csv: the character between fields: ',', ';', tab or '|'")
-            ->type_name("CHAR");
+        add_text_option(c, "--delimiter", *delimiter,
+                        "With -o csv: the character between fields: ',', ';', tab or '|'", "CHAR");
         c->callback([&g, a, columns, delimiter] {
             const std::string tenant = checked(*a);
-            if ((!columns->empty() || !delimiter->empty()) && g.format() != Format::csv)
-                fail(ErrorKind::usage, "--columns and --delimiter shape -o csv",
-                     {"add -o csv, or leave them out"});
-            if (!delimiter->empty()) g.csv_delimiter = csv::delimiter_named(*delimiter);
+            const auto separator = delimiter->get();
+            if (separator) g.csv_delimiter = csv::delimiter_named(*separator);
             const std::vector<std::string> fields =
                 columns->empty() ? queries::kUserFields
                                  : csv::picked_columns(*columns, queries::kUserFields);
+            if ((!columns->empty() || separator) && g.format() != Format::csv)
+                fail(ErrorKind::usage, "--columns and --delimiter shape -o csv",
+                     {"add -o csv, or leave them out"});
             auto store = open_for_read(g);
             auto profile = a->profile.get();
             print_rows(

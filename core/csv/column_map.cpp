@@ -15,7 +15,7 @@ namespace {
 using validate::quote;
 
 [[noreturn]] void malformed(const std::string& given, const std::string& why) {
-    fail(ErrorKind::usage, "--map " + quote(given) + ": " + why,
+    fail(ErrorKind::invalid_input, "--map " + quote(given) + ": " + why,
          {"--map FIELD=COLUMN: COLUMN is a header name, #N for the Nth column, or a template "
           "such as '{first name} {last name}'"});
 }
@@ -97,13 +97,13 @@ std::vector<std::string> picked_columns(const std::vector<std::string>& names,
             std::string all;
             for (const auto& f : fields)
                 all += (all.empty() ? "" : ", ") + f;
-            fail(ErrorKind::usage,
+            fail(ErrorKind::invalid_input,
                  "--columns names " + quote(given) + ", which is no column" +
                      (near.empty() ? "" : "; did you mean " + quote(near) + "?"),
                  {"columns: " + all});
         }
         if (std::find(picked.begin(), picked.end(), name) != picked.end())
-            fail(ErrorKind::usage, "--columns names " + quote(name) + " twice");
+            fail(ErrorKind::invalid_input, "--columns names " + quote(name) + " twice");
         picked.push_back(name);
     }
     return picked;

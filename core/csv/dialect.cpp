@@ -82,7 +82,8 @@ const char* iconv_name(const std::string& encoding) {
     static_assert(std::size(iconv) == std::size(kEncodings));
     for (size_t i = 0; i < std::size(kEncodings); ++i)
         if (fold(encoding) == kEncodings[i]) return iconv[i];
-    fail(ErrorKind::usage, "--encoding " + validate::quote(encoding) + " is not one chatctl reads",
+    fail(ErrorKind::invalid_input,
+         "--encoding " + validate::quote(encoding) + " is not one chatctl reads",
          {"give utf-8, windows-1252, iso-8859-1, iso-8859-15 or utf-16"});
 }
 
@@ -122,7 +123,8 @@ char detect_delimiter(const std::string& file, const Input& text,
 char delimiter_named(const std::string& name) {
     if (name == "," || name == ";" || name == "|" || name == "\t") return name[0];
     if (name == "tab") return '\t';
-    fail(ErrorKind::usage, "--delimiter " + validate::quote(name) + " is not one chatctl reads",
+    fail(ErrorKind::invalid_input,
+         "--delimiter " + validate::quote(name) + " is not one chatctl reads",
          {"give ',', ';', tab or '|'"});
 }
 
