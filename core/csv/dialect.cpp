@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <iconv.h>
 #include <iterator>
 
@@ -144,7 +145,7 @@ Input utf8_text(const Source& source, const std::string& name) {
         refuse(source, Position{1, 1}, "the file does not start with a UTF-16 byte order mark",
                "is it UTF-16? a file without the mark is read with another --encoding");
     iconv_t cd = ::iconv_open("UTF-8", from);
-    if (cd == reinterpret_cast<iconv_t>(-1))
+    if (reinterpret_cast<std::intptr_t>(cd) == -1) // iconv_open's (iconv_t)-1
         fail(ErrorKind::internal, std::string("cannot convert from ") + from + " to UTF-8");
     // A block at a time: a character cut by a block's end is carried to the next one.
     std::string out;
