@@ -403,4 +403,13 @@ void expect_refused(const Sandbox& s, const std::vector<std::string>& args, int 
     CHECK(s.bytes() == bytes_before);
 }
 
+std::map<std::string, std::string> users_of(const Sandbox& s, const std::string& tenant) {
+    std::map<std::string, std::string> out;
+    for (const Json& u : s.ok({"user", "list", "-t", tenant, "-o", "json"}).json()) {
+        auto text = [&](const char* k) { return u[k].is_null() ? "-" : u[k].get<std::string>(); };
+        out[text("login")] = text("name") + "|" + text("email") + "|" + text("profile");
+    }
+    return out;
+}
+
 } // namespace e2e

@@ -92,6 +92,9 @@ class LockHolder {
 Result run_binary(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                   const std::string& input);
 
+// A tenant's users as `user list` shows them: login -> "name|email|profile", "-" for none.
+std::map<std::string, std::string> users_of(const Sandbox& s, const std::string& tenant);
+
 // A file's bytes (empty if it cannot be read).
 std::string slurp(const std::string& path);
 

@@ -15,16 +15,6 @@ Sandbox& acme_and_sales(Sandbox& s) {
     return s;
 }
 
-// login -> "name|email|profile" of every user of acme.
-std::map<std::string, std::string> imported(const Sandbox& s) {
-    std::map<std::string, std::string> out;
-    for (const Json& u : s.ok({"user", "list", "-t", "acme", "-o", "json"}).json()) {
-        auto text = [&](const char* k) { return u[k].is_null() ? "-" : u[k].get<std::string>(); };
-        out[text("login")] = text("name") + "|" + text("email") + "|" + text("profile");
-    }
-    return out;
-}
-
 Result import_text(const Sandbox& s, const std::string& text, std::vector<std::string> options) {
     std::vector<std::string> args{"user", "import", "-t", "acme", s.write("in.csv", text)};
     args.insert(args.end(), options.begin(), options.end());
@@ -51,10 +41,11 @@ TEST_SUITE("csv") {
                          "--map", "profile=ROUTING PROFILE NAME", "--map", "email=#7",
                          "--ignore-columns", "password,security profile names"});
         CHECK(r.code == 0);
-        CHECK(imported(s) == std::map<std::string, std::string>{
-                                 {"ada", "Ada Lovelace|ada@x.io|Sales"},
-                                 {"alan", "Alan|-|Default"}, // an empty part: no trailing space
-                                 {"grace", "-|grace@x.io|Default"}}); // both empty: no name
+        CHECK(users_of(s, "acme") ==
+              std::map<std::string, std::string>{
+                  {"ada", "Ada Lovelace|ada@x.io|Sales"},
+                  {"alan", "Alan|-|Default"},          // an empty part: no trailing space
+                  {"grace", "-|grace@x.io|Default"}}); // both empty: no name
         CHECK(r.err.find("Secret") == std::string::npos);
         // No header: every field by its place; a template of places.
         s.ok({"user", "delete", "--all", "-t", "acme", "-q"});
@@ -62,8 +53,9 @@ TEST_SUITE("csv") {
                         {"--no-header", "--delimiter", ";", "--map", "login=#1", "--map",
                          "name={#3} {#2}", "--map", "profile=#4"});
         CHECK(r.code == 0);
-        CHECK(imported(s) == std::map<std::string, std::string>{{"ada", "Ada Lovelace|-|Sales"},
-                                                                {"bob", "Bob Builder|-|Default"}});
+        CHECK(users_of(s, "acme") ==
+              std::map<std::string, std::string>{{"ada", "Ada Lovelace|-|Sales"},
+                                                 {"bob", "Bob Builder|-|Default"}});
         // A bad cell of a mapped column is reported at that cell.
         r = import_text(s, "user login,first name\nok,Ok\nbad login!,X\n",
                         {"--map", "login=user login", "--map", "name=first name"});
@@ -90,10 +82,10 @@ TEST_SUITE("csv") {
         r = import_text(s, "login,email,mail\nx,a@x.io,b@x.io\n",
                         {"--map", "email=mail", "--ignore-unknown-columns"});
         CHECK(r.code == 0);
-        CHECK(imported(s).at("x") == "-|b@x.io|Default");
+        CHECK(users_of(s, "acme").at("x") == "-|b@x.io|Default");
         r = import_text(s, "login,phone,team\ny,1,a\n", {"--ignore-unknown-columns"});
         CHECK(r.code == 0);
-        CHECK(imported(s).count("y") == 1);
+        CHECK(users_of(s, "acme").count("y") == 1);
     }
 
     TEST_CASE("--map mistakes are invalid input, named, and nothing is read") {
@@ -139,12 +131,12 @@ TEST_SUITE("csv") {
             CHECK(r.code == 0);
             CHECK(r.err.find("in.csv: note: fields are separated by " + shown +
                              " (found in the header; --delimiter sets it)") != std::string::npos);
-            CHECK(imported(s).at(login) == "Dupont, Jean|" + login + "@x.io|Default");
+            CHECK(users_of(s, "acme").at(login) == "Dupont, Jean|" + login + "@x.io|Default");
         }
         // A comma needs no word; a separator given needs none; -q says nothing.
         Result comma = import_text(s, "login,name\nc1,\"A; B\"\n", {});
         CHECK(comma.err.find("note:") == std::string::npos);
-        CHECK(imported(s).at("c1") == "A; B|-|Default");
+        CHECK(users_of(s, "acme").at("c1") == "A; B|-|Default");
         Result given = import_text(s, "login;name\nc2;B\n", {"--delimiter", ";"});
         CHECK(given.err.find("note:") == std::string::npos);
         Result quiet = import_text(s, "login;name\nc3;C\n", {"-q"});
@@ -154,7 +146,7 @@ TEST_SUITE("csv") {
         Result mapped = import_text(s, "user login;full name\nc4;D,y\n",
                                     {"--map", "login=user login", "--map", "name=full name"});
         CHECK(mapped.code == 0);
-        CHECK(imported(s).at("c4") == "D,y|-|Default");
+        CHECK(users_of(s, "acme").at("c4") == "D,y|-|Default");
         // A separator given wins over what the header suggests.
         Result forced = import_text(s, "login;name\nc5;E\n", {"--delimiter", ","});
         CHECK(forced.code == 5);
@@ -195,7 +187,7 @@ TEST_SUITE("csv") {
               0);
         // A UTF-8 byte order mark is skipped.
         CHECK(import_text(s, "\xEF\xBB\xBFlogin,name\nu8,Ren\xC3\xA9\x65\n", {}).code == 0);
-        const auto all = imported(s);
+        const auto all = users_of(s, "acme");
         CHECK(all.at("w1") == "R\xC3\xA9n\xC3\xA9"
                               "e M\xC3\xBCller|-|Default");
         CHECK(all.at("w2") == "Zo\xC3\xAB \xE2\x82\xAC|-|Default");
@@ -352,7 +344,7 @@ TEST_SUITE("csv") {
         CHECK(r.code == 0);
         CHECK(r.err.find("Pa55word") == std::string::npos);
         CHECK(r.out.find("Pa55word") == std::string::npos);
-        CHECK(imported(s).at("ann") == "Ann Lee|-|Default");
+        CHECK(users_of(s, "acme").at("ann") == "Ann Lee|-|Default");
         s.ok({"user", "delete", "--all", "-t", "acme", "-q"});
         const std::string emptied = s.dump();
         // Without a header, a column no --map reads is refused, named by its place only.
@@ -412,8 +404,8 @@ TEST_SUITE("csv") {
                           "e\n",
                           {"--encoding", "Windows-1252"})
                   .code == 0);
-        CHECK(imported(s).at("w1") == "R\xC3\xA9n\xC3\xA9"
-                                      "e|-|Default");
+        CHECK(users_of(s, "acme").at("w1") == "R\xC3\xA9n\xC3\xA9"
+                                              "e|-|Default");
         Result r = import_text(s, std::string("\xff\xfel\0o\0g\0i\0n\0\n\0", 14), {});
         CHECK(r.code == 5);
         CHECK(r.err.find("in.csv:1:1: error: the file is not valid UTF-8 (it starts with a "

@@ -10,16 +10,6 @@ namespace {
 
 const std::string kMigrations = std::string(CHATCTL_SOURCE_DIR) + "/examples/migrations/";
 
-// login -> "name|email|profile" of every user of acme.
-std::map<std::string, std::string> acme_users(const Sandbox& s) {
-    std::map<std::string, std::string> out;
-    for (const Json& u : s.ok({"user", "list", "-t", "acme", "-o", "json"}).json()) {
-        auto text = [&](const char* k) { return u[k].is_null() ? "-" : u[k].get<std::string>(); };
-        out[text("login")] = text("name") + "|" + text("email") + "|" + text("profile");
-    }
-    return out;
-}
-
 // The declaration the README's jq recipe makes of the Amazon Connect routing profiles.
 std::string connect_declaration() {
     Result jq = run_binary({"/usr/bin/jq", "-s", "--arg", "tenant", "acme", "-f",
@@ -50,7 +40,7 @@ TEST_SUITE("csv") {
                           "--map", "login=user login", "--map", "profile=routing profile name"});
         CHECK(r.code == 0);
         CHECK(r.out.find("Pa55word") == std::string::npos);
-        CHECK(acme_users(s) ==
+        CHECK(users_of(s, "acme") ==
               std::map<std::string, std::string>{{"ada.lovelace", "Ada Lovelace|-|Sales Chat"},
                                                  {"alan.turing", "Alan Turing|-|Support Chat"},
                                                  {"grace.hopper", "Grace Hopper|-|Sales Chat"}});
@@ -64,7 +54,7 @@ TEST_SUITE("csv") {
         CHECK(s.run({"user", "import", "-t", "acme", kMigrations + "genesys-cloud-users.csv",
                      "--map", "login=email", "--ignore-unknown-columns"})
                   .code == 0);
-        CHECK(acme_users(s) ==
+        CHECK(users_of(s, "acme") ==
               std::map<std::string, std::string>{
                   {"ada@acme.example", "Ada Lovelace|ada@acme.example|Default"},
                   {"alan@acme.example", "Alan Turing|alan@acme.example|Default"},
@@ -77,9 +67,9 @@ TEST_SUITE("csv") {
         CHECK(s.run({"user", "import", "-t", "acme", kMigrations + "zendesk-agents.csv", "--map",
                      "login=external_id", "--ignore-unknown-columns"})
                   .code == 0);
-        CHECK(acme_users(s) == std::map<std::string, std::string>{
-                                   {"emp1000", "Grace Hopper|grace@acme.example|Default"},
-                                   {"emp1001", "Ada Lovelace|ada@acme.example|Default"},
-                                   {"emp1002", "Alan Turing|alan@acme.example|Default"}});
+        CHECK(users_of(s, "acme") == std::map<std::string, std::string>{
+                                         {"emp1000", "Grace Hopper|grace@acme.example|Default"},
+                                         {"emp1001", "Ada Lovelace|ada@acme.example|Default"},
+                                         {"emp1002", "Alan Turing|alan@acme.example|Default"}});
     }
 }
