@@ -36,7 +36,9 @@ class Applier {
             held_default_.reset();
         }
         // Every other change may read what the queued users change.
-        if (change.kind() != Kind::user || change.action != Action::create) flush_users();
+        const bool of_user = change.kind() == Kind::user;
+        if (!of_user || change.action != Action::create) flush_users();
+        if (!of_user || change.action != Action::remove) flush_deletes(applied);
         switch (change.kind()) {
         case Kind::tenant:
             tenant(change, applied);
@@ -65,6 +67,27 @@ class Applier {
         }
         queued_.clear();
         queued_tenants_.clear();
+    }
+
+    // Deletes the users queued for deletion, a batch per tenant: found together, deleted
+    // together, and recorded in the order they came.
+    void flush_deletes(ChangeSet& applied) {
+        if (deleting_.empty()) return;
+        std::vector<int64_t> ids;
+        ChangeSet removed;
+        for (size_t i = 0, j = 0; i < deleting_.size(); i = j) {
+            std::vector<std::string> logins;
+            for (j = i; j < deleting_.size() && deleting_[j].first.id == deleting_[i].first.id; ++j)
+                logins.push_back(deleting_[j].second);
+            for (auto& row : require_users(store_, deleting_[i].first, logins)) {
+                ids.push_back(row.id);
+                removed.push_back(Change{Action::remove, std::move(row.user), std::nullopt});
+            }
+        }
+        store_.delete_users(ids);
+        applied.insert(applied.end(), removed.begin(), removed.end());
+        deleting_.clear();
+        deleting_keys_.clear();
     }
 
     // A default profile's removal that no removal of its tenant followed (R3).
@@ -302,21 +325,25 @@ class Applier {
             applied.push_back(Change{Action::create, std::nullopt, std::move(stored)});
             return;
         }
-        UserRow row = user_row(t, c.key());
-        if (c.action == Action::update) {
-            User u = std::get<User>(*c.after);
-            if (fold(u.login) != fold(row.user.login))
-                if (auto other = store_.find_user(t, u.login); other && other->id != row.id)
-                    fail(ErrorKind::conflict, "user " + quote(other->user.login) +
-                                                  " already exists" + in_tenant(t.tenant.key));
-            const ProfileRow& p = cached_profile(t, u.profile);
-            u.profile = p.profile.name;
-            store_.update_user(row.id, p.id, u);
-            applied.push_back(Change{Action::update, row.user, u});
+        if (c.action == Action::remove) {
+            // The same user twice is looked up after the first is gone (and not found).
+            auto key = std::make_pair(t.id, fold(c.key()));
+            if (deleting_keys_.count(key)) flush_deletes(applied);
+            deleting_keys_.insert(std::move(key));
+            deleting_.emplace_back(t, c.key());
+            if (deleting_.size() == kQueue) flush_deletes(applied);
             return;
         }
-        store_.delete_user(row.id);
-        applied.push_back(Change{Action::remove, row.user, std::nullopt});
+        UserRow row = user_row(t, c.key());
+        User u = std::get<User>(*c.after);
+        if (fold(u.login) != fold(row.user.login))
+            if (auto other = store_.find_user(t, u.login); other && other->id != row.id)
+                fail(ErrorKind::conflict, "user " + quote(other->user.login) + " already exists" +
+                                              in_tenant(t.tenant.key));
+        const ProfileRow& p = cached_profile(t, u.profile);
+        u.profile = p.profile.name;
+        store_.update_user(row.id, p.id, u);
+        applied.push_back(Change{Action::update, row.user, u});
     }
 
     Store& store_;
@@ -330,6 +357,8 @@ class Applier {
     static constexpr size_t kQueue = 1024;
     std::vector<Store::NewUser> queued_; // users created, not inserted yet
     std::vector<TenantRow> queued_tenants_;
+    std::vector<std::pair<TenantRow, std::string>> deleting_; // users deleted, not yet
+    std::set<std::pair<int64_t, std::string>> deleting_keys_; // their tenants, folded logins
     std::map<std::string, TenantRow> tenants_;
     std::map<std::pair<int64_t, std::string>, ProfileRow> profiles_;
 };
@@ -380,6 +409,8 @@ void write(Store& store, const WriteContext& context, const StreamPlanner& plann
         record();
     });
     applier.check_held();
+    applier.flush_deletes(done);
+    record();
     if (count == 0) return; // rolled back: the store is not written at all
     applier.flush_users();
     applier.record_lost_defaults(done);

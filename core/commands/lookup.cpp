@@ -5,6 +5,7 @@
 #include "core/validate.hpp"
 
 #include <climits>
+#include <unordered_map>
 
 namespace chatctl {
 
@@ -65,11 +66,14 @@ UserRow require_user(Store& store, const TenantRow& tenant, const std::string& l
 
 std::vector<UserRow> require_users(Store& store, const TenantRow& tenant,
                                    const std::vector<std::string>& logins) {
+    std::unordered_map<std::string, UserRow> found; // by folded login
+    for (auto& row : store.find_users(tenant, logins))
+        found.emplace(fold(row.user.login), std::move(row));
     std::vector<UserRow> rows;
     std::vector<std::string> unknown;
     for (const auto& login : logins) {
-        if (auto row = store.find_user(tenant, login))
-            rows.push_back(*row);
+        if (auto it = found.find(fold(login)); it != found.end())
+            rows.push_back(it->second);
         else
             unknown.push_back(login);
     }

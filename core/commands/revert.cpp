@@ -84,22 +84,30 @@ class Reverter {
         // profile renamed back would otherwise make its users look changed).
         for (const Entry& e : entries_)
             if (newest_.count(e.id)) {
-                if (!force_) check_unchanged(e);
+                if (!force_) check_unchanged(e, current(e));
                 if (e.kind == Kind::profile) defaults_[identity_of(e)] = is_default(current(e));
             }
-        if (!force_) each_user([&](const Entry& e) { check_unchanged(e); });
+        // Users are checked in a pass of their own only when tenants or profiles are put
+        // back before them (a default demoted comes with a profile of bucket 1 or 2); else
+        // each is checked and put back as it is read: one read of its history entry and of
+        // the user, where a change of 200,000 users is mostly this pass.
+        bool checked_apart =
+            !force_ && (!buckets[0].empty() || !buckets[1].empty() || !buckets[2].empty());
+        if (checked_apart) each_user([&](const Entry& e) { check_unchanged(e, current(e)); });
         for (const Entry* e : buckets[0])
-            undo(*e, emit);
+            undo(*e, current(*e), emit);
         demote_untouched_defaults(emit);
         for (int b : {1, 2})
             for (const Entry* e : buckets[b])
-                undo(*e, emit);
+                undo(*e, current(*e), emit);
         each_user([&](const Entry& e) {
-            if (!created_tenants_.count(e.tenant)) undo(e, emit); // else gone with its tenant
+            std::optional<Object> now = current(e);
+            if (!force_ && !checked_apart) check_unchanged(e, now);
+            if (!created_tenants_.count(e.tenant)) undo(e, now, emit); // else gone with its tenant
         });
         for (int b : {4, 5})
             for (const Entry* e : buckets[b])
-                undo(*e, emit);
+                undo(*e, current(*e), emit);
     }
 
   private:
@@ -127,18 +135,34 @@ class Reverter {
         }
     }
 
-    // The change's user entries, newest first, a page at a time.
-    void each_user_entry(const std::function<void(const Entry&)>& f) {
-        HistoryFilter page;
-        page.change = number_;
-        page.kind = "user";
-        for (;;) {
-            auto rows = store_.history(page, kPage);
+    // The change's user entries, newest first, a page at a time; with look_up, the users
+    // they name as they are now, looked up a page at a time too (current() reads them).
+    void each_user_entry(const std::function<void(const Entry&)>& f, bool look_up = false) {
+        HistoryFilter filter;
+        filter.change = number_;
+        filter.kind = "user";
+        store_.history_pages(filter, kPage, [&](const std::vector<HistoryEntry>& rows) {
+            std::vector<Entry> entries;
+            entries.reserve(rows.size());
             for (const auto& h : rows)
-                f(read_entry(h));
-            if (rows.size() < static_cast<size_t>(kPage)) return;
-            page.before_id = rows.back().id;
-        }
+                entries.push_back(read_entry(h));
+            if (look_up) look_up_users(entries);
+            for (const Entry& e : entries)
+                f(e);
+            page_users_.reset();
+        });
+    }
+
+    void look_up_users(const std::vector<Entry>& entries) {
+        std::map<std::string, std::vector<std::string>> logins; // by tenant
+        for (const Entry& e : entries)
+            logins[e.tenant].push_back(e.key());
+        page_users_.emplace();
+        for (const auto& [key, of_tenant] : logins)
+            if (auto tenant = user_tenant(key))
+                for (auto& row : store_.find_users(*tenant, of_tenant))
+                    page_users_->emplace(identity(Kind::user, key, row.user.login),
+                                         std::move(row.user));
     }
 
     static int bucket(const Entry& e) {
@@ -228,6 +252,11 @@ class Reverter {
             if (auto p = store_.find_profile(*tenant, e.key())) return p->profile;
             return std::nullopt;
         case Kind::user:
+            if (page_users_) {
+                auto it = page_users_->find(identity_of(e));
+                if (it == page_users_->end()) return std::nullopt;
+                return it->second;
+            }
             if (auto u = store_.find_user(*tenant, e.key())) return u->user;
             return std::nullopt;
         }
@@ -244,13 +273,12 @@ class Reverter {
     }
     void each_user(const std::function<void(const Entry&)>& f) {
         user_tenants_.clear(); // the passes before may have put tenants back
-        each_user_entry(f);
+        each_user_entry(f, true);
     }
 
     // The object must be as the change left it (a change outside history, or a rename
     // of the profile a user is on, would be undone blind).
-    void check_unchanged(const Entry& e) {
-        std::optional<Object> now = current(e);
+    void check_unchanged(const Entry& e, const std::optional<Object>& now) {
         if (now == e.after) return;
         std::string what = describe(e.kind, e.tenant, e.key());
         std::string how;
@@ -301,8 +329,7 @@ class Reverter {
     static std::string identity_of(const Entry& e) { return identity(e.kind, e.tenant, e.key()); }
 
     // From the object as it is now to its state before the change.
-    void undo(const Entry& e, const ChangeSink& emit) {
-        std::optional<Object> now = current(e);
+    void undo(const Entry& e, const std::optional<Object>& now, const ChangeSink& emit) {
         const std::optional<Object>& then = e.before;
         if (now == then) return;
         if (!then && e.kind == Kind::profile) {
@@ -329,6 +356,7 @@ class Reverter {
     std::set<int64_t> newest_;             // entries that are the newest of their object
     std::map<std::string, bool> defaults_; // whether each profile was the default before
     std::map<std::string, std::optional<TenantRow>> user_tenants_;
+    std::optional<std::map<std::string, User>> page_users_; // a page's users, by identity
 };
 
 } // namespace

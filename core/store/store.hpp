@@ -103,6 +103,10 @@ class Store {
                                                    std::string_view name) = 0;
     virtual std::optional<ProfileRow> profile_by_id(int64_t id) = 0;
     virtual std::optional<UserRow> find_user(const TenantRow& tenant, std::string_view login) = 0;
+    // The users of those logins that exist, in any order: find_user for many at once
+    // (one query on a server, where a query per user is a round trip each).
+    virtual std::vector<UserRow> find_users(const TenantRow& tenant,
+                                            const std::vector<std::string>& logins);
     virtual int64_t count_users(int64_t tenant_id,
                                 std::optional<int64_t> profile_id = std::nullopt) = 0;
     virtual std::vector<TenantInfo>
@@ -133,6 +137,11 @@ class Store {
         bool last_page_ = false;
     };
     virtual std::vector<HistoryEntry> history(const HistoryFilter& filter, int limit) = 0;
+    // Every entry the filter selects, given to each a page (at most `page` entries) at a
+    // time; each may read and write the store between pages (but not page through history
+    // itself).
+    using HistoryPage = std::function<void(const std::vector<HistoryEntry>&)>;
+    virtual void history_pages(HistoryFilter filter, int page, const HistoryPage& each);
     // How many entries the filter selects (before_id, after_id and order included).
     virtual int64_t history_count(const HistoryFilter& filter) = 0;
     // Whether history holds any entry of the tenant (a deleted one's stays).
@@ -168,6 +177,8 @@ class Store {
     virtual void insert_users(const std::vector<NewUser>& users) = 0;
     virtual void update_user(int64_t id, int64_t profile_id, const User& user) = 0;
     virtual void delete_user(int64_t id) = 0;
+    // Users that exist, deleted together.
+    virtual void delete_users(const std::vector<int64_t>& ids);
     // One history row; before and after are the objects' JSON texts, or none. Rows may be
     // held and written in batches: call flush_history() before committing.
     struct HistoryRow {

@@ -12,6 +12,19 @@ std::vector<UserRow> Store::list_users(const TenantRow& tenant, std::optional<in
     return out;
 }
 
+std::vector<UserRow> Store::find_users(const TenantRow& tenant,
+                                       const std::vector<std::string>& logins) {
+    std::vector<UserRow> out;
+    for (const auto& login : logins)
+        if (auto row = find_user(tenant, login)) out.push_back(std::move(*row));
+    return out;
+}
+
+void Store::delete_users(const std::vector<int64_t>& ids) {
+    for (int64_t id : ids)
+        delete_user(id);
+}
+
 const UserRow* Store::UserScan::next() {
     if (at_ < page_.size()) return &page_[at_++];
     if (last_page_) return nullptr;
@@ -22,6 +35,15 @@ const UserRow* Store::UserScan::next() {
     at_ = 0;
     last_page_ = page_.size() < static_cast<size_t>(kPage);
     return page_.empty() ? nullptr : &page_[at_++];
+}
+
+void Store::history_pages(HistoryFilter filter, int page, const HistoryPage& each) {
+    for (;;) {
+        auto rows = history(filter, page);
+        if (!rows.empty()) each(rows);
+        if (rows.size() < static_cast<size_t>(page)) return;
+        (filter.oldest_first ? filter.after_id : filter.before_id) = rows.back().id;
+    }
 }
 
 bool Store::tenant_in_history(const std::string& key) {

@@ -176,8 +176,11 @@ TEST_SUITE("faults") {
                     args = {"user", "import", "-t", "base", csv};
                 else
                     args = {"user", "delete", "--all", "-t", "base"};
-                if (command == 2 && s.query("SELECT count(*) FROM users")[0][0] == "0")
-                    s.ok({"-q", "user", "import", "-t", "base", csv});
+                // The import adds its users, the delete has some to delete (a write the
+                // full folder refused left them as they were).
+                const bool none = s.query("SELECT count(*) FROM users")[0][0] == "0";
+                if (command == 1 && !none) s.ok({"-q", "user", "delete", "--all", "-t", "base"});
+                if (command == 2 && none) s.ok({"-q", "user", "import", "-t", "base", csv});
                 const int64_t start = last_change(s);
                 Result r = run_redirected(s, "", args, tmp);
                 INFO("exit " << r.code << ", stderr: " << r.err);

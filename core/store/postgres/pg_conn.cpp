@@ -191,6 +191,14 @@ Result Conn::query(const char* sql, const std::vector<Param>& params) {
     return Result(r);
 }
 
+Result Conn::query_planned(const char* sql, const std::vector<Param>& params) {
+    Values v(params);
+    PGresult* r = PQexecParams(conn_, sql, static_cast<int>(params.size()), nullptr,
+                               v.pointers.data(), v.lengths.data(), nullptr, 0);
+    if (!ok(r)) fail_result(r, "query");
+    return Result(r);
+}
+
 void Conn::copy_in(const std::string& copy_sql, const std::string& data) {
     PGresult* r = PQexec(conn_, copy_sql.c_str());
     if (!r || PQresultStatus(r) != PGRES_COPY_IN) fail_result(r, "copy");

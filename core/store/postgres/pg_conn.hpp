@@ -49,6 +49,9 @@ class Conn {
     void run(const std::string& sql);
     // A statement prepared on first use (keyed by the text's address) and run.
     Result query(const char* sql, const std::vector<Param>& params = {});
+    // A statement planned for the values it is given, each time (unnamed): for queries
+    // whose best plan depends on which of their parameters are null.
+    Result query_planned(const char* sql, const std::vector<Param>& params);
     // COPY ... FROM STDIN with rows already in COPY's text format.
     void copy_in(const std::string& copy_sql, const std::string& data);
     // COMMIT: a connection lost while committing leaves the outcome unknown, and says so.
@@ -58,6 +61,7 @@ class Conn {
     // The SQLSTATE of the last statement that failed ("" when none has).
     const std::string& last_state() const { return last_state_; }
     std::string user() const { return PQuser(conn_); }
+    bool in_transaction() const { return PQtransactionStatus(conn_) == PQTRANS_INTRANS; }
 
   private:
     [[noreturn]] void fail_result(PGresult* r, const char* what);

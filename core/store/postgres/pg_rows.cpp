@@ -47,6 +47,21 @@ ProfileRow read_profile(const Result& r, int i, const std::string& tenant) {
                               r.optional_text(i, 5)}};
 }
 
+// A text[] literal: each element quoted, its quotes and backslashes escaped.
+std::string text_array(const std::vector<std::string>& items) {
+    std::string out = "{";
+    for (const auto& item : items) {
+        if (out.size() > 1) out += ',';
+        out += '"';
+        for (char c : item) {
+            if (c == '"' || c == '\\') out += '\\';
+            out += c;
+        }
+        out += '"';
+    }
+    return out + "}";
+}
+
 } // namespace
 
 bool PgStore::has_owners() const {
@@ -104,6 +119,19 @@ std::optional<UserRow> PgStore::find_user(const TenantRow& tenant, std::string_v
                            {num(tenant.id), str(login)});
     if (r.rows() == 0) return std::nullopt;
     return read_user(r, 0, tenant.tenant.key);
+}
+
+std::vector<UserRow> PgStore::find_users(const TenantRow& tenant,
+                                         const std::vector<std::string>& logins) {
+    if (logins.empty()) return {};
+    // Planned for its values: a plan kept from when the tenant had few users would read
+    // all of them for each batch once it has many.
+    Result r =
+        conn_.query_planned(USER_COLUMNS "WHERE u.tenant_id = $1 AND lower(u.login COLLATE \"C\") "
+                                         "= ANY (SELECT lower(l COLLATE \"C\") "
+                                         "FROM unnest($2::text[]) l)",
+                            {num(tenant.id), text_array(logins)});
+    return rows_of(r, [&](int i) { return read_user(r, i, tenant.tenant.key); });
 }
 
 int64_t PgStore::count_users(int64_t tenant_id, std::optional<int64_t> profile_id) {
@@ -190,7 +218,8 @@ std::vector<UserRow> PgStore::user_page(const TenantRow& tenant,
 namespace {
 
 // The history query for a filter ($N::type IS NULL when a field is not given); each run
-// is planned for its values, so the index on the change or the tenant leads when given.
+// is planned for its values (Conn::query_planned), so the index on the change or the
+// tenant leads when given: a plan made once for any values reads the whole table.
 const char* history_sql(bool oldest_first) {
     static const auto all = [] {
         std::vector<std::string> out;
@@ -230,18 +259,29 @@ Param optional_num(const std::optional<int64_t>& n) {
 
 int64_t PgStore::history_count(const HistoryFilter& f) {
     return conn_
-        .query(history_count_sql(f.oldest_first),
-               {f.tenant, optional_num(f.change), f.kind, f.key, f.actor, f.since, f.until,
-                optional_num(f.before_id), optional_num(f.after_id), std::nullopt}) // no limit
+        .query_planned(history_count_sql(f.oldest_first),
+                       {f.tenant, optional_num(f.change), f.kind, f.key, f.actor, f.since, f.until,
+                        optional_num(f.before_id), optional_num(f.after_id),
+                        std::nullopt}) // no limit
         .integer(0, 0);
 }
 
-std::vector<HistoryEntry> PgStore::history(const HistoryFilter& f, int limit) {
-    refuse_history_before_upgrade(conn_.shown(), version_, schema::current_version());
-    Result r =
-        conn_.query(history_sql(f.oldest_first),
-                    {f.tenant, optional_num(f.change), f.kind, f.key, f.actor, f.since, f.until,
-                     optional_num(f.before_id), optional_num(f.after_id), num(limit)});
+namespace {
+
+std::vector<Param> history_params(const HistoryFilter& f, Param limit) {
+    return {f.tenant,
+            optional_num(f.change),
+            f.kind,
+            f.key,
+            f.actor,
+            f.since,
+            f.until,
+            optional_num(f.before_id),
+            optional_num(f.after_id),
+            std::move(limit)};
+}
+
+std::vector<HistoryEntry> history_rows(const Result& r) {
     auto json = [&](int i, int col) -> Json {
         if (r.null(i, col)) return nullptr;
         Json value = Json::parse(r.text(i, col), nullptr, false);
@@ -256,6 +296,41 @@ std::vector<HistoryEntry> PgStore::history(const HistoryFilter& f, int limit) {
                             r.text(i, 6),    r.text(i, 7),    r.text(i, 8),
                             json(i, 9),      json(i, 10)};
     });
+}
+
+} // namespace
+
+std::vector<HistoryEntry> PgStore::history(const HistoryFilter& f, int limit) {
+    refuse_history_before_upgrade(conn_.shown(), version_, schema::current_version());
+    return history_rows(
+        conn_.query_planned(history_sql(f.oldest_first), history_params(f, num(limit))));
+}
+
+// Inside a transaction, one query read through a cursor: planned once for the whole scan
+// and for its first rows, it walks the index in order, where pages queried one by one
+// are planned from the table's statistics (after a large import, not gathered yet: each
+// page would then sort every entry of the change).
+void PgStore::history_pages(HistoryFilter f, int page, const HistoryPage& each) {
+    if (!conn_.in_transaction()) return Store::history_pages(std::move(f), page, each);
+    refuse_history_before_upgrade(conn_.shown(), version_, schema::current_version());
+    const std::string declare =
+        std::string("DECLARE chatctl_history NO SCROLL CURSOR FOR ") + history_sql(f.oldest_first);
+    conn_.query_planned(declare.c_str(), history_params(f, std::nullopt));
+    struct Close {
+        Conn& conn;
+        ~Close() {
+            try {
+                conn.run("CLOSE chatctl_history");
+            } catch (...) { // a failed transaction takes the cursor with it
+            }
+        }
+    } close{conn_};
+    const std::string fetch = "FETCH " + num(page) + " FROM chatctl_history";
+    for (;;) {
+        auto rows = history_rows(conn_.query_planned(fetch.c_str(), {}));
+        if (!rows.empty()) each(rows);
+        if (rows.size() < static_cast<size_t>(page)) return;
+    }
 }
 
 int64_t PgStore::next_change() {
@@ -374,6 +449,14 @@ void PgStore::update_user(int64_t id, int64_t profile_id, const User& u) {
 
 void PgStore::delete_user(int64_t id) {
     conn_.query("DELETE FROM users WHERE id = $1", {num(id)});
+}
+
+void PgStore::delete_users(const std::vector<int64_t>& ids) {
+    if (ids.empty()) return;
+    std::string array = "{";
+    for (int64_t id : ids)
+        array += (array.size() > 1 ? "," : "") + num(id);
+    conn_.query("DELETE FROM users WHERE id = ANY ($1::bigint[])", {array + "}"});
 }
 
 void PgStore::insert_history(const std::vector<HistoryRow>& rows) {

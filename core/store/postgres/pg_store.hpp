@@ -29,6 +29,8 @@ class PgStore final : public Store {
     std::optional<ProfileRow> find_profile(const TenantRow& tenant, std::string_view name) override;
     std::optional<ProfileRow> profile_by_id(int64_t id) override;
     std::optional<UserRow> find_user(const TenantRow& tenant, std::string_view login) override;
+    std::vector<UserRow> find_users(const TenantRow& tenant,
+                                    const std::vector<std::string>& logins) override;
     int64_t count_users(int64_t tenant_id, std::optional<int64_t> profile_id) override;
     std::vector<TenantInfo> list_tenants(std::optional<std::string_view> key) override;
     std::vector<ProfileInfo> list_profiles(const TenantRow& tenant,
@@ -38,6 +40,7 @@ class PgStore final : public Store {
     std::vector<UserRow> user_page(const TenantRow& tenant, const std::optional<std::string>& after,
                                    int limit) override;
     std::vector<HistoryEntry> history(const HistoryFilter& filter, int limit) override;
+    void history_pages(HistoryFilter filter, int page, const HistoryPage& each) override;
     int64_t history_count(const HistoryFilter& filter) override;
     int64_t next_change() override;
     std::vector<TenantRow> tenants_owned_by(std::string_view owner) override;
@@ -55,6 +58,7 @@ class PgStore final : public Store {
     void insert_users(const std::vector<NewUser>& users) override;
     void update_user(int64_t id, int64_t profile_id, const User& user) override;
     void delete_user(int64_t id) override;
+    void delete_users(const std::vector<int64_t>& ids) override;
 
   protected:
     void insert_history(const std::vector<HistoryRow>& rows) override;

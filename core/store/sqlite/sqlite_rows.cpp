@@ -226,27 +226,31 @@ std::vector<UserRow> SqliteStore::user_page(const TenantRow& tenant,
 
 namespace {
 
-// The history query for a filter: an index leads by the change or the tenant when one is
-// given; every other field given narrows it (?N IS NULL when not given).
+// The history query for a filter, with a condition for each field given and none for the
+// others, so that an index leads by the change or the tenant and a page's bound (before_id,
+// after_id) is a range of it, not a filter over every entry before it. The texts stay, as
+// statements are kept by them; parameters keep their numbers (?10 is the limit).
 const char* history_sql(const HistoryFilter& f) {
-    static const auto all = [] {
-        std::vector<std::string> out;
-        for (const char* lead : {"?2 IS NULL", "change = ?2", "tenant = ?1"})
-            for (const char* order : {"DESC", "ASC"})
-                out.push_back(std::string("SELECT id, change, at, actor, command, tenant, kind, "
-                                          "key, action, before, after FROM history WHERE ") +
-                              lead +
-                              " AND (?1 IS NULL OR tenant = ?1) AND (?2 IS NULL OR change = ?2) "
-                              "AND (?3 IS NULL OR kind = ?3) "
-                              "AND (?4 IS NULL OR key = ?4 COLLATE NOCASE) "
-                              "AND (?5 IS NULL OR actor = ?5) AND (?6 IS NULL OR at >= ?6) "
-                              "AND (?7 IS NULL OR at <= ?7) AND (?8 IS NULL OR id < ?8) "
-                              "AND (?9 IS NULL OR id > ?9) ORDER BY id " +
-                              order + " LIMIT ?10");
-        return out;
-    }();
-    size_t lead = f.change ? 1 : f.tenant ? 2 : 0;
-    return all[lead * 2 + (f.oldest_first ? 1 : 0)].c_str();
+    static std::map<unsigned, std::string> texts;
+    const bool given[] = {f.tenant.has_value(), f.change.has_value(),    f.kind.has_value(),
+                          f.key.has_value(),    f.actor.has_value(),     f.since.has_value(),
+                          f.until.has_value(),  f.before_id.has_value(), f.after_id.has_value()};
+    static const char* const conditions[] = {
+        "tenant = ?1", "change = ?2", "kind = ?3", "key = ?4 COLLATE NOCASE",
+        "actor = ?5",  "at >= ?6",    "at <= ?7",  "id < ?8",
+        "id > ?9"};
+    unsigned mask = f.oldest_first ? 1u << 9 : 0;
+    for (unsigned i = 0; i < 9; ++i)
+        mask |= given[i] ? 1u << i : 0;
+    std::string& sql = texts[mask];
+    if (sql.empty()) {
+        sql = "SELECT id, change, at, actor, command, tenant, kind, key, action, before, after "
+              "FROM history WHERE 1";
+        for (unsigned i = 0; i < 9; ++i)
+            if (given[i]) sql += std::string(" AND ") + conditions[i];
+        sql += f.oldest_first ? " ORDER BY id ASC LIMIT ?10" : " ORDER BY id DESC LIMIT ?10";
+    }
+    return sql.c_str();
 }
 
 // The count of what a history query selects; the text stays, as statements are kept by it.
