@@ -12,7 +12,8 @@
 #           order, to /dev/null
 # import is compared with both import floors, re-import with the first, list -o csv
 # with scan; `revert last` of the import, and of that revert, with the import itself.
-#   bash bench/import_bench.sh [ROWS]   (default 100000)
+#   bash bench/import_bench.sh [ROWS] [postgres]   (default 100000; postgres: the same
+#   import and reverts on a throwaway PostgreSQL cluster too)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-100000}
@@ -81,19 +82,65 @@ prepare=""
 scan=$(measure sqlite3 -csv "$work/store.db" "SELECT 'acme', u.login, u.name, u.email, p.name FROM users u JOIN profiles p ON p.id = u.profile_id ORDER BY u.login COLLATE NOCASE")
 list=$(measure "$chatctl" --db "$work/store.db" user list -t acme -o csv)
 
-python3 - "$floor" "$writes" "$scan" "$import" "$reimport" "$list" "$revert" "$rerevert" <<'PY'
+# The same import and its reverts on PostgreSQL (a throwaway local cluster, fsync off, a
+# Unix socket), with psql \copy of the file into a table of the same columns and a
+# case-folding unique index as its floor; each revert starts from a copy of the database
+# (CREATE DATABASE ... TEMPLATE).
+pg_import=("0 0") pg_copy=("0 0") pg_revert=("0 0") pg_rerevert=("0 0")
+if [ "${2:-}" = postgres ]; then
+  cluster=$(mktemp -d /tmp/chatctl-bench-pg-XXXXXX)
+  trap 'bash tests/pg/cluster.sh stop "$cluster"; rm -rf "$work"' EXIT
+  bash tests/pg/cluster.sh start "$cluster"
+  chmod 0755 "$work"
+  export PGOPTIONS="-c client_min_messages=warning"
+  pg() { echo "postgresql:///$1?host=$cluster/socket&user=postgres"; }
+  sql() { psql -X -q -v ON_ERROR_STOP=1 "$(pg postgres)" "$@"; }
+  copy_db() { sql -c "DROP DATABASE IF EXISTS $2 WITH (FORCE)" -c "CREATE DATABASE $2 TEMPLATE $1"; }
+  users() { "$chatctl" --db "$(pg "$1")" tenant show acme -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["users"])'; }
+  copy_db template1 empty
+  "$chatctl" --db "$(pg empty)" -q tenant create acme
+  "$chatctl" --db "$(pg empty)" -q profile add Sales -t acme
+  prepare="copy_db template1 floor"
+  pg_copy=$(measure psql -X -q -v ON_ERROR_STOP=1 "$(pg floor)" -1 \
+    -c 'CREATE TABLE users (login text, name text, email text, profile text)' \
+    -c 'CREATE UNIQUE INDEX ON users (lower(login COLLATE "C"))' \
+    -c "\\copy users FROM '$work/agents.csv' CSV HEADER")
+  prepare="copy_db empty store"
+  pg_import=$(measure "$chatctl" --db "$(pg store)" -q user import -t acme "$work/agents.csv")
+  copy_db empty imported
+  "$chatctl" --db "$(pg imported)" -q user import -t acme "$work/agents.csv"
+  [ "$(users imported)" = "$rows" ]
+  prepare="copy_db imported rv"
+  pg_revert=$(measure "$chatctl" --db "$(pg rv)" -q revert last)
+  [ "$(users rv)" = 0 ]
+  copy_db rv reverted
+  prepare="copy_db reverted rr"
+  pg_rerevert=$(measure "$chatctl" --db "$(pg rr)" -q revert last)
+  [ "$(users rr)" = "$rows" ]
+  prepare=""
+fi
+
+python3 - "$floor" "$writes" "$scan" "$import" "$reimport" "$list" "$revert" "$rerevert" \
+  "$pg_copy" "$pg_import" "$pg_revert" "$pg_rerevert" <<'PY'
 import sys
-floor, writes, scan, imp, reimp, lst, rev, rerev = [tuple(map(float, a.split())) for a in sys.argv[1:]]
+(floor, writes, scan, imp, reimp, lst, rev, rerev, pg_copy, pg_imp, pg_rev,
+ pg_rerev) = [tuple(map(float, a.split())) for a in sys.argv[1:]]
+def report(store, rows):
+    for name, (secs, rss), base, label in rows:
+        base = max(base, 0.01)
+        print(f"{store}{name:20s} {secs:6.2f} s  {secs / base:5.2f}x ({label}, {base:.2f} s)  "
+              f"peak {rss / 1024:6.0f} MB")
 print(f"floors: sqlite3 .import {floor[0]:.2f} s, the same writes in SQL {writes[0]:.2f} s, "
       f"scan {scan[0]:.2f} s")
-for name, (secs, rss), base, label in [
-        ("user import (new)", imp, floor[0], "sqlite3 .import"),
-        ("user import (new)", imp, writes[0], "same writes"),
-        ("user import (no-op)", reimp, floor[0], "sqlite3 .import"),
-        ("user list -o csv", lst, scan[0], "scan"),
-        ("revert the import", rev, imp[0], "the import"),
-        ("revert that revert", rerev, imp[0], "the import")]:
-    base = max(base, 0.01)
-    print(f"{name:20s} {secs:6.2f} s  {secs / base:5.2f}x ({label}, {base:.2f} s)  "
-          f"peak {rss / 1024:6.0f} MB")
+report("", [("user import (new)", imp, floor[0], "sqlite3 .import"),
+            ("user import (new)", imp, writes[0], "same writes"),
+            ("user import (no-op)", reimp, floor[0], "sqlite3 .import"),
+            ("user list -o csv", lst, scan[0], "scan"),
+            ("revert the import", rev, imp[0], "the import"),
+            ("revert that revert", rerev, imp[0], "the import")])
+if pg_imp[0]:
+    print(f"PostgreSQL floor: psql \\copy {pg_copy[0]:.2f} s")
+    report("PostgreSQL ", [("user import (new)", pg_imp, pg_copy[0], "psql \\copy"),
+                           ("revert the import", pg_rev, pg_imp[0], "the import"),
+                           ("revert that revert", pg_rerev, pg_imp[0], "the import")])
 PY
