@@ -221,8 +221,8 @@ TEST_SUITE("revert") {
         // Rows of both tenants mixed, more than a page and a batch of each.
         std::string csv = "tenant,login,name,profile\n";
         for (int i = 0; i < 2600; ++i)
-            csv += std::string(i % 3 ? "acme" : "beta") + ",Agent" + std::to_string(i) +
-                   ",Agent " + std::to_string(i) + "," + (i % 3 ? "" : "Sales") + "\n";
+            csv += std::string(i % 3 ? "acme" : "beta") + ",Agent" + std::to_string(i) + ",Agent " +
+                   std::to_string(i) + "," + (i % 3 ? "" : "Sales") + "\n";
         const std::string file = s.write("agents.csv", csv);
         round_trip(s, {"user", "import", file});
         CHECK(s.query("SELECT count(*) FROM users")[0][0] == "2600");
