@@ -255,19 +255,6 @@ Param optional_num(const std::optional<int64_t>& n) {
     return n ? Param(num(*n)) : std::nullopt;
 }
 
-} // namespace
-
-int64_t PgStore::history_count(const HistoryFilter& f) {
-    return conn_
-        .query_planned(history_count_sql(f.oldest_first),
-                       {f.tenant, optional_num(f.change), f.kind, f.key, f.actor, f.since, f.until,
-                        optional_num(f.before_id), optional_num(f.after_id),
-                        std::nullopt}) // no limit
-        .integer(0, 0);
-}
-
-namespace {
-
 std::vector<Param> history_params(const HistoryFilter& f, Param limit) {
     return {f.tenant,
             optional_num(f.change),
@@ -280,6 +267,15 @@ std::vector<Param> history_params(const HistoryFilter& f, Param limit) {
             optional_num(f.after_id),
             std::move(limit)};
 }
+
+} // namespace
+
+int64_t PgStore::history_count(const HistoryFilter& f) {
+    return conn_.query_planned(history_count_sql(f.oldest_first), history_params(f, std::nullopt))
+        .integer(0, 0);
+}
+
+namespace {
 
 std::vector<HistoryEntry> history_rows(const Result& r) {
     auto json = [&](int i, int col) -> Json {

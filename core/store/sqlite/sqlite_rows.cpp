@@ -5,6 +5,7 @@
 #include "core/validate.hpp"
 
 #include <map>
+#include <mutex>
 
 namespace chatctl::sqlite {
 
@@ -226,6 +227,8 @@ std::vector<UserRow> SqliteStore::user_page(const TenantRow& tenant,
 
 namespace {
 
+std::mutex history_texts; // a streamed apply's writer thread may read history too
+
 // The history query for a filter, with a condition for each field given and none for the
 // others, so that an index leads by the change or the tenant and a page's bound (before_id,
 // after_id) is a range of it, not a filter over every entry before it. The texts stay, as
@@ -242,6 +245,7 @@ const char* history_sql(const HistoryFilter& f) {
     unsigned mask = f.oldest_first ? 1u << 9 : 0;
     for (unsigned i = 0; i < 9; ++i)
         mask |= given[i] ? 1u << i : 0;
+    std::lock_guard lock(history_texts);
     std::string& sql = texts[mask];
     if (sql.empty()) {
         sql = "SELECT id, change, at, actor, command, tenant, kind, key, action, before, after "
@@ -257,6 +261,7 @@ const char* history_sql(const HistoryFilter& f) {
 const char* history_count_sql(const HistoryFilter& f) {
     static std::map<const char*, std::string> counts;
     const char* sql = history_sql(f);
+    std::lock_guard lock(history_texts);
     std::string& count = counts[sql];
     if (count.empty()) count = "SELECT count(*) FROM (" + std::string(sql) + ")";
     return count.c_str();
