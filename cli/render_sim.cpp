@@ -10,7 +10,7 @@ namespace chatctl::cli {
 
 namespace {
 
-enum class Unit { erlangs, share, seconds };
+enum class Unit { number, share, seconds };
 
 struct Row {
     const char* field;
@@ -19,7 +19,7 @@ struct Row {
 };
 
 const Row kRows[] = {
-    {"offered_load", "offered load (Erlangs)", Unit::erlangs},
+    {"offered_load", "offered load (Erlangs)", Unit::number},
     {"wait_probability", "P(wait)", Unit::share},
     {"asa_seconds", "ASA, answered (s)", Unit::seconds},
     {"mean_wait_seconds", "mean wait, all arrivals (s)", Unit::seconds},
@@ -27,7 +27,14 @@ const Row kRows[] = {
     {"abandonment", "abandonment", Unit::share},
     {"slot_utilisation", "slot utilisation", Unit::share},
     {"agent_busy_share", "agents with a chat", Unit::share},
+    {"mean_concurrency", "chats held, agents with any", Unit::number},
 };
+
+// The rows a profile's figures give over the chats its agents answered.
+bool over_answered(const Row& row) {
+    std::string_view f = row.field;
+    return f == "wait_probability" || f == "asa_seconds" || f == "service_level";
+}
 
 std::string number(double v, Unit unit) {
     char buffer[64];
@@ -57,9 +64,12 @@ std::string duration(double seconds) {
 
 std::string scenario_table(const Json& s, const Json& doc, bool color) {
     std::string out = s["scenario"].get<std::string>() + ": ";
-    out += s["method"] == "exact" ? "exact (birth-death chain); agents with a chat simulated"
-                                  : "simulated";
+    if (s["stable"] == false) return out + "unstable: " + s["reason"].get<std::string>() + "\n";
+    out += s["method"] == "exact"
+               ? "exact (birth-death chain); agents with a chat and chats held simulated"
+               : "simulated";
     out += "\n";
+    const bool profiles = s["figures"].size() > 1;
     std::vector<std::vector<std::string>> table{{"FIGURE"}};
     for (const auto& f : s["figures"])
         table[0].push_back(f["scope"] == "tenant" ? "TENANT" : f["scope"].get<std::string>());
@@ -76,11 +86,15 @@ std::string scenario_table(const Json& s, const Json& doc, bool color) {
                 " (" +
                 duration(doc["target"].is_null() ? 20 : doc["target"]["seconds"].get<double>()) +
                 ")";
+        if (profiles && over_answered(row)) label += " *";
         table.push_back({label});
         for (const auto& f : s["figures"])
             table.back().push_back(cell_of(f[row.field], row.unit));
     }
     out += render_table(std::move(table), color);
+    if (profiles)
+        out += "* a profile's: over the chats its agents answered; the tenant's: over all "
+               "arrivals\n";
     if (const Json& a = s["approximation"]; !a.is_null())
         out += (a["method"] == "erlang_a" ? "Erlang A" : "Erlang C") +
                std::string(" approximation (hold time taken as exponential): P(wait) ") +
@@ -97,8 +111,9 @@ std::string table(const Json& doc, bool color) {
     const Json& load = doc["load"];
     char rate[32];
     std::snprintf(rate, sizeof rate, "%g", load["arrivals_per_hour"].get<double>());
-    std::string out = "Tenant " + doc["tenant"].get<std::string>() + ": " + rate +
-                      " chats/h, talk " + duration(load["talk_seconds"]) + " (" +
+    std::string out = (doc["tenant"].is_null() ? std::string("A pool")
+                                               : "Tenant " + doc["tenant"].get<std::string>()) +
+                      ": " + rate + " chats/h, talk " + duration(load["talk_seconds"]) + " (" +
                       load["talk_distribution"].get<std::string>() + ")";
     if (!load["patience_seconds"].is_null())
         out += ", patience " + duration(load["patience_seconds"]);
@@ -112,10 +127,26 @@ std::string table(const Json& doc, bool color) {
            "; ± is half the 95% confidence interval\n";
     for (const auto& s : doc["scenarios"])
         out += "\n" + scenario_table(s, doc, color);
-    if (!doc["solved"].is_null()) {
-        int agents = doc["solved"]["figures"][0]["agents"];
-        out += "\nThe fewest agents that meet the target: " + std::to_string(agents) + "\n" +
-               scenario_table(doc["solved"], doc, color);
+    if (const Json& solved = doc["solved"]; !solved.is_null()) {
+        int agents = solved["figures"][0]["agents"];
+        out += "\nThe fewest agents that meet the target";
+        if (!solved["max_occupancy"].is_null())
+            out += " with slot utilisation at most " + number(solved["max_occupancy"], Unit::share);
+        if (solved["confidence"] == true) out += ", by the lower end of the 95% interval";
+        out += ": " + std::to_string(agents) +
+               (solved["borderline"] == true ? " (borderline)" : "") + "\n" +
+               scenario_table(solved, doc, color);
+        if (const Json& less = solved["one_fewer"]; !less.is_null()) {
+            out += "With one agent fewer (" + std::to_string(agents - 1) + "): ";
+            if (less["stable"] == false) {
+                out += "unstable\n";
+            } else {
+                const Json& t = less["figures"][0];
+                out += "service level " + cell_of(t["service_level"], Unit::share) + ", ASA " +
+                       cell_of(t["asa_seconds"], Unit::seconds) + " s, slot utilisation " +
+                       cell_of(t["slot_utilisation"], Unit::share) + "\n";
+            }
+        }
     }
     return out;
 }
@@ -145,7 +176,14 @@ std::string csv_rows(const Json& doc) {
     };
     for (const auto& s : doc["scenarios"])
         rows_of(s);
-    if (!doc["solved"].is_null()) rows_of(doc["solved"]);
+    if (const Json& solved = doc["solved"]; !solved.is_null()) {
+        rows_of(solved);
+        if (!solved["one_fewer"].is_null()) {
+            Json less = solved["one_fewer"];
+            less["scenario"] = "solved-1";
+            rows_of(less);
+        }
+    }
     return out;
 }
 
@@ -168,12 +206,15 @@ Figures (for the tenant, and for each profile over the chats its agents answered
   abandonment         share of arrivals that gave up (--patience)
   slot utilisation    time-average share of slots held, wrap-up included
   agents with a chat  time-average share of agents holding at least one chat
+  chats held          mean chats an agent holds while it holds any (concurrency)
 Exact (a birth-death chain: Erlang C, or Erlang A with --patience) when the talk time
-is exponential, no profile has a wrap-up and all agents take the same max chats;
-simulated otherwise (--replications runs of --duration after --warmup; ± is half the
-95% Student t confidence interval), with the Erlang figure beside it as an
+is exponential and no profile has a wrap-up, whatever the max chats (and for one agent
+whose chats slow with concurrency); simulated otherwise (--replications runs of
+--duration after --warmup, each starting from a steady state drawn at random; ± is half
+the 95% Student t confidence interval), with the chain's figure beside it as an
 approximation. The same --seed gives the same figures; the scenarios of one run
-(current, what-if, solved) see the same chats.
+(current, what-if, solved) see the same chats. A run is refused above --max-events
+events (about three a chat), or when over a million chats would wait at once.
 )";
 }
 

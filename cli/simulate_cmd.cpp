@@ -17,17 +17,57 @@ struct Args {
     TenantOption tenant;
     std::string arrivals, talk, talk_dist = "exp", seed = "1", replications = "30", duration = "8h",
                                 warmup = "30m";
-    TextOption patience, target;
-    std::vector<std::string> agents, sets, files;
-    bool solve = false, prune = false;
+    TextOption patience, target, max_occupancy, max_events, pool, max_chats, wrap_up;
+    std::vector<std::string> agents, sets, files, curves;
+    bool solve = false, prune = false, confidence = false;
 };
+
+// A percentage: "85", "85%", "92.5".
+double parse_percent(std::string text, const char* field) {
+    if (!text.empty() && text.back() == '%') text.pop_back();
+    double v = 0;
+    size_t used = 0;
+    try {
+        v = std::stod(text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used == 0 || used != text.size() || !(v > 0 && v <= 100))
+        fail(ErrorKind::invalid_input,
+             std::string(field) + " must be a percentage above 0 and at most 100 (85, 85%)");
+    return v / 100;
+}
+
+// --pool N --max-chats M [--wrap-up D]: a pool of agents with no store.
+std::vector<sim::Pool> hypothetical_pool(const Args& a) {
+    if (a.tenant.given()) fail(ErrorKind::usage, "--pool sizes a pool with no store: no -t");
+    if (!a.files.empty()) fail(ErrorKind::usage, "--pool sizes a pool with no store: no -f");
+    sim::Pool p{"pool", validate::parse_int(*a.pool.get(), "--pool", 0, 100000), 3, 0};
+    if (auto m = a.max_chats.get())
+        p.max_chats =
+            validate::parse_int(*m, "--max-chats", validate::kMaxChatsMin, validate::kMaxChatsMax);
+    if (auto w = a.wrap_up.get()) p.wrap_up_seconds = validate::parse_duration(*w, "--wrap-up");
+    return {p};
+}
 
 // The request the options make, every value checked before the store is read.
 simulation::Request request(const Args& a) {
     simulation::Request r;
-    r.tenant = a.tenant.key();
+    if (!a.pool.get() && (a.max_chats.get() || a.wrap_up.get()))
+        fail(ErrorKind::usage, "--max-chats and --wrap-up go with --pool");
+    if (!a.pool.get()) r.tenant = a.tenant.key();
     r.load.arrivals_per_second = simulation::parse_rate(a.arrivals, "--arrivals");
-    r.load.talk_seconds = simulation::parse_seconds(a.talk, "--talk", 1, 86400);
+    std::optional<double> first; // the first talk time of a curve for every profile
+    for (const auto& c : a.curves)
+        if (auto [profile, seconds] = simulation::parse_curve(c, "--talk-by-concurrency");
+            profile.empty())
+            first = seconds.front();
+    if (a.talk.empty() && !first)
+        fail(ErrorKind::usage, "--talk is required (or --talk-by-concurrency 1:DURATION,...)");
+    if (!a.talk.empty() && first)
+        fail(ErrorKind::usage, "--talk-by-concurrency for every profile gives the talk time: "
+                               "no --talk beside it");
+    r.load.talk_seconds = first ? *first : simulation::parse_seconds(a.talk, "--talk", 1, 86400);
     simulation::parse_talk_shape(a.talk_dist, "--talk-dist", r.load);
     if (auto p = a.patience.get())
         r.load.patience_seconds = simulation::parse_seconds(*p, "--patience", 1, 86400);
@@ -39,6 +79,13 @@ simulation::Request request(const Args& a) {
     r.solve = a.solve;
     if (a.solve && !r.target)
         fail(ErrorKind::usage, "--solve needs --target, the service level to meet");
+    if ((a.confidence || a.max_occupancy.get()) && !a.solve)
+        fail(ErrorKind::usage, "--solve-confidence and --max-occupancy go with --solve");
+    r.solve_options.confidence = a.confidence;
+    if (auto m = a.max_occupancy.get())
+        r.solve_options.max_occupancy = parse_percent(*m, "--max-occupancy");
+    if (auto m = a.max_events.get())
+        r.max_events = validate::parse_int(*m, "--max-events", 1, INT_MAX) * 1.0;
     if (a.prune && a.files.empty()) fail(ErrorKind::usage, "--prune goes with -f");
     return r;
 }
@@ -53,8 +100,12 @@ void add_simulate_command(CLI::App& app, Globals& g) {
         ->required()
         ->type_name("RATE");
     c->add_option("--talk", a->talk, "Mean talk time of a chat (then the profile's wrap-up)")
-        ->required()
         ->type_name("DURATION");
+    c->add_option("--talk-by-concurrency", a->curves,
+                  "Mean talk time while the agent holds 1, 2... chats (repeatable, "
+                  "PROFILE: for one profile)")
+        ->type_name("[PROFILE:]1:D,2:D...")
+        ->allow_extra_args(false);
     c->add_option("--talk-dist", a->talk_dist, "Talk time distribution")
         ->type_name("exp|fixed|lognormal:CV")
         ->capture_default_str();
@@ -65,6 +116,13 @@ void add_simulate_command(CLI::App& app, Globals& g) {
                     "PCT/SECONDSs");
     c->add_flag("--solve", a->solve,
                 "Find the fewest agents (in the profiles' proportions) that meet --target");
+    c->add_flag("--solve-confidence", a->confidence,
+                "With --solve: the lower end of the 95% interval must meet the target");
+    add_text_option(c, "--max-occupancy", a->max_occupancy,
+                    "With --solve: slot utilisation at most this share too", "PCT");
+    add_text_option(c, "--pool", a->pool, "Size a pool of N agents, no store read (not -t)", "N");
+    add_text_option(c, "--max-chats", a->max_chats, "With --pool: the agents' max chats (3)", "N");
+    add_text_option(c, "--wrap-up", a->wrap_up, "With --pool: the wrap-up (0)", "DURATION");
     c->add_option("--agents", a->agents, "What if the profile had N agents (repeatable)")
         ->type_name("PROFILE=N")
         ->allow_extra_args(false);
@@ -86,9 +144,12 @@ void add_simulate_command(CLI::App& app, Globals& g) {
     c->add_option("--duration", a->duration, "Time measured in each run")
         ->type_name("DURATION")
         ->capture_default_str();
-    c->add_option("--warmup", a->warmup, "Time simulated before measuring, from empty")
+    c->add_option("--warmup", a->warmup,
+                  "Time simulated before measuring, from a steady state drawn at random")
         ->type_name("DURATION")
         ->capture_default_str();
+    add_text_option(c, "--max-events", a->max_events,
+                    "The most events a run may simulate (200000000)", "N");
     c->footer(simulation_definitions());
     c->callback([&g, a] {
         simulation::Request r = request(*a);
@@ -98,37 +159,57 @@ void add_simulate_command(CLI::App& app, Globals& g) {
             if (!declaration->problems.empty())
                 fail_with(ErrorKind::invalid_input, std::move(declaration->problems));
         }
-        auto store = declaration ? open_for_plan(g) : open_for_read(g);
         std::vector<sim::Pool> pools;
-        if (!declaration || store->find_tenant(r.tenant))
-            pools = simulation::tenant_pools(*store, r.tenant);
-        r.scenarios.push_back(sim::Scenario{"current", pools});
-        if (declaration)
-            converge(*store, *declaration, ApplyOptions{a->prune}, [&](const Change& change) {
-                if (change.tenant() == r.tenant) simulation::apply_change(pools, change);
-            });
+        // The curves of --talk-by-concurrency; before a declaration is applied, a profile
+        // it creates has none yet.
+        auto curves = [&](std::vector<sim::Pool>& on, bool all_there) {
+            for (const auto& text : a->curves) {
+                std::string profile = simulation::parse_curve(text, "").first;
+                bool there = profile.empty() || std::any_of(on.begin(), on.end(), [&](auto& p) {
+                                 return fold(p.profile) == fold(profile);
+                             });
+                if (there || all_there) simulation::set_talk_by_concurrency(on, text);
+            }
+        };
+        if (a->pool.get()) {
+            pools = hypothetical_pool(*a);
+        } else {
+            auto store = declaration ? open_for_plan(g) : open_for_read(g);
+            if (!declaration || store->find_tenant(r.tenant))
+                pools = simulation::tenant_pools(*store, r.tenant);
+            curves(pools, !declaration);
+            r.scenarios.push_back(sim::Scenario{"current", pools});
+            if (declaration)
+                converge(*store, *declaration, ApplyOptions{a->prune}, [&](const Change& change) {
+                    if (change.tenant() == r.tenant) simulation::apply_change(pools, change);
+                });
+        }
+        curves(pools, true);
+        if (r.scenarios.empty()) r.scenarios.push_back(sim::Scenario{"current", pools});
         for (const auto& text : a->agents)
             simulation::set_agents(pools, text);
-        for (const auto& text : a->sets)
-            simulation::set_field(pools, text);
         if (declaration || !a->agents.empty() || !a->sets.empty()) {
             // A tenant with no agent yet (or none at all) is only what it would be.
             int agents = 0;
             for (const auto& p : r.scenarios[0].pools)
                 agents += p.agents;
             if (agents == 0) r.scenarios.clear();
-            r.scenarios.push_back(sim::Scenario{"what-if", pools});
+            for (auto& [name, what_if] : simulation::what_ifs(pools, a->sets))
+                r.scenarios.push_back(sim::Scenario{name, what_if});
         }
+        simulation::check_work(r);
         // Replications to run: known unless --solve searches for its number of agents.
         std::optional<uint64_t> total;
         if (!r.solve) total = r.scenarios.size() * static_cast<uint64_t>(r.run.replications);
-        Json out;
+        simulation::Outcome out;
         {
             Progress progress(g, "replications", total);
             r.run.on_replication = [&] { progress.add(); };
             out = simulation::run(r);
         } // erased before the figures are printed
-        print_simulation(g, out);
+        for (const auto& w : out.warnings)
+            warn(g, Diagnostic{"simulate", 0, 0, w});
+        print_simulation(g, out.doc);
     });
 }
 

@@ -4,8 +4,10 @@
 #include "core/error.hpp"
 #include "core/validate.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 namespace chatctl::simulation {
@@ -32,21 +34,6 @@ sim::Pool& pool_named(std::vector<sim::Pool>& pools, std::string_view name,
                                    (near.empty() ? "" : "; did you mean " + quote(near) + "?"));
 }
 
-// A positive decimal number, plainly written ("2", "2.5").
-std::optional<double> decimal(std::string_view text) {
-    if (text.empty() || text.size() > 20) return std::nullopt;
-    bool dot = false;
-    for (char c : text) {
-        if (c == '.' && !dot) {
-            dot = true;
-            continue;
-        }
-        if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
-    }
-    if (text.front() == '.' || text.back() == '.') return std::nullopt;
-    return std::strtod(std::string(text).c_str(), nullptr);
-}
-
 Json figure(const sim::Figure& f, bool simulated) {
     Json out{{"value", f.value}};
     out["low"] = f.low ? Json(*f.low) : Json(nullptr);
@@ -57,8 +44,9 @@ Json figure(const sim::Figure& f, bool simulated) {
 
 Json measures(const sim::Measures& m, bool tenant) {
     Json out{{"scope", m.scope}, {"agents", m.agents}, {"slots", m.slots}};
+    // A profile without agents has no figures.
     auto add = [&](const char* name, const sim::Figure& f, bool applies = true) {
-        out[name] = applies ? figure(f, true) : Json(nullptr);
+        out[name] = applies && m.agents > 0 ? figure(f, true) : Json(nullptr);
     };
     add("offered_load", m.offered_load);
     add("wait_probability", m.wait_probability);
@@ -68,21 +56,28 @@ Json measures(const sim::Measures& m, bool tenant) {
     add("abandonment", m.abandonment, tenant);
     add("slot_utilisation", m.slot_utilisation);
     add("agent_busy_share", m.agent_busy_share);
+    add("mean_concurrency", m.mean_concurrency);
     return out;
 }
 
 Json result(const sim::Result& r, const Request& request) {
     Json profiles = Json::array();
-    for (const auto& p : r.scenario.pools)
+    for (const auto& p : r.scenario.pools) {
+        Json talk = Json(nullptr);
+        if (!p.talk_by_concurrency.empty()) talk = p.talk_by_concurrency;
         profiles.push_back(Json{{"profile", p.profile},
                                 {"agents", p.agents},
                                 {"max_concurrent_chats", p.max_chats},
-                                {"wrap_up_seconds", p.wrap_up_seconds}});
+                                {"wrap_up_seconds", p.wrap_up_seconds},
+                                {"talk_by_concurrency", std::move(talk)}});
+    }
     Json figures = Json::array();
     for (size_t i = 0; i < r.measures.size(); ++i)
         figures.push_back(measures(r.measures[i], i == 0));
     Json out{{"scenario", r.scenario.name},
-             {"method", r.exact ? "exact" : "simulated"},
+             {"stable", r.stable},
+             {"reason", r.stable ? Json(nullptr) : Json(r.reason)},
+             {"method", !r.stable ? Json(nullptr) : Json(r.exact ? "exact" : "simulated")},
              {"profiles", std::move(profiles)},
              {"figures", std::move(figures)}};
     if (r.approximation) {
@@ -101,6 +96,25 @@ Json result(const sim::Result& r, const Request& request) {
     }
     out["meets_target"] = request.target ? Json(r.meets_target) : Json(nullptr);
     return out;
+}
+
+std::string count_text(double n) {
+    char text[32];
+    std::snprintf(text, sizeof text, n >= 1e6 ? "%.3g" : "%.0f", n);
+    return text;
+}
+
+// How many scenarios a solve evaluates by simulation, about: a doubling and a halving
+// to its answer, then the answer and one agent fewer.
+double solve_evaluations(const sim::Scenario& s, const sim::Load& load) {
+    if (sim::exact_for(sim::staffed(s.pools, 2), load)) return 2;
+    double slots_per_agent = 0, hold = load.talk_seconds;
+    for (const auto& p : s.pools) {
+        slots_per_agent = std::max(slots_per_agent, static_cast<double>(p.max_chats));
+        hold = std::max(hold, load.talk_seconds + p.wrap_up_seconds);
+    }
+    double agents = std::max(1.0, load.arrivals_per_second * hold / slots_per_agent);
+    return 2 * std::ceil(std::log2(agents + 1)) + 4;
 }
 
 const char* shape_name(sim::TalkShape shape) {
@@ -163,6 +177,48 @@ void set_agents(std::vector<sim::Pool>& pools, std::string_view text) {
         validate::parse_int(text.substr(eq + 1), "--agents", 0, 100000);
 }
 
+std::vector<std::pair<std::string, std::vector<sim::Pool>>>
+what_ifs(const std::vector<sim::Pool>& pools, const std::vector<std::string>& sets) {
+    std::vector<sim::Pool> base = pools;
+    std::optional<std::string> range;
+    for (const auto& text : sets)
+        if (text.find("..") == std::string::npos)
+            set_field(base, text);
+        else if (range)
+            invalid("--set", "takes one range of values, not two (" + quote(*range) + ", " +
+                                 quote(text) + ")");
+        else
+            range = text;
+    if (!range) return {{"what-if", base}};
+    size_t eq = range->rfind('='), dots = range->find("..", eq);
+    if (eq == std::string::npos || dots == std::string::npos ||
+        range->find(".max_concurrent_chats=") == std::string::npos)
+        invalid("--set", "takes a range for max_concurrent_chats only "
+                         "(PROFILE.max_concurrent_chats=2..5), not " +
+                             quote(*range));
+    std::string head = range->substr(0, eq + 1);
+    int from = validate::parse_int(range->substr(eq + 1, dots - eq - 1), "--set range",
+                                   validate::kMaxChatsMin, validate::kMaxChatsMax);
+    int to =
+        validate::parse_int(range->substr(dots + 2), "--set range", from, validate::kMaxChatsMax);
+    std::vector<std::pair<std::string, std::vector<sim::Pool>>> out;
+    for (int v = from; v <= to; ++v) {
+        std::vector<sim::Pool> p = base;
+        set_field(p, head + std::to_string(v));
+        out.emplace_back("what-if " + range->substr(0, eq) + "=" + std::to_string(v), p);
+    }
+    return out;
+}
+
+void set_talk_by_concurrency(std::vector<sim::Pool>& pools, std::string_view text) {
+    auto [profile, seconds] = parse_curve(text, "--talk-by-concurrency");
+    if (profile.empty())
+        for (auto& p : pools)
+            p.talk_by_concurrency = seconds;
+    else
+        pool_named(pools, profile, "--talk-by-concurrency").talk_by_concurrency = seconds;
+}
+
 void set_field(std::vector<sim::Pool>& pools, std::string_view text) {
     size_t eq = text.rfind('='), dot = text.substr(0, eq).rfind('.');
     if (eq == std::string_view::npos || dot == std::string_view::npos || dot == 0)
@@ -180,73 +236,51 @@ void set_field(std::vector<sim::Pool>& pools, std::string_view text) {
         invalid("--set", "can change max_concurrent_chats or wrap_up_seconds, not " + quote(field));
 }
 
-double parse_rate(std::string_view text, std::string_view field) {
-    size_t slash = text.find('/');
-    std::optional<double> n = decimal(text.substr(0, slash));
-    std::string_view unit = slash == std::string_view::npos ? "" : text.substr(slash + 1);
-    double per = unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : 0;
-    if (!n || per == 0)
-        invalid(field,
-                "must be a number of chats per s, m or h (150/h, 2.5/m), not " + quote(text));
-    double rate = *n / per;
-    if (rate <= 0 || rate > 1000)
-        invalid(field, "must be above 0 and at most 1000 chats a second, not " + quote(text));
-    return rate;
-}
-
-int parse_seconds(std::string_view text, std::string_view field, int lo, int hi) {
-    std::string_view digits = text;
-    int unit = 1;
-    if (!text.empty() && !std::isdigit(static_cast<unsigned char>(text.back()))) {
-        char u = text.back();
-        unit = u == 's' ? 1 : u == 'm' ? 60 : u == 'h' ? 3600 : 0;
-        digits = text.substr(0, text.size() - 1);
+void check_work(const Request& request) {
+    double events = 0;
+    for (const auto& s : request.scenarios) {
+        sim::Work w = sim::work_of(s, request.load, request.run);
+        events += w.events;
+        if (w.queue > kMaxQueue)
+            fail(ErrorKind::invalid_input,
+                 "scenario " + s.name + ": about " + count_text(w.queue) +
+                     " chats would wait at once, more than the " + count_text(kMaxQueue) +
+                     " a run may hold",
+                 {"give more agents, lower --arrivals, or a shorter --patience"});
     }
-    bool whole = !digits.empty() && digits.size() <= 9 && unit > 0;
-    for (char c : digits)
-        whole = whole && std::isdigit(static_cast<unsigned char>(c));
-    long long seconds = whole ? std::atoll(std::string(digits).c_str()) * unit : -1;
-    if (!whole || seconds < lo || seconds > hi)
-        invalid(field, "must be a duration from " + std::to_string(lo) + " to " +
-                           std::to_string(hi) + " seconds (90, 90s, 2m, 8h), not " + quote(text));
-    return static_cast<int>(seconds);
-}
-
-sim::Target parse_target(std::string_view text, std::string_view field) {
-    size_t slash = text.find('/');
-    std::optional<double> pct = decimal(text.substr(0, slash));
-    if (slash == std::string_view::npos || !pct || *pct <= 0 || *pct > 100)
-        invalid(field, "must be PERCENT/SECONDS, as 80/20s, not " + quote(text));
-    return sim::Target{*pct / 100,
-                       static_cast<double>(parse_seconds(text.substr(slash + 1), field, 0, 86400))};
-}
-
-void parse_talk_shape(std::string_view text, std::string_view field, sim::Load& load) {
-    if (text == "exp" || text == "exponential") {
-        load.talk_shape = sim::TalkShape::exponential;
-    } else if (text == "fixed") {
-        load.talk_shape = sim::TalkShape::fixed;
-    } else if (text.rfind("lognormal:", 0) == 0) {
-        std::optional<double> cv = decimal(text.substr(10));
-        if (!cv || *cv <= 0 || *cv > 10)
-            invalid(field, "lognormal needs a coefficient of variation above 0 and at most 10 "
-                           "(lognormal:0.8), not " +
-                               quote(text));
-        load.talk_shape = sim::TalkShape::lognormal;
-        load.talk_cv = *cv;
-    } else {
-        invalid(field, "must be exp, fixed or lognormal:CV, not " + quote(text));
+    if (request.solve && !request.scenarios.empty()) {
+        const auto& last = request.scenarios.back();
+        events += sim::work_of(last, request.load, request.run).events *
+                  solve_evaluations(last, request.load);
     }
+    if (events > request.max_events)
+        fail(ErrorKind::invalid_input,
+             "the run would simulate about " + count_text(events) + " events, more than " +
+                 count_text(request.max_events),
+             {"lower --replications, --duration or --warmup (each is in proportion), or "
+              "raise the bound with --max-events N"});
 }
 
-Json run(const Request& request) {
+Outcome run(const Request& request) {
     const sim::Target target = request.target.value_or(sim::Target{});
+    Outcome outcome;
     Json scenarios = Json::array();
+    auto note = [&](const sim::Result& r) {
+        if (r.slow_to_settle)
+            outcome.warnings.push_back(
+                "scenario " + r.scenario.name +
+                ": over 97% of the slots held and nobody gives up: the figures settle slowly "
+                "(a longer --duration or more --replications narrow them)");
+    };
     try {
-        for (const auto& s : request.scenarios)
-            scenarios.push_back(
-                result(sim::evaluate(s, request.load, target, request.run), request));
-        Json out{{"tenant", request.tenant}};
+        for (const auto& s : request.scenarios) {
+            sim::Result r = request.solve
+                                ? sim::evaluate_or_unstable(s, request.load, target, request.run)
+                                : sim::evaluate(s, request.load, target, request.run);
+            note(r);
+            scenarios.push_back(result(r, request));
+        }
+        Json out{{"tenant", request.tenant.empty() ? Json(nullptr) : Json(request.tenant)}};
         const auto& l = request.load;
         out["load"] = Json{
             {"arrivals_per_hour", l.arrivals_per_second * 3600},
@@ -262,14 +296,36 @@ Json run(const Request& request) {
                           {"duration_seconds", request.run.duration_seconds},
                           {"warmup_seconds", request.run.warmup_seconds}};
         out["scenarios"] = std::move(scenarios);
-        sim::Scenario base{"solved", request.scenarios.back().pools};
-        out["solved"] = request.solve
-                            ? result(sim::solve(base, request.load, target, request.run), request)
-                            : Json(nullptr);
-        return out;
+        out["solved"] = nullptr;
+        if (request.solve) {
+            const auto& o = request.solve_options;
+            sim::Solved solved = sim::solve(sim::Scenario{"solved", request.scenarios.back().pools},
+                                            request.load, target, request.run, o);
+            note(solved.answer);
+            Json s = result(solved.answer, request);
+            s["one_fewer"] = solved.less ? result(*solved.less, request) : Json(nullptr);
+            s["borderline"] = solved.borderline;
+            s["confidence"] = o.confidence;
+            s["max_occupancy"] = o.max_occupancy ? Json(*o.max_occupancy) : Json(nullptr);
+            out["solved"] = std::move(s);
+            if (solved.borderline)
+                outcome.warnings.push_back(
+                    o.confidence
+                        ? "the answer is borderline: by the point estimates alone, fewer agents "
+                          "would do (another seed may answer otherwise)"
+                        : "the answer is borderline: the point estimate meets the target but "
+                          "the lower end of its 95% interval does not, or one agent fewer "
+                          "nearly does (another seed may answer otherwise; "
+                          "--solve-confidence asks for the bound)");
+        }
+        outcome.doc = std::move(out);
+        return outcome;
     } catch (const sim::Unstable& e) {
         fail(ErrorKind::invalid_input, e.what(),
-             {"give more agents (--agents PROFILE=N), a lower --arrivals, or --patience"});
+             {request.load.patience_seconds
+                  ? "give more agents (--agents PROFILE=N), a lower --arrivals, or --solve"
+                  : "give more agents (--agents PROFILE=N), a lower --arrivals, --patience, or "
+                    "--solve"});
     }
 }
 

@@ -24,10 +24,22 @@ void set_agents(std::vector<sim::Pool>& pools, std::string_view text);
 // "--set Experts.max_concurrent_chats=4", "--set Experts.wrap_up_seconds=30".
 void set_field(std::vector<sim::Pool>& pools, std::string_view text);
 
-// "150/h", "2.5/m", "1/s": arrivals per second.
+// The what-if scenarios of --set values: one, or one per value of a range
+// ("Experts.max_concurrent_chats=2..5"), each named.
+std::vector<std::pair<std::string, std::vector<sim::Pool>>>
+what_ifs(const std::vector<sim::Pool>& pools, const std::vector<std::string>& sets);
+
+// "1:4m,2:4m40s,3:5m30s": the mean talk time while an agent holds 1, 2, 3... chats;
+// "PROFILE:1:4m,...": one profile's. The profile ("" for every one) and the seconds.
+std::pair<std::string, std::vector<double>> parse_curve(std::string_view text,
+                                                        std::string_view field);
+// The curve set on its profile, or on every profile.
+void set_talk_by_concurrency(std::vector<sim::Pool>& pools, std::string_view text);
+
+// "150/h", "2.5/min", "14400/day", "100/30m": arrivals per second.
 double parse_rate(std::string_view text, std::string_view field);
-// A DURATION as the contract has it (whole seconds, or a whole number of s, m or h)
-// within [lo, hi] seconds.
+// A duration: whole seconds, or whole numbers each with a unit d, h, m or s, largest
+// first ("90", "90s", "1h30m", "4m40s"), within [lo, hi] seconds.
 int parse_seconds(std::string_view text, std::string_view field, int lo, int hi);
 // "80/20s": the share and the time.
 sim::Target parse_target(std::string_view text, std::string_view field);
@@ -35,16 +47,30 @@ sim::Target parse_target(std::string_view text, std::string_view field);
 void parse_talk_shape(std::string_view text, std::string_view field, sim::Load& load);
 
 struct Request {
-    std::string tenant;
+    std::string tenant; // empty: a hypothetical pool (--pool), no store
     sim::Load load;
     std::optional<sim::Target> target;
     sim::RunOptions run;
     std::vector<sim::Scenario> scenarios; // "current", then "what-if" when one is asked
     bool solve = false;
+    sim::SolveOptions solve_options;
+    double max_events = 2e8; // the work a run may take (sim::Work::events)
 };
 
-// Every scenario evaluated (and the fewest agents, with solve), as the JSON the command
-// prints.
-Json run(const Request& request);
+// The most chats a run may hold waiting at once (sim::Work::queue).
+constexpr double kMaxQueue = 1e6;
+
+// Refuses (invalid input) a run over the bounds of work, saying what it would take and
+// how to lower it.
+void check_work(const Request& request);
+
+struct Outcome {
+    Json doc;                          // the figures, as the command prints them
+    std::vector<std::string> warnings; // for standard error
+};
+
+// Every scenario evaluated (and the fewest agents, with solve). Without solve an unstable
+// scenario is an error; with it, a scenario reported as unstable.
+Outcome run(const Request& request);
 
 } // namespace chatctl::simulation

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace chatctl::sim {
@@ -14,6 +15,13 @@ namespace {
 // slot frees, or one ahead gives up), is served from j = 0 at rate s*mu, and gives up
 // itself at rate theta.
 std::vector<double> served_within(double s_mu, double theta, size_t k_max, double t) {
+    // A chat with j ahead needs j + 1 moves within t; past the Poisson mass of the moves
+    // the chain can make in t, none is served in time: the chain need go no further.
+    auto reach = [&](size_t k) {
+        double x = (s_mu + static_cast<double>(k + 1) * theta) * t;
+        return static_cast<size_t>(x + 12 * std::sqrt(x) + 30);
+    };
+    k_max = std::min(k_max, reach(k_max));
     const double rate = s_mu + static_cast<double>(k_max) * theta + theta; // uniformization
     const double x = rate * t;
     std::vector<double> u(k_max + 1, 0.0), next(k_max + 1), out(k_max + 1, 0.0);
@@ -38,24 +46,35 @@ std::vector<double> served_within(double s_mu, double theta, size_t k_max, doubl
 
 } // namespace
 
-ChainFigures birth_death(double lambda, double hold_seconds, int slots,
-                         std::optional<double> patience_seconds, double target_seconds) {
-    const double mu = 1.0 / hold_seconds;
-    const double theta = patience_seconds ? 1.0 / *patience_seconds : 0.0;
-    const double s = slots;
-    const double load = lambda * hold_seconds;
-    if (theta == 0 && load >= s)
+Chain uniform_chain(double lambda, double hold_seconds, int slots,
+                    std::optional<double> patience_seconds) {
+    Chain c{lambda, {}, patience_seconds};
+    c.service.reserve(static_cast<size_t>(std::max(slots, 0)));
+    for (int n = 1; n <= slots; ++n)
+        c.service.push_back(n / hold_seconds);
+    return c;
+}
+
+std::vector<double> stationary(const Chain& chain, size_t most) {
+    const double theta = chain.patience_seconds ? 1.0 / *chain.patience_seconds : 0.0;
+    const size_t servers = chain.service.size();
+    if (servers == 0 || (theta == 0 && chain.lambda >= chain.service.back()))
         throw std::domain_error("the offered load is at or over the slots: waits grow without end");
     // Unnormalized log-probabilities of n chats in the system, up to where they vanish.
     std::vector<double> logp{0.0};
     double top = 0;
+    const double log_lambda = std::log(chain.lambda);
     for (size_t n = 0;; ++n) {
-        double next = static_cast<double>(n) + 1;
-        double out_rate = mu * std::min(next, s) + theta * std::max(next - s, 0.0);
-        logp.push_back(logp.back() + std::log(lambda) - std::log(out_rate));
+        size_t next = n + 1;
+        double out_rate = next <= servers
+                              ? chain.service[next - 1]
+                              : chain.service.back() + theta * static_cast<double>(next - servers);
+        logp.push_back(logp.back() + log_lambda - std::log(out_rate));
         top = std::max(top, logp.back());
-        if (next > s && logp.back() < top - 60) break;
-        if (logp.size() > 50'000'000) throw std::domain_error("the chain does not settle");
+        if (next > servers && logp.back() < top - 60) break;
+        if (logp.size() > most)
+            throw std::length_error("the chain does not settle within " + std::to_string(most) +
+                                    " states");
     }
     std::vector<double> p(logp.size());
     double total = 0;
@@ -63,12 +82,18 @@ ChainFigures birth_death(double lambda, double hold_seconds, int slots,
         total += p[n] = std::exp(logp[n] - top);
     for (double& v : p)
         v /= total;
+    return p;
+}
 
-    const auto servers = static_cast<size_t>(slots);
+ChainFigures chain_figures(const Chain& chain, const std::vector<double>& p,
+                           double target_seconds) {
+    const double theta = chain.patience_seconds ? 1.0 / *chain.patience_seconds : 0.0;
+    const size_t servers = chain.service.size();
+    const double full = chain.service.back(); // completions a second with every slot held
     const size_t k_max = p.size() > servers ? p.size() - servers : 1;
-    std::vector<double> within = served_within(s * mu, theta, k_max, target_seconds);
+    std::vector<double> within = served_within(full, theta, k_max, target_seconds);
+    within.resize(k_max + 1, 0.0); // beyond its reach, nobody is served in time
     ChainFigures f;
-    f.offered_load = load;
     double queue = 0, busy = 0, abandon = 0, answered_wait = 0, served_soon = 0;
     double reach = 1, stage_time = 0; // P(served), sum of 1/a over the stages so far
     for (size_t n = 0; n < p.size(); ++n) {
@@ -78,10 +103,10 @@ ChainFigures birth_death(double lambda, double hold_seconds, int slots,
             continue;
         }
         size_t j = n - servers; // chats ahead of one arriving now
-        double r = s * mu + static_cast<double>(j) * theta, a = r + theta;
+        double r = full + static_cast<double>(j) * theta, a = r + theta;
         reach *= r / a;
         stage_time += 1 / a;
-        busy += p[n] * s;
+        busy += p[n] * static_cast<double>(servers);
         queue += p[n] * static_cast<double>(j);
         f.wait_probability += p[n];
         abandon += p[n] * (1 - reach);
@@ -90,9 +115,20 @@ ChainFigures birth_death(double lambda, double hold_seconds, int slots,
     }
     f.abandonment = abandon;
     f.asa_seconds = abandon < 1 ? answered_wait / (1 - abandon) : 0;
-    f.mean_wait_seconds = queue / lambda;
+    f.mean_queue = queue;
+    f.mean_wait_seconds = queue / chain.lambda;
     f.service_level = served_soon;
-    f.slot_utilisation = busy / s;
+    f.slot_utilisation = busy / static_cast<double>(servers);
+    // Arrivals x the mean hold of the chats answered (Little: busy = throughput x hold).
+    f.offered_load = abandon < 1 ? busy / (1 - abandon) : 0;
+    return f;
+}
+
+ChainFigures birth_death(double lambda, double hold_seconds, int slots,
+                         std::optional<double> patience_seconds, double target_seconds) {
+    Chain chain = uniform_chain(lambda, hold_seconds, slots, patience_seconds);
+    ChainFigures f = chain_figures(chain, stationary(chain), target_seconds);
+    f.offered_load = lambda * hold_seconds;
     return f;
 }
 

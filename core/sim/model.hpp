@@ -19,6 +19,10 @@ struct Pool {
     int agents = 0;
     int max_chats = 3;
     int wrap_up_seconds = 60;
+    // Chats that slow with concurrency: the mean talk time of a chat while its agent holds
+    // k chats is talk_by_concurrency[k-1] seconds (the last value beyond); empty: the
+    // load's talk time whatever k.
+    std::vector<double> talk_by_concurrency{};
     bool operator==(const Pool&) const = default;
 };
 
@@ -42,8 +46,11 @@ struct Target {
 struct RunOptions {
     uint64_t seed = 1;
     int replications = 30;
-    double duration_seconds = 8 * 3600;   // measured, per replication
-    double warmup_seconds = 1800;         // simulated first and not measured
+    double duration_seconds = 8 * 3600; // measured, per replication
+    double warmup_seconds = 1800;       // simulated first and not measured
+    // Where each replication starts: P(n chats in the system), n = 0, 1, ... (a steady
+    // state of the chain); each replication draws its n from it. Empty: from empty.
+    std::vector<double> start_distribution;
     std::function<void()> on_replication; // told as each replication ends (progress)
 };
 
@@ -66,6 +73,7 @@ struct Measures {
     Figure abandonment;       // arrivals that gave up
     Figure slot_utilisation;  // time-average share of slots held
     Figure agent_busy_share;  // time-average share of agents holding at least one chat
+    Figure mean_concurrency;  // chats an agent holds, on average while it holds any
 };
 
 } // namespace chatctl::sim

@@ -7,33 +7,37 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <stdexcept>
 
 namespace chatctl::sim {
 
 namespace {
 
-int slots_of(const std::vector<Pool>& pools) {
+int slot_count(const std::vector<Pool>& pools) {
     int n = 0;
     for (const auto& p : pools)
         n += p.agents * p.max_chats;
     return n;
 }
 
-int agents_of(const std::vector<Pool>& pools) {
+int agent_count(const std::vector<Pool>& pools) {
     int n = 0;
     for (const auto& p : pools)
         n += p.agents;
     return n;
 }
 
-// The mean hold of a chat when slots are taken alike: talk, then the wrap-up of the
-// slots' profiles, weighted by their number.
-double mean_hold(const std::vector<Pool>& pools, const Load& load) {
-    double wrap = 0;
-    for (const auto& p : pools)
-        wrap += static_cast<double>(p.agents * p.max_chats) * p.wrap_up_seconds;
-    int slots = slots_of(pools);
-    return load.talk_seconds + (slots > 0 ? wrap / slots : 0);
+// The mean talk time of a chat of the pool while its agent holds k chats.
+double talk_at(const Pool& p, const Load& load, int k) {
+    if (p.talk_by_concurrency.empty()) return load.talk_seconds;
+    size_t i = static_cast<size_t>(std::max(k, 1)) - 1;
+    return p.talk_by_concurrency[std::min(i, p.talk_by_concurrency.size() - 1)];
+}
+
+// Whether the pool's chats take longer as its agents hold more.
+bool slows(const Pool& p) {
+    const auto& t = p.talk_by_concurrency;
+    return std::adjacent_find(t.begin(), t.end(), std::not_equal_to<>()) != t.end();
 }
 
 // Mean and 95% interval of one figure over the replications.
@@ -57,8 +61,9 @@ Figure over(const std::vector<Replication>& reps, std::optional<size_t> pool, co
     std::vector<double> values;
     values.reserve(reps.size());
     for (const auto& r : reps)
-        values.push_back(f(pool ? r.pools[*pool] : r.tenant, r.measured_seconds));
-    return figure(values);
+        if (double v = f(pool ? r.pools[*pool] : r.tenant, r.measured_seconds); !std::isnan(v))
+            values.push_back(v); // a figure a replication has nothing to say of is left out
+    return values.empty() ? Figure{} : figure(values);
 }
 
 double ratio(double a, double b) {
@@ -74,6 +79,9 @@ Measures simulated(const std::vector<Replication>& reps, std::optional<size_t> p
     // The tenant's: arrivals x the mean hold of answered chats; a profile's: what it carried.
     m.offered_load = over(reps, pool, [&](const Tally& t, double s) {
         return pool ? t.hold / s : ratio(t.hold, t.answered) * t.arrivals / s;
+    });
+    m.mean_concurrency = over(reps, pool, [](const Tally& t, double) {
+        return t.busy_agent_time > 0 ? t.slot_time / t.busy_agent_time : NAN;
     });
     // A profile's own figures are over the chats its agents answered.
     auto base = [&](const Tally& t) { return pool ? t.answered : t.arrivals; };
@@ -100,30 +108,20 @@ Figure exact(double value) {
     return Figure{value, std::nullopt, std::nullopt};
 }
 
-// The agents in all, shared as the pools share them now.
-std::vector<Pool> scaled(const std::vector<Pool>& pools, int total) {
-    std::vector<double> weight;
-    double sum = 0;
-    for (const auto& p : pools)
-        sum += weight.emplace_back(p.agents);
-    if (sum == 0) {
-        std::fill(weight.begin(), weight.end(), 1.0);
-        sum = static_cast<double>(pools.size());
-    }
-    std::vector<Pool> out = pools;
-    std::vector<std::pair<double, size_t>> remainders;
-    int given = 0;
-    for (size_t i = 0; i < pools.size(); ++i) {
-        double share = total * weight[i] / sum;
-        out[i].agents = static_cast<int>(std::floor(share));
-        given += out[i].agents;
-        remainders.emplace_back(share - std::floor(share), i);
-    }
-    std::stable_sort(remainders.begin(), remainders.end(),
-                     [](const auto& a, const auto& b) { return a.first > b.first; });
-    for (size_t k = 0; given < total; ++k, ++given)
-        ++out[remainders[k % remainders.size()].second].agents;
-    return out;
+// Under the target, in the solve's sense: by the interval's bound or by the point.
+bool verdict(const Result& r, const Target& target, const SolveOptions& options, bool bound) {
+    if (!r.stable) return false;
+    const Measures& t = r.measures[0];
+    double level = bound && t.service_level.low ? *t.service_level.low : t.service_level.value;
+    double used =
+        bound && t.slot_utilisation.high ? *t.slot_utilisation.high : t.slot_utilisation.value;
+    return level >= target.share && (!options.max_occupancy || used <= *options.max_occupancy);
+}
+
+std::string erlangs_text(double v) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2f", v);
+    return text;
 }
 
 } // namespace
@@ -135,42 +133,75 @@ double t_quantile(int df) {
 
 bool exact_for(const std::vector<Pool>& pools, const Load& load) {
     if (load.talk_shape != TalkShape::exponential) return false;
-    std::optional<int> max;
+    bool slowing = false;
     for (const auto& p : pools) {
         if (p.agents == 0) continue;
-        if (p.wrap_up_seconds != 0 || (max && *max != p.max_chats)) return false;
-        max = p.max_chats;
+        if (p.wrap_up_seconds != 0) return false;
+        slowing = slowing || slows(p);
     }
-    return true;
+    return !slowing || agent_count(pools) == 1;
+}
+
+Chain chain_of(const std::vector<Pool>& pools, const Load& load) {
+    const int slots = slot_count(pools), agents = agent_count(pools);
+    Chain chain{load.arrivals_per_second, {}, load.patience_seconds};
+    chain.service.reserve(static_cast<size_t>(slots));
+    for (int n = 1; n <= slots; ++n) {
+        // n chats spread evenly: each agent holds about k; the hold weighted by slots.
+        int k = (n + agents - 1) / agents;
+        double hold = 0;
+        for (const auto& p : pools)
+            if (p.agents > 0)
+                hold += static_cast<double>(p.agents * p.max_chats) *
+                        (talk_at(p, load, std::min(k, p.max_chats)) + p.wrap_up_seconds);
+        chain.service.push_back(n / (hold / slots));
+    }
+    return chain;
+}
+
+Work work_of(const Scenario& scenario, const Load& load, const RunOptions& run) {
+    Work w;
+    // About three events a chat: its arrival, its talk's end, its wrap-up's end or its
+    // giving up.
+    w.events = load.arrivals_per_second * (run.duration_seconds + run.warmup_seconds) *
+               run.replications * 3;
+    if (slot_count(scenario.pools) == 0) return w;
+    try {
+        Chain chain = chain_of(scenario.pools, load);
+        std::vector<double> p = stationary(chain);
+        const size_t slots = chain.service.size();
+        for (size_t n = slots; n < p.size(); ++n)
+            w.queue += p[n] * static_cast<double>(n - slots);
+    } catch (const std::length_error&) {
+        w.queue = HUGE_VAL;
+    } catch (const std::domain_error&) {
+        // unstable: said when it is evaluated
+    }
+    return w;
 }
 
 Result evaluate(const Scenario& scenario, const Load& load, const Target& target,
                 const RunOptions& run) {
     const auto& pools = scenario.pools;
-    const int slots = slots_of(pools), agents = agents_of(pools);
+    const int slots = slot_count(pools), agents = agent_count(pools);
     if (slots == 0) throw Unstable("scenario " + scenario.name + " has no agent");
-    const double hold = mean_hold(pools, load);
-    ChainFigures chain;
-    bool stable = true;
+    const Chain chain = chain_of(pools, load);
+    RunOptions from_steady = run;
     try {
-        chain = birth_death(load.arrivals_per_second, hold, slots, load.patience_seconds,
-                            target.seconds);
+        from_steady.start_distribution = stationary(chain);
     } catch (const std::domain_error&) {
-        stable = false;
-    }
-    // Without patience, a load at or over the slots has no steady state (for exponential
-    // holds exactly; for others the same load cannot be carried either).
-    if (!stable) {
-        char erlangs[32];
-        std::snprintf(erlangs, sizeof erlangs, "%.2f", load.arrivals_per_second * hold);
-        throw Unstable("scenario " + scenario.name + ": the load, " + erlangs +
+        // Without patience, a load at or over the slots has no steady state (for exponential
+        // holds exactly; for others the same load cannot be carried either).
+        throw Unstable("scenario " + scenario.name + ": the load, " +
+                       erlangs_text(load.arrivals_per_second * slots / chain.service.back()) +
                        " Erlangs, is at or over its " + std::to_string(slots) +
                        " slots; waits would grow without end");
     }
+    ChainFigures figures = chain_figures(chain, from_steady.start_distribution, target.seconds);
     std::vector<Replication> reps;
     reps.reserve(static_cast<size_t>(run.replications));
     for (int r = 0; r < run.replications; ++r) {
-        reps.push_back(replicate(pools, load, target, run, r));
+        reps.push_back(replicate(pools, load, target, from_steady, r));
         if (run.on_replication) run.on_replication();
     }
     Result out;
@@ -182,38 +213,85 @@ Result evaluate(const Scenario& scenario, const Load& load, const Target& target
                                          pools[p].agents * pools[p].max_chats));
     Measures& t = out.measures[0];
     if (out.exact) {
-        t.offered_load = exact(chain.offered_load);
-        t.wait_probability = exact(chain.wait_probability);
-        t.asa_seconds = exact(chain.asa_seconds);
-        t.mean_wait_seconds = exact(chain.mean_wait_seconds);
-        t.service_level = exact(chain.service_level);
-        t.abandonment = exact(chain.abandonment);
-        t.slot_utilisation = exact(chain.slot_utilisation);
+        t.offered_load = exact(figures.offered_load);
+        t.wait_probability = exact(figures.wait_probability);
+        t.asa_seconds = exact(figures.asa_seconds);
+        t.mean_wait_seconds = exact(figures.mean_wait_seconds);
+        t.service_level = exact(figures.service_level);
+        t.abandonment = exact(figures.abandonment);
+        t.slot_utilisation = exact(figures.slot_utilisation);
     } else {
-        out.approximation = chain;
+        out.approximation = figures;
+        out.slow_to_settle =
+            !load.patience_seconds && load.arrivals_per_second > 0.97 * chain.service.back();
     }
     out.meets_target = t.service_level.value >= target.share;
     return out;
 }
 
-Result solve(const Scenario& scenario, const Load& load, const Target& target,
-             const RunOptions& run) {
+Result evaluate_or_unstable(const Scenario& scenario, const Load& load, const Target& target,
+                            const RunOptions& run) {
+    try {
+        return evaluate(scenario, load, target, run);
+    } catch (const Unstable& e) {
+        Result out;
+        out.scenario = scenario;
+        out.stable = false;
+        out.reason = e.what();
+        return out;
+    }
+}
+
+std::vector<Pool> staffed(const std::vector<Pool>& pools, int total) {
+    std::vector<double> weight;
+    double sum = 0;
+    for (const auto& p : pools)
+        sum += weight.emplace_back(p.agents);
+    if (sum == 0) {
+        std::fill(weight.begin(), weight.end(), 1.0);
+        sum = static_cast<double>(pools.size());
+    }
+    std::vector<Pool> out = pools;
+    for (auto& p : out)
+        p.agents = 0;
+    for (int n = 1; n <= total && !out.empty(); ++n) {
+        size_t best = pools.size();
+        double most = 0;
+        for (size_t i = 0; i < out.size(); ++i) {
+            if (weight[i] == 0) continue;
+            double below = n * weight[i] / sum - out[i].agents;
+            if (best == pools.size() || below > most) {
+                best = i;
+                most = below;
+            }
+        }
+        ++out[best].agents;
+    }
+    return out;
+}
+
+Solved solve(const Scenario& scenario, const Load& load, const Target& target,
+             const RunOptions& run, const SolveOptions& options) {
     constexpr int kMost = 100000;
+    auto at = [&](int total) { return Scenario{scenario.name, staffed(scenario.pools, total)}; };
     // Whether `total` agents meet the target: by the chain alone where it is exact.
     auto meets = [&](int total) {
-        Scenario s{scenario.name, scaled(scenario.pools, total)};
+        Scenario s = at(total);
+        if (slot_count(s.pools) == 0) return false;
+        if (!exact_for(s.pools, load))
+            return verdict(evaluate_or_unstable(s, load, target, run), target, options,
+                           options.confidence);
         try {
-            if (!exact_for(s.pools, load)) return evaluate(s, load, target, run).meets_target;
-            int slots = slots_of(s.pools);
-            return slots > 0 && birth_death(load.arrivals_per_second, mean_hold(s.pools, load),
-                                            slots, load.patience_seconds, target.seconds)
-                                        .service_level >= target.share;
-        } catch (const Unstable&) {
+            Chain chain = chain_of(s.pools, load);
+            ChainFigures f = chain_figures(chain, stationary(chain), target.seconds);
+            return f.service_level >= target.share &&
+                   (!options.max_occupancy || f.slot_utilisation <= *options.max_occupancy);
         } catch (const std::domain_error&) {
+            return false;
         }
-        return false;
     };
-    // Doubling to a total that meets it, then halving the gap to the fewest.
+    // Doubling to a total that meets it, then halving the gap to the fewest: each split
+    // holds the smaller one's agents, so a total that meets it stays met above.
     int low = 0, high = 1;
     while (!meets(high)) {
         low = high;
@@ -226,7 +304,16 @@ Result solve(const Scenario& scenario, const Load& load, const Target& target,
         int mid = low + (high - low) / 2;
         (meets(mid) ? high : low) = mid;
     }
-    return evaluate(Scenario{scenario.name, scaled(scenario.pools, high)}, load, target, run);
+    Solved out{evaluate(at(high), load, target, run), std::nullopt, false};
+    if (high > 1) out.less = evaluate_or_unstable(at(high - 1), load, target, run);
+    for (Result* r : {&out.answer, out.less ? &*out.less : nullptr}) {
+        if (!r || !r->stable) continue;
+        bool by_point = verdict(*r, target, options, false);
+        r->meets_target = verdict(*r, target, options, options.confidence);
+        out.borderline =
+            out.borderline || (!r->exact && by_point != verdict(*r, target, options, true));
+    }
+    return out;
 }
 
 } // namespace chatctl::sim

@@ -20,6 +20,10 @@ struct Scenario {
 
 struct Result {
     Scenario scenario;
+    // False when waits would grow without end (no patience, the load at or over the
+    // slots): then `reason` says so and there are no figures.
+    bool stable = true;
+    std::string reason;
     // Whether the tenant's figures come from the chain, exactly (all but the share of
     // busy agents, which is always simulated).
     bool exact = false;
@@ -28,6 +32,8 @@ struct Result {
     // exponential holds (Erlang C, or Erlang A with patience), an approximation.
     std::optional<ChainFigures> approximation;
     bool meets_target = false;
+    // A load over 97% of the slots without patience: the figures settle slowly.
+    bool slow_to_settle = false;
 };
 
 // What a run cannot do: a scenario with no agent, or waits growing without end.
@@ -35,19 +41,53 @@ struct Unstable : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// Whether the chain is exact for the pools: exponential talk, no wrap-up, and the same
-// max chats for every agent.
+// Whether the chain is exact for the pools: exponential talk, no wrap-up, and either
+// chats that do not slow with concurrency (the slots are one birth-death chain under
+// any routing that leaves no slot idle while a chat waits) or a single agent.
 bool exact_for(const std::vector<Pool>& pools, const Load& load);
 
+// The chain of the pools: exact where exact_for says so, else the approximation of
+// alike slots of the mean hold (chats spread evenly over the agents).
+Chain chain_of(const std::vector<Pool>& pools, const Load& load);
+
+// What a run costs before it runs: the events it simulates (arrivals, ends, give-ups
+// over duration and warm-up, every replication) and the chats waiting at once on
+// average (the chain's mean queue).
+struct Work {
+    double events = 0;
+    double queue = 0;
+};
+Work work_of(const Scenario& scenario, const Load& load, const RunOptions& run);
+
+// Throws Unstable when there is no steady state.
 Result evaluate(const Scenario& scenario, const Load& load, const Target& target,
                 const RunOptions& run);
+// The same, but an unstable scenario is a Result with stable = false.
+Result evaluate_or_unstable(const Scenario& scenario, const Load& load, const Target& target,
+                            const RunOptions& run);
 
-// The fewest agents in all, shared among the pools in the proportions they have now
-// (largest remainders; equal shares when none has agents), whose tenant service level
-// meets the target.
-// Throws Unstable when none up to 100,000 agents does.
-Result solve(const Scenario& scenario, const Load& load, const Target& target,
-             const RunOptions& run);
+// The pools with `total` agents in all, added one at a time, each to the profile furthest
+// below its share of the agents the pools have now (equal shares when none has any):
+// the split for n holds the split for n - 1 and one more agent.
+std::vector<Pool> staffed(const std::vector<Pool>& pools, int total);
+
+struct SolveOptions {
+    bool confidence = false;             // the interval's lower bound must meet the target
+    std::optional<double> max_occupancy; // slot utilisation at most this share
+};
+
+struct Solved {
+    Result answer;              // the fewest agents that meet the target
+    std::optional<Result> less; // one agent fewer (none when the answer is one agent)
+    // Simulated, and the point estimate and the interval's bound disagree on the answer
+    // or on one agent fewer: another seed may answer otherwise.
+    bool borderline = false;
+};
+
+// The fewest agents in all (split as `staffed` does) whose tenant service level meets the
+// target, and any occupancy bound. Throws Unstable when none up to 100,000 agents does.
+Solved solve(const Scenario& scenario, const Load& load, const Target& target,
+             const RunOptions& run, const SolveOptions& options = {});
 
 // The 97.5% quantile of Student's t with `df` degrees of freedom.
 double t_quantile(int df);
