@@ -127,7 +127,10 @@ std::string erlangs_text(double v) {
 } // namespace
 
 double t_quantile(int df) {
-    boost::math::students_t t(df);
+    // In double throughout: promoting to long double instantiates initialisers that run
+    // at start-up (and abort under valgrind, whose long double has 64 bits).
+    using Policy = boost::math::policies::policy<boost::math::policies::promote_double<false>>;
+    boost::math::students_t_distribution<double, Policy> t(df);
     return boost::math::quantile(boost::math::complement(t, 0.025));
 }
 

@@ -306,3 +306,9 @@ TEST_CASE("the work of a run is known before it runs") {
     Work light = work_of(Scenario{"s", {Pool{"P", 14, 1, 0}}}, load(200, 180), run);
     CHECK(light.queue < 1);
 }
+
+TEST_CASE("Student's t quantiles, computed in double") {
+    CHECK(t_quantile(1) == doctest::Approx(12.7062).epsilon(1e-5));
+    CHECK(t_quantile(29) == doctest::Approx(2.04523).epsilon(1e-5));
+    CHECK(t_quantile(999) == doctest::Approx(1.96234).epsilon(1e-5));
+}
