@@ -329,6 +329,14 @@ TEST_SUITE("simulate") {
         CHECK(r.code == 5);
         CHECK(r.err.find("would wait at once") != std::string::npos);
         CHECK(r.err.find("or --patience") == std::string::npos);
+        // Over 97% of the slots held, nobody giving up: said on stderr.
+        Result heavy = s.run({"simulate", "--pool", "14", "--max-chats", "1", "--wrap-up", "30",
+                              "--arrivals", "234/h", "--talk", "180", "--replications", "3",
+                              "--duration", "1h"},
+                             {}, "", true);
+        CHECK(heavy.code == 0);
+        CHECK(heavy.err.find("warning: scenario current: over 97% of the slots held") !=
+              std::string::npos);
         // Raised, the bound lets a run through.
         CHECK(s.run({"simulate", "-t", "acme", "--arrivals", "1/s", "--talk", "3s", "--duration",
                      "1h", "--replications", "10", "--max-events", "1000"})
