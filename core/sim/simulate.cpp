@@ -56,21 +56,52 @@ Figure figure(const std::vector<double>& values) {
 
 using Extract = std::function<double(const Tally&, double seconds)>;
 
-// A figure of a scope (the tenant, or pool p) over every replication.
+const Tally& scope_of(const Replication& r, std::optional<size_t> pool) {
+    return pool ? r.pools[*pool] : r.tenant;
+}
+
+// A figure that is a mean over time (every replication measures as long): the mean of
+// the replications' values.
 Figure over(const std::vector<Replication>& reps, std::optional<size_t> pool, const Extract& f) {
     std::vector<double> values;
     values.reserve(reps.size());
     for (const auto& r : reps)
-        if (double v = f(pool ? r.pools[*pool] : r.tenant, r.measured_seconds); !std::isnan(v))
-            values.push_back(v); // a figure a replication has nothing to say of is left out
-    return values.empty() ? Figure{} : figure(values);
+        values.push_back(f(scope_of(r, pool), r.measured_seconds));
+    return figure(values);
+}
+
+// A figure that is a ratio of counts (waited / arrivals): the ratio of the sums over the
+// replications, its interval by the delta method. The mean of each replication's ratio
+// would carry that ratio's bias (+0.0013 on a service level of 8 h runs at 30 slots).
+Figure pooled(const std::vector<Replication>& reps, std::optional<size_t> pool,
+              const std::function<double(const Tally&)>& num,
+              const std::function<double(const Tally&)>& den) {
+    double y = 0, x = 0;
+    for (const auto& r : reps) {
+        y += num(scope_of(r, pool));
+        x += den(scope_of(r, pool));
+    }
+    if (x <= 0) return Figure{};
+    const double value = y / x, n = static_cast<double>(reps.size());
+    if (reps.size() < 2) return Figure{value, std::nullopt, std::nullopt};
+    double residuals = 0;
+    for (const auto& r : reps) {
+        double d = num(scope_of(r, pool)) - value * den(scope_of(r, pool));
+        residuals += d * d;
+    }
+    const double mean_x = x / n;
+    const double half =
+        t_quantile(static_cast<int>(reps.size()) - 1) * std::sqrt(residuals / (n - 1) / n) / mean_x;
+    return Figure{value, value - half, value + half};
 }
 
 double ratio(double a, double b) {
     return b > 0 ? a / b : 0;
 }
 
-Measures simulated(const std::vector<Replication>& reps, std::optional<size_t> pool,
+} // namespace
+
+Measures summarize(const std::vector<Replication>& reps, std::optional<size_t> pool,
                    const std::string& scope, int agents, int slots) {
     Measures m;
     m.scope = scope;
@@ -80,29 +111,32 @@ Measures simulated(const std::vector<Replication>& reps, std::optional<size_t> p
     m.offered_load = over(reps, pool, [&](const Tally& t, double s) {
         return pool ? t.hold / s : ratio(t.hold, t.answered) * t.arrivals / s;
     });
-    m.mean_concurrency = over(reps, pool, [](const Tally& t, double) {
-        return t.busy_agent_time > 0 ? t.slot_time / t.busy_agent_time : NAN;
-    });
+    using T = const Tally&;
+    m.mean_concurrency = pooled(
+        reps, pool, [](T t) { return t.slot_time; }, [](T t) { return t.busy_agent_time; });
     // A profile's own figures are over the chats its agents answered.
-    auto base = [&](const Tally& t) { return pool ? t.answered : t.arrivals; };
-    m.wait_probability =
-        over(reps, pool, [&](const Tally& t, double) { return ratio(t.waited, base(t)); });
-    m.asa_seconds =
-        over(reps, pool, [](const Tally& t, double) { return ratio(t.answered_wait, t.answered); });
-    m.service_level =
-        over(reps, pool, [&](const Tally& t, double) { return ratio(t.within, base(t)); });
+    auto base = [&](T t) { return pool ? t.answered : t.arrivals; };
+    m.wait_probability = pooled(
+        reps, pool, [](T t) { return t.waited; }, base);
+    m.asa_seconds = pooled(
+        reps, pool, [](T t) { return t.answered_wait; }, [](T t) { return t.answered; });
+    m.service_level = pooled(
+        reps, pool, [](T t) { return t.within; }, base);
     m.slot_utilisation =
         over(reps, pool, [&](const Tally& t, double s) { return ratio(t.slot_time, s * slots); });
     m.agent_busy_share = over(
         reps, pool, [&](const Tally& t, double s) { return ratio(t.busy_agent_time, s * agents); });
     if (!pool) {
-        m.mean_wait_seconds =
-            over(reps, pool, [](const Tally& t, double) { return ratio(t.all_wait, t.arrivals); });
-        m.abandonment =
-            over(reps, pool, [](const Tally& t, double) { return ratio(t.abandoned, t.arrivals); });
+        auto arrivals = [](T t) { return t.arrivals; };
+        m.mean_wait_seconds = pooled(
+            reps, pool, [](T t) { return t.all_wait; }, arrivals);
+        m.abandonment = pooled(
+            reps, pool, [](T t) { return t.abandoned; }, arrivals);
     }
     return m;
 }
+
+namespace {
 
 Figure exact(double value) {
     return Figure{value, std::nullopt, std::nullopt};
@@ -210,9 +244,9 @@ Result evaluate(const Scenario& scenario, const Load& load, const Target& target
     Result out;
     out.scenario = scenario;
     out.exact = exact_for(pools, load);
-    out.measures.push_back(simulated(reps, std::nullopt, "tenant", agents, slots));
+    out.measures.push_back(summarize(reps, std::nullopt, "tenant", agents, slots));
     for (size_t p = 0; p < pools.size(); ++p)
-        out.measures.push_back(simulated(reps, p, pools[p].profile, pools[p].agents,
+        out.measures.push_back(summarize(reps, p, pools[p].profile, pools[p].agents,
                                          pools[p].agents * pools[p].max_chats));
     Measures& t = out.measures[0];
     if (out.exact) {

@@ -3,6 +3,7 @@
 // numbers across the scenarios of one run; and the fewest agents that meet a target.
 #pragma once
 
+#include "core/sim/des.hpp"
 #include "core/sim/erlang.hpp"
 #include "core/sim/model.hpp"
 
@@ -58,6 +59,11 @@ struct Work {
     double queue = 0;
 };
 Work work_of(const Scenario& scenario, const Load& load, const RunOptions& run);
+
+// The figures of a scope (the tenant, or pool p) over the replications: time averages by
+// their mean, ratios of counts by the ratio of their sums (delta-method intervals).
+Measures summarize(const std::vector<Replication>& reps, std::optional<size_t> pool,
+                   const std::string& scope, int agents, int slots);
 
 // Throws Unstable when there is no steady state.
 Result evaluate(const Scenario& scenario, const Load& load, const Target& target,
