@@ -58,7 +58,9 @@ const std::map<std::string, std::string>& examples() {
          "chatctl simulate -t acme --arrivals 150/h --talk 4m --set Default.wrap_up_seconds=30\n"
          "chatctl simulate -t acme --arrivals 3/m --talk 5m --talk-dist lognormal:0.8 "
          "--patience 2m --target 80/30s --solve\n"
-         "chatctl simulate -t acme --arrivals 150/h --talk 4m -f acme.yaml   # before apply"},
+         "chatctl simulate -t acme --arrivals 150/h --talk 4m -f acme.yaml   # before apply\n"
+         "chatctl simulate -t acme --talk 4m --target 80/20s --arrivals-profile monday.csv "
+         "--shrinkage 30 --plot monday.svg"},
         {"apply", "chatctl apply -f acme.yaml\nchatctl apply -f tenants/ --prune --dry-run\n"
                   "chatctl apply -f tenants/ --prune --owner ci/tenants   # and ci/tenants' "
                   "tenants no longer declared"},

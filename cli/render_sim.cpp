@@ -55,13 +55,6 @@ std::string cell_of(const Json& f, Unit unit) {
     return out;
 }
 
-std::string duration(double seconds) {
-    auto s = static_cast<long>(std::lround(seconds));
-    if (s % 3600 == 0 && s > 0) return std::to_string(s / 3600) + "h";
-    if (s % 60 == 0 && s > 0) return std::to_string(s / 60) + "m";
-    return std::to_string(s) + "s";
-}
-
 std::string scenario_table(const Json& s, const Json& doc, bool color) {
     std::string out = s["scenario"].get<std::string>() + ": ";
     if (s["stable"] == false) return out + "unstable: " + s["reason"].get<std::string>() + "\n";
@@ -82,10 +75,10 @@ std::string scenario_table(const Json& s, const Json& doc, bool color) {
     for (const auto& row : kRows) {
         std::string label = row.label;
         if (std::string(row.field) == "service_level")
-            label +=
-                " (" +
-                duration(doc["target"].is_null() ? 20 : doc["target"]["seconds"].get<double>()) +
-                ")";
+            label += " (" +
+                     duration_text(
+                         doc["target"].is_null() ? 20 : doc["target"]["seconds"].get<double>()) +
+                     ")";
         if (profiles && over_answered(row)) label += " *";
         table.push_back({label});
         for (const auto& f : s["figures"])
@@ -113,17 +106,18 @@ std::string table(const Json& doc, bool color) {
     std::snprintf(rate, sizeof rate, "%g", load["arrivals_per_hour"].get<double>());
     std::string out = (doc["tenant"].is_null() ? std::string("A pool")
                                                : "Tenant " + doc["tenant"].get<std::string>()) +
-                      ": " + rate + " chats/h, talk " + duration(load["talk_seconds"]) + " (" +
+                      ": " + rate + " chats/h, talk " + duration_text(load["talk_seconds"]) + " (" +
                       load["talk_distribution"].get<std::string>() + ")";
     if (!load["patience_seconds"].is_null())
-        out += ", patience " + duration(load["patience_seconds"]);
+        out += ", patience " + duration_text(load["patience_seconds"]);
     if (!doc["target"].is_null())
         out += ", target " + number(doc["target"]["share"], Unit::share) + " answered within " +
-               duration(doc["target"]["seconds"]);
+               duration_text(doc["target"]["seconds"]);
     const Json& run = doc["run"];
     out += "\n" + std::to_string(run["replications"].get<int>()) + " runs of " +
-           duration(run["duration_seconds"]) + " after " + duration(run["warmup_seconds"]) +
-           " warm-up, seed " + std::to_string(run["seed"].get<uint64_t>()) +
+           duration_text(run["duration_seconds"]) + " after " +
+           duration_text(run["warmup_seconds"]) + " warm-up, seed " +
+           std::to_string(run["seed"].get<uint64_t>()) +
            "; ± is half the 95% confidence interval\n";
     for (const auto& s : doc["scenarios"])
         out += "\n" + scenario_table(s, doc, color);
@@ -188,6 +182,17 @@ std::string csv_rows(const Json& doc) {
 }
 
 } // namespace
+
+std::string duration_text(double seconds) {
+    auto s = static_cast<long>(std::lround(seconds));
+    if (s % 3600 == 0 && s > 0) return std::to_string(s / 3600) + "h";
+    if (s % 60 == 0 && s > 0) return std::to_string(s / 60) + "m";
+    return std::to_string(s) + "s";
+}
+
+std::string figure_text(const Json& f, bool share) {
+    return cell_of(f, share ? Unit::share : Unit::number);
+}
 
 void print_simulation(const Globals& g, const Json& result) {
     print_data(g, result, g.format() == Format::csv ? csv_rows(result) : table(result, g.color()));

@@ -5,6 +5,7 @@
 #include "core/validate.hpp"
 #include "progress.hpp"
 #include "render_sim.hpp"
+#include "simulate_day.hpp"
 
 #include <climits>
 #include <iostream>
@@ -15,11 +16,12 @@ namespace {
 
 struct Args {
     TenantOption tenant;
-    std::string arrivals, talk, talk_dist = "exp", seed = "1", replications = "30", duration = "8h",
-                                warmup = "30m";
-    TextOption patience, target, max_occupancy, max_events, pool, max_chats, wrap_up;
+    std::string arrivals, talk_dist = "exp", seed = "1", replications = "30", duration = "8h",
+                          warmup = "30m";
+    TextOption talk, patience, target, max_occupancy, max_events, pool, max_chats, wrap_up;
     std::vector<std::string> agents, sets, files, curves;
     bool solve = false, prune = false, confidence = false;
+    DayArgs day; // --arrivals-profile, --plot
 };
 
 // A percentage: "85", "85%", "92.5".
@@ -39,35 +41,40 @@ double parse_percent(std::string text, const char* field) {
 }
 
 // --pool N --max-chats M [--wrap-up D]: a pool of agents with no store.
-std::vector<sim::Pool> hypothetical_pool(const Args& a) {
-    if (a.tenant.given()) fail(ErrorKind::usage, "--pool sizes a pool with no store: no -t");
-    if (!a.files.empty()) fail(ErrorKind::usage, "--pool sizes a pool with no store: no -f");
-    sim::Pool p{"pool", validate::parse_int(*a.pool.get(), "--pool", 0, 100000), 3, 0};
+std::optional<sim::Pool> hypothetical_pool(const Args& a) {
+    std::optional<sim::Pool> p;
+    if (auto n = a.pool.get())
+        p = sim::Pool{"pool", validate::parse_int(*n, "--pool", 0, 100000), 3, 0};
+    int max_chats = 3, wrap_up = 0;
     if (auto m = a.max_chats.get())
-        p.max_chats =
+        max_chats =
             validate::parse_int(*m, "--max-chats", validate::kMaxChatsMin, validate::kMaxChatsMax);
-    if (auto w = a.wrap_up.get()) p.wrap_up_seconds = validate::parse_duration(*w, "--wrap-up");
-    return {p};
+    if (auto w = a.wrap_up.get()) wrap_up = validate::parse_duration(*w, "--wrap-up");
+    if (!p && (a.max_chats.get() || a.wrap_up.get()))
+        fail(ErrorKind::usage, "--max-chats and --wrap-up go with --pool");
+    if (p && a.tenant.given()) fail(ErrorKind::usage, "--pool sizes a pool with no store: no -t");
+    if (p && !a.files.empty()) fail(ErrorKind::usage, "--pool sizes a pool with no store: no -f");
+    if (p) {
+        p->max_chats = max_chats;
+        p->wrap_up_seconds = wrap_up;
+    }
+    return p;
 }
 
-// The request the options make, every value checked before the store is read.
-simulation::Request request(const Args& a) {
+// The request the options make, every value checked before the store is read: each value
+// first (an empty or malformed one is invalid input whatever goes with it), then how the
+// options go together.
+simulation::Request request(const Args& a, std::optional<sim::Pool>& pool) {
     simulation::Request r;
-    if (!a.pool.get() && (a.max_chats.get() || a.wrap_up.get()))
-        fail(ErrorKind::usage, "--max-chats and --wrap-up go with --pool");
-    if (!a.pool.get()) r.tenant = a.tenant.key();
-    r.load.arrivals_per_second = simulation::parse_rate(a.arrivals, "--arrivals");
+    check_day_args(a.day, a.solve, a.target.get().has_value());
+    if (!a.day.day()) r.load.arrivals_per_second = simulation::parse_rate(a.arrivals, "--arrivals");
     std::optional<double> first; // the first talk time of a curve for every profile
     for (const auto& c : a.curves)
         if (auto [profile, seconds] = simulation::parse_curve(c, "--talk-by-concurrency");
             profile.empty())
             first = seconds.front();
-    if (a.talk.empty() && !first)
-        fail(ErrorKind::usage, "--talk is required (or --talk-by-concurrency 1:DURATION,...)");
-    if (!a.talk.empty() && first)
-        fail(ErrorKind::usage, "--talk-by-concurrency for every profile gives the talk time: "
-                               "no --talk beside it");
-    r.load.talk_seconds = first ? *first : simulation::parse_seconds(a.talk, "--talk", 1, 86400);
+    std::optional<int> talk;
+    if (auto t = a.talk.get()) talk = simulation::parse_seconds(*t, "--talk", 1, 86400);
     simulation::parse_talk_shape(a.talk_dist, "--talk-dist", r.load);
     if (auto p = a.patience.get())
         r.load.patience_seconds = simulation::parse_seconds(*p, "--patience", 1, 86400);
@@ -76,16 +83,26 @@ simulation::Request request(const Args& a) {
     r.run.replications = validate::parse_int(a.replications, "--replications", 2, 1000);
     r.run.duration_seconds = simulation::parse_seconds(a.duration, "--duration", 60, 7 * 86400);
     r.run.warmup_seconds = simulation::parse_seconds(a.warmup, "--warmup", 0, 86400);
-    r.solve = a.solve;
-    if (a.solve && !r.target)
-        fail(ErrorKind::usage, "--solve needs --target, the service level to meet");
-    if ((a.confidence || a.max_occupancy.get()) && !a.solve)
-        fail(ErrorKind::usage, "--solve-confidence and --max-occupancy go with --solve");
-    r.solve_options.confidence = a.confidence;
     if (auto m = a.max_occupancy.get())
         r.solve_options.max_occupancy = parse_percent(*m, "--max-occupancy");
     if (auto m = a.max_events.get())
         r.max_events = validate::parse_int(*m, "--max-events", 1, INT_MAX) * 1.0;
+    pool = hypothetical_pool(a);
+
+    if (!pool) r.tenant = a.tenant.key();
+    if (!talk && !first)
+        fail(ErrorKind::usage, "--talk is required (or --talk-by-concurrency 1:DURATION,...)");
+    if (talk && first)
+        fail(ErrorKind::usage, "--talk-by-concurrency for every profile gives the talk time: "
+                               "no --talk beside it");
+    r.load.talk_seconds = first ? *first : *talk;
+    r.solve = a.solve;
+    if (a.solve && !r.target)
+        fail(ErrorKind::usage, "--solve needs --target, the service level to meet");
+    if ((a.confidence || a.max_occupancy.get()) && !a.solve && !a.day.day())
+        fail(ErrorKind::usage,
+             "--solve-confidence and --max-occupancy go with --solve or --arrivals-profile");
+    r.solve_options.confidence = a.confidence;
     if (a.prune && a.files.empty()) fail(ErrorKind::usage, "--prune goes with -f");
     return r;
 }
@@ -97,10 +114,10 @@ void add_simulate_command(CLI::App& app, Globals& g) {
     CLI::App* c = add_command(app, "simulate");
     add_tenant_option(c, a->tenant);
     c->add_option("--arrivals", a->arrivals, "Chats arriving (Poisson): 150/h, 2.5/m, 1/s")
-        ->required()
         ->type_name("RATE");
-    c->add_option("--talk", a->talk, "Mean talk time of a chat (then the profile's wrap-up)")
-        ->type_name("DURATION");
+    add_day_options(c, a->day);
+    add_text_option(c, "--talk", a->talk, "Mean talk time of a chat (then the profile's wrap-up)",
+                    "DURATION");
     c->add_option("--talk-by-concurrency", a->curves,
                   "Mean talk time while the agent holds 1, 2... chats (repeatable, "
                   "PROFILE: for one profile)")
@@ -116,10 +133,13 @@ void add_simulate_command(CLI::App& app, Globals& g) {
                     "PCT/SECONDSs");
     c->add_flag("--solve", a->solve,
                 "Find the fewest agents (in the profiles' proportions) that meet --target");
-    c->add_flag("--solve-confidence", a->confidence,
-                "With --solve: the lower end of the 95% interval must meet the target");
+    c->add_flag(
+        "--solve-confidence", a->confidence,
+        "With --solve or --arrivals-profile: the lower end of the 95% interval must meet the "
+        "target");
     add_text_option(c, "--max-occupancy", a->max_occupancy,
-                    "With --solve: slot utilisation at most this share too", "PCT");
+                    "With --solve or --arrivals-profile: slot utilisation at most this share too",
+                    "PCT");
     add_text_option(c, "--pool", a->pool, "Size a pool of N agents, no store read (not -t)", "N");
     add_text_option(c, "--max-chats", a->max_chats, "With --pool: the agents' max chats (3)", "N");
     add_text_option(c, "--wrap-up", a->wrap_up, "With --pool: the wrap-up (0)", "DURATION");
@@ -152,7 +172,9 @@ void add_simulate_command(CLI::App& app, Globals& g) {
                     "The most events a run may simulate (200000000)", "N");
     c->footer(simulation_definitions());
     c->callback([&g, a] {
-        simulation::Request r = request(*a);
+        std::optional<sim::Pool> pool;
+        simulation::Request r = request(*a, pool);
+        const DayPlan plan = prepare_day(a->day, a->files);
         std::optional<Declaration> declaration;
         if (!a->files.empty()) {
             declaration = load_declaration(read_sources(a->files));
@@ -171,8 +193,8 @@ void add_simulate_command(CLI::App& app, Globals& g) {
                 if (there || all_there) simulation::set_talk_by_concurrency(on, text);
             }
         };
-        if (a->pool.get()) {
-            pools = hypothetical_pool(*a);
+        if (pool) {
+            pools = {*pool};
         } else {
             auto store = declaration ? open_for_plan(g) : open_for_read(g);
             if (!declaration || store->find_tenant(r.tenant))
@@ -197,6 +219,8 @@ void add_simulate_command(CLI::App& app, Globals& g) {
             for (auto& [name, what_if] : simulation::what_ifs(pools, a->sets))
                 r.scenarios.push_back(sim::Scenario{name, what_if});
         }
+        if (plan.profile) return run_day(g, std::move(r), plan);
+        if (plan.plot) simulation::check_work_with_curve(r, kPlotSpan);
         simulation::check_work(r);
         // Replications to run: known unless --solve searches for its number of agents.
         std::optional<uint64_t> total;
@@ -209,6 +233,7 @@ void add_simulate_command(CLI::App& app, Globals& g) {
         } // erased before the figures are printed
         for (const auto& w : out.warnings)
             warn(g, Diagnostic{"simulate", 0, 0, w});
+        if (plan.plot) plot_solve(g, r, out.doc, *plan.plot);
         print_simulation(g, out.doc);
     });
 }

@@ -17,10 +17,12 @@ _chatctl_unquote() {
 _chatctl() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
     COMPREPLY=()
-    # Files: after --db, -f and --logins-from, and as the CSV file of `user import`.
+    # Files: after --db, -f, --logins-from, --arrivals-profile and --plot, and as the CSV
+    # file of `user import`.
     local import=0
     [[ " ${COMP_WORDS[*]:1:COMP_CWORD-1} " == *" user "*"import "* && $prev != -* && $cur != -* ]] && import=1
-    if [[ $prev == --db || $prev == -f || $prev == --file || $prev == --logins-from || $import == 1 ]]; then
+    if [[ $prev == --db || $prev == -f || $prev == --file || $prev == --logins-from ||
+          $prev == --arrivals-profile || $prev == --plot || $import == 1 ]]; then
         compopt -o filenames 2>/dev/null
         mapfile -t COMPREPLY < <(compgen -f -- "$cur")
         return

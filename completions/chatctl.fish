@@ -13,4 +13,6 @@ complete -c chatctl -f -a '(__chatctl_complete)'
 complete -c chatctl -l db -r -F
 complete -c chatctl -s f -l file -r -F
 complete -c chatctl -l logins-from -r -F
+complete -c chatctl -l arrivals-profile -r -F
+complete -c chatctl -l plot -r -F
 complete -c chatctl -n '__fish_seen_subcommand_from import' -F

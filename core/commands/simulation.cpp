@@ -34,19 +34,11 @@ sim::Pool& pool_named(std::vector<sim::Pool>& pools, std::string_view name,
                                    (near.empty() ? "" : "; did you mean " + quote(near) + "?"));
 }
 
-Json figure(const sim::Figure& f, bool simulated) {
-    Json out{{"value", f.value}};
-    out["low"] = f.low ? Json(*f.low) : Json(nullptr);
-    out["high"] = f.high ? Json(*f.high) : Json(nullptr);
-    out["method"] = simulated && f.low ? "simulated" : "exact";
-    return out;
-}
-
 Json measures(const sim::Measures& m, bool tenant) {
     Json out{{"scope", m.scope}, {"agents", m.agents}, {"slots", m.slots}};
     // A profile without agents has no figures.
     auto add = [&](const char* name, const sim::Figure& f, bool applies = true) {
-        out[name] = applies && m.agents > 0 ? figure(f, true) : Json(nullptr);
+        out[name] = applies && m.agents > 0 ? figure_json(f) : Json(nullptr);
     };
     add("offered_load", m.offered_load);
     add("wait_probability", m.wait_probability);
@@ -98,18 +90,32 @@ Json result(const sim::Result& r, const Request& request) {
     return out;
 }
 
-std::string count_text(double n) {
-    char text[32];
-    std::snprintf(text, sizeof text, n >= 1e6 ? "%.3g" : "%.0f", n);
+} // namespace
+
+Json figure_json(const sim::Figure& f) {
+    Json out{{"value", f.value}};
+    out["low"] = f.low ? Json(*f.low) : Json(nullptr);
+    out["high"] = f.high ? Json(*f.high) : Json(nullptr);
+    out["method"] = f.low ? "simulated" : "exact";
+    return out;
+}
+
+std::string printed(const char* format, double v) {
+    char text[64];
+    std::snprintf(text, sizeof text, format, v);
     return text;
+}
+
+std::string count_text(double n) {
+    return printed(n >= 1e6 ? "%.3g" : "%.0f", n);
 }
 
 // How many scenarios a solve evaluates by simulation, about: a doubling and a halving
 // to its answer, then the answer and one agent fewer.
-double solve_evaluations(const sim::Scenario& s, const sim::Load& load) {
-    if (sim::exact_for(sim::staffed(s.pools, 2), load)) return 2;
+double solve_evaluations(const std::vector<sim::Pool>& pools, const sim::Load& load) {
+    if (sim::exact_for(sim::staffed(pools, 2), load)) return 2;
     double slots_per_agent = 0, hold = load.talk_seconds;
-    for (const auto& p : s.pools) {
+    for (const auto& p : pools) {
         slots_per_agent = std::max(slots_per_agent, static_cast<double>(p.max_chats));
         hold = std::max(hold, load.talk_seconds + p.wrap_up_seconds);
     }
@@ -129,7 +135,20 @@ const char* shape_name(sim::TalkShape shape) {
     return "exponential";
 }
 
-} // namespace
+Json load_json(const sim::Load& l) {
+    return Json{
+        {"talk_seconds", l.talk_seconds},
+        {"talk_distribution", shape_name(l.talk_shape)},
+        {"talk_cv", l.talk_shape == sim::TalkShape::lognormal ? Json(l.talk_cv) : Json(nullptr)},
+        {"patience_seconds", l.patience_seconds ? Json(*l.patience_seconds) : Json(nullptr)}};
+}
+
+Json run_json(const sim::RunOptions& run) {
+    return Json{{"seed", run.seed},
+                {"replications", run.replications},
+                {"duration_seconds", run.duration_seconds},
+                {"warmup_seconds", run.warmup_seconds}};
+}
 
 std::vector<sim::Pool> tenant_pools(Store& store, const std::string& tenant) {
     std::vector<sim::Pool> out;
@@ -251,7 +270,7 @@ void check_work(const Request& request) {
     if (request.solve && !request.scenarios.empty()) {
         const auto& last = request.scenarios.back();
         events += sim::work_of(last, request.load, request.run).events *
-                  solve_evaluations(last, request.load);
+                  solve_evaluations(last.pools, request.load);
     }
     if (events > request.max_events)
         fail(ErrorKind::invalid_input,
@@ -282,19 +301,11 @@ Outcome run(const Request& request) {
         }
         Json out{{"tenant", request.tenant.empty() ? Json(nullptr) : Json(request.tenant)}};
         const auto& l = request.load;
-        out["load"] = Json{
-            {"arrivals_per_hour", l.arrivals_per_second * 3600},
-            {"talk_seconds", l.talk_seconds},
-            {"talk_distribution", shape_name(l.talk_shape)},
-            {"talk_cv",
-             l.talk_shape == sim::TalkShape::lognormal ? Json(l.talk_cv) : Json(nullptr)},
-            {"patience_seconds", l.patience_seconds ? Json(*l.patience_seconds) : Json(nullptr)}};
+        out["load"] = load_json(l);
+        out["load"]["arrivals_per_hour"] = l.arrivals_per_second * 3600;
         out["target"] = request.target ? Json{{"share", target.share}, {"seconds", target.seconds}}
                                        : Json(nullptr);
-        out["run"] = Json{{"seed", request.run.seed},
-                          {"replications", request.run.replications},
-                          {"duration_seconds", request.run.duration_seconds},
-                          {"warmup_seconds", request.run.warmup_seconds}};
+        out["run"] = run_json(request.run);
         out["scenarios"] = std::move(scenarios);
         out["solved"] = nullptr;
         if (request.solve) {

@@ -57,6 +57,20 @@ struct Request {
     double max_events = 2e8; // the work a run may take (sim::Work::events)
 };
 
+// The pieces of the JSON documents: a figure (value, low, high, method), the load
+// (without its arrivals), the run's options; and the talk shape's name.
+Json figure_json(const sim::Figure& f);
+Json load_json(const sim::Load& load);
+Json run_json(const sim::RunOptions& run);
+const char* shape_name(sim::TalkShape shape);
+// A number as printf's `format` (one double) writes it.
+std::string printed(const char* format, double v);
+// A count as a message says it: "12345", "2.75e+09".
+std::string count_text(double n);
+// The scenarios one solve evaluates by simulation, about (a doubling and a halving to
+// its answer, the answer and one fewer; 2 where the chain is exact).
+double solve_evaluations(const std::vector<sim::Pool>& pools, const sim::Load& load);
+
 // The most chats a run may hold waiting at once (sim::Work::queue).
 constexpr double kMaxQueue = 1e6;
 

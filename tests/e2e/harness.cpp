@@ -412,4 +412,13 @@ std::map<std::string, std::string> users_of(const Sandbox& s, const std::string&
     return out;
 }
 
+void fourteen_agents(const Sandbox& s) {
+    s.ok({"tenant", "create", "acme", "-q"});
+    s.ok({"profile", "edit", "Default", "-t", "acme", "--max-chats", "1", "--wrap-up", "0", "-q"});
+    std::string csv = "login\n";
+    for (int i = 0; i < 14; ++i)
+        csv += "a" + std::to_string(i) + "\n";
+    REQUIRE(s.run({"user", "import", "-t", "acme", "-q", "-"}, {}, csv).code == 0);
+}
+
 } // namespace e2e

@@ -95,6 +95,10 @@ Result run_binary(const std::vector<std::string>& argv, const std::vector<std::s
 // A tenant's users as `user list` shows them: login -> "name|email|profile", "-" for none.
 std::map<std::string, std::string> users_of(const Sandbox& s, const std::string& tenant);
 
+// Tenant `acme` of 14 agents taking one chat each without wrap-up (simulate's published
+// example: 100 chats per 30 min of 180 s need 14 for 80/20s).
+void fourteen_agents(const Sandbox& s);
+
 // A file's bytes (empty if it cannot be read).
 std::string slurp(const std::string& path);
 

@@ -11,16 +11,6 @@ using namespace e2e;
 
 namespace {
 
-// A tenant of 14 agents taking one chat each without wrap-up: the published example.
-void example(const Sandbox& s) {
-    s.ok({"tenant", "create", "acme", "-q"});
-    s.ok({"profile", "edit", "Default", "-t", "acme", "--max-chats", "1", "--wrap-up", "0", "-q"});
-    std::string csv = "login\n";
-    for (int i = 0; i < 14; ++i)
-        csv += "a" + std::to_string(i) + "\n";
-    REQUIRE(s.run({"user", "import", "-t", "acme", "-q", "-"}, {}, csv).code == 0);
-}
-
 std::vector<std::string> quick(std::vector<std::string> args) {
     args.insert(args.end(), {"--replications", "5", "--duration", "2h", "-o", "json"});
     return args;
@@ -36,7 +26,7 @@ TEST_SUITE("simulate") {
 
     TEST_CASE("the published example, read from the store: exact, and 14 agents is the fewest") {
         Sandbox s;
-        example(s);
+        fourteen_agents(s);
         Json r = s.ok(quick({"simulate", "-t", "acme", "--arrivals", "200/h", "--talk", "3m",
                              "--target", "80/20s", "--solve"}))
                      .json();
@@ -64,7 +54,7 @@ TEST_SUITE("simulate") {
 
     TEST_CASE("wrap-up holds a slot: simulated, with the Erlang C figure as an approximation") {
         Sandbox s;
-        example(s);
+        fourteen_agents(s);
         s.ok({"profile", "edit", "Default", "-t", "acme", "--wrap-up", "60"});
         std::string before = s.dump();
         Json r = s.ok(quick({"simulate", "-t", "acme", "--arrivals", "200/h", "--talk", "3m",
@@ -97,7 +87,7 @@ TEST_SUITE("simulate") {
 
     TEST_CASE("--agents and -f: what-ifs on the agents, a declaration before it is applied") {
         Sandbox s;
-        example(s);
+        fourteen_agents(s);
         Json r = s.ok(quick({"simulate", "-t", "acme", "--arrivals", "200/h", "--talk", "3m",
                              "--agents", "Default=20"}))
                      .json();
@@ -128,7 +118,7 @@ TEST_SUITE("simulate") {
 
     TEST_CASE("-o csv, yaml and table") {
         Sandbox s;
-        example(s);
+        fourteen_agents(s);
         std::vector<std::string> args{
             "simulate",       "-t", "acme",       "--arrivals", "200/h",    "--talk", "3m",
             "--replications", "3",  "--duration", "1h",         "--target", "80/20s"};
@@ -152,7 +142,7 @@ TEST_SUITE("simulate") {
 
     TEST_CASE("bad values, unknown names, loads that never settle: refused") {
         Sandbox s;
-        example(s);
+        fourteen_agents(s);
         const std::vector<std::string> base{"simulate", "-t", "acme", "--talk", "3m"};
         auto refused = [&](std::vector<std::string> extra, int code, const std::string& message) {
             std::vector<std::string> args = base;
@@ -275,7 +265,7 @@ TEST_SUITE("simulate") {
 
     TEST_CASE("a borderline answer is said, and --solve-confidence asks for the bound") {
         Sandbox s;
-        example(s);
+        fourteen_agents(s);
         s.ok({"profile", "edit", "Default", "-t", "acme", "--wrap-up", "30", "-q"}); // simulated
         auto solve = [&](const std::string& target, bool confidence) {
             std::vector<std::string> a{"simulate", "-t", "acme",    "--arrivals", "200/h",
@@ -306,7 +296,7 @@ TEST_SUITE("simulate") {
 
     TEST_CASE("work is bounded before it starts; the patience message names what was given") {
         Sandbox s;
-        example(s);
+        fourteen_agents(s);
         // The attack: 1,000 chats a second for an hour of patience on 14 slots.
         auto started = std::chrono::steady_clock::now();
         expect_refused(s,
@@ -330,10 +320,10 @@ TEST_SUITE("simulate") {
         CHECK(r.err.find("would wait at once") != std::string::npos);
         CHECK(r.err.find("or --patience") == std::string::npos);
         // Over 97% of the slots held, nobody giving up: said on stderr.
-        Result heavy = s.run({"simulate", "--pool", "14", "--max-chats", "1", "--wrap-up", "30",
-                              "--arrivals", "234/h", "--talk", "180", "--replications", "3",
-                              "--duration", "1h"},
-                             {}, "", true);
+        Result heavy =
+            s.run({"simulate", "--pool", "14", "--max-chats", "1", "--wrap-up", "30", "--arrivals",
+                   "234/h", "--talk", "180", "--replications", "3", "--duration", "1h"},
+                  {}, "", true);
         CHECK(heavy.code == 0);
         CHECK(heavy.err.find("warning: scenario current: over 97% of the slots held") !=
               std::string::npos);
@@ -347,7 +337,7 @@ TEST_SUITE("simulate") {
 
     TEST_CASE("chats that slow with concurrency; one scenario per cap; rates as people write") {
         Sandbox s;
-        example(s);
+        fourteen_agents(s);
         s.ok({"profile", "edit", "Default", "-t", "acme", "--max-chats", "3", "-q"});
         Json r =
             s.ok(quick({"simulate", "-t", "acme", "--arrivals", "4800/day", "--talk-by-concurrency",

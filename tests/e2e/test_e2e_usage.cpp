@@ -41,6 +41,7 @@ const std::map<std::string, std::vector<std::vector<std::string>>>& commands() {
         {"apply", {{"-f", "decl.yaml"}}},
         {"plan", {{"-f", "decl.yaml"}}},
         {"export", {}},
+        {"simulate", {{"-t", "acme"}, {"--arrivals", "10/h"}, {"--talk", "3m"}}},
     };
     return table;
 }
