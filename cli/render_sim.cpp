@@ -89,9 +89,13 @@ std::string scenario_table(const Json& s, const Json& doc, bool color) {
         out += "* a profile's: over the chats its agents answered; the tenant's: over all "
                "arrivals\n";
     if (const Json& a = s["approximation"]; !a.is_null())
-        out += (a["method"] == "erlang_a" ? "Erlang A" : "Erlang C") +
-               std::string(" approximation (hold time taken as exponential): P(wait) ") +
-               number(a["wait_probability"], Unit::share) + ", ASA " +
+        out += std::string(a["method"] == "chain"
+                               ? "Chain approximation (chats placed as the routing places them, "
+                                 "holds taken as exponential)"
+                           : a["method"] == "erlang_a"
+                               ? "Erlang A approximation (hold time taken as exponential)"
+                               : "Erlang C approximation (hold time taken as exponential)") +
+               ": P(wait) " + number(a["wait_probability"], Unit::share) + ", ASA " +
                number(a["asa_seconds"], Unit::seconds) + " s, service level " +
                number(a["service_level"], Unit::share) + ", slot utilisation " +
                number(a["slot_utilisation"], Unit::share) + "\n";

@@ -74,15 +74,26 @@ Json result(const sim::Result& r, const Request& request) {
              {"figures", std::move(figures)}};
     if (r.approximation) {
         const auto& a = *r.approximation;
-        out["approximation"] =
-            Json{{"method", request.load.patience_seconds ? "erlang_a" : "erlang_c"},
-                 {"offered_load", a.offered_load},
-                 {"wait_probability", a.wait_probability},
-                 {"asa_seconds", a.asa_seconds},
-                 {"mean_wait_seconds", a.mean_wait_seconds},
-                 {"service_level", a.service_level},
-                 {"abandonment", a.abandonment},
-                 {"slot_utilisation", a.slot_utilisation}};
+        // Alike slots of one mean hold: Erlang's; else the chain of the profiles' own paces.
+        bool alike = true;
+        std::optional<int> wrap;
+        for (const auto& p : r.scenario.pools)
+            if (p.agents > 0) {
+                alike =
+                    alike && p.talk_by_concurrency.empty() && (!wrap || *wrap == p.wrap_up_seconds);
+                wrap = p.wrap_up_seconds;
+            }
+        const char* method = !alike                          ? "chain"
+                             : request.load.patience_seconds ? "erlang_a"
+                                                             : "erlang_c";
+        out["approximation"] = Json{{"method", method},
+                                    {"offered_load", a.offered_load},
+                                    {"wait_probability", a.wait_probability},
+                                    {"asa_seconds", a.asa_seconds},
+                                    {"mean_wait_seconds", a.mean_wait_seconds},
+                                    {"service_level", a.service_level},
+                                    {"abandonment", a.abandonment},
+                                    {"slot_utilisation", a.slot_utilisation}};
     } else {
         out["approximation"] = nullptr;
     }
@@ -93,6 +104,7 @@ Json result(const sim::Result& r, const Request& request) {
 } // namespace
 
 Json figure_json(const sim::Figure& f) {
+    if (!f.known) return nullptr;
     Json out{{"value", f.value}};
     out["low"] = f.low ? Json(*f.low) : Json(nullptr);
     out["high"] = f.high ? Json(*f.high) : Json(nullptr);
@@ -260,10 +272,11 @@ void check_work(const Request& request) {
     for (const auto& s : request.scenarios) {
         sim::Work w = sim::work_of(s, request.load, request.run);
         events += w.events;
-        if (w.queue > kMaxQueue)
+        // With --solve such a scenario is reported unstable instead, and solved.
+        if (w.queue > sim::kMostWaiting && !request.solve)
             fail(ErrorKind::invalid_input,
                  "scenario " + s.name + ": about " + count_text(w.queue) +
-                     " chats would wait at once, more than the " + count_text(kMaxQueue) +
+                     " chats would wait at once, more than the " + count_text(sim::kMostWaiting) +
                      " a run may hold",
                  {"give more agents, lower --arrivals, or a shorter --patience"});
     }
@@ -325,9 +338,8 @@ Outcome run(const Request& request) {
                         ? "the answer is borderline: by the point estimates alone, fewer agents "
                           "would do (another seed may answer otherwise)"
                         : "the answer is borderline: the point estimate meets the target but "
-                          "the lower end of its 95% interval does not, or one agent fewer "
-                          "nearly does (another seed may answer otherwise; "
-                          "--solve-confidence asks for the bound)");
+                          "the lower end of its 95% interval does not (another seed may "
+                          "answer otherwise; --solve-confidence asks for the bound)");
         }
         outcome.doc = std::move(out);
         return outcome;

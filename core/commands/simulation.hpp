@@ -71,9 +71,6 @@ std::string count_text(double n);
 // its answer, the answer and one fewer; 2 where the chain is exact).
 double solve_evaluations(const std::vector<sim::Pool>& pools, const sim::Load& load);
 
-// The most chats a run may hold waiting at once (sim::Work::queue).
-constexpr double kMaxQueue = 1e6;
-
 // Refuses (invalid input) a run over the bounds of work, saying what it would take and
 // how to lower it.
 void check_work(const Request& request);

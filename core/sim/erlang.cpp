@@ -71,7 +71,8 @@ std::vector<double> stationary(const Chain& chain, size_t most) {
                               : chain.service.back() + theta * static_cast<double>(next - servers);
         logp.push_back(logp.back() + log_lambda - std::log(out_rate));
         top = std::max(top, logp.back());
-        if (next > servers && logp.back() < top - 60) break;
+        // Past the slots, once more leave than come, the rest only falls.
+        if (next > servers && out_rate > chain.lambda && logp.back() < top - 60) break;
         if (logp.size() > most)
             throw std::length_error("the chain does not settle within " + std::to_string(most) +
                                     " states");
@@ -91,8 +92,14 @@ ChainFigures chain_figures(const Chain& chain, const std::vector<double>& p,
     const size_t servers = chain.service.size();
     const double full = chain.service.back(); // completions a second with every slot held
     const size_t k_max = p.size() > servers ? p.size() - servers : 1;
-    std::vector<double> within = served_within(full, theta, k_max, target_seconds);
-    within.resize(k_max + 1, 0.0); // beyond its reach, nobody is served in time
+    // Without patience a waiting chat moves up at `full` whatever is ahead: the time to
+    // its answer is Erlang, and over the geometric queue the sum has a closed form (used
+    // below); with patience, by uniformization.
+    std::vector<double> within;
+    if (theta > 0) {
+        within = served_within(full, theta, k_max, target_seconds);
+        within.resize(k_max + 1, 0.0); // beyond its reach, nobody is served in time
+    }
     ChainFigures f;
     double queue = 0, busy = 0, abandon = 0, answered_wait = 0, served_soon = 0;
     double reach = 1, stage_time = 0; // P(served), sum of 1/a over the stages so far
@@ -111,8 +118,10 @@ ChainFigures chain_figures(const Chain& chain, const std::vector<double>& p,
         f.wait_probability += p[n];
         abandon += p[n] * (1 - reach);
         answered_wait += p[n] * reach * stage_time;
-        served_soon += p[n] * within[j];
+        if (theta > 0) served_soon += p[n] * within[j];
     }
+    if (theta == 0) // P(wait within t) = P(wait) (1 - e^{-(full - lambda) t})
+        served_soon += f.wait_probability * -std::expm1(-(full - chain.lambda) * target_seconds);
     f.abandonment = abandon;
     f.asa_seconds = abandon < 1 ? answered_wait / (1 - abandon) : 0;
     f.mean_queue = queue;

@@ -58,6 +58,7 @@ struct RunOptions {
 struct Figure {
     double value = 0;
     std::optional<double> low, high;
+    bool known = true; // false: nothing to measure it by (a profile that answered no chat)
 };
 
 // What the tenant (or one profile) gets. A profile's figures are about the chats its

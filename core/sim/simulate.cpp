@@ -34,12 +34,6 @@ double talk_at(const Pool& p, const Load& load, int k) {
     return p.talk_by_concurrency[std::min(i, p.talk_by_concurrency.size() - 1)];
 }
 
-// Whether the pool's chats take longer as its agents hold more.
-bool slows(const Pool& p) {
-    const auto& t = p.talk_by_concurrency;
-    return std::adjacent_find(t.begin(), t.end(), std::not_equal_to<>()) != t.end();
-}
-
 // Mean and 95% interval of one figure over the replications.
 Figure figure(const std::vector<double>& values) {
     const auto n = static_cast<double>(values.size());
@@ -75,13 +69,13 @@ Figure over(const std::vector<Replication>& reps, std::optional<size_t> pool, co
 // would carry that ratio's bias (+0.0013 on a service level of 8 h runs at 30 slots).
 Figure pooled(const std::vector<Replication>& reps, std::optional<size_t> pool,
               const std::function<double(const Tally&)>& num,
-              const std::function<double(const Tally&)>& den) {
+              const std::function<double(const Tally&)>& den, double most = HUGE_VAL) {
     double y = 0, x = 0;
     for (const auto& r : reps) {
         y += num(scope_of(r, pool));
         x += den(scope_of(r, pool));
     }
-    if (x <= 0) return Figure{};
+    if (x <= 0) return Figure{0, std::nullopt, std::nullopt, false}; // nothing to count
     const double value = y / x, n = static_cast<double>(reps.size());
     if (reps.size() < 2) return Figure{value, std::nullopt, std::nullopt};
     double residuals = 0;
@@ -92,7 +86,8 @@ Figure pooled(const std::vector<Replication>& reps, std::optional<size_t> pool,
     const double mean_x = x / n;
     const double half =
         t_quantile(static_cast<int>(reps.size()) - 1) * std::sqrt(residuals / (n - 1) / n) / mean_x;
-    return Figure{value, value - half, value + half};
+    // Within what the figure can be: a share stays in [0, 1].
+    return Figure{value, std::max(value - half, 0.0), std::min(value + half, most)};
 }
 
 double ratio(double a, double b) {
@@ -152,6 +147,13 @@ bool verdict(const Result& r, const Target& target, const SolveOptions& options,
     return level >= target.share && (!options.max_occupancy || used <= *options.max_occupancy);
 }
 
+double mean_queue(const Chain& chain, const std::vector<double>& p) {
+    double queue = 0;
+    for (size_t n = chain.service.size(); n < p.size(); ++n)
+        queue += p[n] * static_cast<double>(n - chain.service.size());
+    return queue;
+}
+
 std::string erlangs_text(double v) {
     char text[32];
     std::snprintf(text, sizeof text, "%.2f", v);
@@ -170,28 +172,49 @@ double t_quantile(int df) {
 
 bool exact_for(const std::vector<Pool>& pools, const Load& load) {
     if (load.talk_shape != TalkShape::exponential) return false;
-    bool slowing = false;
+    // One agent: its chain is exact whatever its curve. Else every chat must end at the
+    // same rate whoever holds it and however many its agent holds.
+    const bool one = agent_count(pools) == 1;
+    std::optional<double> talk;
     for (const auto& p : pools) {
         if (p.agents == 0) continue;
         if (p.wrap_up_seconds != 0) return false;
-        slowing = slowing || slows(p);
+        for (int k = 1; k <= p.max_chats && !one; ++k) {
+            if (talk && *talk != talk_at(p, load, k)) return false;
+            talk = talk_at(p, load, k);
+        }
     }
-    return !slowing || agent_count(pools) == 1;
+    return true;
 }
 
 Chain chain_of(const std::vector<Pool>& pools, const Load& load) {
-    const int slots = slot_count(pools), agents = agent_count(pools);
+    const int slots = slot_count(pools);
     Chain chain{load.arrivals_per_second, {}, load.patience_seconds};
     chain.service.reserve(static_cast<size_t>(slots));
+    // The chats held by each pool as the routing places them, one at a time: to a pool
+    // whose agents have the most free slots, spread evenly over its agents.
+    std::vector<int> held(pools.size(), 0);
+    auto free_of = [&](size_t p) {
+        return pools[p].agents == 0 ? 0 : pools[p].max_chats - held[p] / pools[p].agents;
+    };
     for (int n = 1; n <= slots; ++n) {
-        // n chats spread evenly: each agent holds about k; the hold weighted by slots.
-        int k = (n + agents - 1) / agents;
-        double hold = 0;
-        for (const auto& p : pools)
-            if (p.agents > 0)
-                hold += static_cast<double>(p.agents * p.max_chats) *
-                        (talk_at(p, load, std::min(k, p.max_chats)) + p.wrap_up_seconds);
-        chain.service.push_back(n / (hold / slots));
+        size_t best = 0;
+        for (size_t p = 1; p < pools.size(); ++p)
+            if (free_of(p) > free_of(best)) best = p;
+        ++held[best];
+        // Each chat of an agent holding k ends at 1 / (T_k + wrap-up).
+        double rate = 0;
+        for (size_t p = 0; p < pools.size(); ++p) {
+            if (pools[p].agents == 0 || held[p] == 0) continue;
+            const int a = pools[p].agents, k = held[p] / a, more = held[p] % a;
+            auto per_agent = [&](int chats) {
+                return chats == 0
+                           ? 0.0
+                           : chats / (talk_at(pools[p], load, chats) + pools[p].wrap_up_seconds);
+            };
+            rate += (a - more) * per_agent(k) + more * per_agent(k + 1);
+        }
+        chain.service.push_back(rate);
     }
     return chain;
 }
@@ -205,10 +228,7 @@ Work work_of(const Scenario& scenario, const Load& load, const RunOptions& run) 
     if (slot_count(scenario.pools) == 0) return w;
     try {
         Chain chain = chain_of(scenario.pools, load);
-        std::vector<double> p = stationary(chain);
-        const size_t slots = chain.service.size();
-        for (size_t n = slots; n < p.size(); ++n)
-            w.queue += p[n] * static_cast<double>(n - slots);
+        w.queue = mean_queue(chain, stationary(chain));
     } catch (const std::length_error&) {
         w.queue = HUGE_VAL;
     } catch (const std::domain_error&) {
@@ -233,7 +253,14 @@ Result evaluate(const Scenario& scenario, const Load& load, const Target& target
                        erlangs_text(load.arrivals_per_second * slots / chain.service.back()) +
                        " Erlangs, is at or over its " + std::to_string(slots) +
                        " slots; waits would grow without end");
+    } catch (const std::length_error&) {
+        throw Unstable("scenario " + scenario.name + ": the queue would not settle within " +
+                       "20,000,000 chats");
     }
+    if (double queue = mean_queue(chain, from_steady.start_distribution); queue > kMostWaiting)
+        throw Unstable("scenario " + scenario.name + ": about " +
+                       std::to_string(std::llround(queue)) +
+                       " chats would wait at once, more than a run may hold (1000000)");
     ChainFigures figures = chain_figures(chain, from_steady.start_distribution, target.seconds);
     std::vector<Replication> reps;
     reps.reserve(static_cast<size_t>(run.replications));
@@ -324,7 +351,9 @@ Solved solve(const Scenario& scenario, const Load& load, const Target& target,
             return f.service_level >= target.share &&
                    (!options.max_occupancy || f.slot_utilisation <= *options.max_occupancy);
         } catch (const std::domain_error&) {
-            return false;
+            return false; // no steady state
+        } catch (const std::length_error&) {
+            return false; // a queue without end in sight
         }
     };
     // Doubling to a total that meets it, then halving the gap to the fewest: each split

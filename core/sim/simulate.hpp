@@ -65,7 +65,11 @@ Work work_of(const Scenario& scenario, const Load& load, const RunOptions& run);
 Measures summarize(const std::vector<Replication>& reps, std::optional<size_t> pool,
                    const std::string& scope, int agents, int slots);
 
-// Throws Unstable when there is no steady state.
+// The most chats a simulated run may hold waiting at once, on average: above it a
+// scenario is unstable (its queue would not fit in memory, nor its figures in a run).
+constexpr double kMostWaiting = 1e6;
+
+// Throws Unstable when there is no steady state, or its queue is over kMostWaiting.
 Result evaluate(const Scenario& scenario, const Load& load, const Target& target,
                 const RunOptions& run);
 // The same, but an unstable scenario is a Result with stable = false.

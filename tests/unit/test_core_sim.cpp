@@ -138,7 +138,8 @@ TEST_CASE("the simulator agrees with the chain where both apply (|z| < 3)") {
         // evaluate() prints the chain's figures for the tenant, as exact.
         Result r = evaluate(Scenario{"s", c.pools}, c.load, target, run);
         CHECK(r.exact);
-        CHECK(r.measures[0].wait_probability.value == e.wait_probability);
+        CHECK(r.measures[0].wait_probability.value ==
+              doctest::Approx(e.wait_probability).epsilon(1e-12));
         CHECK(!r.measures[0].wait_probability.low);
         CHECK(r.measures[0].agent_busy_share.low); // simulated
     }
@@ -311,4 +312,56 @@ TEST_CASE("Student's t quantiles, computed in double") {
     CHECK(t_quantile(1) == doctest::Approx(12.7062).epsilon(1e-5));
     CHECK(t_quantile(29) == doctest::Approx(2.04523).epsilon(1e-5));
     CHECK(t_quantile(999) == doctest::Approx(1.96234).epsilon(1e-5));
+}
+
+TEST_CASE("profiles whose chats take different times are not one chain, nor costed as one") {
+    Load l = load(40, 240);
+    std::vector<Pool> pools{Pool{"Fast", 4, 1, 0}, Pool{"Slow", 4, 1, 0, {1200}}};
+    CHECK(!exact_for(pools, l));
+    // Full, each profile ends chats at its own pace: 4/240 + 4/1200 a second.
+    Chain c = chain_of(pools, l);
+    CHECK(c.service.back() == doctest::Approx(4.0 / 240 + 4.0 / 1200));
+    Result r = evaluate(Scenario{"s", pools}, l, Target{0.8, 60}, RunOptions{});
+    CHECK(r.stable);
+    CHECK(!r.exact);
+    // A curve past the profile's max chats changes nothing.
+    CHECK(exact_for({Pool{"One", 3, 1, 0, {240, 600}}}, l));
+}
+
+TEST_CASE("the chain fills each profile up to its own max, as the routing does") {
+    // One agent of max 1 and one of max 5 whose chats slow: full, 1/240 + 5/2400 a second,
+    // under the 60 an hour offered: no steady state, refused before any run.
+    std::vector<Pool> pools{Pool{"Default", 1, 1, 0, {240}},
+                            Pool{"Experts", 1, 5, 0, {240, 240, 240, 1200, 2400}}};
+    Chain c = chain_of(pools, load(60, 240));
+    REQUIRE(c.service.size() == 6);
+    CHECK(c.service[0] == doctest::Approx(1.0 / 240)); // the agent with the most free slots
+    CHECK(c.service.back() == doctest::Approx(1.0 / 240 + 5.0 / 2400));
+    CHECK_THROWS_AS(evaluate(Scenario{"s", pools}, load(60, 240), Target{}, RunOptions{}),
+                    Unstable);
+}
+
+TEST_CASE("a profile that answered no chat has no figures, and shares stay within 0-1") {
+    RunOptions run;
+    run.replications = 3;
+    run.duration_seconds = 600;
+    run.warmup_seconds = 0;
+    // At one chat an hour, the agent of 25 slots answers every chat; the other none.
+    Result r = evaluate(Scenario{"s", {Pool{"Many", 1, 25, 30}, Pool{"One", 1, 1, 30}}},
+                        load(1, 60), Target{}, run);
+    CHECK(!r.measures[2].service_level.known);
+    CHECK(!r.measures[2].asa_seconds.known);
+    for (const auto& m : r.measures)
+        if (m.service_level.known && m.service_level.high) {
+            CHECK(*m.service_level.high <= 1);
+            CHECK(*m.service_level.low >= 0);
+        }
+}
+
+TEST_CASE("a queue too long to hold is unstable, and --solve goes past it") {
+    Load l = load(100 * 3600.0, 60, 4 * 3600.0);
+    Result r =
+        evaluate_or_unstable(Scenario{"current", {Pool{"P", 1, 1, 0}}}, l, Target{}, RunOptions{});
+    CHECK(!r.stable);
+    CHECK(r.reason.find("would wait at once") != std::string::npos);
 }
