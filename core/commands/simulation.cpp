@@ -285,9 +285,13 @@ void check_work(const Request& request) {
         events += sim::work_of(last, request.load, request.run).events *
                   solve_evaluations(last.pools, request.load);
     }
+    check_events(request, events, "the run");
+}
+
+void check_events(const Request& request, double events, const std::string& what) {
     if (events > request.max_events)
         fail(ErrorKind::invalid_input,
-             "the run would simulate about " + count_text(events) + " events, more than " +
+             what + " would simulate about " + count_text(events) + " events, more than " +
                  count_text(request.max_events),
              {"lower --replications, --duration or --warmup (each is in proportion), or "
               "raise the bound with --max-events N"});

@@ -74,6 +74,8 @@ double solve_evaluations(const std::vector<sim::Pool>& pools, const sim::Load& l
 // Refuses (invalid input) a run over the bounds of work, saying what it would take and
 // how to lower it.
 void check_work(const Request& request);
+// Refuses (invalid input) `events` over the request's max_events: "WHAT would simulate...".
+void check_events(const Request& request, double events, const std::string& what);
 
 struct Outcome {
     Json doc;                          // the figures, as the command prints them

@@ -35,12 +35,7 @@ void check_day_work(const Request& request, const ArrivalsProfile& profile) {
         events += sim::work_of(sim::Scenario{"", pools}, load, request.run).events *
                   solve_evaluations(pools, load);
     }
-    if (events > request.max_events)
-        fail(ErrorKind::invalid_input,
-             "sizing the day would simulate about " + count_text(events) + " events, more than " +
-                 count_text(request.max_events),
-             {"lower --replications, --duration or --warmup (each is in proportion), or "
-              "raise the bound with --max-events N"});
+    check_events(request, events, "sizing the day");
 }
 
 Outcome size_day(const Request& request, const ArrivalsProfile& profile,
