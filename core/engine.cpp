@@ -39,6 +39,7 @@ class Applier {
         const bool of_user = change.kind() == Kind::user;
         if (!of_user || change.action != Action::create) flush_users();
         if (!of_user || change.action != Action::remove) flush_deletes(applied);
+        if (!of_user || change.action != Action::update || renames(change)) flush_updates(applied);
         switch (change.kind()) {
         case Kind::tenant:
             tenant(change, applied);
@@ -88,6 +89,32 @@ class Applier {
         applied.insert(applied.end(), removed.begin(), removed.end());
         deleting_.clear();
         deleting_keys_.clear();
+    }
+
+    // Updates the users queued for update, a batch per tenant as deletes are; their
+    // profiles are found after them, as one update at a time would.
+    void flush_updates(ChangeSet& applied) {
+        if (updating_.empty()) return;
+        std::vector<Store::UserUpdate> rows;
+        ChangeSet updated;
+        for (size_t i = 0, j = 0; i < updating_.size(); i = j) {
+            const TenantRow t = updating_[i].tenant;
+            std::vector<std::string> logins;
+            for (j = i; j < updating_.size() && updating_[j].tenant.id == t.id; ++j)
+                logins.push_back(updating_[j].login);
+            auto found = require_users(store_, t, logins);
+            for (size_t k = 0; k < found.size(); ++k) {
+                User u = std::move(updating_[i + k].after);
+                const ProfileRow& p = cached_profile(t, u.profile);
+                u.profile = p.profile.name;
+                rows.push_back(Store::UserUpdate{found[k].id, p.id, u});
+                updated.push_back(Change{Action::update, std::move(found[k].user), std::move(u)});
+            }
+        }
+        store_.update_users(rows);
+        applied.insert(applied.end(), updated.begin(), updated.end());
+        updating_.clear();
+        updating_keys_.clear();
     }
 
     // A default profile's removal that no removal of its tenant followed (R3).
@@ -334,6 +361,14 @@ class Applier {
             if (deleting_.size() == kQueue) flush_deletes(applied);
             return;
         }
+        if (!renames(c)) { // queued, as deletes are; the same user twice flushes first
+            auto key = std::make_pair(t.id, fold(c.key()));
+            if (updating_keys_.count(key)) flush_updates(applied);
+            updating_keys_.insert(std::move(key));
+            updating_.push_back(PendingUpdate{t, c.key(), std::get<User>(*c.after)});
+            if (updating_.size() == kQueue) flush_updates(applied);
+            return;
+        }
         UserRow row = user_row(t, c.key());
         User u = std::get<User>(*c.after);
         if (fold(u.login) != fold(row.user.login))
@@ -344,6 +379,11 @@ class Applier {
         u.profile = p.profile.name;
         store_.update_user(row.id, p.id, u);
         applied.push_back(Change{Action::update, row.user, u});
+    }
+
+    // A user's update that changes its login (ignoring case), checked and written alone.
+    static bool renames(const Change& c) {
+        return fold(std::get<User>(*c.after).login) != fold(c.key());
     }
 
     Store& store_;
@@ -359,6 +399,13 @@ class Applier {
     std::vector<TenantRow> queued_tenants_;
     std::vector<std::pair<TenantRow, std::string>> deleting_; // users deleted, not yet
     std::set<std::pair<int64_t, std::string>> deleting_keys_; // their tenants, folded logins
+    struct PendingUpdate {
+        TenantRow tenant;
+        std::string login; // as the change names it
+        User after;
+    };
+    std::vector<PendingUpdate> updating_; // users updated, not written yet
+    std::set<std::pair<int64_t, std::string>> updating_keys_;
     std::map<std::string, TenantRow> tenants_;
     std::map<std::pair<int64_t, std::string>, ProfileRow> profiles_;
 };
@@ -410,6 +457,7 @@ void write(Store& store, const WriteContext& context, const StreamPlanner& plann
     });
     applier.check_held();
     applier.flush_deletes(done);
+    applier.flush_updates(done);
     record();
     if (count == 0) return; // rolled back: the store is not written at all
     applier.flush_users();

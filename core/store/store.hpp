@@ -176,6 +176,12 @@ class Store {
     };
     virtual void insert_users(const std::vector<NewUser>& users) = 0;
     virtual void update_user(int64_t id, int64_t profile_id, const User& user) = 0;
+    // Users that exist, updated together (no login among them taken by another).
+    struct UserUpdate {
+        int64_t id = 0, profile_id = 0;
+        User user;
+    };
+    virtual void update_users(const std::vector<UserUpdate>& users);
     virtual void delete_user(int64_t id) = 0;
     // Users that exist, deleted together.
     virtual void delete_users(const std::vector<int64_t>& ids);

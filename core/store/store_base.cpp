@@ -20,6 +20,11 @@ std::vector<UserRow> Store::find_users(const TenantRow& tenant,
     return out;
 }
 
+void Store::update_users(const std::vector<UserUpdate>& users) {
+    for (const auto& u : users)
+        update_user(u.id, u.profile_id, u.user);
+}
+
 void Store::delete_users(const std::vector<int64_t>& ids) {
     for (int64_t id : ids)
         delete_user(id);

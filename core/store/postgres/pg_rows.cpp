@@ -48,17 +48,30 @@ ProfileRow read_profile(const Result& r, int i, const std::string& tenant) {
 }
 
 // A text[] literal: each element quoted, its quotes and backslashes escaped.
-std::string text_array(const std::vector<std::string>& items) {
+// An array literal of texts; a missing one is NULL.
+template <class Text> std::string text_array(const std::vector<Text>& items) {
     std::string out = "{";
     for (const auto& item : items) {
         if (out.size() > 1) out += ',';
+        const std::optional<std::string> value = item;
+        if (!value) {
+            out += "NULL";
+            continue;
+        }
         out += '"';
-        for (char c : item) {
+        for (char c : *value) {
             if (c == '"' || c == '\\') out += '\\';
             out += c;
         }
         out += '"';
     }
+    return out + "}";
+}
+
+std::string number_array(const std::vector<int64_t>& items) {
+    std::string out = "{";
+    for (int64_t item : items)
+        out += (out.size() > 1 ? "," : "") + num(item);
     return out + "}";
 }
 
@@ -447,12 +460,30 @@ void PgStore::delete_user(int64_t id) {
     conn_.query("DELETE FROM users WHERE id = $1", {num(id)});
 }
 
+void PgStore::update_users(const std::vector<UserUpdate>& users) {
+    if (users.empty()) return;
+    // One statement for the batch: a round trip per user is most of an apply's time.
+    std::vector<int64_t> ids, profiles;
+    std::vector<std::string> logins;
+    std::vector<std::optional<std::string>> names, emails;
+    for (const auto& u : users) {
+        ids.push_back(u.id);
+        profiles.push_back(u.profile_id);
+        logins.push_back(u.user.login);
+        names.push_back(u.user.name);
+        emails.push_back(u.user.email);
+    }
+    conn_.query("UPDATE users u SET login = v.login, name = v.name, email = v.email, "
+                "profile_id = v.profile_id FROM unnest($1::bigint[], $2::text[], $3::text[], "
+                "$4::text[], $5::bigint[]) AS v (id, login, name, email, profile_id) "
+                "WHERE u.id = v.id",
+                {number_array(ids), text_array(logins), text_array(names), text_array(emails),
+                 number_array(profiles)});
+}
+
 void PgStore::delete_users(const std::vector<int64_t>& ids) {
     if (ids.empty()) return;
-    std::string array = "{";
-    for (int64_t id : ids)
-        array += (array.size() > 1 ? "," : "") + num(id);
-    conn_.query("DELETE FROM users WHERE id = ANY ($1::bigint[])", {array + "}"});
+    conn_.query("DELETE FROM users WHERE id = ANY ($1::bigint[])", {number_array(ids)});
 }
 
 void PgStore::insert_history(const std::vector<HistoryRow>& rows) {
