@@ -3,7 +3,8 @@
 # TENANTS x USERS users, each as a ratio to floors measured in the same run:
 #   parse:  libyaml's parser over the same file, doing nothing (bench/yaml_parse_floor)
 #   import: sqlite3 .import of the same users as CSV into a table with a UNIQUE index,
-#           one transaction, WAL
+#           and of one history row per user (the same JSON text chatctl records) into a
+#           table of history's columns, one transaction, WAL
 #   scan:   sqlite3 reading the store's users in key order (tenant, login), with their
 #           profile names, to /dev/null
 #   fwrite: the export's own text written with plain fwrite (bench/fwrite_floor)
@@ -22,7 +23,8 @@ fwrite=$PWD/build/bench/fwrite_floor
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-python3 bench/gen_declaration.py "$tenants" "$users" "$work/decl.yaml" "$work/users.csv"
+python3 bench/gen_declaration.py "$tenants" "$users" "$work/decl.yaml" "$work/users.csv" \
+  "$work/history.csv"
 echo "declaration: $tenants tenants x $users users, $(du -h "$work/decl.yaml" | cut -f1)"
 
 source bench/measure.sh
@@ -31,7 +33,8 @@ parse=$(measure "$floor" "$work/decl.yaml")
 prepare="rm -f $work/floor.db*"
 import=$(measure sqlite3 "$work/floor.db" "PRAGMA journal_mode=WAL" \
   "CREATE TABLE users (tenant TEXT, login TEXT, name TEXT, email TEXT, profile TEXT, UNIQUE (tenant, login))" \
-  ".mode csv" ".import $work/users.csv users")
+  "CREATE TABLE history (change INTEGER, at TEXT, actor TEXT, command TEXT, tenant TEXT, kind TEXT, key TEXT, action TEXT, before TEXT, after TEXT)" \
+  "BEGIN" ".mode csv" ".import $work/users.csv users" ".import $work/history.csv history" "COMMIT")
 prepare="rm -f $work/store.db*"
 apply=$(measure "$chatctl" --db "$work/store.db" -q apply -f "$work/decl.yaml")
 prepare=""

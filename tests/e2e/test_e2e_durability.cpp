@@ -147,6 +147,44 @@ TEST_SUITE("durability") {
         CHECK(saw_after > 0);
     }
 
+    // A write of thousands of users drops the per-row triggers in its transaction and
+    // creates them again before its commit: killed anywhere, the file holds them all.
+    TEST_CASE("a bulk apply killed at any moment leaves every trigger in the file [file]") {
+        Sandbox s;
+        s.ok({"apply", "-f", write_file(s.dir() + "/before.yaml", declaration(1, 10, 0))});
+        const std::string before = s.ok({"export"}).out;
+        const auto triggers =
+            s.query("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name");
+        const std::string pristine = s.dir() + "/pristine.db";
+        fs::copy_file(s.db(), pristine);
+        const std::string bulk = write_file(s.dir() + "/bulk.yaml", declaration(2, 3000, 0));
+        auto t0 = std::chrono::steady_clock::now();
+        s.ok({"apply", "-f", bulk});
+        const double full =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const std::string after = s.ok({"export"}).out;
+        std::mt19937 rng(17);
+        const int points = kKillPoints / 10; // 20, or 3 under the sanitizers
+        for (int i = 0; i < points; ++i) {
+            CAPTURE(i);
+            for (const char* suffix : {"", "-wal", "-shm"})
+                fs::remove(s.db() + suffix);
+            fs::copy_file(pristine, s.db());
+            const double at =
+                full * 1.5 * (i + std::uniform_real_distribution<double>(0, 1)(rng)) / points;
+            pid_t pid = start_binary({"--db", s.db(), "-q", "apply", "-f", bulk}, env_for(s));
+            std::this_thread::sleep_for(std::chrono::duration<double>(at));
+            ::kill(pid, SIGKILL);
+            int status = 0;
+            ::waitpid(pid, &status, 0);
+            CHECK(health(s).empty());
+            CHECK(s.query("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY "
+                          "name") == triggers);
+            const std::string now = s.ok({"export"}).out;
+            CHECK((now == before || now == after));
+        }
+    }
+
     TEST_CASE("a first apply killed at any moment leaves no store, or the whole of it [file]") {
         Sandbox s;
         const std::string decl = write_file(s.dir() + "/first.yaml", declaration(3, 400, 0));

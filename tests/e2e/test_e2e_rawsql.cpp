@@ -169,6 +169,51 @@ TEST_SUITE("rawsql") {
         }
     }
 
+    // A write of thousands of users runs without the per-row triggers of users and history
+    // (SqliteStore::lift_row_guards): they are back, as they were, after each kind of it.
+    TEST_CASE("after writes of thousands of users, every guard is back as it was") {
+        Sandbox s;
+        setup(s);
+        const std::string schema =
+            on_postgres() ? "SELECT tgname, tgenabled FROM pg_trigger ORDER BY tgname"
+                          : "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                            "ORDER BY name";
+        const auto triggers = s.query(schema);
+        CHECK(triggers.size() > 10);
+        auto declaration = [](const std::string& name) {
+            std::string out = "tenants:\n  - tenant: acme\n    users:\n      - login: alice\n"
+                              "        profile: Experts\n";
+            for (int i = 0; i < 2500; ++i)
+                out += "      - login: u" + std::to_string(i) + "\n" +
+                       (i % 2 ? "        name: " + name + "\n" : "");
+            return out;
+        };
+        const std::string file = s.write("many.yaml", declaration("U"));
+        auto guards_hold = [&](const char* after) {
+            CAPTURE(after);
+            CHECK(s.query(schema) == triggers);
+            refused(s, "INSERT INTO users (tenant_id, login, name, profile_id) SELECT tenant_id, "
+                       "'eve', 'a' || " +
+                           std::string(on_postgres() ? "chr(" : "char(") +
+                           "27), profile_id FROM users WHERE login = 'alice'");
+            if (!on_postgres())
+                refused(s, "INSERT OR REPLACE INTO users (tenant_id, login, profile_id) SELECT "
+                           "tenant_id, 'ALICE', profile_id FROM users");
+        };
+        s.ok({"apply", "-q", "--dry-run", "-f", file});
+        guards_hold("a dry run");
+        s.ok({"apply", "-q", "-f", file});
+        guards_hold("an apply");
+        const std::string created = s.query("SELECT max(change) FROM history")[0][0];
+        CHECK(s.query("SELECT count(*) FROM users")[0][0] == "2501");
+        s.ok({"apply", "-q", "-f", s.write("renamed.yaml", declaration("V"))});
+        guards_hold("an update");
+        s.ok({"revert", "last"});
+        s.ok({"revert", created});
+        guards_hold("a revert");
+        CHECK(s.query("SELECT count(*) FROM users")[0][0] == "1");
+    }
+
     TEST_CASE("what the rules allow, raw SQL may do, and chatctl reads it back") {
         Sandbox s;
         setup(s);

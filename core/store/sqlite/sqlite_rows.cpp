@@ -430,6 +430,7 @@ const BatchInsert& history_insert() {
 } // namespace
 
 void SqliteStore::insert_users(const std::vector<NewUser>& users) {
+    lift_row_guards(users.size());
     auto insert = [&](size_t first, size_t rows) {
         Reset r(statement(user_insert().sql(rows)));
         for (size_t i = 0; i < rows; ++i) {
@@ -471,6 +472,16 @@ void SqliteStore::update_user(int64_t id, int64_t profile_id, const User& u) {
     r.st.bind(4, profile_id);
     r.st.bind(5, id);
     r.st.exec();
+}
+
+void SqliteStore::update_users(const std::vector<UserUpdate>& users) {
+    lift_row_guards(users.size());
+    Store::update_users(users);
+}
+
+void SqliteStore::delete_users(const std::vector<int64_t>& ids) {
+    lift_row_guards(ids.size());
+    Store::delete_users(ids);
 }
 
 void SqliteStore::delete_user(int64_t id) {

@@ -40,14 +40,33 @@ bool SqliteStore::write_locked_elsewhere() {
 
 void SqliteStore::commit() {
     if (dry_run_) fail(ErrorKind::internal, "a dry run was about to commit");
+    restore_row_guards();
     record_.remove(); // while the lock is held: the next writer's is never removed
     db_.exec("COMMIT");
     put_in_place();
 }
 
 void SqliteStore::rollback() {
+    lifted_.clear(); // dropped in the transaction: back with its rollback
     record_.remove();
     if (!sqlite3_get_autocommit(db_.getHandle())) db_.exec("ROLLBACK");
+}
+
+void SqliteStore::lift_row_guards(size_t rows) {
+    constexpr size_t kBulk = 1024; // the engine's batch: a write of thousands of users
+    if (rows < kBulk || !lifted_.empty() || sqlite3_get_autocommit(db_.getHandle())) return;
+    SQLite::Statement triggers(db_, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                                    "AND tbl_name IN ('users', 'history') ORDER BY rowid");
+    while (triggers.executeStep())
+        lifted_.emplace_back(triggers.getColumn(0).getString(), triggers.getColumn(1).getString());
+    for (const auto& [name, sql] : lifted_)
+        db_.exec("DROP TRIGGER \"" + name + "\""); // the schema's own names: plain words
+}
+
+void SqliteStore::restore_row_guards() {
+    for (const auto& [name, sql] : lifted_)
+        db_.exec(sql);
+    lifted_.clear();
 }
 
 void rethrow_sqlite_error(const std::string& path) {
