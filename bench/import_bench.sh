@@ -4,6 +4,8 @@
 # measured in the same run:
 #   import: sqlite3 .import of the same file into a table of the same columns with a
 #           case-insensitive UNIQUE index on login, one transaction, WAL
+#   import+history: the same, and one history row per user (the JSON text chatctl
+#           records) imported into a table of history's columns, in one transaction
 #   writes: sqlite3 doing the writes chatctl does, into a copy of the same store: .import
 #           into a temporary table, then the users (with their profiles) and one history
 #           row each (json_object of the user) inserted by SQL, one transaction; the
@@ -23,14 +25,19 @@ chatctl=${CHATCTL:-$PWD/build/cli/chatctl}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-python3 - "$rows" "$work/agents.csv" <<'PY'
-import sys
-rows, path = int(sys.argv[1]), sys.argv[2]
-with open(path, "w", newline="") as f:
+python3 - "$rows" "$work/agents.csv" "$work/history.csv" <<'PY'
+import json, sys
+rows, path, history = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+with open(path, "w", newline="") as f, open(history, "w", newline="") as h:
     f.write("login,name,email,profile\r\n")
     for i in range(rows):
         profile = "Sales" if i % 2 else ""
         f.write(f'agent{i:07d},"Agent {i}, ""A{i % 97}""",agent{i}@example.com,{profile}\r\n')
+        after = json.dumps({"tenant": "acme", "login": f"agent{i:07d}",
+                            "name": f'Agent {i}, "A{i % 97}"', "email": f"agent{i}@example.com",
+                            "profile": profile or "Default"}, separators=(",", ":"))
+        h.write(f'3,2026-11-26T00:00:00.000Z,bench,user import,acme,user,agent{i:07d},create,,'
+                f'"{after.replace(chr(34), chr(34) * 2)}"\r\n')
 PY
 echo "CSV: $rows rows, $(du -h "$work/agents.csv" | cut -f1)"
 
@@ -42,6 +49,10 @@ prepare="rm -f $work/floor.db*"
 floor=$(measure sqlite3 "$work/floor.db" "PRAGMA journal_mode=WAL" \
   "CREATE TABLE users (login TEXT, name TEXT, email TEXT, profile TEXT, UNIQUE (login COLLATE NOCASE))" \
   ".import --csv --skip 1 $work/agents.csv users")
+floor_history=$(measure sqlite3 "$work/floor.db" "PRAGMA journal_mode=WAL" \
+  "CREATE TABLE users (login TEXT, name TEXT, email TEXT, profile TEXT, UNIQUE (login COLLATE NOCASE))" \
+  "CREATE TABLE history (change INTEGER, at TEXT, actor TEXT, command TEXT, tenant TEXT, kind TEXT, key TEXT, action TEXT, before TEXT, after TEXT)" \
+  "BEGIN" ".import --csv --skip 1 $work/agents.csv users" ".import --csv $work/history.csv history" "COMMIT")
 cat >"$work/writes.sql" <<SQL
 PRAGMA foreign_keys = ON;
 BEGIN;
@@ -120,19 +131,20 @@ if [ "${2:-}" = postgres ]; then
   prepare=""
 fi
 
-python3 - "$floor" "$writes" "$scan" "$import" "$reimport" "$list" "$revert" "$rerevert" \
+python3 - "$floor" "$floor_history" "$writes" "$scan" "$import" "$reimport" "$list" "$revert" "$rerevert" \
   "$pg_copy" "$pg_import" "$pg_revert" "$pg_rerevert" <<'PY'
 import sys
-(floor, writes, scan, imp, reimp, lst, rev, rerev, pg_copy, pg_imp, pg_rev,
+(floor, floor_history, writes, scan, imp, reimp, lst, rev, rerev, pg_copy, pg_imp, pg_rev,
  pg_rerev) = [tuple(map(float, a.split())) for a in sys.argv[1:]]
 def report(store, rows):
     for name, (secs, rss), base, label in rows:
         base = max(base, 0.01)
         print(f"{store}{name:20s} {secs:6.2f} s  {secs / base:5.2f}x ({label}, {base:.2f} s)  "
               f"peak {rss / 1024:6.0f} MB")
-print(f"floors: sqlite3 .import {floor[0]:.2f} s, the same writes in SQL {writes[0]:.2f} s, "
-      f"scan {scan[0]:.2f} s")
+print(f"floors: sqlite3 .import {floor[0]:.2f} s, with history {floor_history[0]:.2f} s, "
+      f"the same writes in SQL {writes[0]:.2f} s, scan {scan[0]:.2f} s")
 report("", [("user import (new)", imp, floor[0], "sqlite3 .import"),
+            ("user import (new)", imp, floor_history[0], ".import users+history"),
             ("user import (new)", imp, writes[0], "same writes"),
             ("user import (no-op)", reimp, floor[0], "sqlite3 .import"),
             ("user list -o csv", lst, scan[0], "scan"),
