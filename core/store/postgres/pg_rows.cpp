@@ -47,13 +47,20 @@ ProfileRow read_profile(const Result& r, int i, const std::string& tenant) {
                               r.optional_text(i, 5)}};
 }
 
-// A text[] literal: each element quoted, its quotes and backslashes escaped.
-// An array literal of texts; a missing one is NULL.
+const std::string* text_of(const std::string& text) {
+    return &text;
+}
+const std::string* text_of(const std::optional<std::string>& text) {
+    return text ? &*text : nullptr;
+}
+
+// A text[] literal: each element quoted, its quotes and backslashes escaped; a missing
+// one is NULL.
 template <class Text> std::string text_array(const std::vector<Text>& items) {
     std::string out = "{";
     for (const auto& item : items) {
         if (out.size() > 1) out += ',';
-        const std::optional<std::string> value = item;
+        const std::string* value = text_of(item);
         if (!value) {
             out += "NULL";
             continue;

@@ -151,6 +151,25 @@ std::optional<UserRow> SqliteStore::find_user(const TenantRow& tenant, std::stri
     return read_user(r.st, tenant.tenant.key);
 }
 
+std::vector<UserRow> SqliteStore::find_users(const TenantRow& tenant,
+                                             const std::vector<std::string>& logins) {
+    // One statement for the batch (the logins as a JSON array), where a lookup each cost
+    // a reset, a bind and a step per user.
+    std::string array = "[";
+    for (const auto& login : logins) {
+        if (array.size() > 1) array += ',';
+        json_quote(array, login);
+    }
+    Reset r(statement(USER_COLUMNS "WHERE u.tenant_id = ? AND u.login COLLATE NOCASE IN "
+                                   "(SELECT value FROM json_each(?))"));
+    r.st.bind(1, static_cast<int64_t>(tenant.id));
+    r.st.bind(2, array + "]");
+    std::vector<UserRow> out;
+    while (r.st.executeStep())
+        out.push_back(read_user(r.st, tenant.tenant.key));
+    return out;
+}
+
 int64_t SqliteStore::count_users(int64_t tenant_id, std::optional<int64_t> profile_id) {
     if (!profile_id) {
         Reset r(statement("SELECT count(*) FROM users WHERE tenant_id = ?"));
@@ -481,7 +500,12 @@ void SqliteStore::update_users(const std::vector<UserUpdate>& users) {
 
 void SqliteStore::delete_users(const std::vector<int64_t>& ids) {
     lift_row_guards(ids.size());
-    Store::delete_users(ids);
+    std::string array = "[";
+    for (int64_t id : ids)
+        array += (array.size() > 1 ? "," : "") + std::to_string(id);
+    Reset r(statement("DELETE FROM users WHERE id IN (SELECT value FROM json_each(?))"));
+    r.st.bind(1, array + "]");
+    r.st.exec();
 }
 
 void SqliteStore::delete_user(int64_t id) {

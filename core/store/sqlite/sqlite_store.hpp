@@ -35,6 +35,8 @@ class SqliteStore final : public Store {
     std::optional<ProfileRow> find_profile(const TenantRow& tenant, std::string_view name) override;
     std::optional<ProfileRow> profile_by_id(int64_t id) override;
     std::optional<UserRow> find_user(const TenantRow& tenant, std::string_view login) override;
+    std::vector<UserRow> find_users(const TenantRow& tenant,
+                                    const std::vector<std::string>& logins) override;
     int64_t count_users(int64_t tenant_id, std::optional<int64_t> profile_id) override;
     std::vector<TenantInfo> list_tenants(std::optional<std::string_view> key) override;
     std::vector<ProfileInfo> list_profiles(const TenantRow& tenant,
