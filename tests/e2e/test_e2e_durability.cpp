@@ -23,7 +23,7 @@ using namespace e2e;
 #ifdef CHATCTL_SANITIZED
 constexpr int kKillPoints = 30, kWriters = 6, kUsersPerWriter = 15; // 19 commands each
 #else
-constexpr int kKillPoints = 200, kWriters = 16, kUsersPerWriter = 96; // 100 commands each
+constexpr int kKillPoints = 120, kWriters = 16, kUsersPerWriter = 96; // 100 commands each
 #endif
 namespace fs = std::filesystem;
 
@@ -164,7 +164,7 @@ TEST_SUITE("durability") {
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         const std::string after = s.ok({"export"}).out;
         std::mt19937 rng(17);
-        const int points = kKillPoints / 10; // 20, or 3 under the sanitizers
+        const int points = kKillPoints / 10; // 12, or 3 under the sanitizers
         for (int i = 0; i < points; ++i) {
             CAPTURE(i);
             for (const char* suffix : {"", "-wal", "-shm"})
@@ -203,7 +203,7 @@ TEST_SUITE("durability") {
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         const std::string after = at_db({"export"}).out;
         std::mt19937 rng(13);
-        const int points = kKillPoints / 10; // 20, or 3 under the sanitizers
+        const int points = kKillPoints / 10; // 12, or 3 under the sanitizers
         int none = 0, whole = 0;
         for (int i = 0; i < points; ++i) {
             CAPTURE(i);
