@@ -4,7 +4,8 @@
 # fsync off, a Unix socket), each as a ratio to floors measured in the same run:
 #   parse:  libyaml's parser over the same file, doing nothing (bench/yaml_parse_floor)
 #   copy:   psql \copy of the same users as CSV into a table with the same case-folding
-#           unique index, one transaction
+#           unique index, and of one history row per user (the JSON text chatctl records)
+#           into a table of history's columns, one transaction
 #   scan:   psql reading the store's users in key order (tenant, folded login), with their
 #           profile names, to /dev/null
 #   fwrite: the export's own text written with plain fwrite (bench/fwrite_floor)
@@ -31,7 +32,8 @@ store="postgresql:///bench?host=$cluster/socket&user=postgres"
 export PGOPTIONS="-c client_min_messages=warning"
 fresh() { psql -X -q "$admin" -c "DROP DATABASE IF EXISTS bench WITH (FORCE)" -c "CREATE DATABASE bench"; }
 
-python3 bench/gen_declaration.py "$tenants" "$users" "$work/decl.yaml" "$work/users.csv"
+python3 bench/gen_declaration.py "$tenants" "$users" "$work/decl.yaml" "$work/users.csv" \
+  "$work/history.csv"
 echo "declaration: $tenants tenants x $users users, $(du -h "$work/decl.yaml" | cut -f1)"
 
 source bench/measure.sh
@@ -41,7 +43,8 @@ prepare="fresh"
 copy=$(measure psql -X -q -v ON_ERROR_STOP=1 "$store" -1 \
   -c 'CREATE TABLE users (tenant text, login text, name text, email text, profile text)' \
   -c 'CREATE UNIQUE INDEX ON users (tenant, lower(login COLLATE "C"))' \
-  -c "\\copy users FROM '$work/users.csv' CSV")
+  -c 'CREATE TABLE history (change bigint, at text, actor text, command text, tenant text, kind text, key text, action text, before text, after text)' \
+  -c "\\copy users FROM '$work/users.csv' CSV" -c "\\copy history FROM '$work/history.csv' CSV")
 apply=$(measure "$chatctl" --db "$store" -q apply -f "$work/decl.yaml")
 prepare=""
 fresh
