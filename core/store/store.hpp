@@ -182,9 +182,8 @@ class Store {
         User user;
     };
     virtual void update_users(const std::vector<UserUpdate>& users);
-    virtual void delete_user(int64_t id) = 0;
     // Users that exist, deleted together.
-    virtual void delete_users(const std::vector<int64_t>& ids);
+    virtual void delete_users(const std::vector<int64_t>& ids) = 0;
     // One history row; before and after are the objects' JSON texts, or none. Rows may be
     // held and written in batches: call flush_history() before committing.
     struct HistoryRow {

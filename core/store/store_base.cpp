@@ -25,11 +25,6 @@ void Store::update_users(const std::vector<UserUpdate>& users) {
         update_user(u.id, u.profile_id, u.user);
 }
 
-void Store::delete_users(const std::vector<int64_t>& ids) {
-    for (int64_t id : ids)
-        delete_user(id);
-}
-
 const UserRow* Store::UserScan::next() {
     if (at_ < page_.size()) return &page_[at_++];
     if (last_page_) return nullptr;

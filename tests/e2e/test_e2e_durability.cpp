@@ -83,6 +83,27 @@ std::vector<std::string> env_for(const Sandbox& s) {
     return env;
 }
 
+// The i-th of `points` moments spread over [0, until): a random one in each slice.
+double moment(double until, int i, int points, std::mt19937& rng) {
+    return until * (i + std::uniform_real_distribution<double>(0, 1)(rng)) / points;
+}
+
+// `chatctl --db DB -q apply -f FILE`, killed `at` seconds after it started.
+void kill_apply_at(const Sandbox& s, const std::string& db, const std::string& file, double at) {
+    pid_t pid = start_binary({"--db", db, "-q", "apply", "-f", file}, env_for(s));
+    std::this_thread::sleep_for(std::chrono::duration<double>(at));
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+}
+
+// The store's file as `pristine` holds it, its WAL and shared memory gone.
+void restore_file(const Sandbox& s, const std::string& pristine) {
+    for (const char* suffix : {"", "-wal", "-shm"})
+        fs::remove(s.db() + suffix);
+    fs::copy_file(pristine, s.db());
+}
+
 } // namespace
 
 TEST_SUITE("durability") {
@@ -114,21 +135,12 @@ TEST_SUITE("durability") {
                 s.ok({"-q", "apply", "--prune", "-f", before_decl});
                 REQUIRE(s.ok({"export"}).out == before);
             } else {
-                fs::remove(s.db());
-                fs::remove(s.db() + "-wal");
-                fs::remove(s.db() + "-shm");
-                fs::copy_file(pristine, s.db());
+                restore_file(s, pristine);
             }
             // Spread over the whole run and past it, the commit included: to twice the
             // time one apply took, as a busy machine (a suite running beside this one)
             // makes the applies killed here slower than the one measured.
-            double at =
-                full * 2.0 * (i + std::uniform_real_distribution<double>(0, 1)(rng)) / points;
-            pid_t pid = start_binary({"--db", s.db(), "-q", "apply", "-f", after_decl}, env_for(s));
-            std::this_thread::sleep_for(std::chrono::duration<double>(at));
-            ::kill(pid, SIGKILL);
-            int status = 0;
-            ::waitpid(pid, &status, 0);
+            kill_apply_at(s, s.db(), after_decl, moment(full * 2.0, i, points, rng));
             CHECK(health(s).empty());
             std::string now = s.ok({"export"}).out;
             bool is_before = now == before, is_after = now == after;
@@ -153,8 +165,9 @@ TEST_SUITE("durability") {
         Sandbox s;
         s.ok({"apply", "-f", write_file(s.dir() + "/before.yaml", declaration(1, 10, 0))});
         const std::string before = s.ok({"export"}).out;
-        const auto triggers =
-            s.query("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name");
+        const std::string schema =
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name";
+        const auto triggers = s.query(schema);
         const std::string pristine = s.dir() + "/pristine.db";
         fs::copy_file(s.db(), pristine);
         const std::string bulk = write_file(s.dir() + "/bulk.yaml", declaration(2, 3000, 0));
@@ -167,19 +180,10 @@ TEST_SUITE("durability") {
         const int points = kKillPoints / 10; // 12, or 3 under the sanitizers
         for (int i = 0; i < points; ++i) {
             CAPTURE(i);
-            for (const char* suffix : {"", "-wal", "-shm"})
-                fs::remove(s.db() + suffix);
-            fs::copy_file(pristine, s.db());
-            const double at =
-                full * 1.5 * (i + std::uniform_real_distribution<double>(0, 1)(rng)) / points;
-            pid_t pid = start_binary({"--db", s.db(), "-q", "apply", "-f", bulk}, env_for(s));
-            std::this_thread::sleep_for(std::chrono::duration<double>(at));
-            ::kill(pid, SIGKILL);
-            int status = 0;
-            ::waitpid(pid, &status, 0);
+            restore_file(s, pristine);
+            kill_apply_at(s, s.db(), bulk, moment(full * 1.5, i, points, rng));
             CHECK(health(s).empty());
-            CHECK(s.query("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY "
-                          "name") == triggers);
+            CHECK(s.query(schema) == triggers);
             const std::string now = s.ok({"export"}).out;
             CHECK((now == before || now == after));
         }
@@ -209,13 +213,7 @@ TEST_SUITE("durability") {
             CAPTURE(i);
             fs::remove_all(s.dir() + "/new");
             fs::create_directories(s.dir() + "/new");
-            const double at =
-                full * 1.5 * (i + std::uniform_real_distribution<double>(0, 1)(rng)) / points;
-            pid_t pid = start_binary({"--db", db, "-q", "apply", "-f", decl}, env_for(s));
-            std::this_thread::sleep_for(std::chrono::duration<double>(at));
-            ::kill(pid, SIGKILL);
-            int status = 0;
-            ::waitpid(pid, &status, 0);
+            kill_apply_at(s, db, decl, moment(full * 1.5, i, points, rng));
             if (!fs::exists(db)) {
                 ++none;
                 Result r = s.run({"--db", db, "tenant", "list"}, {}, "", true);

@@ -463,10 +463,6 @@ void PgStore::update_user(int64_t id, int64_t profile_id, const User& u) {
                 {u.login, u.name, u.email, num(profile_id), num(id)});
 }
 
-void PgStore::delete_user(int64_t id) {
-    conn_.query("DELETE FROM users WHERE id = $1", {num(id)});
-}
-
 void PgStore::update_users(const std::vector<UserUpdate>& users) {
     if (users.empty()) return;
     // One statement for the batch: a round trip per user is most of an apply's time.

@@ -57,7 +57,6 @@ class PgStore final : public Store {
     void delete_profile(int64_t id) override;
     void insert_users(const std::vector<NewUser>& users) override;
     void update_user(int64_t id, int64_t profile_id, const User& user) override;
-    void delete_user(int64_t id) override;
     void update_users(const std::vector<UserUpdate>& users) override;
     void delete_users(const std::vector<int64_t>& ids) override;
 

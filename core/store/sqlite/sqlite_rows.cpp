@@ -508,12 +508,6 @@ void SqliteStore::delete_users(const std::vector<int64_t>& ids) {
     r.st.exec();
 }
 
-void SqliteStore::delete_user(int64_t id) {
-    Reset r(statement("DELETE FROM users WHERE id = ?"));
-    r.st.bind(1, id);
-    r.st.exec();
-}
-
 void SqliteStore::insert_history(const std::vector<HistoryRow>& rows) {
     for (size_t done = 0; done < rows.size();) {
         const size_t n = rows.size() - done >= kBatch ? kBatch : 1;

@@ -63,7 +63,6 @@ class SqliteStore final : public Store {
     void insert_users(const std::vector<NewUser>& users) override;
     void update_user(int64_t id, int64_t profile_id, const User& user) override;
     void update_users(const std::vector<UserUpdate>& users) override;
-    void delete_user(int64_t id) override;
     void delete_users(const std::vector<int64_t>& ids) override;
 
     // A store this command creates. It is built under a temporary name in its folder, which
