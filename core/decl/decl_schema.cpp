@@ -274,26 +274,6 @@ bool tenant_passes_schema(const json& tenant) {
     return quick_validator().validate(tenant_schema(), target, nullptr);
 }
 
-bool plainly_valid_user(const json& value) {
-    if (!value.is_object() || !value.contains("login")) return false;
-    try {
-        for (const auto& [key, v] : value.items()) {
-            const bool text = v.is_string();
-            if (key == "login" && text)
-                validate::login(v.get_ref<const std::string&>(), key);
-            else if (key == "name" && (text || v.is_null()))
-                text ? validate::user_name(v.get_ref<const std::string&>(), key) : void();
-            else if (key == "email" && (text || v.is_null()))
-                text ? validate::email(v.get_ref<const std::string&>(), key) : void();
-            else if (key != "profile" || !text)
-                return false;
-        }
-    } catch (const Error&) {
-        return false;
-    }
-    return true;
-}
-
 SchemaCheck::SchemaCheck(const std::string& file, std::vector<Diagnostic>& diagnostics)
     : file_(file), diagnostics_(diagnostics), first_(diagnostics.size()) {}
 

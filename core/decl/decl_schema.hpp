@@ -25,12 +25,6 @@ struct SchemaVerdict {
     std::vector<bool> tenant_failed;
 };
 
-// A user item that the commands' own checks pass (the login's, the name's, the
-// address's: each as strict as the schema's pattern, or stricter), with no other key
-// than the schema's: the schema passes it too, so valijson is not asked. An item this
-// does not pass goes to SchemaCheck::user, to be explained (or passed).
-bool plainly_valid_user(const nlohmann::json& value);
-
 // Whether a tenant item passes the schema (a quick check, nothing explained).
 bool tenant_passes_schema(const nlohmann::json& tenant);
 

@@ -23,6 +23,9 @@ void put_text(std::string& out, const std::string& text) {
     out += text;
 }
 
+// More names than a tenant has profiles, by far: past this, they are not kept.
+constexpr size_t kMaxProfileNames = 1024;
+
 constexpr const char* kColumns = "seq, login, name, email, profile, file, line, col, pline, pcol";
 
 std::optional<std::string> optional_text(const SQLite::Column& c) {
@@ -56,13 +59,16 @@ class DeclUsers::Reader {
         const std::string& file = users_.files_.at(file_);
         int line = get<int32_t>(), column = get<int32_t>();
         int pline = get<int32_t>(), pcolumn = get<int32_t>();
-        u.at = Place{file, Position{line, column}};
-        u.profile_at = Place{file, Position{pline, pcolumn}};
-        u.user.login = text();
-        u.user.name = flags & kName ? std::optional(text()) : std::nullopt;
-        u.user.email = flags & kEmail ? std::optional(text()) : std::nullopt;
+        // Into the strings the record before left: most reads allocate nothing.
+        for (Place* place : {&u.at, &u.profile_at})
+            if (place->file != file) place->file = file;
+        u.at.at = Position{line, column};
+        u.profile_at.at = Position{pline, pcolumn};
+        text(u.user.login);
+        maybe_text(flags & kName, u.user.name);
+        maybe_text(flags & kEmail, u.user.email);
         u.has_profile = flags & kProfile;
-        u.user.profile = u.has_profile ? text() : "";
+        u.has_profile ? text(u.user.profile) : u.user.profile.clear();
         return true;
     }
 
@@ -89,10 +95,17 @@ class DeclUsers::Reader {
         fill(sizeof value, reinterpret_cast<char*>(&value));
         return value;
     }
-    std::string text() {
-        std::string out(get<uint32_t>(), '\0');
+    void text(std::string& out) {
+        out.resize(get<uint32_t>());
         fill(out.size(), out.data());
-        return out;
+    }
+    void maybe_text(bool given, std::optional<std::string>& out) {
+        if (!given) {
+            out.reset();
+            return;
+        }
+        if (!out) out.emplace();
+        text(*out);
     }
 
   public:
@@ -145,7 +158,21 @@ int64_t DeclUsers::add(size_t tenant, const DeclUser& u) {
     std::string folded = fold(u.user.login);
     if (!fresh && !(run.last < folded)) run.sorted = false; // out of order, or twice
     run.last = std::move(folded);
+    if (u.has_profile && run.profiles_kept && u.user.profile != run.last_profile) {
+        run.last_profile = u.user.profile;
+        run.profiles.insert(u.user.profile);
+        if (run.profiles.size() > kMaxProfileNames) {
+            run.profiles_kept = false;
+            run.profiles.clear();
+        }
+    }
     return seq;
+}
+
+const std::set<std::string>* DeclUsers::profile_names(size_t tenant) const {
+    static const std::set<std::string> none;
+    const Run* r = run(tenant);
+    return !r ? &none : r->profiles_kept ? &r->profiles : nullptr;
 }
 
 const DeclUsers::Run* DeclUsers::run(size_t tenant) const {

@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -49,8 +50,9 @@ class DeclUsers {
 
     // The tenant's users in the order they were declared.
     void each(size_t tenant, const std::function<void(const DeclUser&)>& f);
-    // Distinct profile names the tenant's users give.
-    std::vector<std::string> profile_names(size_t tenant);
+    // The profile names the tenant's users give, each once as written; nullptr when they
+    // are too many to keep (a check of them then reads the users again).
+    const std::set<std::string>* profile_names(size_t tenant) const;
     // The users declared more than once in a tenant (ignoring case, R9): for each, every
     // declaration of it.
     struct Duplicate {
@@ -77,9 +79,12 @@ class DeclUsers {
         int64_t begin = 0, end = 0; // byte offsets of records in the file
     };
     struct Run {
-        std::vector<Segment> segments; // where the tenant's records are, in order
-        bool sorted = true;            // each login after the one before, ignoring case
-        std::string last;              // the last login, folded
+        std::vector<Segment> segments;  // where the tenant's records are, in order
+        bool sorted = true;             // each login after the one before, ignoring case
+        std::string last;               // the last login, folded
+        std::set<std::string> profiles; // the names given, while there are few
+        bool profiles_kept = true;
+        std::string last_profile; // the last name given: most users share their neighbour's
     };
     class Reader;
     const Run* run(size_t tenant) const;

@@ -1,6 +1,7 @@
 #include "core/decl/declaration.hpp"
 
 #include "core/decl/decl_schema.hpp"
+#include "core/decl/plain_user.hpp"
 #include "core/temp_file.hpp"
 #include "core/validate.hpp"
 
@@ -25,14 +26,6 @@ using nlohmann::json;
 
 constexpr uintmax_t kMaxDeclarationBytes = uintmax_t{512} << 20;
 using validate::quote;
-
-// An optional text: left out, null and "" all mean none (a store never holds "").
-std::optional<std::string> text_or_null(const json& object, const char* key) {
-    auto it = object.find(key);
-    if (it == object.end() || it->is_null() || it->get_ref<const std::string&>().empty())
-        return std::nullopt;
-    return it->get<std::string>();
-}
 
 // Standard input copied to an unnamed temporary file, or nullopt once it holds more than
 // kMaxDeclarationBytes (it has no size to look at first: `yes | chatctl plan -f -`
@@ -145,17 +138,6 @@ std::optional<DeclTenant> sound_header(const std::string& file, const json& so_f
     }
     check_profiles(t, [&](const Place&, const std::string&) { sound = false; });
     return sound ? std::optional(t) : std::nullopt;
-}
-
-// One user item the schema passed, as a declared user (tenant left empty).
-DeclUser user_of(const std::string& file, const json& u, const Marked& marks) {
-    DeclUser du;
-    du.user = User{"", u["login"], text_or_null(u, "name"), text_or_null(u, "email"),
-                   u.value("profile", "")};
-    du.has_profile = u.contains("profile");
-    du.at = Place{file, marks.at};
-    du.profile_at = Place{file, position_of(marks, {"profile"})};
-    return du;
 }
 
 void report(std::vector<Diagnostic>& out, const Place& at, const std::string& message) {
@@ -327,10 +309,8 @@ Declaration load_declaration(const std::vector<Source>& sources, std::vector<Dia
         size_t before = diagnostics.size();
         SchemaCheck check(source.name, diagnostics);
         size_t tenants_seen = 0; // by the users' hook: a file cut short has no tenants list
-        auto on_user = [&](size_t tenant, size_t index, json& value, Marked& marks) {
-            const bool plain = plainly_valid_user(value);
-            if (!plain && !check.user(tenant, index, value, marks)) return;
-            DeclUser u = user_of(source.name, value, marks);
+        // A user read: kept, and checked when its item did not pass the plain check.
+        auto keep = [&](size_t tenant, const DeclUser& u, bool plain) {
             int64_t seq = decl.users->add(first_number + tenant, u);
             tenants_seen = std::max(tenants_seen, tenant + 1);
             try {
@@ -341,13 +321,25 @@ Declaration load_declaration(const std::vector<Source>& sources, std::vector<Dia
                     seq, Diagnostic{u.at.file, u.at.at.line, u.at.at.column, e.what()});
             }
         };
-        auto on_users_start = [&](size_t tenant, const json& so_far, const Marked& marks) {
-            std::optional<DeclTenant> header = sound_header(source.name, so_far, marks);
-            if (header) header->number = first_number + tenant;
-            listener->tenant(header);
+        UserHooks hooks;
+        hooks.item = [&](size_t tenant, size_t index, json& value, Marked& marks) {
+            const bool plain = plainly_valid_user(value);
+            if (!plain && !check.user(tenant, index, value, marks)) return;
+            keep(tenant, user_of(source.name, value, marks), plain);
         };
-        YamlDocument doc = read_yaml(source.name, source.input, diagnostics, on_user,
-                                     listener ? StartHook(on_users_start) : StartHook());
+        DeclUser flat;
+        hooks.flat = [&](size_t tenant, const FlatItem& item) {
+            if (!plain_user(source.name, item, flat)) return false;
+            keep(tenant, flat, true);
+            return true;
+        };
+        if (listener)
+            hooks.start = [&](size_t tenant, const json& so_far, const Marked& marks) {
+                std::optional<DeclTenant> header = sound_header(source.name, so_far, marks);
+                if (header) header->number = first_number + tenant;
+                listener->tenant(header);
+            };
+        YamlDocument doc = read_yaml(source.name, source.input, diagnostics, hooks);
         const json* tenants = doc.value.is_object() && doc.value.contains("tenants")
                                   ? &doc.value["tenants"]
                                   : nullptr;

@@ -72,6 +72,11 @@ Diagnostic refused(const std::string& file, int line, int column, char32_t cp) {
                           (control ? "" : " (YAML takes it only as an escape in double quotes)")};
 }
 
+bool printable(char c) {
+    auto b = static_cast<unsigned char>(c);
+    return b >= 0x20 && b < 0x7f;
+}
+
 } // namespace
 
 std::optional<Diagnostic> check_bytes(const std::string& file, const Input& input) {
@@ -87,6 +92,12 @@ std::optional<Diagnostic> check_bytes(const std::string& file, const Input& inpu
         buffer.append(chunk, got);
         size_t i = 0;
         while (i < buffer.size()) {
+            // A run of printable ASCII, most of any declaration, at a byte a step.
+            const size_t run = i;
+            while (i < buffer.size() && printable(buffer[i]))
+                ++i;
+            column += static_cast<int>(i - run);
+            if (i == buffer.size()) break;
             auto c = static_cast<unsigned char>(buffer[i]);
             if (c < 0x80) { // ASCII: most of any declaration
                 if (c == '\n') {

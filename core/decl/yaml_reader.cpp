@@ -1,5 +1,6 @@
 #include "core/decl/yaml_reader.hpp"
 
+#include "core/decl/yaml_typing.hpp"
 #include "core/validate.hpp"
 
 #include <charconv>
@@ -13,50 +14,14 @@ namespace {
 
 using nlohmann::json;
 
-// A value longer than this fits no field; it is refused before any pattern runs on it
-// (std::regex recurses once per character).
-constexpr size_t kMaxScalarBytes = 4096;
-
-bool digits(std::string_view s) {
-    return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
-}
-
-std::string_view unsigned_part(std::string_view s) {
-    if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
-    return s;
-}
-
-// [-+]?[0-9]+
-bool is_integer(std::string_view s) {
-    return digits(unsigned_part(s));
-}
-
-// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
-bool is_fraction(std::string_view s) {
-    s = unsigned_part(s);
-    std::string_view mantissa = s.substr(0, s.find_first_of("eE"));
-    if (mantissa.size() < s.size() && !is_integer(s.substr(mantissa.size() + 1))) return false;
-    auto dot = mantissa.find('.');
-    if (dot == std::string_view::npos) return digits(mantissa);
-    std::string_view whole = mantissa.substr(0, dot), part = mantissa.substr(dot + 1);
-    if (whole.empty()) return digits(part);
-    return digits(whole) && (part.empty() || digits(part));
-}
-
-bool is_plain(const std::string& tag) {
-    return tag == "?" || tag.empty();
-}
-bool is_string_tag(const std::string& tag) {
-    return tag == "!" || tag == "tag:yaml.org,2002:str";
-}
+using namespace yaml_typing;
 
 // Builds the JSON value from the parser's events, one at a time.
 class Builder {
   public:
     Builder(const std::string& file, YamlDocument& doc, std::vector<Diagnostic>& diagnostics,
-            const ItemHook& users, const StartHook& users_start)
-        : file_(file), doc_(doc), diagnostics_(diagnostics), users_(users),
-          users_start_(users_start) {}
+            const UserHooks& users)
+        : file_(file), doc_(doc), diagnostics_(diagnostics), users_(users) {}
 
     // False at a second document, which is reported and not read.
     bool document_start(Position at) {
@@ -66,12 +31,17 @@ class Builder {
     }
 
     void alias(Position at) {
+        unflatten();
         report(at, "aliases (*name) are not allowed in a declaration");
         if (!take_key(at, "*")) scalar(at, json(nullptr));
     }
 
     // tag: as written, or "?" for an untagged plain scalar, "!" for an untagged quoted one.
-    void scalar_event(Position at, const std::string& tag, const std::string& value) {
+    void scalar_event(Position at, std::string_view tag, std::string_view value) {
+        if (flat_) {
+            record(at, tag, value);
+            return;
+        }
         bool plain = is_plain(tag);
         if (!plain && !is_string_tag(tag))
             report(at, "the tag " + validate::quote(tag) + " is not allowed in a declaration");
@@ -84,7 +54,14 @@ class Builder {
     }
 
     // False when the nesting goes deeper than any declaration (reported; reading stops).
-    bool open(Position at, const std::string& tag, bool is_map) {
+    bool open(Position at, std::string_view tag, bool is_map) {
+        unflatten();
+        if (is_map && users_.flat && is_plain(tag) && !frames_.empty() && frames_.back().streamed) {
+            flat_ = true; // a users item: its scalars are recorded until it closes
+            flat_item_.at = at;
+            flat_item_.count = 0;
+            return true;
+        }
         if (frames_.size() >= kMaxDepth) {
             report(at, "the nesting goes deeper than a declaration can (" +
                            std::to_string(kMaxDepth) + " levels)");
@@ -95,6 +72,15 @@ class Builder {
     }
 
     void close() {
+        if (flat_) {
+            Frame& list = frames_.back();
+            flat_ = false;
+            if (users_.flat(frames_[1].node->size() - 1, flat_item_)) {
+                ++list.items;
+                return;
+            }
+            replay(); // read as any other item, and closed below
+        }
         frames_.pop_back();
         if (!frames_.empty() && frames_.back().streamed) deliver();
     }
@@ -103,13 +89,15 @@ class Builder {
         diagnostics_.push_back(Diagnostic{file_, at.line, at.column, message});
     }
 
+    // A recorded item is read as any other: before an event a flat item cannot hold (an
+    // alias, a collection), or before a syntax error is reported.
+    void unflatten() {
+        if (flat_) replay();
+    }
+
   private:
     // A declaration nests five levels at most (tenants, a tenant, profiles, a profile, a value).
     static constexpr size_t kMaxDepth = 64;
-
-    static bool is_null(const std::string& s) {
-        return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
-    }
 
     // The key a value stands under, for messages ("max_concurrent_chats: ...").
     std::string label() const {
@@ -130,14 +118,33 @@ class Builder {
 
     // tenants[i].users of the root mapping, read for real: its items are handed over.
     bool streams_items(const Frame& parent) const {
-        return users_ && frames_.size() == 3 && parent.is_map && parent.key == "users" &&
+        return users_.item && frames_.size() == 3 && parent.is_map && parent.key == "users" &&
                parent.node && frames_[0].is_map && frames_[0].key == "tenants" &&
                !frames_[1].is_map && frames_[1].node;
     }
 
+    void record(Position at, std::string_view tag, std::string_view text) {
+        auto& scalars = flat_item_.scalars;
+        if (flat_item_.count == scalars.size()) scalars.emplace_back();
+        FlatScalar& s = scalars[flat_item_.count++];
+        s.text.assign(text);
+        s.tag.assign(tag);
+        s.at = at;
+    }
+
+    // The recorded item's events, given again to the ordinary reading.
+    void replay() {
+        flat_ = false;
+        open_frame(flat_item_.at, kPlain, true);
+        for (size_t i = 0; i < flat_item_.count; ++i) {
+            const FlatScalar& s = flat_item_.scalars[i];
+            scalar_event(s.at, s.tag, s.text);
+        }
+    }
+
     void deliver() {
         Frame& list = frames_.back();
-        users_(frames_[1].node->size() - 1, list.items++, item_, item_marks_);
+        users_.item(frames_[1].node->size() - 1, list.items++, item_, item_marks_);
         item_ = nullptr;
         item_marks_ = Marked{};
     }
@@ -174,7 +181,7 @@ class Builder {
     }
 
     // In a map awaiting a key, a scalar is that key.
-    bool take_key(Position at, const std::string& key) {
+    bool take_key(Position at, std::string_view key) {
         if (frames_.empty()) return false;
         Frame& f = frames_.back();
         if (!f.is_map || f.awaiting_value) return false;
@@ -193,7 +200,7 @@ class Builder {
     }
 
     void scalar(Position at, json value) {
-        if (value.is_string() && value.get_ref<const std::string&>().size() > kMaxScalarBytes) {
+        if (value.is_string() && value.get_ref<const std::string&>().size() > kMaxBytes) {
             report(at, label() + "a value of " +
                            std::to_string(value.get_ref<const std::string&>().size()) +
                            " bytes is longer than any field allows");
@@ -204,7 +211,7 @@ class Builder {
         if (node && !frames_.empty() && frames_.back().streamed) deliver();
     }
 
-    void open_frame(Position at, const std::string& tag, bool is_map) {
+    void open_frame(Position at, std::string_view tag, bool is_map) {
         if (!is_plain(tag) && tag != "tag:yaml.org,2002:map" && tag != "tag:yaml.org,2002:seq")
             report(at, "the tag " + validate::quote(tag) + " is not allowed in a declaration");
         Frame frame;
@@ -224,41 +231,42 @@ class Builder {
             *node = is_map ? json::object() : json::array();
             frame.node = node;
             frame.marks = marks;
-            if (streamed && users_start_)
-                users_start_(frames_[1].node->size() - 1, *frames_[2].node, *frames_[2].marks);
+            if (streamed && users_.start)
+                users_.start(frames_[1].node->size() - 1, *frames_[2].node, *frames_[2].marks);
         }
         frames_.push_back(frame);
     }
 
     // YAML 1.2 core schema for plain scalars, strictly.
-    json resolve(Position at, const std::string& s) {
-        if (s == "true" || s == "True" || s == "TRUE") return true;
-        if (s == "false" || s == "False" || s == "FALSE") return false;
-        if (is_integer(s)) {
+    json resolve(Position at, std::string_view s) {
+        switch (type_of_plain(s)) {
+        case Type::boolean:
+            return s[0] == 't' || s[0] == 'T';
+        case Type::integer: {
             int64_t v = 0;
             const char* begin = s.data() + (s[0] == '+' ? 1 : 0);
             auto r = std::from_chars(begin, s.data() + s.size(), v);
-            if (r.ec == std::errc::result_out_of_range) {
-                report(at, label() + s + " is too large for an integer");
-                return s;
-            }
-            return v;
-        }
-        if (is_fraction(s)) { // 1.5, 1.0, 1e0, 1e999: a declaration's numbers are integers
-            report(at, label() + s + " is not a whole number (numbers are integers)");
+            if (r.ec != std::errc::result_out_of_range) return v;
+            report(at, label() + std::string(s) + " is too large for an integer");
             return s;
         }
-        return s;
+        case Type::fraction: // 1.5, 1.0, 1e0, 1e999: a declaration's numbers are integers
+            report(at, label() + std::string(s) + " is not a whole number (numbers are integers)");
+            return s;
+        default:
+            return s;
+        }
     }
 
     const std::string& file_;
     YamlDocument& doc_;
     std::vector<Diagnostic>& diagnostics_;
-    const ItemHook& users_;
-    const StartHook& users_start_;
+    const UserHooks& users_;
     std::vector<Frame> frames_;
-    json item_;         // the streamed item being read
-    Marked item_marks_; // and its places
+    bool flat_ = false;  // a users item is being recorded
+    FlatItem flat_item_; // and what it holds so far
+    json item_;          // the streamed item being read
+    Marked item_marks_;  // and its places
     int documents_ = 0;
 };
 
@@ -303,6 +311,7 @@ bool parse(const Input& input, Builder& builder) {
     for (;;) {
         yaml_event_t event;
         if (!yaml_parser_parse(&parser, &event)) {
+            builder.unflatten();
             builder.report(
                 place(parser.error == YAML_READER_ERROR ? parser.mark : parser.problem_mark),
                 syntax_error(parser));
@@ -311,7 +320,9 @@ bool parse(const Input& input, Builder& builder) {
         std::unique_ptr<yaml_event_t, void (*)(yaml_event_t*)> held(&event, yaml_event_delete);
         const Position at = place(event.start_mark);
         auto tag = [](const yaml_char_t* t, bool plain) {
-            return t ? std::string(reinterpret_cast<const char*>(t)) : plain ? "?" : "!";
+            return t       ? std::string_view(reinterpret_cast<const char*>(t))
+                   : plain ? kPlain
+                           : kQuoted;
         };
         switch (event.type) {
         case YAML_STREAM_END_EVENT:
@@ -324,8 +335,9 @@ bool parse(const Input& input, Builder& builder) {
             break;
         case YAML_SCALAR_EVENT: {
             const auto& s = event.data.scalar;
-            builder.scalar_event(at, tag(s.tag, s.style == YAML_PLAIN_SCALAR_STYLE),
-                                 std::string(reinterpret_cast<const char*>(s.value), s.length));
+            builder.scalar_event(
+                at, tag(s.tag, s.style == YAML_PLAIN_SCALAR_STYLE),
+                std::string_view(reinterpret_cast<const char*>(s.value), s.length));
             break;
         }
         case YAML_SEQUENCE_START_EVENT:
@@ -347,8 +359,7 @@ bool parse(const Input& input, Builder& builder) {
 } // namespace
 
 YamlDocument read_yaml(const std::string& file, const Input& input,
-                       std::vector<Diagnostic>& diagnostics, const ItemHook& users,
-                       const StartHook& users_start) {
+                       std::vector<Diagnostic>& diagnostics, const UserHooks& users) {
     YamlDocument doc;
     // The declaration is UTF-8 without control characters; both are refused at their
     // place, in words, before the parser meets them.
@@ -357,7 +368,7 @@ YamlDocument read_yaml(const std::string& file, const Input& input,
         doc.complete = false;
         return doc;
     }
-    Builder builder(file, doc, diagnostics, users, users_start);
+    Builder builder(file, doc, diagnostics, users);
     doc.complete = parse(input, builder);
     return doc;
 }

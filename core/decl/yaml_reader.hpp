@@ -51,11 +51,33 @@ using ItemHook =
 using StartHook =
     std::function<void(size_t tenant, const nlohmann::json& so_far, const Marked& marks)>;
 
+// A `users` item that is a mapping of untagged scalars only (nearly every item of a large
+// file), as its events came: keys and values alternate, each as written with its tag
+// (yaml_typing::kPlain or kQuoted, or the tag written) and place.
+struct FlatScalar {
+    std::string text, tag;
+    Position at;
+};
+struct FlatItem {
+    Position at;
+    std::vector<FlatScalar> scalars; // only the first `count` are this item's
+    size_t count = 0;
+};
+// Called first with such an item; returns false to have it read as any other item (the
+// ItemHook then takes it, with every diagnostic the reader gives). This lets the caller
+// take the common item without building its JSON value.
+using FlatHook = std::function<bool(size_t tenant, const FlatItem& item)>;
+
+struct UserHooks {
+    ItemHook item;
+    StartHook start; // optional
+    FlatHook flat;   // optional
+};
+
 // Reads `file` (its name, used in diagnostics). Problems are appended to diagnostics;
 // the document holds what could be read.
 YamlDocument read_yaml(const std::string& file, const Input& input,
-                       std::vector<Diagnostic>& diagnostics, const ItemHook& users = {},
-                       const StartHook& users_start = {});
+                       std::vector<Diagnostic>& diagnostics, const UserHooks& users = {});
 YamlDocument read_yaml(const std::string& file, const std::string& text,
                        std::vector<Diagnostic>& diagnostics);
 

@@ -4,6 +4,7 @@
 #include "core/decl/decl_schema.hpp"
 #include "core/decl/decl_users.hpp"
 #include "core/decl/input.hpp"
+#include "core/decl/plain_user.hpp"
 #include "core/decl/stream_writer.hpp"
 #include "core/decl/yaml_writer.hpp"
 
