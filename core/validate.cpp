@@ -281,38 +281,38 @@ int parse_int(std::string_view text, std::string_view field, int lo, int hi) {
     return static_cast<int>(value);
 }
 
-int parse_duration(std::string_view text, std::string_view field) {
-    static constexpr std::string_view allowed =
-        "whole seconds (90) or a whole number with a unit s, m or h (90s, 2m), 0-3600 seconds";
-    std::string_view digits = text;
-    int64_t unit = 1;
-    if (!text.empty()) {
-        switch (text.back()) {
-        case 's':
-            unit = 1;
-            break;
-        case 'm':
-            unit = 60;
-            break;
-        case 'h':
-            unit = 3600;
-            break;
-        default:
-            unit = 0;
-        }
-        if (unit != 0)
-            digits.remove_suffix(1);
+int parse_duration(std::string_view text, std::string_view field, int lo, int hi) {
+    const std::string allowed = "whole seconds (90), or whole numbers each with a unit d, h, m "
+                                "or s, largest first (90s, 2m, 1h30m); " +
+                                std::to_string(lo) + "-" + std::to_string(hi) + " seconds";
+    static constexpr std::string_view kDigits = "0123456789", kUnits = "smhd";
+    static constexpr int64_t kUnitSeconds[] = {1, 60, 3600, 86400};
+    if (text.empty()) invalid(field, text, "is not a duration", allowed);
+    const bool bare = text.find_first_not_of(kDigits) == std::string_view::npos;
+    int64_t total = 0;
+    bool over = false;
+    size_t below = kUnits.size(); // each unit must be smaller than the one before
+    for (size_t at = 0; at < text.size();) {
+        const size_t end = bare ? text.size() : text.find_first_not_of(kDigits, at);
+        // A number without its unit ("1m30") has end at npos: no unit, refused.
+        const size_t unit = bare ? 0 : end == std::string_view::npos ? end : kUnits.find(text[end]);
+        if (end == at || unit >= below) invalid(field, text, "is not a duration", allowed);
+        int64_t n = 0;
+        const auto result = std::from_chars(text.data() + at, text.data() + end, n);
+        // Past hi a number is out of range whatever its unit; within it the sum cannot overflow.
+        if (result.ec == std::errc::result_out_of_range || n > hi)
+            over = true;
         else
-            unit = 1;
+            total += n * kUnitSeconds[unit];
+        below = unit;
+        at = end + 1;
     }
-    bool digits_only = !digits.empty() && digits.find_first_not_of("0123456789") == digits.npos;
-    if (!digits_only) invalid(field, text, "is not a duration", allowed);
-    int64_t value = 0;
-    auto result = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    if (result.ec == std::errc::result_out_of_range || value > kWrapUpMax ||
-        value * unit > kWrapUpMax)
-        invalid(field, text, "is out of range", allowed);
-    return static_cast<int>(value * unit);
+    if (over || total < lo || total > hi) invalid(field, text, "is out of range", allowed);
+    return static_cast<int>(total);
+}
+
+int parse_duration(std::string_view text, std::string_view field) {
+    return parse_duration(text, field, kWrapUpMin, kWrapUpMax);
 }
 
 } // namespace chatctl::validate

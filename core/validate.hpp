@@ -37,8 +37,11 @@ void object(const Object& object);
 // "30" -> 30 within [lo, hi]; anything else is invalid input naming the field.
 int parse_int(std::string_view text, std::string_view field, int lo, int hi);
 
-// Whole seconds ("90") or a whole number with a unit s, m or h ("90s", "2m"), within
-// the wrap-up bounds.
+// A duration: whole seconds ("90"), or whole numbers each with a unit d, h, m or s,
+// largest first ("90s", "2m", "1h30m", "4m40s"), within [lo, hi] seconds; anything else
+// is invalid input naming the field, the bounds and the forms.
+int parse_duration(std::string_view text, std::string_view field, int lo, int hi);
+// The same within the wrap-up bounds.
 int parse_duration(std::string_view text, std::string_view field);
 
 // Decodes one code point at text[i], advancing i; returns false on invalid UTF-8

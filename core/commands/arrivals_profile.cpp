@@ -176,7 +176,7 @@ std::string clock_text(int minute) {
 }
 
 int parse_interval(std::string_view text, std::string_view field) {
-    int seconds = parse_seconds(text, field, 60, 86400);
+    int seconds = validate::parse_duration(text, field, 60, 86400);
     if (seconds % 60 != 0)
         fail(ErrorKind::invalid_input,
              std::string(field) + " must be whole minutes (15m, 30m, 1h), not " + quote(text));

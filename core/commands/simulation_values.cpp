@@ -1,4 +1,4 @@
-// The values simulate's options take: rates, durations, targets, talk shapes and
+// The values simulate's options take: rates, targets, talk shapes and
 // talk-by-concurrency curves, each refused with what it must be.
 #include "core/commands/simulation.hpp"
 #include "core/error.hpp"
@@ -46,28 +46,6 @@ std::optional<double> per_unit(std::string_view unit) {
     return std::nullopt;
 }
 
-std::optional<long long> compound_seconds(std::string_view text) {
-    // Whole seconds, or whole numbers each with a unit, largest first: 90, 90s, 1h30m.
-    if (text.empty() || text.size() > 24) return std::nullopt;
-    if (text.find_first_not_of("0123456789") == std::string_view::npos)
-        return std::atoll(std::string(text).c_str());
-    long long total = 0;
-    int last = 4; // the units used must go down: d, h, m, s
-    const std::string_view units = "smhd";
-    for (size_t at = 0; at < text.size();) {
-        size_t end = text.find_first_not_of("0123456789", at);
-        if (end == at || end == std::string_view::npos || end - at > 9) return std::nullopt;
-        int u = static_cast<int>(units.find(text[end]));
-        if (u < 0 || u >= last) return std::nullopt;
-        last = u;
-        static constexpr long long kSeconds[] = {1, 60, 3600, 86400};
-        total += std::atoll(std::string(text.substr(at, end - at)).c_str()) *
-                 kSeconds[static_cast<size_t>(u)];
-        at = end + 1;
-    }
-    return total;
-}
-
 } // namespace
 
 std::pair<std::string, std::vector<double>> parse_curve(std::string_view text,
@@ -92,7 +70,7 @@ std::pair<std::string, std::vector<double>> parse_curve(std::string_view text,
         if (colon == std::string_view::npos || item.substr(0, colon) != k)
             bad_value(field, "counts chats held from 1 up, one step at a time (" + k +
                                  ":DURATION next), in " + quote(text));
-        seconds.push_back(parse_seconds(item.substr(colon + 1), field, 1, 86400));
+        seconds.push_back(validate::parse_duration(item.substr(colon + 1), field, 1, 86400));
         if (seconds.size() > static_cast<size_t>(validate::kMaxChatsMax))
             bad_value(field, "has more steps than the most chats an agent takes (" +
                                  std::to_string(validate::kMaxChatsMax) + ")");
@@ -120,15 +98,6 @@ double parse_rate(std::string_view text, std::string_view field) {
     return rate;
 }
 
-int parse_seconds(std::string_view text, std::string_view field, int lo, int hi) {
-    std::optional<long long> seconds = compound_seconds(text);
-    if (!seconds || *seconds < lo || *seconds > hi)
-        bad_value(field, "must be a duration from " + std::to_string(lo) + " to " +
-                             std::to_string(hi) + " seconds (90, 90s, 2m, 1h30m, 8h), not " +
-                             quote(text));
-    return static_cast<int>(*seconds);
-}
-
 sim::Target parse_target(std::string_view text, std::string_view field) {
     size_t slash = text.find('/');
     std::string_view share = text.substr(0, slash);
@@ -136,8 +105,8 @@ sim::Target parse_target(std::string_view text, std::string_view field) {
     std::optional<double> pct = decimal(share);
     if (slash == std::string_view::npos || !pct || *pct <= 0 || *pct > 100)
         bad_value(field, "must be PERCENT/SECONDS, as 80/20s, not " + quote(text));
-    return sim::Target{*pct / 100,
-                       static_cast<double>(parse_seconds(text.substr(slash + 1), field, 0, 86400))};
+    return sim::Target{*pct / 100, static_cast<double>(validate::parse_duration(
+                                       text.substr(slash + 1), field, 0, 86400))};
 }
 
 void parse_talk_shape(std::string_view text, std::string_view field, sim::Load& load) {
