@@ -6,6 +6,7 @@
 #include "core/sim/des.hpp"
 #include "core/sim/erlang.hpp"
 #include "core/sim/model.hpp"
+#include "core/sim/summary.hpp"
 
 #include <optional>
 #include <stdexcept>
@@ -60,11 +61,6 @@ struct Work {
 };
 Work work_of(const Scenario& scenario, const Load& load, const RunOptions& run);
 
-// The figures of a scope (the tenant, or pool p) over the replications: time averages by
-// their mean, ratios of counts by the ratio of their sums (delta-method intervals).
-Measures summarize(const std::vector<Replication>& reps, std::optional<size_t> pool,
-                   const std::string& scope, int agents, int slots);
-
 // The most chats a simulated run may hold waiting at once, on average: above it a
 // scenario is unstable (its queue would not fit in memory, nor its figures in a run).
 constexpr double kMostWaiting = 1e6;
@@ -98,8 +94,5 @@ struct Solved {
 // target, and any occupancy bound. Throws Unstable when none up to 100,000 agents does.
 Solved solve(const Scenario& scenario, const Load& load, const Target& target,
              const RunOptions& run, const SolveOptions& options = {});
-
-// The 97.5% quantile of Student's t with `df` degrees of freedom.
-double t_quantile(int df);
 
 } // namespace chatctl::sim
