@@ -1,8 +1,8 @@
 #include "core/engine.hpp"
 
 #include "core/clock.hpp"
-#include "core/commands/lookup.hpp"
 #include "core/error.hpp"
+#include "core/lookup.hpp"
 #include "core/shell.hpp"
 #include "core/validate.hpp"
 

@@ -1,7 +1,7 @@
 #include "core/commands/revert.hpp"
 
-#include "core/commands/lookup.hpp"
 #include "core/error.hpp"
+#include "core/lookup.hpp"
 #include "core/plan.hpp"
 #include "core/shell.hpp"
 #include "core/validate.hpp"

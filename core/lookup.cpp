@@ -1,4 +1,4 @@
-#include "core/commands/lookup.hpp"
+#include "core/lookup.hpp"
 
 #include "core/error.hpp"
 #include "core/shell.hpp"
