@@ -70,6 +70,9 @@ class SqliteStore final : public Store {
     // another file) by its first commit: a failed or killed first write leaves no store.
     // Until then, closing removes the temporary file and the folders made for it.
     struct NewStore {
+        // The temporary file made, its folders and its folder's lock taken, when there is
+        // no store at the path (else nullptr: another first writer may have won).
+        static std::unique_ptr<NewStore> make(const StoreOptions& options);
         std::string path, temporary;
         std::vector<std::string> folders; // made for it (the default location only)
         int folder_lock = -1;             // flock on the folder
@@ -84,6 +87,10 @@ class SqliteStore final : public Store {
     void insert_history(const std::vector<HistoryRow>& rows) override;
 
   private:
+    // The hint where there is no store, or an empty file (sqlite_upgrade.cpp).
+    static constexpr const char* kCreateHint =
+        "create a store with a write command, e.g. `chatctl tenant create TENANT`, or point "
+        "to one with --db or CHATCTL_DB";
     SqliteStore(const std::string& path, int flags, int lock_timeout_seconds);
     static std::unique_ptr<SqliteStore> open_read_if_exists(const StoreOptions& options);
     static std::unique_ptr<SqliteStore> open_write(const StoreOptions& options);
