@@ -1,0 +1,155 @@
+// The PostgreSQL store's history: entries selected by a filter, each query planned for
+// its values; read a page at a time through one cursor; counted, numbered, and written
+// by COPY.
+#include "core/error.hpp"
+#include "core/store/postgres/pg_rows.hpp"
+#include "core/store/postgres/pg_schema.hpp"
+#include "core/store/postgres/pg_store.hpp"
+
+namespace chatctl::postgres {
+
+namespace {
+
+// The history query for a filter ($N::type IS NULL when a field is not given); each run
+// is planned for its values (Conn::query_planned), so the index on the change or the
+// tenant leads when given: a plan made once for any values reads the whole table.
+const char* history_sql(bool oldest_first) {
+    static const auto all = [] {
+        std::vector<std::string> out;
+        for (const char* order : {"DESC", "ASC"})
+            out.push_back(std::string("SELECT id, change, at, actor, command, tenant, kind, key, "
+                                      "action, before, after FROM history "
+                                      "WHERE ($1::text IS NULL OR tenant = $1::text) "
+                                      "AND ($2::bigint IS NULL OR change = $2::bigint) "
+                                      "AND ($3::text IS NULL OR kind = $3::text) "
+                                      "AND ($4::text IS NULL OR lower(key COLLATE \"C\") = "
+                                      "lower($4::text COLLATE \"C\")) "
+                                      "AND ($5::text IS NULL OR actor = $5::text) "
+                                      "AND ($6::text IS NULL OR at >= $6::text COLLATE \"C\") "
+                                      "AND ($7::text IS NULL OR at <= $7::text COLLATE \"C\") "
+                                      "AND ($8::bigint IS NULL OR id < $8::bigint) "
+                                      "AND ($9::bigint IS NULL OR id > $9::bigint) "
+                                      "ORDER BY id ") +
+                          order + " LIMIT $10");
+        return out;
+    }();
+    return all[oldest_first ? 1 : 0].c_str();
+}
+
+// The count of what a history query selects; the text stays, as statements are kept by it.
+const char* history_count_sql(bool oldest_first) {
+    static const std::string counts[] = {
+        "SELECT count(*) FROM (" + std::string(history_sql(false)) + ") AS matching",
+        "SELECT count(*) FROM (" + std::string(history_sql(true)) + ") AS matching"};
+    return counts[oldest_first ? 1 : 0].c_str();
+}
+
+Param optional_num(const std::optional<int64_t>& n) {
+    return n ? Param(num(*n)) : std::nullopt;
+}
+
+std::vector<Param> history_params(const HistoryFilter& f, Param limit) {
+    return {f.tenant,
+            optional_num(f.change),
+            f.kind,
+            f.key,
+            f.actor,
+            f.since,
+            f.until,
+            optional_num(f.before_id),
+            optional_num(f.after_id),
+            std::move(limit)};
+}
+
+} // namespace
+
+int64_t PgStore::history_count(const HistoryFilter& f) {
+    return conn_.query_planned(history_count_sql(f.oldest_first), history_params(f, std::nullopt))
+        .integer(0, 0);
+}
+
+namespace {
+
+std::vector<HistoryEntry> history_rows(const Result& r) {
+    auto json = [&](int i, int col) -> Json {
+        if (r.null(i, col)) return nullptr;
+        Json value = Json::parse(r.text(i, col), nullptr, false);
+        if (value.is_discarded())
+            fail(ErrorKind::store, "a history entry holds invalid JSON",
+                 {"the store was changed outside chatctl; restore a backup"});
+        return value;
+    };
+    return rows_of(r, [&](int i) {
+        return HistoryEntry{r.integer(i, 0), r.integer(i, 1), r.text(i, 2),
+                            r.text(i, 3),    r.text(i, 4),    r.optional_text(i, 5),
+                            r.text(i, 6),    r.text(i, 7),    r.text(i, 8),
+                            json(i, 9),      json(i, 10)};
+    });
+}
+
+} // namespace
+
+std::vector<HistoryEntry> PgStore::history(const HistoryFilter& f, int limit) {
+    refuse_history_before_upgrade(conn_.shown(), version_, schema::current_version());
+    return history_rows(
+        conn_.query_planned(history_sql(f.oldest_first), history_params(f, num(limit))));
+}
+
+// Inside a transaction, one query read through a cursor: planned once for the whole scan
+// and for its first rows, it walks the index in order, where pages queried one by one
+// are planned from the table's statistics (after a large import, not gathered yet: each
+// page would then sort every entry of the change).
+void PgStore::history_pages(HistoryFilter f, int page, const HistoryPage& each) {
+    if (!conn_.in_transaction()) return Store::history_pages(std::move(f), page, each);
+    refuse_history_before_upgrade(conn_.shown(), version_, schema::current_version());
+    const std::string declare =
+        std::string("DECLARE chatctl_history NO SCROLL CURSOR FOR ") + history_sql(f.oldest_first);
+    conn_.query_planned(declare.c_str(), history_params(f, std::nullopt));
+    struct Close {
+        Conn& conn;
+        ~Close() {
+            try {
+                conn.run("CLOSE chatctl_history");
+            } catch (...) { // a failed transaction takes the cursor with it
+            }
+        }
+    } close{conn_};
+    const std::string fetch = "FETCH " + num(page) + " FROM chatctl_history";
+    for (;;) {
+        auto rows = history_rows(conn_.query_planned(fetch.c_str(), {}));
+        if (!rows.empty()) each(rows);
+        if (rows.size() < static_cast<size_t>(page)) return;
+    }
+}
+
+int64_t PgStore::next_change() {
+    return conn_.query("SELECT coalesce(max(change), 0) + 1 FROM history").integer(0, 0);
+}
+
+void PgStore::insert_history(const std::vector<HistoryRow>& rows) {
+    std::string data;
+    for (const auto& h : rows) {
+        data += num(h.change);
+        data += '\t';
+        for (const std::string* field : {&h.at, &h.actor, &h.command, &h.tenant}) {
+            copy_field(data, *field);
+            data += '\t';
+        }
+        data += h.kind;
+        data += '\t';
+        copy_field(data, h.key);
+        data += '\t';
+        data += h.action;
+        data += '\t';
+        copy_field(data, h.before);
+        data += '\t';
+        copy_field(data, h.after);
+        data += '\n';
+    }
+    conn_.copy_in(
+        "COPY history (change, at, actor, command, tenant, kind, key, action, before, after) "
+        "FROM STDIN",
+        data);
+}
+
+} // namespace chatctl::postgres
