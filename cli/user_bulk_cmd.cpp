@@ -1,5 +1,4 @@
 // chatctl user assign|delete|import: users by the thousand, each command one transaction.
-#include "core/commands/lookup.hpp"
 #include "core/commands/ops.hpp"
 #include "core/csv/column_map.hpp"
 #include "core/csv/dialect.hpp"
@@ -7,6 +6,7 @@
 #include "core/csv/user_csv.hpp"
 #include "core/decl/converge.hpp"
 #include "core/error.hpp"
+#include "core/lookup.hpp"
 #include "core/validate.hpp"
 #include "user_args.hpp"
 

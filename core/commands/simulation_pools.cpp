@@ -1,6 +1,6 @@
 // The pools simulate runs: the tenant's profiles with their users as agents, a plan's
 // changes made to them, and the what-ifs of --agents, --set and --talk-by-concurrency.
-#include "core/commands/lookup.hpp"
+#include "core/lookup.hpp"
 #include "core/commands/simulation.hpp"
 #include "core/error.hpp"
 #include "core/validate.hpp"

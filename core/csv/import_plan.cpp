@@ -1,6 +1,6 @@
 #include "core/csv/import_plan.hpp"
 
-#include "core/commands/lookup.hpp"
+#include "core/lookup.hpp"
 #include "core/decl/converge.hpp"
 
 #include <algorithm>

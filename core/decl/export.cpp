@@ -1,6 +1,6 @@
 #include "core/decl/export.hpp"
 
-#include "core/commands/lookup.hpp"
+#include "core/lookup.hpp"
 
 #include <algorithm>
 

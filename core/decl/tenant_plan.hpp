@@ -3,7 +3,7 @@
 // (which takes them one at a time as they are read). Internal to core/decl.
 #pragma once
 
-#include "core/commands/lookup.hpp"
+#include "core/lookup.hpp"
 #include "core/decl/converge.hpp"
 #include "core/decl/declaration.hpp"
 #include "core/engine.hpp"
