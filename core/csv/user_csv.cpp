@@ -21,7 +21,7 @@ using validate::quote;
 constexpr size_t kMaxReported = 100000; // problems listed (grouped when shown); the rest counted
 
 using Column = UserColumns::Column;
-using enum Column;
+using enum UserColumns::Column;
 
 class UserReader {
   public:

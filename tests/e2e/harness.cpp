@@ -74,6 +74,17 @@ std::string pg_exec(const std::string& uri, const std::string& sql,
 
 } // namespace
 
+const std::string& chatctl_bin() {
+    static const std::string bin =
+        std::getenv("CHATCTL_TEST_BIN") ? std::getenv("CHATCTL_TEST_BIN") : CHATCTL_BIN;
+    return bin;
+}
+
+bool sanitized() {
+    const char* flag = std::getenv("CHATCTL_TEST_SANITIZED");
+    return flag && std::string_view(flag) == "1";
+}
+
 bool on_postgres() {
     return pg_host() != nullptr;
 }
@@ -189,7 +200,7 @@ Result run_binary(const std::vector<std::string>& command, const std::vector<std
 }
 
 pid_t start_binary(const std::vector<std::string>& args, const std::vector<std::string>& env) {
-    std::vector<std::string> argv{CHATCTL_BIN};
+    std::vector<std::string> argv{chatctl_bin()};
     argv.insert(argv.end(), args.begin(), args.end());
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
@@ -203,7 +214,7 @@ pid_t start_binary(const std::vector<std::string>& args, const std::vector<std::
 Result Sandbox::run(const std::vector<std::string>& args,
                     const std::map<std::string, std::string>& env, const std::string& input,
                     bool no_db) const {
-    std::vector<std::string> argv{CHATCTL_BIN};
+    std::vector<std::string> argv{chatctl_bin()};
     if (!no_db) {
         argv.push_back("--db");
         argv.push_back(db_);

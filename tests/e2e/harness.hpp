@@ -26,6 +26,14 @@ struct Result {
     Json err_json() const; // stderr as JSON (with -o json)
 };
 
+// The chatctl under test: $CHATCTL_TEST_BIN when set (the sanitizer build's, driven by
+// the ordinary build's tests), else this build's own.
+const std::string& chatctl_bin();
+
+// Whether that chatctl runs under the sanitizers, several times slower and with an
+// allocator that measures itself: $CHATCTL_TEST_SANITIZED is 1.
+bool sanitized();
+
 // The store under test: a SQLite file in the sandbox, or, when CHATCTL_TEST_PG_HOST names
 // the socket folder of a running PostgreSQL server, a fresh database on it (created and
 // dropped by the sandbox). Test cases about a store's files say "[file]" in their names

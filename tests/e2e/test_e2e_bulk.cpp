@@ -104,11 +104,7 @@ TEST_SUITE("bulk") {
         s.ok({"tenant", "create", "acme", "-q"});
         s.ok({"profile", "add", "Sales", "-t", "acme", "-q"});
         std::string csv = "login\n", list;
-#ifdef CHATCTL_SANITIZED
-        const int n = 10000; // the sanitizers are several times slower
-#else
-        const int n = 50000;
-#endif
+        const int n = sanitized() ? 10000 : 50000; // the sanitizers are several times slower
         for (int i = 0; i < n; ++i) {
             csv += "u" + std::to_string(i) + "\n";
             list += "u" + std::to_string(i) + "\n";

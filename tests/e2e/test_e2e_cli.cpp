@@ -10,11 +10,11 @@ TEST_SUITE("cli") {
 
     TEST_CASE("chatctl alone prints the help on stderr and exits 64; --help on stdout, 0") {
         Sandbox s;
-        Result bare = run_binary({CHATCTL_BIN}, {"HOME=" + s.dir()}, "");
+        Result bare = run_binary({chatctl_bin()}, {"HOME=" + s.dir()}, "");
         CHECK(bare.code == 64);
         CHECK(bare.out.empty());
         CHECK(bare.err.find("tenant") != std::string::npos);
-        Result help = run_binary({CHATCTL_BIN, "--help"}, {"HOME=" + s.dir()}, "");
+        Result help = run_binary({chatctl_bin(), "--help"}, {"HOME=" + s.dir()}, "");
         CHECK(help.code == 0);
         CHECK(help.out.find("profile") != std::string::npos);
         CHECK(help.err.empty());
@@ -57,12 +57,12 @@ TEST_SUITE("cli") {
     }
 
     TEST_CASE("--version") {
-        Result r = run_binary({CHATCTL_BIN, "--version"}, {}, "");
+        Result r = run_binary({chatctl_bin(), "--version"}, {}, "");
         CHECK(r.code == 0);
         CHECK(r.out.rfind("chatctl ", 0) == 0);
         CHECK(r.out.back() == '\n');
         // --version alone takes a shorter way than with other words: the same answer.
-        Result with_flag = run_binary({CHATCTL_BIN, "--no-color", "--version"}, {}, "");
+        Result with_flag = run_binary({chatctl_bin(), "--no-color", "--version"}, {}, "");
         CHECK(with_flag.code == 0);
         CHECK(with_flag.out == r.out);
         CHECK(with_flag.err == r.err);

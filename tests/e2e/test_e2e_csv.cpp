@@ -226,11 +226,7 @@ TEST_SUITE("csv") {
         Sandbox s;
         with_tenant(s);
         std::string text = "login,name,profile\n";
-#ifdef CHATCTL_SANITIZED
-        const int n = 40000; // the sanitizers are several times slower
-#else
-        const int n = 200000;
-#endif
+        const int n = sanitized() ? 40000 : 200000; // the sanitizers are several times slower
         for (int i = 0; i < n; ++i)
             text += "agent" + std::to_string(i) + ",\"Agent, " + std::to_string(i) + "\"," +
                     (i % 2 ? "Sales" : "") + "\n";

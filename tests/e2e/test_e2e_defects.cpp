@@ -17,11 +17,7 @@ namespace fs = std::filesystem;
 
 // AddressSanitizer's allocator (quarantine, redzones, shadow) measures itself, not chatctl:
 // peak memory is checked in the ordinary build, everything else in both.
-#ifdef CHATCTL_SANITIZED
-constexpr bool kMeasureMemory = false;
-#else
-constexpr bool kMeasureMemory = true;
-#endif
+const bool kMeasureMemory = !sanitized();
 
 TEST_SUITE("defects") {
 
@@ -113,7 +109,7 @@ TEST_SUITE("defects") {
         fs::permissions(folder + "/store.db-wal", fs::perms(0644));
         auto as_other = [&](const std::string& db) {
             return run_binary({"/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
-                               "--clear-groups", CHATCTL_BIN, "--db", db, "tenant", "list", "-o",
+                               "--clear-groups", chatctl_bin(), "--db", db, "tenant", "list", "-o",
                                "json"},
                               {"HOME=/nonexistent", "LANG=C.UTF-8"}, "");
         };
@@ -206,7 +202,7 @@ TEST_SUITE("defects") {
         // process holds none of it: a spawned child's peak memory counts its parent's.)
         Result r =
             run_binary({"/bin/sh", "-c",
-                        std::string("yes | ") + CHATCTL_BIN + " --db '" + s.db() + "' plan -f -"},
+                        std::string("yes | ") + chatctl_bin() + " --db '" + s.db() + "' plan -f -"},
                        {"PATH=/usr/bin:/bin", "HOME=" + s.dir()}, "");
         CHECK(r.code == 5);
         CHECK(r.err.find("-: error: larger than 512 MiB") != std::string::npos);

@@ -20,11 +20,9 @@ using namespace e2e;
 
 // The figures of the ordinary build. Under the sanitizers every process is several times
 // slower, and that run looks for memory errors, not for rare interleavings: fewer.
-#ifdef CHATCTL_SANITIZED
-constexpr int kKillPoints = 30, kWriters = 6, kUsersPerWriter = 15; // 19 commands each
-#else
-constexpr int kKillPoints = 120, kWriters = 16, kUsersPerWriter = 96; // 100 commands each
-#endif
+// Under the sanitizers, 19 commands each; else 100.
+const int kKillPoints = sanitized() ? 30 : 120, kWriters = sanitized() ? 6 : 16,
+          kUsersPerWriter = sanitized() ? 15 : 96;
 namespace fs = std::filesystem;
 
 namespace {

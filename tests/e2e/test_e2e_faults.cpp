@@ -22,11 +22,7 @@
 using namespace e2e;
 namespace fs = std::filesystem;
 
-#ifdef CHATCTL_SANITIZED
-constexpr int kKills = 20; // every process is several times slower there
-#else
-constexpr int kKills = 100;
-#endif
+const int kKills = sanitized() ? 20 : 100; // every process is several times slower there
 
 namespace {
 
@@ -64,7 +60,7 @@ std::vector<std::string> environment(const std::string& tmpdir) {
 // (">/dev/full", ">&-", ">&5").
 Result run_redirected(const Sandbox& s, const std::string& redirect,
                       const std::vector<std::string>& args, const std::string& tmpdir) {
-    std::vector<std::string> argv{"/bin/sh", "-c",  "exec \"$@\" " + redirect, "sh", CHATCTL_BIN,
+    std::vector<std::string> argv{"/bin/sh", "-c",  "exec \"$@\" " + redirect, "sh", chatctl_bin(),
                                   "--db",    s.db()};
     argv.insert(argv.end(), args.begin(), args.end());
     return run_binary(argv, environment(tmpdir), "");
@@ -220,7 +216,7 @@ TEST_SUITE("faults") {
         double took = 0; // the longest uninterrupted run
         for (const auto& args : commands) {
             auto t0 = std::chrono::steady_clock::now();
-            std::vector<std::string> argv{CHATCTL_BIN};
+            std::vector<std::string> argv{chatctl_bin()};
             argv.insert(argv.end(), args.begin(), args.end());
             CHECK(run_binary(argv, environment(tmp), "").code == 0);
             took = std::max(
@@ -379,7 +375,7 @@ Result apply_through_proxy(const Sandbox& s, const std::string& decl, bool at_co
     through.replace(from, host.size(), proxy_dir);
     CommitDropper proxy(host, proxy_dir, at_commit);
     Result r =
-        run_binary({CHATCTL_BIN, "--db", through, "apply", "-f", decl}, environment(s.dir()), "");
+        run_binary({chatctl_bin(), "--db", through, "apply", "-f", decl}, environment(s.dir()), "");
     CHECK(proxy.dropped());
     return r;
 }

@@ -46,7 +46,7 @@ Result paste(const Sandbox& s, std::string command,
     std::string bin = s.dir() + "/bin";
     std::filesystem::create_directories(bin);
     if (!std::filesystem::exists(bin + "/chatctl"))
-        std::filesystem::create_symlink(CHATCTL_BIN, bin + "/chatctl");
+        std::filesystem::create_symlink(chatctl_bin(), bin + "/chatctl");
     INFO("pasted: " << command);
     Result r = run_binary({"/bin/bash", "-c", command},
                           {"PATH=" + bin + ":/usr/bin:/bin", "CHATCTL_DB=" + s.db(),

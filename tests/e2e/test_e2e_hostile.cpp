@@ -16,7 +16,7 @@ namespace {
 
 // Runs chatctl under `timeout`, so that a hang fails the test instead of blocking it.
 Result bounded(const Sandbox& s, std::vector<std::string> args) {
-    std::vector<std::string> argv{"/usr/bin/timeout", "120", CHATCTL_BIN, "--db", s.db()};
+    std::vector<std::string> argv{"/usr/bin/timeout", "120", chatctl_bin(), "--db", s.db()};
     argv.insert(argv.end(), args.begin(), args.end());
     std::vector<std::string> env{"HOME=" + s.dir(), "LANG=C.UTF-8"};
     for (const char* pass : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"})
@@ -158,7 +158,7 @@ TEST_SUITE("hostile") {
             prefix = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
         auto as_other = [&](std::vector<std::string> args) {
             std::vector<std::string> argv = prefix;
-            argv.insert(argv.end(), {CHATCTL_BIN, "--db", s.db()});
+            argv.insert(argv.end(), {chatctl_bin(), "--db", s.db()});
             argv.insert(argv.end(), args.begin(), args.end());
             return run_binary(argv, {"HOME=/nonexistent", "LANG=C.UTF-8"}, "");
         };

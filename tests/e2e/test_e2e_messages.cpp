@@ -11,11 +11,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-#ifdef CHATCTL_SANITIZED
-constexpr bool kMeasureMemory = false; // ASan's allocator measures itself
-#else
-constexpr bool kMeasureMemory = true;
-#endif
+const bool kMeasureMemory = !sanitized(); // ASan's allocator measures itself
 
 bool has(const Result& r, const std::string& text) {
     return r.err.find(text) != std::string::npos;

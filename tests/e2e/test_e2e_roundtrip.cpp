@@ -117,13 +117,9 @@ void populate(const std::string& path, std::mt19937& rng) {
 } // namespace
 
 // Under the sanitizers (several times slower) fewer rounds of the longer properties.
-#ifdef CHATCTL_SANITIZED
-constexpr int kExportRounds = 4, kCsvRounds = 2, kRevertRounds = 1, kReplayRounds = 1,
-              kPlanRounds = 2;
-#else
-constexpr int kExportRounds = 25, kCsvRounds = 12, kRevertRounds = 8, kReplayRounds = 6,
-              kPlanRounds = 12;
-#endif
+const int kExportRounds = sanitized() ? 4 : 25, kCsvRounds = sanitized() ? 2 : 12,
+          kRevertRounds = sanitized() ? 1 : 8, kReplayRounds = sanitized() ? 1 : 6,
+          kPlanRounds = sanitized() ? 2 : 12;
 
 namespace {
 

@@ -15,13 +15,8 @@ using namespace e2e;
 
 namespace {
 
-#ifdef CHATCTL_SANITIZED
-constexpr bool kMeasureMemory = false; // the sanitizer's allocator measures itself
-constexpr int kUsersPerTenant = 5000;
-#else
-constexpr bool kMeasureMemory = true;
-constexpr int kUsersPerTenant = 50000;
-#endif
+const bool kMeasureMemory = !sanitized(); // the sanitizer's allocator measures itself
+const int kUsersPerTenant = sanitized() ? 5000 : 50000;
 
 // What the contract allows for a million users; the whole-declaration design this
 // replaced took 2.6 KB a user, 520 MB for these 200,000.

@@ -17,11 +17,7 @@ namespace fs = std::filesystem;
 static const std::string kPasswordRole = "chatctl_pw";
 
 // Each case runs its commands three times (two failures, the server): a few dozen runs.
-#ifdef CHATCTL_SANITIZED
-constexpr int kCases = 4;
-#else
-constexpr int kCases = 12;
-#endif
+const int kCases = sanitized() ? 4 : 12;
 
 namespace {
 

@@ -211,7 +211,7 @@ TEST_SUITE("store") {
         }
         auto as_other = [&](std::vector<std::string> args) {
             std::vector<std::string> argv = prefix;
-            argv.push_back(CHATCTL_BIN);
+            argv.push_back(chatctl_bin());
             argv.insert(argv.end(), args.begin(), args.end());
             return run_binary(argv, {"HOME=/nonexistent", "LANG=C.UTF-8"}, "");
         };
@@ -371,7 +371,7 @@ TEST_SUITE("store") {
         Sandbox s;
         fs::create_directories(s.dir() + "/bin");
         const std::string alone = s.dir() + "/bin/chatctl"; // no module beside it, nor in ../lib
-        fs::copy_file(CHATCTL_BIN, alone);
+        fs::copy_file(chatctl_bin(), alone);
         const std::vector<std::string> env{"HOME=" + s.dir(), "LANG=C.UTF-8"};
         Result pg = run_binary({alone, "--db", "postgresql:///chatctl?host=/nonexistent", "tenant",
                                 "list", "-o", "json"},

@@ -130,7 +130,7 @@ TEST_SUITE("usage") {
                     std::string before = s.dump();
                     Result r = run_binary(
                         [&] {
-                            std::vector<std::string> argv{CHATCTL_BIN};
+                            std::vector<std::string> argv{chatctl_bin()};
                             argv.insert(argv.end(), args.begin(), args.end());
                             return argv;
                         }(),
