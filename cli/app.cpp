@@ -1,12 +1,8 @@
 #include "app.hpp"
 
-#include "core/csv/csv.hpp"
-#include "core/decl/yaml_writer.hpp"
 #include "core/error.hpp"
-#include "core/plan.hpp"
 #include "core/validate.hpp"
 #include "progress.hpp"
-#include "render.hpp"
 
 #include <cstdlib>
 #include <iostream>
@@ -14,21 +10,32 @@
 
 namespace chatctl::cli {
 
-std::string data_text(const Globals& g, const Json& value, const std::string& text) {
-    switch (g.format()) {
-    case Format::json:
-        return json_dump(value, 2) + "\n";
-    case Format::yaml:
-        return to_yaml(value);
-    case Format::table:
-    case Format::csv: // the lists' own rows, or simulate's (refused elsewhere)
-        break;
-    }
-    return text;
-}
-
-void print_data(const Globals& g, const Json& value, const std::string& text) {
-    std::cout << data_text(g, value, text);
+void add_global_options(CLI::App& app, Globals& g) {
+    app.add_option("--db", g.db,
+                   "Store file, or PostgreSQL URI or keyword/value string (else $CHATCTL_DB, else "
+                   "$XDG_DATA_HOME/chatctl/chatctl.db)")
+        ->type_name("PATH");
+    g.output_option = app.add_option("-o,--output", g.output, "Output format")
+                          ->check(CLI::IsMember({"table", "json", "yaml", "csv"}))
+                          ->type_name("table|json|yaml|csv")
+                          ->capture_default_str();
+    app.add_flag("-q,--quiet", g.quiet, "Print nothing but data and errors");
+    app.add_flag("--no-color", g.no_color, "Never colour the output");
+    app.add_option("--actor", g.actor,
+                   "Who the history records (else $CHATCTL_ACTOR, else the login name)")
+        ->type_name("NAME");
+    g.lock_timeout_option =
+        app.add_option("--lock-timeout", g.lock_timeout, "How long to wait for another writer")
+            ->type_name("SECONDS")
+            ->capture_default_str();
+    app.add_option("--context", g.context,
+                   "The config file's context to take settings from (else $CHATCTL_CONTEXT, "
+                   "else its current-context)")
+        ->type_name("NAME");
+    app.add_option("--error-format", g.error_format,
+                   "text, or github: located errors also as GitHub Actions annotations (else "
+                   "$CHATCTL_ERROR_FORMAT)")
+        ->type_name("text|github");
 }
 
 void Globals::check() const {
@@ -93,97 +100,8 @@ std::unique_ptr<Store> open_for_plan(const Globals& g) {
     return store ? std::move(store) : memory_store(); // a missing store plans as empty
 }
 
-std::string plan_text(const Globals& g, const ChangeSet& changes, Summary summary,
-                      const int64_t* change) {
-    Json document = plan_to_json(changes);
-    if (change) document["change"] = *change != 0 ? Json(*change) : Json(nullptr);
-    return data_text(g, document, render_plan(changes, summary, g.color()));
-}
-
 void add_dry_run(CLI::App* command, Globals& g) {
     command->add_flag("--dry-run", g.dry_run, "Print the plan and write nothing");
-}
-
-void print_rows(const Globals& g, const RowSource& each, const std::vector<Column>& columns,
-                const std::vector<std::string>& csv_fields) {
-    std::string out; // written a block at a time: a list of a million is never held
-    auto flush = [&](size_t above) {
-        if (out.size() <= above) return;
-        std::cout << out;
-        out.clear();
-    };
-    if (g.format() == Format::csv) {
-        csv::write_row(out, csv_fields, g.csv_delimiter);
-        std::vector<std::string> cells;
-        each([&](const Json& row) {
-            cells.clear();
-            for (const auto& f : csv_fields) {
-                const Json& v = row[f];
-                cells.push_back(v.is_null() ? "" : v.is_string() ? v.get<std::string>() : v.dump());
-            }
-            csv::write_row(out, cells, g.csv_delimiter);
-            flush(1 << 16);
-        });
-        flush(0);
-        return;
-    }
-    if (g.format() == Format::json) { // as dump(2) writes the whole array
-        bool first = true;
-        each([&](const Json& row) {
-            std::string one = json_dump(Json::array({row}), 2); // "[\n  {...}\n]"
-            out += first ? "[\n" : ",\n";
-            out.append(one, 2, one.size() - 4);
-            first = false;
-            flush(1 << 16);
-        });
-        out += first ? "[]\n" : "\n]\n";
-        flush(0);
-        return;
-    }
-    if (g.format() == Format::yaml) {
-        Json rows = Json::array();
-        each([&](const Json& row) { rows.push_back(row); });
-        std::cout << to_yaml(rows);
-        return;
-    }
-    // A table, aligned in blocks of kBlock rows, so that a long one is never held.
-    constexpr size_t kBlock = 1000;
-    std::vector<std::vector<std::string>> table(1);
-    for (const auto& c : columns)
-        table[0].emplace_back(c.header);
-    bool first = true;
-    auto block = [&] {
-        std::string text = render_table(table, g.color());
-        if (!first) text.erase(0, text.find('\n') + 1); // the header, once
-        std::cout << text;
-        table.resize(1);
-        first = false;
-    };
-    each([&](const Json& row) {
-        table.emplace_back();
-        for (const auto& c : columns)
-            table.back().push_back(c.make ? c.make(row) : cell(row[c.field]));
-        if (table.size() > kBlock) block();
-    });
-    if (first || table.size() > 1) block();
-}
-
-void print_list(const Globals& g, const Json& rows, const std::vector<Column>& columns,
-                const std::vector<std::string>& csv_fields) {
-    print_rows(
-        g,
-        [&](const std::function<void(const Json&)>& f) {
-            for (const auto& row : rows)
-                f(row);
-        },
-        columns, csv_fields);
-}
-
-void print_object(const Globals& g, const Json& object) {
-    std::vector<std::vector<std::string>> table{{"FIELD", "VALUE"}};
-    for (auto it = object.begin(); it != object.end(); ++it)
-        table.push_back({it.key(), cell(it.value())});
-    print_data(g, object, render_table(std::move(table), g.color()));
 }
 
 void add_tenant_option(CLI::App* command, TenantOption& tenant) {
@@ -249,86 +167,8 @@ CLI::App* add_command(CLI::App& root, const char* name) {
     return add_command(&root, name, command_summary(name));
 }
 
-namespace {
-
-// CLI11's help, with the options every command takes (those of chatctl itself) listed in
-// each command's help before its examples.
-class HelpFormatter : public CLI::Formatter {
-  public:
-    std::string make_footer(const CLI::App* app) const override {
-        const CLI::App* root = app;
-        while (root->get_parent())
-            root = root->get_parent();
-        std::string globals;
-        if (root != app) {
-            for (const CLI::Option* o : root->get_options())
-                if (o->nonpositional() && o != root->get_help_ptr() &&
-                    o->get_name(false, false) != "--version")
-                    globals += make_option(o, false);
-            globals = "\nGlobal options:\n" + globals;
-        }
-        return globals + CLI::Formatter::make_footer(app);
-    }
-};
-
-} // namespace
-
-void use_help_formatter(CLI::App& app) {
-    app.formatter(std::make_shared<HelpFormatter>());
-}
-
 void check_tenant_key(const std::string& key, const char* field) {
     validate::tenant_key(key, field);
-}
-
-std::string position(const Diagnostic& d) {
-    std::string out = d.file;
-    if (d.line > 0) out += ":" + std::to_string(d.line) + ":" + std::to_string(d.column);
-    return out;
-}
-
-namespace {
-
-// GitHub's escaping of a workflow command's message, and (with : and ,) of its properties.
-std::string workflow_escape(const std::string& text, bool property) {
-    std::string out;
-    for (char c : text) {
-        if (c == '%')
-            out += "%25";
-        else if (c == '\r')
-            out += "%0D";
-        else if (c == '\n')
-            out += "%0A";
-        else if (property && c == ':')
-            out += "%3A";
-        else if (property && c == ',')
-            out += "%2C";
-        else
-            out += c;
-    }
-    return out;
-}
-
-} // namespace
-
-std::string github_annotation(const char* level, const Diagnostic& d) {
-    using validate::escape_controls;
-    const std::string message = escape_controls(d.message);
-    std::string out = std::string("::") + level;
-    if (d.file == "-") // standard input: no file GitHub could show it in
-        return out + "::" + workflow_escape(position(d) + ": " + message, false) + "\n";
-    out += " file=" + workflow_escape(escape_controls(d.file), true);
-    if (d.line > 0) out += ",line=" + std::to_string(d.line) + ",col=" + std::to_string(d.column);
-    return out + "::" + workflow_escape(message, false) + "\n";
-}
-
-void warn(const Globals& g, const Diagnostic& w) {
-    if (g.quiet) return;
-    using validate::escape_controls;
-    Progress::erase_active();
-    std::cerr << escape_controls(position(w)) << ": warning: " << escape_controls(w.message)
-              << "\n";
-    if (g.github()) std::cerr << github_annotation("warning", w);
 }
 
 } // namespace chatctl::cli

@@ -5,6 +5,8 @@
 #include "core/decl/yaml_writer.hpp"
 #include "core/store/store_text.hpp"
 #include "core/validate.hpp"
+#include "diagnostics.hpp"
+#include "output.hpp"
 
 #include <algorithm>
 #include <cctype>

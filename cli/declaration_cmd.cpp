@@ -4,6 +4,7 @@
 #include "core/decl/export.hpp"
 #include "core/validate.hpp"
 #include "progress.hpp"
+#include "write.hpp"
 
 #include <iostream>
 

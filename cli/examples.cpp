@@ -1,7 +1,8 @@
 // One or two examples for each command's --help (and the man page), in one table.
-#include "app.hpp"
+#include "help.hpp"
 
 #include <map>
+#include <string>
 
 namespace chatctl::cli {
 

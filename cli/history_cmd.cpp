@@ -5,6 +5,8 @@
 #include "core/commands/revert.hpp"
 #include "core/plan.hpp"
 #include "core/validate.hpp"
+#include "output.hpp"
+#include "write.hpp"
 
 #include <climits>
 #include <iostream>

@@ -4,6 +4,8 @@
 #include "core/commands/queries.hpp"
 #include "core/error.hpp"
 #include "core/validate.hpp"
+#include "output.hpp"
+#include "write.hpp"
 
 namespace chatctl::cli {
 

@@ -1,6 +1,7 @@
 #include "render_sim.hpp"
 
 #include "core/csv/csv.hpp"
+#include "output.hpp"
 #include "render.hpp"
 
 #include <cmath>

@@ -7,6 +7,8 @@
 #include "complete.hpp"
 #include "core/error.hpp"
 #include "core/validate.hpp"
+#include "diagnostics.hpp"
+#include "help.hpp"
 #include "manpage.hpp"
 
 #include <algorithm>
@@ -223,31 +225,7 @@ std::unique_ptr<CLI::App> command_tree(Globals& g, const std::vector<std::string
     use_help_formatter(*app);
     app->require_subcommand(1);
     app->set_version_flag("--version", "chatctl " CHATCTL_VERSION, "Print the version and exit");
-    app->add_option("--db", g.db,
-                    "Store file, or PostgreSQL URI or keyword/value string (else $CHATCTL_DB, else "
-                    "$XDG_DATA_HOME/chatctl/chatctl.db)")
-        ->type_name("PATH");
-    g.output_option = app->add_option("-o,--output", g.output, "Output format")
-                          ->check(CLI::IsMember({"table", "json", "yaml", "csv"}))
-                          ->type_name("table|json|yaml|csv")
-                          ->capture_default_str();
-    app->add_flag("-q,--quiet", g.quiet, "Print nothing but data and errors");
-    app->add_flag("--no-color", g.no_color, "Never colour the output");
-    app->add_option("--actor", g.actor,
-                    "Who the history records (else $CHATCTL_ACTOR, else the login name)")
-        ->type_name("NAME");
-    g.lock_timeout_option =
-        app->add_option("--lock-timeout", g.lock_timeout, "How long to wait for another writer")
-            ->type_name("SECONDS")
-            ->capture_default_str();
-    app->add_option("--context", g.context,
-                    "The config file's context to take settings from (else $CHATCTL_CONTEXT, "
-                    "else its current-context)")
-        ->type_name("NAME");
-    app->add_option("--error-format", g.error_format,
-                    "text, or github: located errors also as GitHub Actions annotations (else "
-                    "$CHATCTL_ERROR_FORMAT)")
-        ->type_name("text|github");
+    add_global_options(*app, g);
     const std::string named = all ? "" : named_command(*app, words);
     bool known = false;
     for (const auto& group : groups())

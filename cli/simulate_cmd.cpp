@@ -3,6 +3,7 @@
 #include "core/commands/simulation.hpp"
 #include "core/decl/converge.hpp"
 #include "core/validate.hpp"
+#include "diagnostics.hpp"
 #include "progress.hpp"
 #include "render_sim.hpp"
 #include "simulate_day.hpp"

@@ -1,6 +1,8 @@
 #include "simulate_day.hpp"
 
 #include "core/csv/csv.hpp"
+#include "diagnostics.hpp"
+#include "output.hpp"
 #include "plot_file.hpp"
 #include "plot_svg.hpp"
 #include "progress.hpp"

@@ -1,6 +1,7 @@
 // chatctl store init|upgrade: the store's schema made or upgraded explicitly, by the role
 // that owns it (on PostgreSQL), ahead of the everyday commands of a role with DML rights.
 #include "app.hpp"
+#include "output.hpp"
 
 namespace chatctl::cli {
 

@@ -3,6 +3,8 @@
 #include "core/commands/ops.hpp"
 #include "core/commands/queries.hpp"
 #include "core/validate.hpp"
+#include "output.hpp"
+#include "write.hpp"
 
 namespace chatctl::cli {
 

@@ -9,6 +9,7 @@
 #include "core/lookup.hpp"
 #include "core/validate.hpp"
 #include "user_args.hpp"
+#include "write.hpp"
 
 #include <filesystem>
 #include <iostream>

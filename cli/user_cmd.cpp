@@ -5,7 +5,9 @@
 #include "core/csv/dialect.hpp"
 #include "core/error.hpp"
 #include "core/validate.hpp"
+#include "output.hpp"
 #include "user_args.hpp"
+#include "write.hpp"
 
 namespace chatctl::cli {
 

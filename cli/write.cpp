@@ -1,11 +1,13 @@
 // How a write command runs and reports: the engine's transaction, the plan lines held
 // back until the commit, and the truth when printing fails after it.
-#include "app.hpp"
+#include "write.hpp"
+
 #include "core/decl/converge.hpp"
 #include "core/decl/stream_writer.hpp"
 #include "core/error.hpp"
 #include "core/plan.hpp"
 #include "core/temp_file.hpp"
+#include "output.hpp"
 #include "progress.hpp"
 
 #include <cerrno>
@@ -135,6 +137,13 @@ void print_committed(const Globals& g, int64_t change, const std::function<void(
 }
 
 } // namespace
+
+std::string plan_text(const Globals& g, const ChangeSet& changes, Summary summary,
+                      const int64_t* change) {
+    Json document = plan_to_json(changes);
+    if (change) document["change"] = *change != 0 ? Json(*change) : Json(nullptr);
+    return data_text(g, document, render_plan(changes, summary, g.color()));
+}
 
 bool stream_plan(const Globals& g, std::ostream& out, Summary summary,
                  const std::function<void(const ChangeSink&)>& run, const int64_t* change) {

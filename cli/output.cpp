@@ -1,0 +1,138 @@
+#include "output.hpp"
+
+#include "core/csv/csv.hpp"
+#include "core/decl/yaml_writer.hpp"
+#include "render.hpp"
+
+#include <iostream>
+
+namespace chatctl::cli {
+
+namespace {
+
+// Output gathered and written a block at a time: a list of a million is never held.
+class Blocks {
+  public:
+    std::string text;
+    // Writes what is gathered once it passes above bytes (all of it with 0).
+    void flush(size_t above = 0) {
+        if (text.size() <= above) return;
+        std::cout << text;
+        text.clear();
+    }
+    static constexpr size_t kSize = 1 << 16;
+};
+
+void csv_list(const Globals& g, const RowSource& each, const std::vector<std::string>& fields) {
+    Blocks out;
+    csv::write_row(out.text, fields, g.csv_delimiter);
+    std::vector<std::string> cells;
+    each([&](const Json& row) {
+        cells.clear();
+        for (const auto& f : fields) {
+            const Json& v = row[f];
+            cells.push_back(v.is_null() ? "" : v.is_string() ? v.get<std::string>() : v.dump());
+        }
+        csv::write_row(out.text, cells, g.csv_delimiter);
+        out.flush(Blocks::kSize);
+    });
+    out.flush();
+}
+
+// The array as dump(2) writes it whole.
+void json_list(const RowSource& each) {
+    Blocks out;
+    bool first = true;
+    each([&](const Json& row) {
+        std::string one = json_dump(Json::array({row}), 2); // "[\n  {...}\n]"
+        out.text += first ? "[\n" : ",\n";
+        out.text.append(one, 2, one.size() - 4);
+        first = false;
+        out.flush(Blocks::kSize);
+    });
+    out.text += first ? "[]\n" : "\n]\n";
+    out.flush();
+}
+
+void yaml_list(const RowSource& each) {
+    Json rows = Json::array();
+    each([&](const Json& row) { rows.push_back(row); });
+    std::cout << to_yaml(rows);
+}
+
+// A table, aligned in blocks of kBlock rows, so that a long one is never held.
+void table_list(const Globals& g, const RowSource& each, const std::vector<Column>& columns) {
+    constexpr size_t kBlock = 1000;
+    std::vector<std::vector<std::string>> table(1);
+    for (const auto& c : columns)
+        table[0].emplace_back(c.header);
+    bool first = true;
+    auto block = [&] {
+        std::string text = render_table(table, g.color());
+        if (!first) text.erase(0, text.find('\n') + 1); // the header, once
+        std::cout << text;
+        table.resize(1);
+        first = false;
+    };
+    each([&](const Json& row) {
+        table.emplace_back();
+        for (const auto& c : columns)
+            table.back().push_back(c.make ? c.make(row) : cell(row[c.field]));
+        if (table.size() > kBlock) block();
+    });
+    if (first || table.size() > 1) block();
+}
+
+} // namespace
+
+std::string data_text(const Globals& g, const Json& value, const std::string& text) {
+    switch (g.format()) {
+    case Format::json:
+        return json_dump(value, 2) + "\n";
+    case Format::yaml:
+        return to_yaml(value);
+    case Format::table:
+    case Format::csv: // the lists' own rows, or simulate's (refused elsewhere)
+        break;
+    }
+    return text;
+}
+
+void print_data(const Globals& g, const Json& value, const std::string& text) {
+    std::cout << data_text(g, value, text);
+}
+
+void print_rows(const Globals& g, const RowSource& each, const std::vector<Column>& columns,
+                const std::vector<std::string>& csv_fields) {
+    switch (g.format()) {
+    case Format::csv:
+        return csv_list(g, each, csv_fields);
+    case Format::json:
+        return json_list(each);
+    case Format::yaml:
+        return yaml_list(each);
+    case Format::table:
+        break;
+    }
+    table_list(g, each, columns);
+}
+
+void print_list(const Globals& g, const Json& rows, const std::vector<Column>& columns,
+                const std::vector<std::string>& csv_fields) {
+    print_rows(
+        g,
+        [&](const std::function<void(const Json&)>& f) {
+            for (const auto& row : rows)
+                f(row);
+        },
+        columns, csv_fields);
+}
+
+void print_object(const Globals& g, const Json& object) {
+    std::vector<std::vector<std::string>> table{{"FIELD", "VALUE"}};
+    for (auto it = object.begin(); it != object.end(); ++it)
+        table.push_back({it.key(), cell(it.value())});
+    print_data(g, object, render_table(std::move(table), g.color()));
+}
+
+} // namespace chatctl::cli
