@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/validate.hpp"
+#include "help.hpp"
 #include "progress.hpp"
 
 #include <cstdlib>
@@ -15,10 +16,11 @@ void add_global_options(CLI::App& app, Globals& g) {
                    "Store file, or PostgreSQL URI or keyword/value string (else $CHATCTL_DB, else "
                    "$XDG_DATA_HOME/chatctl/chatctl.db)")
         ->type_name("PATH");
-    g.output_option = app.add_option("-o,--output", g.output, "Output format")
-                          ->check(CLI::IsMember({"table", "json", "yaml", "csv"}))
-                          ->type_name("table|json|yaml|csv")
-                          ->capture_default_str();
+    // -o's value and --error-format's are checked with the command line (argv.cpp).
+    g.output_option =
+        app.add_option("-o,--output", g.output, choices({"table", "json", "yaml", "csv"}, "table"))
+            ->type_name("table|json|yaml|csv")
+            ->option_text("FORMAT");
     app.add_flag("-q,--quiet", g.quiet, "Print nothing but data and errors");
     app.add_flag("--no-color", g.no_color, "Never colour the output");
     app.add_option("--actor", g.actor,
@@ -33,9 +35,11 @@ void add_global_options(CLI::App& app, Globals& g) {
                    "else its current-context)")
         ->type_name("NAME");
     app.add_option("--error-format", g.error_format,
-                   "text, or github: located errors also as GitHub Actions annotations (else "
-                   "$CHATCTL_ERROR_FORMAT)")
-        ->type_name("text|github");
+                   choices({"text", "github"}, "text") +
+                       ": located errors also as GitHub Actions annotations (else "
+                       "$CHATCTL_ERROR_FORMAT)")
+        ->type_name("text|github")
+        ->option_text("FORMAT");
 }
 
 void Globals::check() const {
@@ -130,9 +134,10 @@ std::optional<std::string> TenantOption::key_if_any() const {
     return env;
 }
 
-void add_text_option(CLI::App* command, const char* name, TextOption& target,
-                     const char* description, const char* type_name) {
+CLI::Option* add_text_option(CLI::App* command, const char* name, TextOption& target,
+                             const std::string& description, const char* type_name) {
     target.option = command->add_option(name, target.value, description)->type_name(type_name);
+    return target.option;
 }
 
 CLI::App* add_command(CLI::App* parent, const char* name, const char* description) {

@@ -72,8 +72,8 @@ struct TextOption {
         return option && option->count() > 0 ? std::optional(value) : std::nullopt;
     }
 };
-void add_text_option(CLI::App* command, const char* name, TextOption& target,
-                     const char* description, const char* type_name = "TEXT");
+CLI::Option* add_text_option(CLI::App* command, const char* name, TextOption& target,
+                             const std::string& description, const char* type_name = "TEXT");
 
 // A subcommand that lets global options follow it.
 CLI::App* add_command(CLI::App* parent, const char* name, const char* description);

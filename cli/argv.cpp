@@ -53,7 +53,8 @@ std::string elsewhere(const std::string& command, const std::string& option) {
     return it == table.end() ? "" : it->second;
 }
 
-// Values CLI11 would check itself, checked here to say so in chatctl's words.
+// The values of the options that take a few words, checked here (not by CLI11) to say so
+// in chatctl's words; their help lists them the same way.
 const std::map<std::string, std::vector<std::string>>& allowed_values() {
     static const std::map<std::string, std::vector<std::string>> table = {
         {"--output", {"table", "json", "yaml", "csv"}}, {"--error-format", {"text", "github"}}};

@@ -6,6 +6,7 @@
 #include "core/store/store_text.hpp"
 #include "core/validate.hpp"
 #include "diagnostics.hpp"
+#include "help.hpp"
 #include "output.hpp"
 
 #include <algorithm>
@@ -101,8 +102,10 @@ void add_set_context(CLI::App* group, Globals& g) {
                     "PATH");
     add_text_option(set, "-t,--tenant", a->values[1], "The context's tenant", "TENANT");
     add_text_option(set, "--actor", a->values[2], "Who history records", "NAME");
-    add_text_option(set, "--output", a->values[3], "The context's output format",
-                    "table|json|yaml");
+    add_text_option(set, "--output", a->values[3],
+                    "The context's output format: " + choices({"table", "json", "yaml"}),
+                    "table|json|yaml")
+        ->option_text("FORMAT");
     add_text_option(set, "--lock-timeout", a->values[4], "How long to wait for another writer",
                     "SECONDS");
     set->callback([&g, a] {

@@ -1,8 +1,11 @@
-// Each command's --help as CLI11 renders it through a formatter of chatctl's own: the
-// global options and the examples after the command's own.
+// Each command's --help in chatctl's words, as CLI11 renders it through a formatter of
+// chatctl's own: `-o, --output FORMAT`, the choices and the default in the description,
+// the global options and the examples after the command's own.
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
 
 namespace chatctl::cli {
 
@@ -11,5 +14,11 @@ void use_help_formatter(CLI::App& app);
 
 // Puts each command's examples in its help footer (examples.cpp).
 void add_examples(CLI::App& app);
+
+// An option's choices as its help says them: "table (default), json, yaml or csv". Such an
+// option says its default so (no capture_default_str), keeps its words as its type name
+// (`table|json|yaml|csv`: what a usage error says it needs) and is named in help by its
+// option_text (`-o, --output FORMAT`).
+std::string choices(const std::vector<std::string>& words, const std::string& default_word = "");
 
 } // namespace chatctl::cli

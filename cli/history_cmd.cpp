@@ -5,6 +5,7 @@
 #include "core/commands/revert.hpp"
 #include "core/plan.hpp"
 #include "core/validate.hpp"
+#include "help.hpp"
 #include "output.hpp"
 #include "write.hpp"
 
@@ -42,8 +43,10 @@ void add_history_command(CLI::App& app, Globals& g) {
                                     ->capture_default_str();
     c->add_flag("--all", a->all, "Show every entry the filters select");
     add_text_option(c, "--change", a->change, "Only the entries of change N", "N");
-    add_text_option(c, "--kind", a->kind, "Only changes to tenants, profiles or users",
-                    "tenant|profile|user");
+    add_text_option(c, "--kind", a->kind,
+                    "Only changes of this kind: " + choices({"tenant", "profile", "user"}),
+                    "tenant|profile|user")
+        ->option_text("KIND");
     add_text_option(c, "--key", a->key, "Only changes to this tenant key, profile name or login",
                     "KEY");
     add_text_option(c, "--actor", a->actor, "Only the changes this actor made", "NAME");

@@ -29,8 +29,9 @@ std::string option_name(const CLI::Option* o) {
         names += (names.empty() ? "-" : ", -") + s;
     for (const auto& l : o->get_lnames())
         names += (names.empty() ? "--" : ", --") + l;
-    std::string type = o->get_type_name(); // without the choices a check appends
-    type = type.substr(0, type.find(':'));
+    // The value named as --help names it (FORMAT, PATH, [PROFILE:]1:D,2:D...).
+    std::string type = o->get_option_text();
+    if (type.empty()) type = o->get_type_name();
     if (!type.empty()) names += " " + type;
     return names;
 }
@@ -39,8 +40,7 @@ void options(const CLI::App* app, std::ostream& out) {
     for (const CLI::Option* o : app->get_options()) {
         if (!o->nonpositional() || o->get_lnames() == std::vector<std::string>{"help"}) continue;
         out << ".TP\n.B " << roff(option_name(o)) << "\n" << roff(o->get_description());
-        if (!o->get_default_str().empty())
-            out << " (default: " << roff(o->get_default_str()) << ")";
+        if (!o->get_default_str().empty()) out << " (default " << roff(o->get_default_str()) << ")";
         if (!o->get_envname().empty()) out << " (else $" << o->get_envname() << ")";
         out << "\n";
     }

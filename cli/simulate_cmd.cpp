@@ -4,6 +4,7 @@
 #include "core/decl/converge.hpp"
 #include "core/validate.hpp"
 #include "diagnostics.hpp"
+#include "help.hpp"
 #include "progress.hpp"
 #include "render_sim.hpp"
 #include "simulate_day.hpp"
@@ -124,9 +125,11 @@ void add_simulate_command(CLI::App& app, Globals& g) {
                   "PROFILE: for one profile)")
         ->type_name("[PROFILE:]1:D,2:D...")
         ->allow_extra_args(false);
-    c->add_option("--talk-dist", a->talk_dist, "Talk time distribution")
+    c->add_option("--talk-dist", a->talk_dist,
+                  "Talk time distribution: " + choices({"exp", "fixed", "lognormal:CV"}, "exp") +
+                      " (CV: its coefficient of variation)")
         ->type_name("exp|fixed|lognormal:CV")
-        ->capture_default_str();
+        ->option_text("DIST");
     add_text_option(c, "--patience", a->patience,
                     "Mean time a visitor waits before giving up (exponential)", "DURATION");
     add_text_option(c, "--target", a->target,
@@ -142,8 +145,9 @@ void add_simulate_command(CLI::App& app, Globals& g) {
                     "With --solve or --arrivals-profile: slot utilisation at most this share too",
                     "PCT");
     add_text_option(c, "--pool", a->pool, "Size a pool of N agents, no store read (not -t)", "N");
-    add_text_option(c, "--max-chats", a->max_chats, "With --pool: the agents' max chats (3)", "N");
-    add_text_option(c, "--wrap-up", a->wrap_up, "With --pool: the wrap-up (0)", "DURATION");
+    add_text_option(c, "--max-chats", a->max_chats,
+                    "With --pool: the agents' max chats (default 3)", "N");
+    add_text_option(c, "--wrap-up", a->wrap_up, "With --pool: the wrap-up (default 0)", "DURATION");
     c->add_option("--agents", a->agents, "What if the profile had N agents (repeatable)")
         ->type_name("PROFILE=N")
         ->allow_extra_args(false);
@@ -170,7 +174,7 @@ void add_simulate_command(CLI::App& app, Globals& g) {
         ->type_name("DURATION")
         ->capture_default_str();
     add_text_option(c, "--max-events", a->max_events,
-                    "The most events a run may simulate (200000000)", "N");
+                    "The most events a run may simulate (default 200000000)", "N");
     c->footer(simulation_definitions());
     c->callback([&g, a] {
         std::optional<sim::Pool> pool;

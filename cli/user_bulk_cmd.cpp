@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/lookup.hpp"
 #include "core/validate.hpp"
+#include "help.hpp"
 #include "user_args.hpp"
 #include "write.hpp"
 
@@ -64,12 +65,13 @@ void add_import(CLI::App* group, Globals& g) {
     c->add_flag("--no-header", options->no_header,
                 "The first row is an agent, not a header (map columns with #N)");
     add_text_option(c, "--delimiter", *delimiter,
-                    "The character between fields: ',', ';', tab or '|' (else found in the header)",
+                    "The character between fields: " + choices({"','", "';'", "tab", "'|'"}) +
+                        " (else found in the header)",
                     "CHAR");
     c->add_option("--encoding", options->encoding,
-                  "The file's encoding: utf-8, windows-1252, iso-8859-1, iso-8859-15 or utf-16")
-        ->type_name("NAME")
-        ->capture_default_str();
+                  "The file's encoding: " +
+                      choices({std::begin(csv::kEncodings), std::end(csv::kEncodings)}, "utf-8"))
+        ->type_name("NAME");
     add_dry_run(c, g);
     c->add_flag("--prune", a->prune, "Delete the users of the file's tenants it does not list");
     c->callback([&g, a, file, options, delimiter] {

@@ -5,6 +5,7 @@
 #include "core/csv/dialect.hpp"
 #include "core/error.hpp"
 #include "core/validate.hpp"
+#include "help.hpp"
 #include "output.hpp"
 #include "user_args.hpp"
 #include "write.hpp"
@@ -88,7 +89,9 @@ void add_user_commands(CLI::App& app, Globals& g) {
             ->type_name("A,B")
             ->delimiter(',');
         add_text_option(c, "--delimiter", *delimiter,
-                        "With -o csv: the character between fields: ',', ';', tab or '|'", "CHAR");
+                        "With -o csv: the character between fields: " +
+                            choices({"','", "';'", "tab", "'|'"}, "','"),
+                        "CHAR");
         c->callback([&g, a, columns, delimiter] {
             const std::string tenant = checked(*a);
             const auto separator = delimiter->get();

@@ -68,7 +68,7 @@ std::vector<std::pair<std::string, std::string>> value_options(const Sandbox& s,
     Result help = s.run(args, {}, "", true);
     REQUIRE(help.code == 0);
     std::vector<std::pair<std::string, std::string>> out;
-    static const std::regex line(R"(^  (?:(-\w),)?(--[\w-]+) \S)");
+    static const std::regex line(R"(^  (?:(-\w), )?(--[\w-]+) \S)");
     std::istringstream in(help.out);
     for (std::string l; std::getline(in, l);)
         if (std::smatch m; std::regex_search(l, m, line)) out.push_back({m[2], m[1]});
