@@ -76,15 +76,15 @@ simulation::Request request(const Args& a, std::optional<sim::Pool>& pool) {
             profile.empty())
             first = seconds.front();
     std::optional<int> talk;
-    if (auto t = a.talk.get()) talk = simulation::parse_seconds(*t, "--talk", 1, 86400);
+    if (auto t = a.talk.get()) talk = validate::parse_duration(*t, "--talk", 1, 86400);
     simulation::parse_talk_shape(a.talk_dist, "--talk-dist", r.load);
     if (auto p = a.patience.get())
-        r.load.patience_seconds = simulation::parse_seconds(*p, "--patience", 1, 86400);
+        r.load.patience_seconds = validate::parse_duration(*p, "--patience", 1, 86400);
     if (auto t = a.target.get()) r.target = simulation::parse_target(*t, "--target");
     r.run.seed = static_cast<uint64_t>(validate::parse_int(a.seed, "--seed", 0, INT_MAX));
     r.run.replications = validate::parse_int(a.replications, "--replications", 2, 1000);
-    r.run.duration_seconds = simulation::parse_seconds(a.duration, "--duration", 60, 7 * 86400);
-    r.run.warmup_seconds = simulation::parse_seconds(a.warmup, "--warmup", 0, 86400);
+    r.run.duration_seconds = validate::parse_duration(a.duration, "--duration", 60, 7 * 86400);
+    r.run.warmup_seconds = validate::parse_duration(a.warmup, "--warmup", 0, 86400);
     if (auto m = a.max_occupancy.get())
         r.solve_options.max_occupancy = parse_percent(*m, "--max-occupancy");
     if (auto m = a.max_events.get())

@@ -39,11 +39,6 @@ void set_talk_by_concurrency(std::vector<sim::Pool>& pools, std::string_view tex
 
 // "150/h", "2.5/min", "14400/day", "100/30m": arrivals per second.
 double parse_rate(std::string_view text, std::string_view field);
-// A duration within [lo, hi] seconds: validate::parse_duration, by the name simulate's
-// options have called it.
-inline int parse_seconds(std::string_view text, std::string_view field, int lo, int hi) {
-    return validate::parse_duration(text, field, lo, hi);
-}
 // "80/20s": the share and the time.
 sim::Target parse_target(std::string_view text, std::string_view field);
 // "exp", "fixed", "lognormal:0.8".

@@ -1,27 +1,11 @@
 #include "core/decl/decl_users.hpp"
 
+#include "core/decl/decl_users_record.hpp"
 #include "core/temp_file.hpp"
-
-#include <cerrno>
-#include <cstring>
-#include <unistd.h>
 
 namespace chatctl {
 
 namespace {
-
-// A record: seq, flags (which optional texts follow), file, line, column, profile line,
-// profile column, then each text as a length and its bytes: login, name, email, profile.
-enum Flags : uint8_t { kName = 1, kEmail = 2, kProfile = 4 };
-
-template <typename T> void put(std::string& out, T value) {
-    out.append(reinterpret_cast<const char*>(&value), sizeof value);
-}
-
-void put_text(std::string& out, const std::string& text) {
-    put(out, static_cast<uint32_t>(text.size()));
-    out += text;
-}
 
 // More names than a tenant has profiles, by far: past this, they are not kept.
 constexpr size_t kMaxProfileNames = 1024;
@@ -33,94 +17,7 @@ std::optional<std::string> optional_text(const SQLite::Column& c) {
     return c.getString();
 }
 
-[[noreturn]] void io_failure(const char* what) {
-    fail(ErrorKind::internal, std::string("cannot ") + what +
-                                  " the temporary file of declared users: " + std::strerror(errno));
-}
-
 } // namespace
-
-// Reads the records of one run back, in order, through a buffer of its own.
-class DeclUsers::Reader {
-  public:
-    Reader(const DeclUsers& users, const Run& run)
-        : users_(users), segments_(run.segments), fd_(::fileno(users.file_)) {}
-
-    bool next(DeclUser& u) {
-        // A record never spans two segments: past one, go on at the next.
-        while (at_ >= end_ && pos_ == buffer_.size()) {
-            if (segment_ == segments_.size()) return false;
-            at_ = segments_[segment_].begin;
-            end_ = segments_[segment_++].end;
-        }
-        u.seq = get<int64_t>();
-        auto flags = get<uint8_t>();
-        file_ = get<uint32_t>();
-        const std::string& file = users_.files_.at(file_);
-        int line = get<int32_t>(), column = get<int32_t>();
-        int pline = get<int32_t>(), pcolumn = get<int32_t>();
-        // Into the strings the record before left: most reads allocate nothing.
-        for (Place* place : {&u.at, &u.profile_at})
-            if (place->file != file) place->file = file;
-        u.at.at = Position{line, column};
-        u.profile_at.at = Position{pline, pcolumn};
-        text(u.user.login);
-        maybe_text(flags & kName, u.user.name);
-        maybe_text(flags & kEmail, u.user.email);
-        u.has_profile = flags & kProfile;
-        u.has_profile ? text(u.user.profile) : u.user.profile.clear();
-        return true;
-    }
-
-  private:
-    void fill(size_t n, char* out) {
-        while (n > 0) {
-            if (pos_ == buffer_.size()) {
-                buffer_.resize(static_cast<size_t>(std::min<int64_t>(1 << 16, end_ - at_)));
-                ssize_t got = ::pread(fd_, buffer_.data(), buffer_.size(), at_);
-                if (got <= 0) io_failure("read");
-                buffer_.resize(static_cast<size_t>(got));
-                at_ += got;
-                pos_ = 0;
-            }
-            size_t take = std::min(n, buffer_.size() - pos_);
-            std::memcpy(out, buffer_.data() + pos_, take);
-            pos_ += take;
-            out += take;
-            n -= take;
-        }
-    }
-    template <typename T> T get() {
-        T value;
-        fill(sizeof value, reinterpret_cast<char*>(&value));
-        return value;
-    }
-    void text(std::string& out) {
-        out.resize(get<uint32_t>());
-        fill(out.size(), out.data());
-    }
-    void maybe_text(bool given, std::optional<std::string>& out) {
-        if (!given) {
-            out.reset();
-            return;
-        }
-        if (!out) out.emplace();
-        text(*out);
-    }
-
-  public:
-    uint32_t file() const { return file_; } // the file number of the last record read
-
-  private:
-    const DeclUsers& users_;
-    const std::vector<Segment>& segments_;
-    size_t segment_ = 0; // the next segment to read
-    uint32_t file_ = 0;
-    int fd_;
-    int64_t at_ = 0, end_ = 0; // at_: the next byte of the segment to read into the buffer
-    std::string buffer_;
-    size_t pos_ = 0;
-};
 
 DeclUsers::DeclUsers() : file_(unnamed_temp_file()) {}
 
@@ -136,18 +33,19 @@ int DeclUsers::file_number(const std::string& file) {
 int64_t DeclUsers::add(size_t tenant, const DeclUser& u) {
     const int64_t seq = ++count_;
     record_.clear();
-    put(record_, seq);
-    put(record_, static_cast<uint8_t>((u.user.name ? kName : 0) | (u.user.email ? kEmail : 0) |
-                                      (u.has_profile ? kProfile : 0)));
-    put(record_, static_cast<uint32_t>(file_number(u.at.file)));
+    decl_record::put(record_, seq);
+    decl_record::put(record_, static_cast<uint8_t>((u.user.name ? decl_record::kName : 0) |
+                                                   (u.user.email ? decl_record::kEmail : 0) |
+                                                   (u.has_profile ? decl_record::kProfile : 0)));
+    decl_record::put(record_, static_cast<uint32_t>(file_number(u.at.file)));
     for (int v : {u.at.at.line, u.at.at.column, u.profile_at.at.line, u.profile_at.at.column})
-        put(record_, static_cast<int32_t>(v));
-    put_text(record_, u.user.login);
-    if (u.user.name) put_text(record_, *u.user.name);
-    if (u.user.email) put_text(record_, *u.user.email);
-    if (u.has_profile) put_text(record_, u.user.profile);
+        decl_record::put(record_, static_cast<int32_t>(v));
+    decl_record::put_text(record_, u.user.login);
+    if (u.user.name) decl_record::put_text(record_, *u.user.name);
+    if (u.user.email) decl_record::put_text(record_, *u.user.email);
+    if (u.has_profile) decl_record::put_text(record_, u.user.profile);
     if (std::fwrite(record_.data(), 1, record_.size(), file_) != record_.size())
-        io_failure("write");
+        decl_record::io_failure("write");
 
     auto [it, fresh] = runs_.try_emplace(tenant);
     Run& run = it->second;
@@ -195,7 +93,7 @@ SQLite::Database& DeclUsers::sorted_db() {
 }
 
 void DeclUsers::finish() {
-    if (std::fflush(file_) != 0) io_failure("write");
+    if (std::fflush(file_) != 0) decl_record::io_failure("write");
     bool any = false;
     for (const auto& [tenant, run] : runs_) {
         if (run.sorted) continue;
