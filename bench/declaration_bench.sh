@@ -15,19 +15,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tenants=${1:-10}
 users=${2:-10000}
-bash scripts/setup time
-bash scripts/build >/dev/null
-chatctl=${CHATCTL:-$PWD/build/cli/chatctl} # CHATCTL=PATH measures another build
+source bench/measure.sh
 floor=$PWD/build/bench/yaml_parse_floor
 fwrite=$PWD/build/bench/fwrite_floor
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 
 python3 bench/gen_declaration.py "$tenants" "$users" "$work/decl.yaml" "$work/users.csv" \
   "$work/history.csv"
 echo "declaration: $tenants tenants x $users users, $(du -h "$work/decl.yaml" | cut -f1)"
-
-source bench/measure.sh
 
 parse=$(measure "$floor" "$work/decl.yaml")
 prepare="rm -f $work/floor.db*"

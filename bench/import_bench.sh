@@ -19,11 +19,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-100000}
-bash scripts/setup time
-bash scripts/build >/dev/null
-chatctl=${CHATCTL:-$PWD/build/cli/chatctl}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source bench/measure.sh
 
 python3 - "$rows" "$work/agents.csv" "$work/history.csv" <<'PY'
 import json, sys
@@ -44,7 +40,6 @@ echo "CSV: $rows rows, $(du -h "$work/agents.csv" | cut -f1)"
 "$chatctl" --db "$work/empty.db" -q tenant create acme
 "$chatctl" --db "$work/empty.db" -q profile add Sales -t acme
 
-source bench/measure.sh
 prepare="rm -f $work/floor.db*"
 floor=$(measure sqlite3 "$work/floor.db" "PRAGMA journal_mode=WAL" \
   "CREATE TABLE users (login TEXT, name TEXT, email TEXT, profile TEXT, UNIQUE (login COLLATE NOCASE))" \

@@ -1,6 +1,14 @@
-# Sourced by the benchmarks: `measure CMD...` runs a command three times (after
-# `eval "$prepare"` each time, when set) and prints "seconds max_rss_kb" of the fastest.
-# Needs $work, a scratch folder.
+# Sourced by the benchmarks, from the project's root, first: installs `time` (and the
+# packages in $bench_packages), builds (the floors are built beside chatctl), and sets
+# $chatctl (CHATCTL=PATH measures another build, an older one say) and $work, a scratch
+# folder removed on exit (a benchmark that removes more sets its own trap, and removes
+# $work in it). `measure CMD...` runs a command three times (after `eval "$prepare"`
+# each time, when set) and prints "seconds max_rss_kb" of the fastest.
+bash scripts/setup time ${bench_packages:-}
+bash scripts/build >/dev/null
+chatctl=${CHATCTL:-$PWD/build/cli/chatctl}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 prepare=""
 measure() {
   local best="" line

@@ -17,12 +17,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tenants=${1:-10}
 users=${2:-10000}
-bash scripts/setup time
-bash scripts/build >/dev/null
-chatctl=${CHATCTL:-$PWD/build/cli/chatctl}
+source bench/measure.sh
 floor=$PWD/build/bench/yaml_parse_floor
 fwrite=$PWD/build/bench/fwrite_floor
-work=$(mktemp -d)
 cluster=$(mktemp -d /tmp/chatctl-bench-pg-XXXXXX)
 trap 'bash tests/pg/cluster.sh stop "$cluster"; rm -rf "$work"' EXIT
 bash tests/pg/cluster.sh start "$cluster"
@@ -35,8 +32,6 @@ fresh() { psql -X -q "$admin" -c "DROP DATABASE IF EXISTS bench WITH (FORCE)" -c
 python3 bench/gen_declaration.py "$tenants" "$users" "$work/decl.yaml" "$work/users.csv" \
   "$work/history.csv"
 echo "declaration: $tenants tenants x $users users, $(du -h "$work/decl.yaml" | cut -f1)"
-
-source bench/measure.sh
 
 parse=$(measure "$floor" "$work/decl.yaml")
 prepare="fresh"

@@ -13,11 +13,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-200}
-bash scripts/setup hyperfine
-if [ -z "${CHATCTL:-}" ]; then bash scripts/build >/dev/null; fi
-chatctl=${CHATCTL:-$PWD/build/cli/chatctl}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+bench_packages=hyperfine
+source bench/measure.sh
 db=$work/store.db
 
 # A real store (schema, triggers, WAL), then rows made in bulk by SQL.

@@ -8,12 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 agents=${1:-1000}
-bash scripts/setup time
-bash scripts/build >/dev/null
-chatctl=${CHATCTL:-$PWD/build/cli/chatctl}
+source bench/measure.sh
 floor=$PWD/build/bench/sim_floor
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 
 "$chatctl" --db "$work/store.db" -q tenant create big
 { echo login; for i in $(seq 1 "$agents"); do echo "agent$i"; done; } |
@@ -21,8 +17,6 @@ trap 'rm -rf "$work"' EXIT
 talk=240
 per_hour=$(( agents * 3 * 85 * 3600 / 100 / (talk + 60) ))
 echo "tenant: $agents agents x 3 chats, wrap-up 60 s; $per_hour chats/h, talk ${talk}s (exponential)"
-
-source bench/measure.sh
 simulate=$(measure "$chatctl" --db "$work/store.db" simulate -t big --arrivals "$per_hour/h" \
   --talk "$talk" --target 80/20s -o json)
 floor_run=$(measure "$floor" "$per_hour" "$talk" $((agents * 3)) 30 $((8 * 3600 + 1800)))
