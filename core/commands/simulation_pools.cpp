@@ -1,8 +1,8 @@
 // The pools simulate runs: the tenant's profiles with their users as agents, a plan's
 // changes made to them, and the what-ifs of --agents, --set and --talk-by-concurrency.
-#include "core/lookup.hpp"
 #include "core/commands/simulation.hpp"
 #include "core/error.hpp"
+#include "core/lookup.hpp"
 #include "core/validate.hpp"
 
 namespace chatctl::simulation {

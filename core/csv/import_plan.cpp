@@ -1,7 +1,7 @@
 #include "core/csv/import_plan.hpp"
 
-#include "core/lookup.hpp"
 #include "core/decl/converge.hpp"
+#include "core/lookup.hpp"
 
 #include <algorithm>
 #include <tuple>

@@ -3,10 +3,10 @@
 // (which takes them one at a time as they are read). Internal to core/decl.
 #pragma once
 
-#include "core/lookup.hpp"
 #include "core/decl/converge.hpp"
 #include "core/decl/declaration.hpp"
 #include "core/engine.hpp"
+#include "core/lookup.hpp"
 #include "core/shell.hpp"
 #include "core/validate.hpp"
 
