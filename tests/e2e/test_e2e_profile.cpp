@@ -57,12 +57,12 @@ TEST_SUITE("profile") {
         expect_refused(s, {"profile", "edit", "Low", "-t", "acme", "--max-chats", "26"}, 5, "1-25");
     }
 
-    TEST_CASE("--wrap-up takes seconds or s/m/h within 0-3600") {
+    TEST_CASE("--wrap-up takes seconds or s/m/h, compound too, within 0-3600") {
         Sandbox s;
         acme(s);
-        const std::pair<const char*, int> good[] = {{"0", 0},      {"90", 90},    {"90s", 90},
-                                                    {"2m", 120},   {"60m", 3600}, {"1h", 3600},
-                                                    {"3600", 3600}};
+        const std::pair<const char*, int> good[] = {{"0", 0},       {"90", 90},    {"90s", 90},
+                                                    {"2m", 120},    {"60m", 3600}, {"1h", 3600},
+                                                    {"3600", 3600}, {"1m30s", 90}};
         for (const auto& [text, seconds] : good) {
             CAPTURE(text);
             s.ok({"profile", "edit", "Default", "-t", "acme", "--wrap-up", text});
@@ -70,7 +70,7 @@ TEST_SUITE("profile") {
                       .json()["wrap_up_seconds"] == seconds);
         }
         for (const char* bad : {"3601", "1.5m", "61m", "2h", "-5", "5 s", "5x", "", "m", "1h30m",
-                                "99999999999999999999s"}) {
+                                "99999999999999999999s", "1m30", "30s1m", "1m1m"}) {
             CAPTURE(bad);
             expect_refused(s, {"profile", "edit", "Default", "-t", "acme", "--wrap-up", bad}, 5,
                            "--wrap-up");
