@@ -51,9 +51,10 @@ void add_declaration_commands(CLI::App& app, Globals& g) {
             const ApplyOptions options = a->options();
             Sources sources = read_sources(a->files);
             Declaration d;
-            if (g.dry_run || !sources.problems.empty())
+            if (!sources.problems.empty())
                 d = load_declaration(sources);
-            else if (apply_while_reading(g, sources, options, d))
+            else if (g.dry_run ? plan_while_reading(g, sources, options, d).has_value()
+                               : apply_while_reading(g, sources, options, d))
                 return;
             // A declaration with problems of its own is planned, never written: every
             // problem is reported, and no lock is taken and no store created for it.
@@ -76,12 +77,18 @@ void add_declaration_commands(CLI::App& app, Globals& g) {
         add_file_options(c, *a);
         c->callback([&g, a] {
             const ApplyOptions options = a->options();
-            Declaration d = load_declaration(read_sources(a->files));
-            auto store = open_for_plan(g);
-            bool pending = stream_plan(g, std::cout, Summary::plan, [&](const ChangeSink& print) {
-                converge(*store, d, options, print); // in the store's read snapshot
-            });
-            if (pending) g.exit_code = 2;
+            Sources sources = read_sources(a->files);
+            Declaration d;
+            std::optional<bool> pending;
+            if (sources.problems.empty()) pending = plan_while_reading(g, sources, options, d);
+            if (!pending) {
+                if (!sources.problems.empty()) d = load_declaration(sources);
+                auto store = open_for_plan(g);
+                pending = stream_plan(g, std::cout, Summary::plan, [&](const ChangeSink& print) {
+                    converge(*store, d, options, print); // in the store's read snapshot
+                });
+            }
+            if (*pending) g.exit_code = 2;
         });
     }
     {

@@ -248,7 +248,7 @@ bool apply_while_reading(const Globals& g, const Sources& sources, const ApplyOp
     stream_plan(
         g, spool.stream(), Summary::applied,
         [&](const ChangeSink& print) {
-            StreamedApply writer(*store, context, options, print);
+            StreamedConverge writer(*store, context, options, print);
             read = load_declaration(sources, &writer);
             committed = writer.finish(read);
         },
@@ -257,6 +257,23 @@ bool apply_while_reading(const Globals& g, const Sources& sources, const ApplyOp
     if (!committed) return false; // a new store goes with it; the ordinary path makes it again
     print_committed(g, change, [&] { spool.copy_to_stdout(); });
     return true;
+}
+
+std::optional<bool> plan_while_reading(const Globals& g, const Sources& sources,
+                                       const ApplyOptions& options, Declaration& read) {
+    auto store = open_for_plan(g);
+    Spool spool; // printed once the whole declaration is read and found sound
+    bool planned = false;
+    const bool pending =
+        stream_plan(g, spool.stream(), Summary::plan, [&](const ChangeSink& print) {
+            StreamedConverge planner(*store, options, print);
+            read = load_declaration(sources, &planner);
+            planned = planner.finish(read);
+        });
+    if (!planned) return std::nullopt;
+    spool.secure();
+    print_committed(g, 0, [&] { spool.copy_to_stdout(); });
+    return pending;
 }
 
 } // namespace chatctl::cli

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <ostream>
 #include <string>
 
@@ -38,10 +39,15 @@ bool stream_plan(const Globals& g, std::ostream& out, Summary summary,
                  const std::function<void(const ChangeSink&)>& run,
                  const int64_t* change = nullptr);
 
-// apply writing while it reads (StreamedApply): true once committed and printed; else
+// apply writing while it reads (StreamedConverge): true once committed and printed; else
 // `read` holds the declaration, read whole, for apply's ordinary path.
 bool apply_while_reading(const Globals& g, const Sources& sources, const ApplyOptions& options,
                          Declaration& read);
+// plan (and apply --dry-run) planning while it reads, in the store's read snapshot: once
+// printed, whether any change is pending; else nullopt, and `read` holds the declaration,
+// read whole, for the ordinary path.
+std::optional<bool> plan_while_reading(const Globals& g, const Sources& sources,
+                                       const ApplyOptions& options, Declaration& read);
 
 // run_write for a change set too large to hold (apply): the changes are applied as they
 // are planned, and printed once committed (with --dry-run, as run_write).

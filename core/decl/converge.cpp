@@ -77,14 +77,14 @@ struct Abandon {}; // the writing thread gives up: what it wrote is rolled back
 
 } // namespace
 
-struct StreamedApply::Impl {
-    Impl(Store& s, WriteContext c, ApplyOptions o, ChangeSink a)
+struct StreamedConverge::Impl {
+    Impl(Store& s, std::optional<WriteContext> c, ApplyOptions o, ChangeSink a)
         : store(s), context(std::move(c)), options(std::move(o)), applied(std::move(a)) {}
 
     Store& store;
-    WriteContext context;
+    std::optional<WriteContext> context; // nullopt: a plan, nothing written
     ApplyOptions options;
-    ChangeSink applied;
+    ChangeSink applied; // or planned
 
     // Events go by batches, so that the two threads meet once per batch, not per user.
     using Batch = std::vector<Event>;
@@ -163,11 +163,20 @@ struct StreamedApply::Impl {
     }
 
     void run() {
+        if (!context) {
+            try {
+                plan(store, applied);
+                committed = true;
+            } catch (...) { // Abandon, NotStreamable, a fault the ordinary path meets again
+                give_up();
+            }
+            return;
+        }
         try {
             // Another writer holds the lock: this one does not wait for it while reading.
             if (store.write_locked_elsewhere()) throw Abandon{};
             write(
-                store, context,
+                store, *context,
                 [&](Store& s, const ChangeSink& emit) {
                     try {
                         plan(s, [&](const Change& c) {
@@ -203,25 +212,30 @@ struct StreamedApply::Impl {
     }
 };
 
-StreamedApply::StreamedApply(Store& store, WriteContext context, ApplyOptions options,
-                             ChangeSink applied)
+StreamedConverge::StreamedConverge(Store& store, WriteContext context, ApplyOptions options,
+                                   ChangeSink applied)
     : impl_(std::make_unique<Impl>(store, std::move(context), std::move(options),
                                    std::move(applied))) {
     impl_->writer = std::thread([this] { impl_->run(); });
 }
 
-StreamedApply::~StreamedApply() {
+StreamedConverge::StreamedConverge(Store& store, ApplyOptions options, ChangeSink planned)
+    : impl_(std::make_unique<Impl>(store, std::nullopt, std::move(options), std::move(planned))) {
+    impl_->writer = std::thread([this] { impl_->run(); });
+}
+
+StreamedConverge::~StreamedConverge() {
     if (!impl_->writer.joinable()) return;
     impl_->push(Event{Event::finish, std::nullopt, {}, false}); // nothing is kept
     impl_->writer.join();
 }
 
-void StreamedApply::tenant(const std::optional<DeclTenant>& header) {
+void StreamedConverge::tenant(const std::optional<DeclTenant>& header) {
     impl_->sent.push_back(header);
     impl_->push(Event{Event::tenant_start, header, {}, false});
 }
 
-void StreamedApply::user(const DeclUser& user) {
+void StreamedConverge::user(const DeclUser& user) {
     impl_->push(Event{Event::one_user, std::nullopt, user, false});
 }
 
@@ -235,7 +249,7 @@ bool same_profiles(const std::vector<DeclProfile>& a, const std::vector<DeclProf
 
 } // namespace
 
-bool StreamedApply::finish(const Declaration& declaration) {
+bool StreamedConverge::finish(const Declaration& declaration) {
     // What was written is kept when the declaration has no problem and its tenants are
     // those sent, as they were sent: nothing declared after a tenant's users.
     const auto& sent = impl_->sent;

@@ -33,20 +33,26 @@ void converge(Store& store, const Declaration& declaration, const ApplyOptions& 
 // The same, held whole (for small declarations and tests).
 ChangeSet converge(Store& store, const Declaration& declaration, const ApplyOptions& options);
 
-// apply writing while it reads: given to load_declaration, it plans and writes each
-// tenant on a thread of its own as the tenant's users are read (in one write
-// transaction, taken at once or not at all), so that the writing overlaps the parsing.
-// That needs each tenant's profiles before its users, its users in login order (as
-// export writes them), and no prune that deletes a profile; finish() commits only when
-// all of that held and the declaration, read whole, has no problem, and rolls back
-// otherwise, for the declaration to be applied (or refused) the ordinary way.
-class StreamedApply : public ReadListener {
+// apply writing while it reads, or plan planning while it reads: given to
+// load_declaration, it plans each tenant on a thread of its own as the tenant's users are
+// read, so that the planning (and writing) overlaps the parsing. Writing, it runs the
+// engine in one write transaction, taken at once or not at all; planning, it reads the
+// store's snapshot and hands each change on. That needs each tenant's profiles before its
+// users, its users in login order (as export writes them), and no prune that deletes a
+// profile; finish() keeps what was done only when all of that held and the declaration,
+// read whole, has no problem (a write is rolled back otherwise, and the changes handed
+// on are to be dropped), for the declaration to be applied, planned or refused the
+// ordinary way.
+class StreamedConverge : public ReadListener {
   public:
-    StreamedApply(Store& store, WriteContext context, ApplyOptions options, ChangeSink applied);
-    ~StreamedApply() override;
+    // apply: the changes written, each handed to `applied`.
+    StreamedConverge(Store& store, WriteContext context, ApplyOptions options, ChangeSink applied);
+    // plan: nothing written, each change handed to `planned`.
+    StreamedConverge(Store& store, ApplyOptions options, ChangeSink planned);
+    ~StreamedConverge() override;
     void tenant(const std::optional<DeclTenant>& header) override;
     void user(const DeclUser& user) override;
-    // Whether everything was written and committed.
+    // Whether every change was planned (and written and committed).
     bool finish(const Declaration& declaration);
 
   private:

@@ -187,13 +187,23 @@ TEST_SUITE("scale") {
         CHECK(s.run({"-q", "plan", "--prune", "-f", file}).code == 0);
     }
 
-    TEST_CASE("a failed apply of thousands of users writes nothing and prints no plan") {
+    TEST_CASE("a failed apply or plan of thousands of users writes nothing and prints no plan") {
         Sandbox s;
         std::vector<DeclaredUser> users;
         for (int i = 0; i < 3000; ++i)
             users.push_back({login(i), "Agent", "Default"});
         users.push_back({"late", "Agent", "Nowhere"}); // found only at the end
         std::string file = s.write("bad.yaml", declaration("acme", users));
+        // Planned while read, the first 3,000 users planned before the last is met.
+        for (const std::vector<std::string>& command :
+             {std::vector<std::string>{"plan", "-f", file},
+              std::vector<std::string>{"apply", "--dry-run", "-f", file}}) {
+            CAPTURE(command[0]);
+            Result p = s.run(command);
+            CHECK(p.code == 5);
+            CHECK(p.out.empty());
+            CHECK(p.err.find("profile \"Nowhere\" exists nowhere") != std::string::npos);
+        }
         Result r = s.run({"apply", "-f", file});
         CHECK(r.code == 5);
         CHECK(r.out.empty());

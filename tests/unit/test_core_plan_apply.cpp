@@ -13,6 +13,7 @@
 #include <chrono>
 #include <doctest/doctest.h>
 #include <iostream>
+#include <optional>
 
 using namespace chatctl;
 
@@ -91,13 +92,24 @@ Outcome plan(Store& store, const std::string& text, const ApplyOptions& options)
     return o;
 }
 
+// As `plan` does it: planning while it reads; nullopt when that could not be done.
+std::optional<nlohmann::json> plan_streamed(Store& store, const std::string& text,
+                                            const ApplyOptions& options) {
+    nlohmann::json changes = nlohmann::json::array();
+    StreamedConverge planner(store, options,
+                             [&](const Change& c) { changes.push_back(plain(c.to_json())); });
+    Declaration read = load_declaration(sources(text), {}, &planner);
+    if (!planner.finish(read)) return std::nullopt;
+    return changes;
+}
+
 // As `apply` does it: writing while it reads when it can, else the declaration first.
 Outcome apply(Store& store, const std::string& text, const ApplyOptions& options, bool streamed) {
     Outcome o;
     auto applied = [&](const Change& c) { o.changes.push_back(plain(c.to_json())); };
     try {
         if (streamed) {
-            StreamedApply writer(store, kContext, options, applied);
+            StreamedConverge writer(store, kContext, options, applied);
             Declaration read = load_declaration(sources(text), {}, &writer);
             if (writer.finish(read)) return o;
             o.changes = nlohmann::json::array();
@@ -131,7 +143,7 @@ nlohmann::json recorded(Store& store, int64_t change) {
 TEST_CASE("plan is exactly what apply records, and history replays the store") {
     std::mt19937 rng(20261204);
     const auto start = std::chrono::steady_clock::now();
-    int cases = 0, refused = 0, changed = 0, taken = 0, pruned = 0;
+    int cases = 0, refused = 0, changed = 0, taken = 0, pruned = 0, streamed_plans = 0;
     for (int s = 0; s < kStores; ++s) {
         auto store = memory_store();
         for (int i = 0; i < kRun; ++i, ++cases) {
@@ -146,6 +158,12 @@ TEST_CASE("plan is exactly what apply records, and history replays the store") {
                          << (streamed ? " streamed" : "") << "\nstore: " << state.dump()
                          << "\ndeclaration: " << text);
             Outcome planned = plan(*store, text, options);
+            // Planned while read, the same changes; never where the plan is refused.
+            if (auto streamed_plan = plan_streamed(*store, text, options)) {
+                ++streamed_plans;
+                REQUIRE(!planned.error);
+                REQUIRE(*streamed_plan == planned.changes);
+            }
             Outcome applied = apply(*store, text, options, streamed);
             REQUIRE(planned.error == applied.error);
             // Never a silent takeover: a declared tenant another owner manages is refused.
@@ -196,10 +214,12 @@ TEST_CASE("plan is exactly what apply records, and history replays the store") {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     MESSAGE(cases << " cases (" << changed << " applied, " << refused << " refused, " << taken
-                  << " owned by another, " << pruned << " tenants pruned) in " << seconds << " s");
+                  << " owned by another, " << pruned << " tenants pruned, " << streamed_plans
+                  << " planned while read) in " << seconds << " s");
     // Every kind of outcome is met: the generator does not only make no-ops or errors.
     CHECK(changed > cases / 3);
     CHECK(refused > 0);
     CHECK(taken > 0);
     CHECK(pruned > 0);
+    CHECK(streamed_plans > cases / 4);
 }
