@@ -1,10 +1,8 @@
 #include "core/decl/converge.hpp"
 
 #include "core/decl/tenant_plan.hpp"
+#include "core/pipe.hpp"
 
-#include <condition_variable>
-#include <deque>
-#include <mutex>
 #include <set>
 #include <thread>
 
@@ -87,66 +85,43 @@ struct StreamedConverge::Impl {
     ChangeSink applied; // or planned
 
     // Events go by batches, so that the two threads meet once per batch, not per user.
-    using Batch = std::vector<Event>;
-    static constexpr size_t kBatch = 256, kBatches = 16; // memory stays flat
-    std::mutex mutex;
-    std::condition_variable changed;
-    std::deque<Batch> queue;
-    bool failed = false; // the writer gave up: the reader sends nothing more
+    Pipe<Event> pipe;
     bool committed = false;
     bool wrote = false;            // a change was handed to the engine: a write may have reached
                                    // the store
     std::exception_ptr unknowable; // a failure after that: never retried, reported
-    Batch filling;                 // the reader's batch being filled
     std::vector<std::optional<DeclTenant>> sent; // the reader's own copy of the headers
-    Batch taken;                                 // the writer's batch being read
-    size_t next = 0;
     std::thread writer;
 
     // Reader side.
-    void push(Event e) {
-        const bool last = e.kind != Event::one_user;
-        filling.push_back(std::move(e));
-        if (!last && filling.size() < kBatch) return;
-        std::unique_lock lock(mutex);
-        changed.wait(lock, [&] { return failed || queue.size() < kBatches; });
-        if (!failed) queue.push_back(std::move(filling));
-        filling.clear();
-        changed.notify_all();
+    void push(Event::Kind kind, const std::optional<DeclTenant>& header, bool commit) {
+        Event& e = pipe.slot();
+        e.kind = kind;
+        e.header = header;
+        e.commit = commit;
+        pipe.flush();
     }
-
-    // Writer side.
-    const Event& peek() {
-        if (next == taken.size()) {
-            std::unique_lock lock(mutex);
-            changed.wait(lock, [&] { return !queue.empty(); });
-            taken = std::move(queue.front());
-            queue.pop_front();
-            next = 0;
-            changed.notify_all();
-        }
-        return taken[next];
-    }
-    Event pop() {
-        peek();
-        return std::move(taken[next++]);
+    void push(const DeclUser& user) {
+        Event& e = pipe.slot();
+        e.kind = Event::one_user;
+        e.user = user; // into the slot's strings
     }
 
     // Writes each tenant as its events come; throws Abandon when it cannot.
     void plan(Store& s, const ChangeSink& emit) {
         detail::Problems problems;
         std::set<std::string> declared;
-        Event e = pop();
-        for (; e.kind == Event::tenant_start; e = pop()) {
-            if (!e.header) throw Abandon{};
-            const DeclTenant& t = *e.header;
+        Event* e = &pipe.take();
+        for (; e->kind == Event::tenant_start; e = &pipe.take()) {
+            if (!e->header) throw Abandon{};
+            const DeclTenant t = *e->header; // the event's slot is filled again
             declared.insert(t.tenant.key);
             DeclUser current;
             std::string last; // the login before, folded: logins must rise
             bool first = true;
             detail::TenantPlan plan(s, t, options, problems, nullptr, [&]() -> const DeclUser* {
-                if (peek().kind != Event::one_user) return nullptr;
-                current = pop().user;
+                if (pipe.peek().kind != Event::one_user) return nullptr;
+                current = pipe.take().user;
                 std::string folded = fold(current.user.login);
                 if (!first && !(last < folded)) throw Abandon{}; // out of order, or twice
                 first = false;
@@ -157,7 +132,7 @@ struct StreamedConverge::Impl {
             if (!problems.list.empty()) throw Abandon{};
             plan.emit(emit);
         }
-        if (e.kind != Event::finish || !e.commit) throw Abandon{};
+        if (e->kind != Event::finish || !e->commit) throw Abandon{};
         // The declaration is whole now, its tenants those told: the same end as converge.
         prune_owned(s, options, declared, emit);
     }
@@ -205,11 +180,7 @@ struct StreamedConverge::Impl {
         }
     }
 
-    void give_up() {
-        std::unique_lock lock(mutex);
-        failed = true;
-        changed.notify_all();
-    }
+    void give_up() { pipe.drop(); }
 };
 
 StreamedConverge::StreamedConverge(Store& store, WriteContext context, ApplyOptions options,
@@ -226,17 +197,17 @@ StreamedConverge::StreamedConverge(Store& store, ApplyOptions options, ChangeSin
 
 StreamedConverge::~StreamedConverge() {
     if (!impl_->writer.joinable()) return;
-    impl_->push(Event{Event::finish, std::nullopt, {}, false}); // nothing is kept
+    impl_->push(Event::finish, std::nullopt, false); // nothing is kept
     impl_->writer.join();
 }
 
 void StreamedConverge::tenant(const std::optional<DeclTenant>& header) {
     impl_->sent.push_back(header);
-    impl_->push(Event{Event::tenant_start, header, {}, false});
+    impl_->push(Event::tenant_start, header, false);
 }
 
 void StreamedConverge::user(const DeclUser& user) {
-    impl_->push(Event{Event::one_user, std::nullopt, user, false});
+    impl_->push(user);
 }
 
 namespace {
@@ -259,7 +230,7 @@ bool StreamedConverge::finish(const Declaration& declaration) {
         commit = sent[i] && sent[i]->number == d[i].number && sent[i]->tenant == d[i].tenant &&
                  sent[i]->has_profiles == d[i].has_profiles &&
                  same_profiles(sent[i]->profiles, d[i].profiles);
-    impl_->push(Event{Event::finish, std::nullopt, {}, commit});
+    impl_->push(Event::finish, std::nullopt, commit);
     impl_->writer.join();
     if (impl_->unknowable) std::rethrow_exception(impl_->unknowable);
     return impl_->committed;

@@ -22,7 +22,32 @@ std::optional<std::string> optional_text(const SQLite::Column& c) {
 DeclUsers::DeclUsers() : file_(unnamed_temp_file()) {}
 
 DeclUsers::~DeclUsers() {
+    try {
+        stop_spooling();
+    } catch (...) { // a failure nobody reads the users after
+    }
     std::fclose(file_);
+}
+
+void DeclUsers::stop_spooling() {
+    if (!spooler_.joinable()) return;
+    added_.slot().last = true;
+    added_.flush();
+    spooler_.join();
+    if (spool_failure_) std::rethrow_exception(spool_failure_);
+}
+
+void DeclUsers::spool() {
+    try {
+        for (;;) {
+            const Added& a = added_.take();
+            if (a.last) return;
+            write(a.tenant, a.user);
+        }
+    } catch (...) {
+        spool_failure_ = std::current_exception();
+        added_.drop(); // the reader goes on, and finish() reports it
+    }
 }
 
 int DeclUsers::file_number(const std::string& file) {
@@ -31,7 +56,17 @@ int DeclUsers::file_number(const std::string& file) {
 }
 
 int64_t DeclUsers::add(size_t tenant, const DeclUser& u) {
-    const int64_t seq = ++count_;
+    if (!spooler_.joinable()) spooler_ = std::thread([this] { spool(); });
+    Added& a = added_.slot();
+    a.tenant = tenant;
+    a.user = u; // into the slot's strings
+    a.user.seq = ++count_;
+    a.last = false;
+    return count_;
+}
+
+void DeclUsers::write(size_t tenant, const DeclUser& u) {
+    const int64_t seq = u.seq;
     record_.clear();
     decl_record::put(record_, seq);
     decl_record::put(record_, static_cast<uint8_t>((u.user.name ? decl_record::kName : 0) |
@@ -64,7 +99,6 @@ int64_t DeclUsers::add(size_t tenant, const DeclUser& u) {
             run.profiles.clear();
         }
     }
-    return seq;
 }
 
 const std::set<std::string>* DeclUsers::profile_names(size_t tenant) const {
@@ -93,6 +127,7 @@ SQLite::Database& DeclUsers::sorted_db() {
 }
 
 void DeclUsers::finish() {
+    stop_spooling();
     if (std::fflush(file_) != 0) decl_record::io_failure("write");
     bool any = false;
     for (const auto& [tenant, run] : runs_) {

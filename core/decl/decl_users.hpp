@@ -7,16 +7,19 @@
 
 #include "core/decl/input.hpp"
 #include "core/model.hpp"
+#include "core/pipe.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 #include <cstdio>
+#include <exception>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace chatctl {
@@ -44,8 +47,10 @@ class DeclUsers {
     // Keeps a user of the tenant numbered `tenant` (its place in the declaration). A
     // tenant's users may come in several runs, between other tenants' (rows of a CSV file
     // in any order); a YAML declaration gives each tenant one. Returns the user's number.
+    // The user is written to the file on a thread of its own, for the reading to go on.
     int64_t add(size_t tenant, const DeclUser& user);
-    // Once every file is read: sorts the tenants whose users are out of order.
+    // Once every file is read: sorts the tenants whose users are out of order. What
+    // follows reads the users only after it.
     void finish();
 
     // The tenant's users in the order they were declared.
@@ -87,6 +92,14 @@ class DeclUsers {
         std::string last_profile; // the last name given: most users share their neighbour's
     };
     class Reader;
+    struct Added {
+        size_t tenant = 0;
+        DeclUser user;
+        bool last = false; // no user: the spooling thread ends
+    };
+    void write(size_t tenant, const DeclUser& u);
+    void spool();
+    void stop_spooling();
     const Run* run(size_t tenant) const;
     SQLite::Database& sorted_db();
     DeclUser from_row(SQLite::Statement& st) const;
@@ -99,6 +112,9 @@ class DeclUsers {
     std::map<size_t, Run> runs_;
     std::vector<std::string> files_;
     std::unique_ptr<SQLite::Database> db_; // only when a tenant is out of order
+    Pipe<Added> added_;                    // to the spooling thread, which alone writes
+    std::thread spooler_;                  // until finish()
+    std::exception_ptr spool_failure_;
 };
 
 } // namespace chatctl

@@ -7,10 +7,12 @@
 #include "core/decl/plain_user.hpp"
 #include "core/decl/stream_writer.hpp"
 #include "core/decl/yaml_writer.hpp"
+#include "core/pipe.hpp"
 
 #include <doctest/doctest.h>
 #include <random>
 #include <sstream>
+#include <thread>
 
 using namespace chatctl;
 
@@ -272,4 +274,50 @@ TEST_CASE("input is checked in blocks: faults across a block's end are placed ri
     fault = check_bytes("f", Input::from_text("\xef\xbb\xbf\x07"));
     REQUIRE(fault);
     CHECK(fault->column == 1);
+}
+
+TEST_CASE("a pipe hands every item over in order, and drops them once the consumer stops") {
+    struct Item {
+        int64_t n = 0;
+        std::string text;
+    };
+    constexpr int64_t kItems = 20000; // many batches, more than the queue holds
+    auto text_of = [](int64_t n) { return std::string(static_cast<size_t>(n % 50), 'x'); };
+    SUBCASE("every item, in order, its text as filled") {
+        Pipe<Item> pipe;
+        int64_t received = 0, wrong = 0;
+        std::thread consumer([&] {
+            for (;;) {
+                if (pipe.peek().n < 0) return;
+                const Item& item = pipe.take();
+                wrong += item.n != received || item.text != text_of(received);
+                ++received;
+            }
+        });
+        for (int64_t n = 0; n < kItems; ++n) {
+            Item& slot = pipe.slot();
+            slot.n = n;
+            slot.text = text_of(n); // a slot used before keeps its old text until assigned
+        }
+        pipe.slot().n = -1;
+        pipe.flush();
+        consumer.join();
+        CHECK(received == kItems);
+        CHECK(wrong == 0);
+    }
+    SUBCASE("a consumer that stops does not hold the producer up") {
+        Pipe<Item> pipe;
+        std::vector<int64_t> taken;
+        std::thread consumer([&] {
+            for (int i = 0; i < 10; ++i)
+                taken.push_back(pipe.take().n);
+            pipe.drop();
+        });
+        // Past the queue's bound: this returns only if the dropped batches are not waited on.
+        for (int64_t n = 0; n < kItems; ++n)
+            pipe.slot().n = n;
+        pipe.flush();
+        consumer.join();
+        CHECK(taken == std::vector<int64_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+    }
 }
