@@ -1,6 +1,7 @@
 #include "app.hpp"
 
 #include "core/error.hpp"
+#include "core/model.hpp"
 #include "core/validate.hpp"
 #include "help.hpp"
 #include "progress.hpp"
@@ -52,9 +53,10 @@ void Globals::check() const {
 }
 
 Format Globals::format() const {
-    if (output == "json") return Format::json;
-    if (output == "yaml") return Format::yaml;
-    if (output == "csv") return Format::csv;
+    const std::string name = fold(output); // -o JSON as -o json
+    if (name == "json") return Format::json;
+    if (name == "yaml") return Format::yaml;
+    if (name == "csv") return Format::csv;
     return Format::table;
 }
 
@@ -65,18 +67,20 @@ bool Globals::color() const {
 
 bool Globals::github() const {
     if (error_format) {
-        if (*error_format != "text" && *error_format != "github")
+        const std::string name = fold(*error_format);
+        if (name != "text" && name != "github")
             fail(ErrorKind::invalid_input, "--error-format: " + validate::quote(*error_format) +
                                                " is not one of text, github");
-        return *error_format == "github";
+        return name == "github";
     }
     const char* env = std::getenv("CHATCTL_ERROR_FORMAT");
     if (!env) return false;
-    if (std::string(env) != "text" && std::string(env) != "github")
+    const std::string name = fold(env);
+    if (name != "text" && name != "github")
         fail(ErrorKind::invalid_input,
              "$CHATCTL_ERROR_FORMAT: " + validate::quote(env) + " is not one of text, github",
              {"set it to text or github, or unset it"});
-    return std::string(env) == "github";
+    return name == "github";
 }
 
 StoreOptions Globals::store_options() const {

@@ -1,5 +1,6 @@
 #include "argv.hpp"
 
+#include "core/model.hpp"
 #include "core/validate.hpp"
 
 #include <algorithm>
@@ -114,7 +115,7 @@ class Reader {
 
     void output(const std::string& format) {
         line_.values["--output"] = format;
-        line_.json_errors = line_.json_errors || format == "json";
+        line_.json_errors = line_.json_errors || fold(format) == "json";
     }
 
     void problem(const std::string& text, const std::string& hint = "") {
@@ -194,7 +195,7 @@ class Reader {
             problem(lname + " is given more than once; give it once");
         if (auto allowed = allowed_values().find(lname); allowed != allowed_values().end()) {
             const auto& v = allowed->second;
-            if (std::find(v.begin(), v.end(), value) == v.end())
+            if (std::find(v.begin(), v.end(), fold(value)) == v.end()) // -o JSON: as json
                 line_.invalid.push_back(lname + ": " + validate::quote(value) + " is not one of " +
                                         join(v, ", "));
         }

@@ -3,6 +3,7 @@
 #include "core/clock.hpp"
 #include "core/commands/queries.hpp"
 #include "core/commands/revert.hpp"
+#include "core/model.hpp"
 #include "core/plan.hpp"
 #include "core/validate.hpp"
 #include "help.hpp"
@@ -70,10 +71,12 @@ void add_history_command(CLI::App& app, Globals& g) {
             throw e.with_hint("to see every entry, use --all");
         }
         if (auto n = a->change.get()) f.change = validate::parse_int(*n, "--change", 1, INT_MAX);
-        f.kind = a->kind.get();
-        if (f.kind && *f.kind != "tenant" && *f.kind != "profile" && *f.kind != "user")
-            fail(ErrorKind::invalid_input,
-                 "--kind must be tenant, profile or user, not " + validate::quote(*f.kind));
+        if (auto kind = a->kind.get()) {
+            f.kind = fold(*kind); // --kind User as --kind user
+            if (*f.kind != "tenant" && *f.kind != "profile" && *f.kind != "user")
+                fail(ErrorKind::invalid_input,
+                     "--kind must be tenant, profile or user, not " + validate::quote(*kind));
+        }
         f.key = a->key.get();
         if (f.key && f.key->empty())
             fail(ErrorKind::invalid_input, "--key must name a tenant key, profile name or login");

@@ -2,6 +2,7 @@
 // talk-by-concurrency curves, each refused with what it must be.
 #include "core/commands/simulation.hpp"
 #include "core/error.hpp"
+#include "core/model.hpp"
 #include "core/validate.hpp"
 
 #include <algorithm>
@@ -109,7 +110,8 @@ sim::Target parse_target(std::string_view text, std::string_view field) {
                                        text.substr(slash + 1), field, 0, 86400))};
 }
 
-void parse_talk_shape(std::string_view text, std::string_view field, sim::Load& load) {
+void parse_talk_shape(std::string_view given, std::string_view field, sim::Load& load) {
+    const std::string text = fold(std::string(given)); // Fixed as fixed
     if (text == "exp" || text == "exponential") {
         load.talk_shape = sim::TalkShape::exponential;
     } else if (text == "fixed") {

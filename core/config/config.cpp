@@ -3,6 +3,7 @@
 #include "core/config/config.hpp"
 
 #include "core/error.hpp"
+#include "core/model.hpp"
 #include "core/store/store_text.hpp"
 #include "core/validate.hpp"
 
@@ -71,7 +72,8 @@ void check_value(const std::string& key, const std::string& value, const std::st
     } else if (key == "actor") {
         validate::actor(value, field);
     } else if (key == "output") {
-        if (value != "table" && value != "json" && value != "yaml")
+        if (const std::string name = fold(value);
+            name != "table" && name != "json" && name != "yaml")
             fail(ErrorKind::invalid_input,
                  field + ": " + validate::quote(value) + " is not one of table, json, yaml",
                  {"csv is for lists only: give -o csv on the commands that print one"});

@@ -123,7 +123,7 @@ char detect_delimiter(const std::string& file, const Input& text,
 
 char delimiter_named(const std::string& name) {
     if (name == "," || name == ";" || name == "|" || name == "\t") return name[0];
-    if (name == "tab") return '\t';
+    if (fold(name) == "tab") return '\t';
     fail(ErrorKind::invalid_input,
          "--delimiter " + validate::quote(name) + " is not one chatctl reads",
          {"give ',', ';', tab or '|'"});

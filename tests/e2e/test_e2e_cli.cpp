@@ -162,4 +162,49 @@ TEST_SUITE("cli") {
         CHECK(r.out.find("\nDefault  true") != std::string::npos);
     }
 
+    TEST_CASE("a choice is taken in any case: -o JSON, --kind User, --delimiter TAB, Fixed") {
+        Sandbox s;
+        s.ok({"-q", "tenant", "create", "acme"});
+        s.ok({"-q", "user", "add", "ann", "-t", "acme"});
+        // Each spelling prints what the lower-case one prints.
+        for (const auto& [given, lower] :
+             {std::pair{std::vector<std::string>{"-o", "JSON", "user", "list", "-t", "acme"},
+                        std::vector<std::string>{"-o", "json", "user", "list", "-t", "acme"}},
+              std::pair{std::vector<std::string>{"--output=Yaml", "tenant", "list"},
+                        std::vector<std::string>{"--output=yaml", "tenant", "list"}},
+              std::pair{std::vector<std::string>{"-oCSV", "tenant", "list"},
+                        std::vector<std::string>{"-ocsv", "tenant", "list"}},
+              std::pair{std::vector<std::string>{"history", "--kind", "User", "-o", "json"},
+                        std::vector<std::string>{"history", "--kind", "user", "-o", "json"}}}) {
+            CAPTURE(given[0]);
+            Result r = s.run(given);
+            CHECK(r.code == 0);
+            CHECK(r.out == s.ok(lower).out);
+            CHECK(r.out != s.ok({"tenant", "list"}).out); // not the table
+        }
+        // JSON errors, for -o JSON too.
+        CHECK(s.run({"-o", "JSON", "user", "show", "nobody", "-t", "acme"})
+                  .err_json()
+                  .contains("error"));
+        // The separator's name, and simulate's talk shape.
+        Result tsv = s.run({"user", "import", "-t", "acme", "--delimiter", "TAB",
+                            s.write("in.tsv", "login\tname\nbob\tBob\n")});
+        CHECK(tsv.code == 0);
+        CHECK(s.ok({"user", "show", "bob", "-t", "acme", "-o", "json"}).json()["name"] == "Bob");
+        const std::vector<std::string> sim{"simulate", "-t", "acme", "--arrivals", "10/h",
+                                           "--talk",   "3m", "-o",   "json",       "--talk-dist"};
+        auto with = [&](const std::string& shape) {
+            std::vector<std::string> args = sim;
+            args.push_back(shape);
+            return s.run(args);
+        };
+        Result fixed = with("Fixed");
+        CHECK(fixed.code == 0);
+        CHECK(fixed.out == with("fixed").out);
+        CHECK(with("Gamma").code == 5); // still refused when it is no choice at all
+        // The config file's output format.
+        s.ok({"-q", "config", "set-context", "ci", "--output", "JSON"});
+        CHECK(s.run({"--context", "ci", "tenant", "list"}).out ==
+              s.ok({"-o", "json", "tenant", "list"}).out);
+    }
 } // TEST_SUITE
