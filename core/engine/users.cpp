@@ -7,6 +7,7 @@
 #include "core/validate.hpp"
 
 #include <exception>
+#include <unordered_map>
 
 namespace chatctl {
 
@@ -72,22 +73,28 @@ void Applier::flush_users() {
     queued_tenants_.clear();
 }
 
-// A batch per tenant: found together, deleted together, and recorded in the order they
-// came.
+// A batch per tenant: found and deleted together (one statement, the rows read once), and
+// recorded in the order they came.
 void Applier::flush_deletes(ChangeSet& applied) {
     if (deleting_.empty()) return;
-    std::vector<int64_t> ids;
     ChangeSet removed;
     for (size_t i = 0, j = 0; i < deleting_.size(); i = j) {
+        const TenantRow& t = deleting_[i].first;
         std::vector<std::string> logins;
-        for (j = i; j < deleting_.size() && deleting_[j].first.id == deleting_[i].first.id; ++j)
+        for (j = i; j < deleting_.size() && deleting_[j].first.id == t.id; ++j)
             logins.push_back(deleting_[j].second);
-        for (auto& row : require_users(store_, deleting_[i].first, logins)) {
-            ids.push_back(row.id);
-            removed.push_back(Change{Action::remove, std::move(row.user), std::nullopt});
+        std::vector<UserRow> rows = store_.delete_users_named(t, logins);
+        if (rows.size() < logins.size()) { // nothing deleted: the missing are named
+            require_users(store_, t, logins);
+            fail(ErrorKind::internal, "a batch of users to delete names one twice");
         }
+        std::unordered_map<std::string, User> found; // by folded login
+        for (auto& row : rows)
+            found.emplace(fold(row.user.login), std::move(row.user));
+        for (const auto& login : logins)
+            removed.push_back(
+                Change{Action::remove, std::move(found.at(fold(login))), std::nullopt});
     }
-    store_.delete_users(ids);
     applied.insert(applied.end(), removed.begin(), removed.end());
     deleting_.clear();
     deleting_keys_.clear();

@@ -72,6 +72,9 @@ struct HistoryEntry {
     std::optional<std::string> tenant;
     std::string kind, key, action;
     Json before, after;
+    // With HistoryFilter::texts: before and after as history keeps them, unparsed (before
+    // and after are then null).
+    std::optional<std::string> before_text, after_text;
 };
 
 // Which history entries to read. Every field given narrows the selection.
@@ -81,6 +84,9 @@ struct HistoryFilter {
     std::optional<std::string> since, until;    // ISO 8601 UTC with milliseconds, inclusive
     std::optional<int64_t> before_id, after_id; // id < before_id, id > after_id
     bool oldest_first = false;                  // else newest first
+    // Entries' before and after left as texts (HistoryEntry::before_text, after_text): a
+    // reader of many entries that knows their form reads them faster itself.
+    bool texts = false;
 };
 
 class Store {
@@ -184,6 +190,12 @@ class Store {
     virtual void update_users(const std::vector<UserUpdate>& users);
     // Users that exist, deleted together.
     virtual void delete_users(const std::vector<int64_t>& ids) = 0;
+    // The users of those logins (no two the same, ignoring case) deleted together, as
+    // they were, in any order, when every one is found; when some are not, the users
+    // found are returned and none is deleted. find_users and delete_users in one: the
+    // rows are found once.
+    virtual std::vector<UserRow> delete_users_named(const TenantRow& tenant,
+                                                    const std::vector<std::string>& logins);
     // One history row; before and after are the objects' JSON texts, or none. Rows may be
     // held and written in batches: call flush_history() before committing.
     struct HistoryRow {

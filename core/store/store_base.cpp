@@ -20,6 +20,17 @@ std::vector<UserRow> Store::find_users(const TenantRow& tenant,
     return out;
 }
 
+std::vector<UserRow> Store::delete_users_named(const TenantRow& tenant,
+                                               const std::vector<std::string>& logins) {
+    std::vector<UserRow> rows = find_users(tenant, logins);
+    if (rows.size() < logins.size()) return rows;
+    std::vector<int64_t> ids;
+    for (const auto& row : rows)
+        ids.push_back(row.id);
+    delete_users(ids);
+    return rows;
+}
+
 void Store::update_users(const std::vector<UserUpdate>& users) {
     for (const auto& u : users)
         update_user(u.id, u.profile_id, u.user);

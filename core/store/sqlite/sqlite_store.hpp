@@ -64,6 +64,8 @@ class SqliteStore final : public Store {
     void update_user(int64_t id, int64_t profile_id, const User& user) override;
     void update_users(const std::vector<UserUpdate>& users) override;
     void delete_users(const std::vector<int64_t>& ids) override;
+    std::vector<UserRow> delete_users_named(const TenantRow& tenant,
+                                            const std::vector<std::string>& logins) override;
 
     // A store this command creates. It is built under a temporary name in its folder, which
     // the folder's lock keeps to one writer at a time, and put in place (linked, never over

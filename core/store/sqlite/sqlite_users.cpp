@@ -18,6 +18,17 @@ UserRow read_user(SQLite::Statement& st, const std::string& tenant) {
                         optional_text(st.getColumn(4)), text(st.getColumn(5))}};
 }
 
+// Logins as a JSON array, for `IN (SELECT value FROM json_each(?))`: one statement for a
+// batch, where a statement each cost a reset, a bind and a step per user.
+std::string json_array(const std::vector<std::string>& logins) {
+    std::string array = "[";
+    for (const auto& login : logins) {
+        if (array.size() > 1) array += ',';
+        json_quote(array, login);
+    }
+    return array + "]";
+}
+
 } // namespace
 
 std::optional<UserRow> SqliteStore::find_user(const TenantRow& tenant, std::string_view login) {
@@ -30,17 +41,10 @@ std::optional<UserRow> SqliteStore::find_user(const TenantRow& tenant, std::stri
 
 std::vector<UserRow> SqliteStore::find_users(const TenantRow& tenant,
                                              const std::vector<std::string>& logins) {
-    // One statement for the batch (the logins as a JSON array), where a lookup each cost
-    // a reset, a bind and a step per user.
-    std::string array = "[";
-    for (const auto& login : logins) {
-        if (array.size() > 1) array += ',';
-        json_quote(array, login);
-    }
     Reset r(statement(USER_COLUMNS "WHERE u.tenant_id = ? AND u.login COLLATE NOCASE IN "
                                    "(SELECT value FROM json_each(?))"));
     r.st.bind(1, static_cast<int64_t>(tenant.id));
-    r.st.bind(2, array + "]");
+    r.st.bind(2, json_array(logins));
     std::vector<UserRow> out;
     while (r.st.executeStep())
         out.push_back(read_user(r.st, tenant.tenant.key));
@@ -164,6 +168,29 @@ void SqliteStore::delete_users(const std::vector<int64_t>& ids) {
     Reset r(statement("DELETE FROM users WHERE id IN (SELECT value FROM json_each(?))"));
     r.st.bind(1, array + "]");
     r.st.exec();
+}
+
+// Found and deleted by one statement, its rows returned as they were; in a savepoint, rolled
+// back when a login is missing (then nothing is deleted, and the engine names it).
+std::vector<UserRow> SqliteStore::delete_users_named(const TenantRow& tenant,
+                                                     const std::vector<std::string>& logins) {
+    if (logins.empty()) return {};
+    lift_row_guards(logins.size()); // before the savepoint: its rollback would bring them back
+    db_.exec("SAVEPOINT chatctl_delete_users");
+    std::vector<UserRow> out;
+    {
+        Reset r(statement("DELETE FROM users WHERE tenant_id = ? AND login COLLATE NOCASE IN "
+                          "(SELECT value FROM json_each(?)) RETURNING id, profile_id, login, "
+                          "name, email, (SELECT p.name FROM profiles p WHERE p.id = "
+                          "users.profile_id)"));
+        r.st.bind(1, static_cast<int64_t>(tenant.id));
+        r.st.bind(2, json_array(logins));
+        while (r.st.executeStep())
+            out.push_back(read_user(r.st, tenant.tenant.key));
+    }
+    if (out.size() < logins.size()) db_.exec("ROLLBACK TO chatctl_delete_users");
+    db_.exec("RELEASE chatctl_delete_users");
+    return out;
 }
 
 } // namespace chatctl::sqlite
