@@ -1,5 +1,7 @@
 #include "core/model.hpp"
 
+#include "core/validate.hpp"
+
 namespace chatctl {
 
 namespace {
@@ -256,6 +258,58 @@ std::string to_json_text(const Object& object) {
     out += ",\"profile\":";
     json_quote(out, u->profile);
     return out + "}";
+}
+
+namespace {
+
+// A JSON string at text[i], its bytes UTF-8, without controls or `\u` escapes: as the
+// JSON parser would read it. False for any other, to be read by the parser.
+bool plain_string(std::string_view text, size_t& i, std::string& out) {
+    if (i >= text.size() || text[i] != '"') return false;
+    out.clear();
+    bool ascii = true;
+    size_t end = i + 1;
+    for (; end < text.size() && text[end] != '"'; ++end) {
+        const auto c = static_cast<unsigned char>(text[end]);
+        if (c < 0x20) return false;
+        ascii = ascii && c < 0x80;
+        if (c != '\\') {
+            out += static_cast<char>(c);
+            continue;
+        }
+        if (++end == text.size()) return false;
+        static const std::string_view escaped = "\"\\/bfnrt", meant = "\"\\/\b\f\n\r\t";
+        const size_t e = escaped.find(text[end]);
+        if (e == std::string_view::npos) return false; // \u and anything else
+        out += meant[e];
+    }
+    if (end == text.size() || (!ascii && !validate::utf8_length(out))) return false;
+    i = end + 1;
+    return true;
+}
+
+bool literal(std::string_view text, size_t& i, std::string_view word) {
+    if (text.substr(i, word.size()) != word) return false;
+    i += word.size();
+    return true;
+}
+
+} // namespace
+
+std::optional<User> user_from_json_text(std::string_view text) {
+    User u;
+    size_t i = 0;
+    auto optional = [&](std::optional<std::string>& field) {
+        if (literal(text, i, "null")) return true;
+        return plain_string(text, i, field.emplace());
+    };
+    const bool ok = literal(text, i, "{\"tenant\":") && plain_string(text, i, u.tenant) &&
+                    literal(text, i, ",\"login\":") && plain_string(text, i, u.login) &&
+                    literal(text, i, ",\"name\":") && optional(u.name) &&
+                    literal(text, i, ",\"email\":") && optional(u.email) &&
+                    literal(text, i, ",\"profile\":") && plain_string(text, i, u.profile) &&
+                    literal(text, i, "}") && i == text.size();
+    return ok ? std::optional(std::move(u)) : std::nullopt;
 }
 
 std::string fold(const std::string& text) {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 
 namespace chatctl {
@@ -75,6 +76,12 @@ std::optional<Object> object_from_json(Kind kind, const Json& json);
 // The same as compact JSON text, as to_json(object).dump() writes it (history keeps
 // it): a user, by the million, is written without building the JSON value.
 std::string to_json_text(const Object& object);
+
+// A user read back from that text without building the JSON value, as object_from_json
+// reads it: nullopt when the text is not exactly that form (keys in that order, no
+// space, strings without escapes), which object_from_json then reads (a revert reads
+// history's users by the million).
+std::optional<User> user_from_json_text(std::string_view text);
 
 // A value as JSON text, as dump(indent) writes it, but with DEL and the C1 controls
 // escaped too (`\u007f`, `\u009b`): JSON may hold them raw, a terminal takes them as

@@ -33,20 +33,34 @@ struct Entry {
     const std::string& key() const { return key_of(after ? *after : *before); }
 };
 
+// An entry's object, from its text when the store left it unparsed (a user's read without
+// a JSON value when it is in the form chatctl writes); `none` when it holds none.
+std::optional<Object> object_of(Kind kind, const Json& json, const std::optional<std::string>& text,
+                                bool& none) {
+    none = false;
+    if (text && kind == Kind::user)
+        if (auto user = user_from_json_text(*text)) return Object(std::move(*user));
+    Json parsed;
+    if (text) parsed = Json::parse(*text, nullptr, false);
+    const Json& value = text ? parsed : json;
+    none = value.is_null();
+    return object_from_json(kind, value);
+}
+
 Entry read_entry(const HistoryEntry& e) {
     auto kind = kind_named(e.kind);
     auto action = action_named(e.action);
     Entry out;
     bool ok = kind && action && e.tenant;
     if (ok) {
+        bool no_before = false, no_after = false;
         out = Entry{e.id,
                     *kind,
                     *action,
                     *e.tenant,
-                    object_from_json(*kind, e.before),
-                    object_from_json(*kind, e.after)};
-        ok = (out.before || e.before.is_null()) && (out.after || e.after.is_null()) &&
-             (out.before || out.after);
+                    object_of(*kind, e.before, e.before_text, no_before),
+                    object_of(*kind, e.after, e.after_text, no_after)};
+        ok = (out.before || no_before) && (out.after || no_after) && (out.before || out.after);
     }
     if (!ok)
         fail(ErrorKind::store,
@@ -141,6 +155,7 @@ class Reverter {
         HistoryFilter filter;
         filter.change = number_;
         filter.kind = "user";
+        filter.texts = true; // read here, most without a JSON value
         store_.history_pages(filter, kPage, [&](const std::vector<HistoryEntry>& rows) {
             std::vector<Entry> entries;
             entries.reserve(rows.size());

@@ -70,7 +70,7 @@ int64_t PgStore::history_count(const HistoryFilter& f) {
 
 namespace {
 
-std::vector<HistoryEntry> history_rows(const Result& r) {
+std::vector<HistoryEntry> history_rows(const Result& r, bool texts) {
     auto json = [&](int i, int col) -> Json {
         if (r.null(i, col)) return nullptr;
         Json value = Json::parse(r.text(i, col), nullptr, false);
@@ -79,11 +79,15 @@ std::vector<HistoryEntry> history_rows(const Result& r) {
                  {"the store was changed outside chatctl; restore a backup"});
         return value;
     };
+    auto parsed = [&](int i, int col) { return texts ? Json() : json(i, col); };
+    auto raw = [&](int i, int col) {
+        return texts ? r.optional_text(i, col) : std::optional<std::string>();
+    };
     return rows_of(r, [&](int i) {
-        return HistoryEntry{r.integer(i, 0), r.integer(i, 1), r.text(i, 2),
-                            r.text(i, 3),    r.text(i, 4),    r.optional_text(i, 5),
-                            r.text(i, 6),    r.text(i, 7),    r.text(i, 8),
-                            json(i, 9),      json(i, 10)};
+        return HistoryEntry{r.integer(i, 0), r.integer(i, 1),       r.text(i, 2),  r.text(i, 3),
+                            r.text(i, 4),    r.optional_text(i, 5), r.text(i, 6),  r.text(i, 7),
+                            r.text(i, 8),    parsed(i, 9),          parsed(i, 10), raw(i, 9),
+                            raw(i, 10)};
     });
 }
 
@@ -92,7 +96,7 @@ std::vector<HistoryEntry> history_rows(const Result& r) {
 std::vector<HistoryEntry> PgStore::history(const HistoryFilter& f, int limit) {
     refuse_history_before_upgrade(conn_.shown(), version_, schema::current_version());
     return history_rows(
-        conn_.query_planned(history_sql(f.oldest_first), history_params(f, num(limit))));
+        conn_.query_planned(history_sql(f.oldest_first), history_params(f, num(limit))), f.texts);
 }
 
 // Inside a transaction, one query read through a cursor: planned once for the whole scan
@@ -116,7 +120,7 @@ void PgStore::history_pages(HistoryFilter f, int page, const HistoryPage& each) 
     } close{conn_};
     const std::string fetch = "FETCH " + num(page) + " FROM chatctl_history";
     for (;;) {
-        auto rows = history_rows(conn_.query_planned(fetch.c_str(), {}));
+        auto rows = history_rows(conn_.query_planned(fetch.c_str(), {}), f.texts);
         if (!rows.empty()) each(rows);
         if (rows.size() < static_cast<size_t>(page)) return;
     }

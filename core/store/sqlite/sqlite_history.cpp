@@ -90,13 +90,17 @@ std::vector<HistoryEntry> SqliteStore::history(const HistoryFilter& f, int limit
     refuse_history_before_upgrade(path_, version_, schema::current_version());
     Reset r(statement(history_sql(f)));
     bind_history(r.st, f, limit);
+    // Parsed, or left as texts (f.texts).
+    auto json = [&](int i) { return f.texts ? Json() : parse_json(r.st.getColumn(i)); };
+    auto raw = [&](int i) {
+        return f.texts ? optional_text(r.st.getColumn(i)) : std::optional<std::string>();
+    };
     std::vector<HistoryEntry> out;
     while (r.st.executeStep()) {
         auto col = [&](int i) { return text(r.st.getColumn(i)); };
         out.push_back(HistoryEntry{r.st.getColumn(0).getInt64(), r.st.getColumn(1).getInt64(),
                                    col(2), col(3), col(4), optional_text(r.st.getColumn(5)), col(6),
-                                   col(7), col(8), parse_json(r.st.getColumn(9)),
-                                   parse_json(r.st.getColumn(10))});
+                                   col(7), col(8), json(9), json(10), raw(9), raw(10)});
     }
     return out;
 }
