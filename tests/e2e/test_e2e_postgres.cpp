@@ -37,6 +37,17 @@ std::string as_owner(const Sandbox& s, const std::string& sql) {
     }
 }
 
+// The SQL that makes a store of an older schema version, in public.
+std::string schema_of_version(size_t version) {
+    std::string sql;
+    for (size_t v = 0; v < version; ++v)
+        sql += chatctl::postgres::schema::migrations()[v];
+    size_t at = sql.find("@schema@");
+    for (; at != std::string::npos; at = sql.find("@schema@", at))
+        sql.replace(at, 8, "public");
+    return sql + "INSERT INTO chatctl_version (version) VALUES (" + std::to_string(version) + ");";
+}
+
 } // namespace
 
 TEST_SUITE("postgres") {
@@ -228,16 +239,10 @@ TEST_SUITE("postgres") {
     TEST_CASE("a version 3 store is read as it is, with no owners, and upgraded by its first "
               "write; set back, its owners' index betrays it") {
         Sandbox s;
-        std::string sql;
-        for (size_t v = 0; v < 3; ++v)
-            sql += chatctl::postgres::schema::migrations()[v];
-        size_t at = sql.find("@schema@");
-        for (; at != std::string::npos; at = sql.find("@schema@", at))
-            sql.replace(at, 8, "public");
-        CHECK(as_owner(s, sql + "INSERT INTO chatctl_version (version) VALUES (3);"
-                                "INSERT INTO tenants (id, key, default_profile_id) VALUES (1, "
-                                "'acme', 1); INSERT INTO profiles (id, tenant_id, name) VALUES "
-                                "(1, 1, 'Default');")
+        CHECK(as_owner(s, schema_of_version(3) +
+                              "INSERT INTO tenants (id, key, default_profile_id) VALUES (1, "
+                              "'acme', 1); INSERT INTO profiles (id, tenant_id, name) VALUES "
+                              "(1, 1, 'Default');")
                   .empty());
         const std::string before = s.dump();
         CHECK(s.ok({"tenant", "show", "acme", "-o", "json"}).json()["owner"].is_null());
@@ -252,6 +257,46 @@ TEST_SUITE("postgres") {
         CHECK(as_owner(s, "UPDATE chatctl_version SET version = 3").empty());
         expect_refused(s, {"tenant", "list"}, 6, "it holds tenants_by_owner");
         expect_refused(s, {"tenant", "edit", "acme", "--owner", "x"}, 6, "tenants_by_owner");
+    }
+
+    TEST_CASE("a version 4 store is upgraded: each profile's users counted, R6 and R7 kept") {
+        Sandbox s;
+        CHECK(as_owner(s, schema_of_version(4) +
+                              "INSERT INTO tenants (id, key, default_profile_id) VALUES (1, "
+                              "'acme', 1); INSERT INTO profiles (id, tenant_id, name) VALUES "
+                              "(1, 1, 'Default'), (2, 1, 'Experts'); INSERT INTO users "
+                              "(tenant_id, login, profile_id) VALUES (1, 'alice', 2), (1, 'bob', "
+                              "2), (1, 'carol', 1);")
+                  .empty());
+        CHECK(s.query("SELECT to_regclass('profile_users') IS NULL")[0][0] == "t");
+        s.ok({"store", "upgrade"});
+        const std::string counts = "SELECT profile_id, users FROM profile_users ORDER BY 1";
+        using Rows = std::vector<std::vector<std::string>>;
+        CHECK(s.query(counts) == Rows{{"1", "1"}, {"2", "2"}});
+        CHECK(s.query("SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND conrelid = "
+                      "'users'::regclass")[0][0] == "0");
+        CHECK(!s.sql("DELETE FROM profiles WHERE name = 'Experts'").empty());
+        CHECK(!s.sql("INSERT INTO users (tenant_id, login, profile_id) VALUES (1, 'eve', 9)")
+                   .empty());
+        s.ok({"profile", "delete", "Experts", "-t", "acme", "--reassign-to", "Default"});
+        CHECK(s.query(counts) == Rows{{"1", "3"}});
+        CHECK(as_owner(s, "UPDATE chatctl_version SET version = 4").empty());
+        expect_refused(s, {"user", "list", "-t", "acme"}, 6, "it holds profile_users");
+        // A store whose users break R6 (its key made NOT VALID by hand) is not upgraded.
+        Sandbox t;
+        CHECK(as_owner(t, schema_of_version(4) +
+                              "ALTER TABLE users DROP CONSTRAINT users_tenant_id_profile_id_fkey;"
+                              "INSERT INTO tenants (id, key, default_profile_id) VALUES (1, "
+                              "'acme', 1), (2, 'beta', 2); INSERT INTO profiles (id, tenant_id, "
+                              "name) VALUES (1, 1, 'Default'), (2, 2, 'Default'); INSERT INTO "
+                              "users (tenant_id, login, profile_id) VALUES (1, 'alice', 2);"
+                              "ALTER TABLE users ADD CONSTRAINT users_tenant_id_profile_id_fkey "
+                              "FOREIGN KEY (tenant_id, profile_id) REFERENCES profiles "
+                              "(tenant_id, id) NOT VALID;")
+                  .empty());
+        const std::string before = t.dump();
+        CHECK(t.run({"store", "upgrade"}).code != 0);
+        CHECK(t.dump() == before);
     }
 
     TEST_CASE("a temporary table of the everyday role never changes what a trigger reads") {
@@ -295,8 +340,8 @@ TEST_SUITE("postgres") {
         for (auto args : std::vector<std::vector<std::string>>{
                  {"tenant", "list"}, {"tenant", "create", "beta"}, {"store", "upgrade"}})
             expect_refused(s, args, 6,
-                           "is damaged: it holds history_by_change, tenants_by_owner of a "
-                           "schema newer than its version (1)");
+                           "is damaged: it holds history_by_change, tenants_by_owner, "
+                           "profile_users of a schema newer than its version (1)");
         // A version that is not a number, or past 32 bits, is shown as it is.
         CHECK(as_owner(s, "ALTER TABLE chatctl_version ALTER COLUMN version TYPE text; "
                           "UPDATE chatctl_version SET version = 'abc'")

@@ -19,6 +19,20 @@ const char* const kAcme = "(SELECT id FROM tenants WHERE key = 'acme')";
 const char* const kBeta = "(SELECT id FROM tenants WHERE key = 'beta')";
 const char* const kBetaDefault = "(SELECT default_profile_id FROM tenants WHERE key = 'beta')";
 
+// On PostgreSQL, the count of each profile's users is what users holds; the everyday
+// role cannot change it (SQLite has no such count).
+bool counts_hold(const Sandbox& s) {
+    if (!on_postgres()) return true;
+    const std::string before = s.dump();
+    const bool untouchable = !s.sql("UPDATE profile_users SET users = users + 1").empty() &&
+                             !s.sql("DELETE FROM profile_users").empty() &&
+                             !s.sql("TRUNCATE profile_users").empty() && s.dump() == before;
+    return untouchable &&
+           s.query("SELECT count(*) FROM profile_users c FULL JOIN (SELECT tenant_id, "
+                   "profile_id, count(*) AS n FROM users GROUP BY 1, 2) u USING (tenant_id, "
+                   "profile_id) WHERE c.users IS DISTINCT FROM u.n")[0][0] == "0";
+}
+
 void refused(const Sandbox& s, const std::string& statement) {
     std::string before = s.dump();
     CAPTURE(statement);
@@ -66,6 +80,49 @@ TEST_SUITE("rawsql") {
         Sandbox s;
         setup(s);
         refused(s, "DELETE FROM profiles WHERE name = 'Experts'");
+    }
+
+    // On PostgreSQL, R6 and R7 are kept by the count of each profile's users
+    // (profile_users), which every statement on users moves: moves, deletions and
+    // a tenant's deletion keep it true.
+    TEST_CASE("R7 follows the users: a profile they left may go, one they moved to may not") {
+        Sandbox s;
+        setup(s);
+        const std::string acme_default = "(SELECT default_profile_id FROM tenants WHERE key = "
+                                         "'acme')";
+        CHECK(s.sql("UPDATE users SET profile_id = " + acme_default).empty());
+        CHECK(counts_hold(s));
+        CHECK(s.sql("DELETE FROM profiles WHERE name = 'Experts'").empty());
+        CHECK(s.sql(std::string("INSERT INTO profiles (tenant_id, name) VALUES (") + kAcme +
+                    ", 'Night')")
+                  .empty());
+        CHECK(s.sql("UPDATE users SET profile_id = (SELECT id FROM profiles WHERE name = "
+                    "'Night')")
+                  .empty());
+        refused(s, "DELETE FROM profiles WHERE name = 'Night'");
+        refused(s, std::string("UPDATE users SET profile_id = ") + kBetaDefault);
+        CHECK(s.sql(std::string("INSERT INTO users (tenant_id, login, profile_id) SELECT ") +
+                    kAcme + ", 'bob', id FROM profiles WHERE name = 'Night'")
+                  .empty());
+        CHECK(s.sql("DELETE FROM users WHERE login = 'alice'").empty());
+        refused(s, "DELETE FROM profiles WHERE name = 'Night'");
+        CHECK(counts_hold(s));
+        CHECK(s.sql("DELETE FROM users").empty());
+        CHECK(s.sql("DELETE FROM profiles WHERE name = 'Night'").empty());
+        CHECK(counts_hold(s));
+    }
+
+    TEST_CASE("a tenant deleted by raw SQL takes its users with it") {
+        Sandbox s;
+        setup(s);
+        s.ok({"user", "add", "bob", "-t", "beta"});
+        CHECK(s.sql("DELETE FROM tenants WHERE key = 'acme'").empty());
+        CHECK(s.query("SELECT login FROM users") == std::vector<std::vector<std::string>>{{"bob"}});
+        CHECK(counts_hold(s));
+        s.ok({"tenant", "create", "acme"});
+        s.ok({"user", "add", "alice", "-t", "acme"});
+        CHECK(s.ok({"user", "list", "-t", "acme", "-o", "json"}).json().size() == 1);
+        CHECK(counts_hold(s));
     }
 
     TEST_CASE("R9: case-variant duplicates of keys, names and logins") {
@@ -192,6 +249,7 @@ TEST_SUITE("rawsql") {
         auto guards_hold = [&](const char* after) {
             CAPTURE(after);
             CHECK(s.query(schema) == triggers);
+            CHECK(counts_hold(s));
             refused(s, "INSERT INTO users (tenant_id, login, name, profile_id) SELECT tenant_id, "
                        "'eve', 'a' || " +
                            std::string(on_postgres() ? "chr(" : "char(") +

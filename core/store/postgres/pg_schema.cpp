@@ -148,16 +148,27 @@ CREATE TRIGGER history_change_follows AFTER INSERT ON history REFERENCING NEW TA
     FOR EACH STATEMENT EXECUTE FUNCTION chatctl_change_follows();
 )sql";
 
-std::string version3() {
+// The CHECKs that no text holds a control character: one test per column (version 3),
+// or one test of the columns' concatenation, the same rule at one regex run per row
+// (version 5, which replaces them).
+std::string no_controls_checks(bool one_test) {
     std::string sql;
     for (const auto& t : store_controls::text_columns()) {
-        std::string none;
-        for (const char* c : t.columns)
+        std::string none, columns;
+        for (const char* c : t.columns) {
             none += (none.empty() ? "NOT " : " AND NOT ") + holds_control(c);
-        sql += std::string("ALTER TABLE ") + t.table + " ADD CONSTRAINT " + t.table +
-               "_no_controls CHECK (" + none + ");\n";
+            columns += (columns.empty() ? "" : ", ") + std::string(c);
+        }
+        if (one_test) none = "NOT " + holds_control("concat(" + columns + ")");
+        const std::string table = t.table, name = table + "_no_controls";
+        if (one_test) sql += "ALTER TABLE " + table + " DROP CONSTRAINT " + name + ";\n";
+        sql += "ALTER TABLE " + table + " ADD CONSTRAINT " + name + " CHECK (" + none + ");\n";
     }
-    return sql + kVersion3Functions;
+    return sql;
+}
+
+std::string version3() {
+    return no_controls_checks(false) + kVersion3Functions;
 }
 
 // Version 4: who manages a tenant, as the SQLite store's version 6: optional, its bounds
@@ -169,11 +180,90 @@ ALTER TABLE tenants ADD COLUMN owner text CONSTRAINT tenants_owner
 CREATE INDEX tenants_by_owner ON tenants (owner, key);
 )sql";
 
+// Version 5: R6 and R7 checked once per statement instead of once per user. The foreign
+// keys of users (to tenants, and to a profile of the user's own tenant) cost a query per
+// row, most of a large apply's time on the server. They give way to profile_users, the
+// count of each profile's users, kept by statement triggers of users from the rows each
+// statement added or removed:
+// - R6: a pair (tenant, profile) that gets its first user is inserted into profile_users,
+//   whose foreign key names a profile of that tenant (checked once per pair and
+//   statement; a pair already counted has a profile its foreign key keeps).
+// - R7: a profile counted there cannot be deleted (that key again, RI's own checks, with
+//   their locks and snapshots); a pair whose count falls to 0 is deleted.
+// - A tenant's deletion deletes its users first (as its cascade did), then its profiles
+//   cascade as before. TRUNCATE of either table empties the other.
+// The functions run as the schema's owner: the everyday role has no grant on
+// profile_users, so that its counts are only ever what users holds. And each table's
+// texts are tested for control characters by one regex over their concatenation, where
+// version 3 ran one per column (no_controls_checks).
+const char* const kVersion5 = R"sql(
+CREATE TABLE profile_users (
+    tenant_id bigint NOT NULL,
+    profile_id bigint NOT NULL,
+    users bigint NOT NULL CHECK (users >= 0),
+    PRIMARY KEY (tenant_id, profile_id),
+    FOREIGN KEY (tenant_id, profile_id) REFERENCES profiles (tenant_id, id)
+);
+INSERT INTO profile_users (tenant_id, profile_id, users)
+    SELECT tenant_id, profile_id, count(*) FROM users GROUP BY tenant_id, profile_id;
+ALTER TABLE users DROP CONSTRAINT IF EXISTS users_tenant_id_fkey;
+ALTER TABLE users DROP CONSTRAINT IF EXISTS users_tenant_id_profile_id_fkey;
+CREATE FUNCTION chatctl_count_users() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, @schema@, pg_temp AS $$
+BEGIN
+    IF TG_OP <> 'DELETE' THEN
+        INSERT INTO @schema@.profile_users AS c (tenant_id, profile_id, users)
+            SELECT a.tenant_id, a.profile_id, count(*) FROM added a GROUP BY 1, 2
+            ON CONFLICT (tenant_id, profile_id) DO UPDATE SET users = c.users + EXCLUDED.users;
+    END IF;
+    IF TG_OP <> 'INSERT' THEN
+        UPDATE @schema@.profile_users c SET users = c.users - r.n
+            FROM (SELECT o.tenant_id, o.profile_id, count(*) AS n FROM removed o GROUP BY 1, 2) r
+            WHERE c.tenant_id = r.tenant_id AND c.profile_id = r.profile_id;
+        DELETE FROM @schema@.profile_users c
+            USING (SELECT DISTINCT o.tenant_id, o.profile_id FROM removed o) r
+            WHERE c.tenant_id = r.tenant_id AND c.profile_id = r.profile_id AND c.users = 0;
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER users_counted_insert AFTER INSERT ON users REFERENCING NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION chatctl_count_users();
+CREATE TRIGGER users_counted_update AFTER UPDATE ON users
+    REFERENCING OLD TABLE AS removed NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION chatctl_count_users();
+CREATE TRIGGER users_counted_delete AFTER DELETE ON users REFERENCING OLD TABLE AS removed
+    FOR EACH STATEMENT EXECUTE FUNCTION chatctl_count_users();
+CREATE FUNCTION chatctl_users_truncated() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, @schema@, pg_temp AS $$
+BEGIN
+    IF TG_TABLE_NAME = 'users' THEN
+        DELETE FROM @schema@.profile_users;
+    ELSE
+        DELETE FROM @schema@.users;
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER users_truncated AFTER TRUNCATE ON users
+    FOR EACH STATEMENT EXECUTE FUNCTION chatctl_users_truncated();
+CREATE TRIGGER profile_users_truncated BEFORE TRUNCATE ON profile_users
+    FOR EACH STATEMENT EXECUTE FUNCTION chatctl_users_truncated();
+CREATE FUNCTION chatctl_tenant_users_go() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, @schema@, pg_temp AS $$
+BEGIN
+    DELETE FROM @schema@.users WHERE tenant_id = OLD.id;
+    RETURN OLD;
+END $$;
+CREATE TRIGGER tenants_users_go BEFORE DELETE ON tenants
+    FOR EACH ROW EXECUTE FUNCTION chatctl_tenant_users_go();
+)sql";
+
 } // namespace
 
 const std::vector<const char*>& migrations() {
     static const std::string v3 = version3();
-    static const std::vector<const char*> all = {kVersion1, kVersion2, v3.c_str(), kVersion4};
+    static const std::string v5 = kVersion5 + no_controls_checks(true);
+    static const std::vector<const char*> all = {kVersion1, kVersion2, v3.c_str(), kVersion4,
+                                                 v5.c_str()};
     return all;
 }
 
@@ -182,7 +272,8 @@ const std::vector<const char*>& relations(std::size_t i) {
         {"chatctl_version", "tenants", "profiles", "users", "history"},
         {"history_by_change"},
         {}, // version 3: checks and functions, no relation
-        {"tenants_by_owner"}};
+        {"tenants_by_owner"},
+        {"profile_users"}};
     return all.at(i);
 }
 
