@@ -160,9 +160,11 @@ std::string no_controls_checks(bool one_test) {
             columns += (columns.empty() ? "" : ", ") + std::string(c);
         }
         if (one_test) none = "NOT " + holds_control("concat(" + columns + ")");
-        const std::string table = t.table, name = table + "_no_controls";
-        if (one_test) sql += "ALTER TABLE " + table + " DROP CONSTRAINT " + name + ";\n";
-        sql += "ALTER TABLE " + table + " ADD CONSTRAINT " + name + " CHECK (" + none + ");\n";
+        const std::string alter = std::string("ALTER TABLE ") + t.table + " ";
+        const std::string name = std::string(t.table) + "_no_controls";
+        if (one_test) sql.append(alter).append("DROP CONSTRAINT ").append(name).append(";\n");
+        sql.append(alter).append("ADD CONSTRAINT ").append(name);
+        sql.append(" CHECK (").append(none).append(");\n");
     }
     return sql;
 }
