@@ -25,6 +25,7 @@ std::vector<UserRow> Store::delete_users_named(const TenantRow& tenant,
     std::vector<UserRow> rows = find_users(tenant, logins);
     if (rows.size() < logins.size()) return rows;
     std::vector<int64_t> ids;
+    ids.reserve(rows.size());
     for (const auto& row : rows)
         ids.push_back(row.id);
     delete_users(ids);
