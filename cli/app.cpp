@@ -1,10 +1,12 @@
 #include "app.hpp"
 
+#include "argv.hpp"
 #include "core/error.hpp"
 #include "core/model.hpp"
 #include "core/validate.hpp"
 #include "help.hpp"
 #include "progress.hpp"
+#include "render.hpp"
 
 #include <cstdlib>
 #include <iostream>
@@ -19,11 +21,16 @@ void add_global_options(CLI::App& app, Globals& g) {
         ->type_name("PATH");
     // -o's value and --error-format's are checked with the command line (argv.cpp).
     g.output_option =
-        app.add_option("-o,--output", g.output, choices({"table", "json", "yaml", "csv"}, "table"))
+        app.add_option("-o,--output", g.output, choices(allowed_values().at("--output"), "table"))
             ->type_name("table|json|yaml|csv")
             ->option_text("FORMAT");
     app.add_flag("-q,--quiet", g.quiet, "Print nothing but data and errors");
-    app.add_flag("--no-color", g.no_color, "Never colour the output");
+    app.add_option("--color", g.color_when,
+                   choices(allowed_values().at("--color"), "auto") +
+                       ": auto colours a terminal, unless $NO_COLOR is set or TERM is dumb")
+        ->type_name("auto|always|never")
+        ->option_text("WHEN");
+    app.add_flag("--no-color", g.no_color, "Never colour the output (--color never)");
     app.add_option("--actor", g.actor,
                    "Who the history records (else $CHATCTL_ACTOR, else the login name)")
         ->type_name("NAME");
@@ -36,7 +43,7 @@ void add_global_options(CLI::App& app, Globals& g) {
                    "else its current-context)")
         ->type_name("NAME");
     app.add_option("--error-format", g.error_format,
-                   choices({"text", "github"}, "text") +
+                   choices(allowed_values().at("--error-format"), "text") +
                        ": located errors also as GitHub Actions annotations (else "
                        "$CHATCTL_ERROR_FORMAT)")
         ->type_name("text|github")
@@ -61,8 +68,11 @@ Format Globals::format() const {
 }
 
 bool Globals::color() const {
-    const char* no_color_env = std::getenv("NO_COLOR");
-    return !no_color && !(no_color_env && *no_color_env) && ::isatty(STDOUT_FILENO);
+    return color_for(no_color ? "never" : fold(color_when), STDOUT_FILENO);
+}
+
+bool Globals::color_errors() const {
+    return color_for(no_color ? "never" : fold(color_when), STDERR_FILENO);
 }
 
 bool Globals::github() const {

@@ -20,6 +20,7 @@ struct Globals {
     std::string output = "table";
     bool quiet = false;
     bool no_color = false;
+    std::string color_when = "auto"; // --color
     std::optional<std::string> actor;
     std::string lock_timeout = "5";
     bool dry_run = false;                    // the write command's --dry-run
@@ -45,7 +46,8 @@ struct Globals {
     // command runs: a bad value is invalid input whatever the command.
     void check() const;
     Format format() const;
-    bool color() const; // on a terminal, unless --no-color or NO_COLOR
+    bool color() const;        // standard output's colour (--color, --no-color, NO_COLOR, TERM)
+    bool color_errors() const; // standard error's: `error:` and `warning:`
     // --error-format github (else $CHATCTL_ERROR_FORMAT): located errors and warnings are
     // also written as GitHub Actions workflow commands.
     bool github() const;

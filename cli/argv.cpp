@@ -54,14 +54,6 @@ std::string elsewhere(const std::string& command, const std::string& option) {
     return it == table.end() ? "" : it->second;
 }
 
-// The values of the options that take a few words, checked here (not by CLI11) to say so
-// in chatctl's words; their help lists them the same way.
-const std::map<std::string, std::vector<std::string>>& allowed_values() {
-    static const std::map<std::string, std::vector<std::string>> table = {
-        {"--output", {"table", "json", "yaml", "csv"}}, {"--error-format", {"text", "github"}}};
-    return table;
-}
-
 std::string join(const std::vector<std::string>& words, const std::string& separator) {
     std::string out;
     for (const auto& w : words)
@@ -278,6 +270,16 @@ class Reader {
 };
 
 } // namespace
+
+// The values of the options that take a few words, checked here (not by CLI11) to say so
+// in chatctl's words; their help lists them the same way.
+const std::map<std::string, std::vector<std::string>>& allowed_values() {
+    static const std::map<std::string, std::vector<std::string>> table = {
+        {"--output", {"table", "json", "yaml", "csv"}},
+        {"--error-format", {"text", "github"}},
+        {"--color", {"auto", "always", "never"}}};
+    return table;
+}
 
 std::string CommandLine::command() const {
     std::string out = "chatctl";

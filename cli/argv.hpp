@@ -35,6 +35,9 @@ const CLI::Option* find_option(const std::vector<const CLI::App*>& path, const s
 
 bool takes_value(const CLI::Option* option);
 
+// The options that take one of a few words (-o, --error-format, --color), with the words.
+const std::map<std::string, std::vector<std::string>>& allowed_values();
+
 // The subcommands a command offers (option groups left out).
 std::vector<const CLI::App*> commands_of(const CLI::App* app);
 

@@ -110,8 +110,8 @@ std::vector<std::string> candidates(const Line& line, const std::string& previou
             previous.size() > 1 && previous[0] == '-' ? find_option(line.path, previous) : nullptr;
         o && takes_value(o)) {
         std::string name = o->get_name(false, false);
-        if (name == "--output") return {"table", "json", "yaml", "csv"};
-        if (name == "--error-format") return {"text", "github"};
+        if (auto words = allowed_values().find(name); words != allowed_values().end())
+            return words->second;
         if (name == "--encoding") return {std::begin(csv::kEncodings), std::end(csv::kEncodings)};
         if (name == "--delimiter") return {",", ";", "tab", "|"};
         if (name == "--context") return config_file().names();

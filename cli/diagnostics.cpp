@@ -2,6 +2,7 @@
 
 #include "core/validate.hpp"
 #include "progress.hpp"
+#include "render.hpp"
 
 #include <iostream>
 
@@ -52,8 +53,8 @@ void warn(const Globals& g, const Diagnostic& w) {
     if (g.quiet) return;
     using validate::escape_controls;
     Progress::erase_active();
-    std::cerr << escape_controls(position(w)) << ": warning: " << escape_controls(w.message)
-              << "\n";
+    std::cerr << escape_controls(position(w)) << ": " << label("warning", g.color_errors()) << " "
+              << escape_controls(w.message) << "\n";
     if (g.github()) std::cerr << github_annotation("warning", w);
 }
 

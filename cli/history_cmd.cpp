@@ -12,6 +12,7 @@
 
 #include <climits>
 #include <iostream>
+#include <unistd.h>
 
 namespace chatctl::cli {
 
@@ -26,6 +27,11 @@ std::string field_changes_of(const Json& entry) {
                : action == "update" ? Action::update
                                     : Action::remove;
     return field_changes(a, changed_fields(k, entry["before"], entry["after"]));
+}
+
+// The table's AT cell on a terminal: local time, as people read it.
+std::string local_at(const Json& entry) {
+    return local_time(entry["at"].get_ref<const std::string&>());
 }
 
 } // namespace
@@ -52,8 +58,8 @@ void add_history_command(CLI::App& app, Globals& g) {
                     "KEY");
     add_text_option(c, "--actor", a->actor, "Only the changes this actor made", "NAME");
     add_text_option(c, "--since", a->since,
-                    "From this time on (ISO 8601, UTC unless an offset is given, or a time "
-                    "ago: 30m, 2h, 7d)",
+                    "From this time on (ISO 8601, UTC unless an offset is given; a time "
+                    "ago: 30m, 2h, 7d; today or yesterday, local days)",
                     "TIME");
     add_text_option(c, "--until", a->until,
                     "Up to this time (a date or a minute takes in all of it)", "TIME");
@@ -88,6 +94,8 @@ void add_history_command(CLI::App& app, Globals& g) {
             fail(ErrorKind::invalid_input, "--since is after --until: no entry can match");
         auto store = open_for_read(g);
         int64_t matching = 0;
+        // Times in UTC ("Z") everywhere a program may read them; local on a terminal.
+        const bool local = g.format() == Format::table && ::isatty(STDOUT_FILENO);
         print_rows(
             g,
             [&](const std::function<void(const Json&)>& each) {
@@ -95,7 +103,7 @@ void add_history_command(CLI::App& app, Globals& g) {
             },
             {{"ID", "id"},
              {"CHANGE", "change"},
-             {"AT", "at"},
+             local ? Column{"AT", "", local_at} : Column{"AT", "at"},
              {"ACTOR", "actor"},
              {"COMMAND", "command"},
              {"ACTION", "action"},

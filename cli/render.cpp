@@ -3,8 +3,10 @@
 #include "core/plan.hpp"
 #include "core/validate.hpp"
 
+#include <cstdlib>
 #include <cwchar>
 #include <sstream>
+#include <unistd.h>
 
 namespace chatctl::cli {
 
@@ -35,6 +37,19 @@ std::string value_text(const Json& value) {
 }
 
 } // namespace
+
+bool color_for(std::string_view when, int fd) {
+    if (when == "never") return false;
+    if (when == "always") return true;
+    const char* no_color = std::getenv("NO_COLOR");
+    const char* term = std::getenv("TERM");
+    return !(no_color && *no_color) && !(term && std::string_view(term) == "dumb") && ::isatty(fd);
+}
+
+std::string label(std::string_view word, bool color) {
+    const char* code = word == "error" ? "\033[1;31m" : "\033[1;33m";
+    return paint(std::string(word) + ":", code, color);
+}
 
 size_t display_width(const std::string& text) {
     std::mbstate_t state{};

@@ -8,9 +8,18 @@
 
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace chatctl::cli {
+
+// Whether what is written to `fd` is coloured: `when` is --color's value. "auto" colours
+// a terminal unless $NO_COLOR is set and not empty or $TERM is "dumb"; "always" colours
+// even a pipe (a CI log that renders ANSI), whatever the variables say; "never" never.
+bool color_for(std::string_view when, int fd);
+
+// "error" or "warning" followed by a colon: in bold red or yellow when colour is on.
+std::string label(std::string_view word, bool color);
 
 // Columns of cells, each padded to its widest cell; the header row in bold with colour.
 // A control character in a cell is written as an escape (validate::escape_controls).

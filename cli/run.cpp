@@ -6,10 +6,12 @@
 #include "argv.hpp"
 #include "complete.hpp"
 #include "core/error.hpp"
+#include "core/model.hpp"
 #include "core/validate.hpp"
 #include "diagnostics.hpp"
 #include "help.hpp"
 #include "manpage.hpp"
+#include "render.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -100,7 +102,8 @@ std::vector<chatctl::Diagnostic> grouped(const std::vector<chatctl::Diagnostic>&
 
 // With --error-format github, each diagnostic with a file is also written as GitHub
 // Actions' workflow command (JSON errors stay one object on stderr).
-int report(const Error& e, bool json, bool github = false) {
+// With colour (a terminal's stderr, or --color always), `error:` is painted.
+int report(const Error& e, bool json, bool github = false, bool color = false) {
     int code = exit_code(e.kind());
     if (json) {
         chatctl::Json diagnostics = chatctl::Json::array();
@@ -119,11 +122,13 @@ int report(const Error& e, bool json, bool github = false) {
     // A message may name what a store or a file holds: never a raw control on stderr.
     using chatctl::validate::escape_controls;
     for (const auto& d : grouped(e.diagnostics())) {
-        std::cerr << escape_controls(d.file.empty() ? "chatctl" : chatctl::cli::position(d))
-                  << ": error: " << escape_controls(d.message) << "\n";
+        std::cerr << escape_controls(d.file.empty() ? "chatctl" : chatctl::cli::position(d)) << ": "
+                  << chatctl::cli::label("error", color) << " " << escape_controls(d.message)
+                  << "\n";
         if (github && !d.file.empty()) std::cerr << chatctl::cli::github_annotation("error", d);
     }
-    std::cerr << "chatctl: error: " << escape_controls(e.what()) << "\n";
+    std::cerr << "chatctl: " << chatctl::cli::label("error", color) << " "
+              << escape_controls(e.what()) << "\n";
     for (const auto& hint : e.hints())
         std::cerr << "hint: " << escape_controls(hint) << "\n";
     return code;
@@ -136,6 +141,15 @@ bool github_errors(const chatctl::cli::CommandLine& line) {
         return it->second == "github";
     const char* env = std::getenv("CHATCTL_ERROR_FORMAT");
     return env && std::string_view(env) == "github";
+}
+
+// Whether errors are coloured, from the words alone: a usage error comes before the parse.
+bool color_errors(const chatctl::cli::CommandLine& line) {
+    if (std::find(line.args.begin(), line.args.end(), "--no-color") != line.args.end())
+        return false;
+    auto it = line.values.find("--color");
+    return chatctl::cli::color_for(it == line.values.end() ? "auto" : chatctl::fold(it->second),
+                                   STDERR_FILENO);
 }
 
 // How long a completion may take, all of it, before it gives up offering anything.
@@ -304,23 +318,24 @@ int run(int argc, char** argv, std::string_view outline) {
     }
     const bool json = line.json_errors;
     const bool github = github_errors(line);
-    if (!line.help && !line.problems.empty()) return report(usage_error(line), json, github);
+    const bool color = color_errors(line);
+    auto say = [&](const Error& e, bool as_json) { return report(e, as_json, github, color); };
+    if (!line.help && !line.problems.empty()) return say(usage_error(line), json);
     if (!line.help && !line.invalid.empty())
-        return report(Error(ErrorKind::invalid_input, line.invalid.front(), {line.help_hint()}),
-                      json, github);
+        return say(Error(ErrorKind::invalid_input, line.invalid.front(), {line.help_hint()}), json);
     if (!line.help && line.group_alone) { // `chatctl user`: what the group offers, then why
         if (!json) std::cerr << line.path.back()->help() << "\n";
-        return report(
+        return say(
             Error(ErrorKind::usage, "`" + line.command() + "` needs a command", {line.help_hint()}),
             json);
     }
     if (!line.help && line.values.count("--output") && line.values.at("--output") == "csv" &&
         !prints_list(line.command()))
-        return report(Error(ErrorKind::invalid_input,
-                            "--output csv is for the list commands and history; `" +
-                                line.command() + "` prints no list",
-                            {"use -o json or -o yaml"}),
-                      json);
+        return say(Error(ErrorKind::invalid_input,
+                         "--output csv is for the list commands and history; `" + line.command() +
+                             "` prints no list",
+                         {"use -o json or -o yaml"}),
+                   json);
     g.config_command = line.path.size() > 1 && line.path[1]->get_name() == "config";
     try {
         app->parse(std::vector<std::string>(line.args.rbegin(), line.args.rend()));
@@ -328,20 +343,20 @@ int run(int argc, char** argv, std::string_view outline) {
     } catch (const CLI::Success& e) {
         return app->exit(e);           // --help and --version, on stdout
     } catch (const CLI::ParseError&) { // what the reading above let through; never CLI11's words
-        return report(Error(ErrorKind::usage, "cannot read the command line", {line.help_hint()}),
-                      json, github);
+        return say(Error(ErrorKind::usage, "cannot read the command line", {line.help_hint()}),
+                   json);
     } catch (const Error& e) {
         Error out = e.kind() == ErrorKind::usage ? e.with_hint(line.help_hint()) : e;
         if (e.kind() == ErrorKind::store && !g.db && std::getenv("CHATCTL_DB"))
             out = out.with_hint("the store comes from $CHATCTL_DB");
         else if (e.kind() == ErrorKind::store && !g.db && g.context_db)
             out = out.with_hint("the store comes from the " + g.context_db_source);
-        return report(out, json || g.format() == Format::json, github);
+        return say(out, json || g.format() == Format::json);
     } catch (...) {
         try {
             chatctl::rethrow_as_error(g.db.value_or(""));
         } catch (const Error& e) {
-            return report(e, json || g.format() == Format::json, github);
+            return say(e, json || g.format() == Format::json);
         }
     }
 }

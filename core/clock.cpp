@@ -5,6 +5,7 @@
 
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
 namespace chatctl {
@@ -57,6 +58,27 @@ bool ago(std::string_view text, int64_t now, int64_t& out) {
         return false;
     }
     out = now - n * unit;
+    return true;
+}
+
+// "today", "yesterday" (any case): that day in local time ($TZ), from its midnight to the
+// next one (23 or 25 hours on a day the clocks change).
+bool day_word(std::string_view text, int64_t now, int64_t& start, int64_t& span) {
+    std::string word(text);
+    for (char& c : word)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const int back = word == "today" ? 0 : word == "yesterday" ? 1 : -1;
+    if (back < 0) return false;
+    const std::time_t t = static_cast<std::time_t>(now / kSecond);
+    std::tm day{};
+    ::localtime_r(&t, &day);
+    day.tm_hour = day.tm_min = day.tm_sec = 0;
+    day.tm_mday -= back;
+    day.tm_isdst = -1;
+    std::tm next = day;
+    next.tm_mday += 1;
+    start = static_cast<int64_t>(std::mktime(&day)) * kSecond;
+    span = static_cast<int64_t>(std::mktime(&next)) * kSecond - start;
     return true;
 }
 
@@ -127,17 +149,32 @@ std::string iso8601_ms(int64_t ms) {
     return buffer;
 }
 
+std::string local_time(std::string_view utc) {
+    int64_t ms = 0, span = 0;
+    if (!iso(utc, ms, span)) return std::string(utc);
+    const std::time_t t =
+        static_cast<std::time_t>(ms >= 0 ? ms / kSecond : (ms - kSecond + 1) / kSecond);
+    std::tm local{};
+    ::localtime_r(&t, &local);
+    char buffer[48];
+    size_t n = std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M:%S ", &local);
+    const long offset = local.tm_gmtoff / 60; // minutes east of UTC
+    std::snprintf(buffer + n, sizeof buffer - n, "%c%02ld:%02ld", offset < 0 ? '-' : '+',
+                  std::labs(offset) / 60, std::labs(offset) % 60);
+    return buffer;
+}
+
 std::string now_utc_iso8601() {
     return iso8601_ms(now_ms());
 }
 
 std::string time_bound(std::string_view text, std::string_view field, bool end, int64_t now) {
     int64_t start = 0, span = 1;
-    if (!ago(text, now, start) && !iso(text, start, span))
+    if (!ago(text, now, start) && !day_word(text, now, start, span) && !iso(text, start, span))
         fail(ErrorKind::invalid_input,
              std::string(field) +
                  " must be an ISO 8601 date or time (2026-11-26, "
-                 "2026-11-26T09:30:00Z) or a time ago (30m, 2h, 7d), not " +
+                 "2026-11-26T09:30:00Z), a time ago (30m, 2h, 7d), today or yesterday, not " +
                  validate::quote(text));
     if (start < 0 || start >= 253402300800000) // 1970 to 9999
         fail(ErrorKind::invalid_input,

@@ -3,6 +3,7 @@
 #include "harness.hpp"
 
 #include <algorithm>
+#include <ctime>
 #include <doctest/doctest.h>
 
 using namespace e2e;
@@ -79,13 +80,35 @@ TEST_SUITE("revert") {
         CHECK(history(s, {"--since", at, "--until", at.substr(0, 10)}).size() == 5);
         CHECK(history(s, {"--until", at}).size() == 3);
         CHECK(history(s, {"--until", at.substr(0, 10) + "T00:00:00.000+23:59"}).empty());
-        expect_refused(s, {"history", "--since", "yesterday"}, 5, "--since");
+        expect_refused(s, {"history", "--since", "tomorrow"}, 5, "today or yesterday");
         expect_refused(s, {"history", "--since", "2026-02-30"}, 5, "--since");
         expect_refused(s, {"history", "--until", "1.5h"}, 5, "--until");
         expect_refused(s, {"history", "--kind", "users"}, 5, "--kind");
         expect_refused(s, {"history", "--since", "1h", "--until", "2h"}, 5, "after --until");
         expect_refused(s, {"history", "-t", "nope"}, 3, "nope");
         CHECK(history(s, {"-t", "gone"}).size() == 4); // a deleted tenant's history stays
+    }
+
+    TEST_CASE("--since and --until take today and yesterday: local days, in $TZ") {
+        Sandbox s;
+        s.ok({"tenant", "create", "acme"}); // a tenant and its Default profile: 2 entries
+        // A zone where it is about noon now, so that the test never straddles a midnight:
+        // in POSIX's TZ, "LOC-3" is three hours east of UTC.
+        std::time_t now = std::time(nullptr);
+        std::tm utc{};
+        ::gmtime_r(&now, &utc);
+        const std::string zone = "LOC" + std::to_string(utc.tm_hour - 12);
+        auto count = [&](std::vector<std::string> args) {
+            args.insert(args.begin(), {"-o", "json", "history"});
+            Result r = s.run(args, {{"TZ", zone}});
+            REQUIRE(r.code == 0);
+            return r.json().size();
+        };
+        CHECK(count({"--since", "today"}) == 2);
+        CHECK(count({"--since", "Yesterday"}) == 2);
+        CHECK(count({"--until", "yesterday"}) == 0);
+        CHECK(count({"--since", "yesterday", "--until", "TODAY"}) == 2);
+        CHECK(count({"--until", "today"}) == 2);
     }
 
     TEST_CASE("the table shows what each entry did to each field") {

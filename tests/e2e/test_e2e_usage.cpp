@@ -283,8 +283,8 @@ TEST_SUITE("usage") {
             CAPTURE(command);
             CHECK(r.code == 0);
             CHECK(r.out.find("Global options:") != std::string::npos);
-            for (const char* global :
-                 {"--db", "--output", "--quiet", "--no-color", "--actor", "--lock-timeout"})
+            for (const char* global : {"--db", "--output", "--quiet", "--color", "--no-color",
+                                       "--actor", "--lock-timeout"})
                 CHECK(r.out.find(global) != std::string::npos);
         }
     }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Colour only on a terminal (a real pseudo-terminal from script(1)), never with NO_COLOR
-# or --no-color, never when piped; tables aligned on Unicode text there too. Progress of
+# Colour on a terminal (a real pseudo-terminal from script(1)), never with NO_COLOR,
+# TERM=dumb or --no-color, never when piped unless --color always; tables aligned on Unicode text there too. Progress of
 # long work on a terminal's stderr, erased when done, and never in a pipe or with -q.
 #   test_terminal.sh CHATCTL_BINARY
 set -uo pipefail
@@ -36,6 +36,40 @@ check "aligned by display width" bash -c "
   head -1 <<<'$plain' | grep -q '^NAME          DEFAULT'"
 plan_tty=$(on_tty "$bin" profile edit Default -t acme --wrap-up 90)
 check "plan signs coloured on a terminal" grep -q "$esc\[33m~" <<<"$plan_tty"
+
+# --color: TERM=dumb turns auto off; always colours a pipe whatever NO_COLOR says; never
+# and --no-color keep a terminal plain; error: and warning: coloured on a terminal's stderr.
+has_esc() { grep -q "$esc\[" <<<"$1"; }
+dumb=$(TERM=dumb script -qec "$bin profile list -t acme" /dev/null </dev/null)
+check "TERM=dumb: no colour" bash -c "! grep -q \$'\\033' <<<'$dumb'"
+always=$(NO_COLOR=1 "$bin" --color always profile list -t acme | cat)
+check "--color always: colour in a pipe, NO_COLOR or not" has_esc "$always"
+always_dumb=$(TERM=dumb "$bin" profile list -t acme --color=ALWAYS | cat)
+check "--color always: colour with TERM=dumb" has_esc "$always_dumb"
+never=$(on_tty "$bin" --color never profile list -t acme)
+check "--color never: none on a terminal" bash -c "! grep -q \$'\\033' <<<'$never'"
+both=$(on_tty "$bin" --color always --no-color profile list -t acme)
+check "--no-color wins over --color always" bash -c "! grep -q \$'\\033' <<<'$both'"
+tty_err=$(on_tty "$bin" profile list -t nosuch)
+check "error: in red on a terminal" grep -q "chatctl: $esc\[1;31merror:$esc\[0m tenant" <<<"$tty_err"
+piped_err=$("$bin" profile list -t nosuch 2>&1 | cat)
+check "error: plain in a pipe" grep -q "^chatctl: error: tenant" <<<"$piped_err"
+usage_err=$("$bin" --color always profile list --bogus 2>&1 | cat)
+check "a usage error coloured with --color always" grep -q "$esc\[1;31merror:" <<<"$usage_err"
+heavy=(simulate --pool 14 --max-chats 1 --wrap-up 30 --arrivals 234/h --talk 180 --replications 3 --duration 1h)
+tty_warn=$(on_tty "$bin" "${heavy[*]}")
+check "warning: in yellow on a terminal" grep -q "simulate: $esc\[1;33mwarning:$esc\[0m scenario" <<<"$tty_warn"
+dumb_warn=$(TERM=dumb script -qec "$bin ${heavy[*]}" /dev/null </dev/null)
+check "warning: plain with TERM=dumb" grep -q "simulate: warning: scenario" <<<"$dumb_warn"
+bad=$("$bin" --color sometimes tenant list 2>&1)
+check "--color sometimes: invalid input" test $? = 5
+check "--color sometimes refused" grep -q -- "--color: \"sometimes\" is not one of auto, always, never" <<<"$bad"
+
+# History's times: local, to the second, on a terminal; UTC with Z for programs.
+local_history=$(TZ=LOC-3 script -qec "$bin -q history --limit 1" /dev/null </dev/null | tr -d '\r')
+check "history on a terminal: local time" grep -Eq '20[0-9-]{8} [0-9:]{8} \+03:00' <<<"$local_history"
+piped_history=$(TZ=LOC-3 "$bin" -q history --limit 1 | cat)
+check "history piped: UTC" grep -Eq '20[0-9-]{8}T[0-9:]{8}\.[0-9]{3}Z' <<<"$piped_history"
 
 # Long work: a declaration of 300,000 users takes a few seconds to apply (its progress
 # shows after one).

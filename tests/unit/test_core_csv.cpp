@@ -4,7 +4,11 @@
 #include "core/csv/csv.hpp"
 #include "core/error.hpp"
 
+#include <cstdlib>
+#include <ctime>
 #include <doctest/doctest.h>
+#include <optional>
+#include <string>
 
 using namespace chatctl;
 
@@ -109,8 +113,44 @@ TEST_CASE("time bounds: ISO 8601 dates and times, offsets, times ago; the end of
     CHECK(time_bound("7d", "--since", false, now) == "2025-11-19T12:00:00.000Z");
     CHECK(time_bound("90s", "--since", false, now) == "2025-11-26T11:58:30.000Z");
     CHECK(time_bound("2024-02-29", "--since", false, now) == "2024-02-29T00:00:00.000Z");
-    for (const char* bad : {"", "yesterday", "1.5h", "2h ago", "2026-02-30", "2025-02-29",
-                            "2026-13-01", "2026-11-26T24:00", "2026-11-26T09:30:15.25",
-                            "2026-11-26T09:30Z junk", "26/11/2026", "-2h", "1969-12-31"})
+    for (const char* bad :
+         {"", "yesterdays", "to day", "1.5h", "2h ago", "2026-02-30", "2025-02-29", "2026-13-01",
+          "2026-11-26T24:00", "2026-11-26T09:30:15.25", "2026-11-26T09:30Z junk", "26/11/2026",
+          "-2h", "1969-12-31"})
         CHECK_THROWS_AS(time_bound(bad, "--since", false, now), Error);
+}
+
+// Local time is $TZ's: a POSIX rule, so that no time zone database is needed.
+struct LocalZone {
+    explicit LocalZone(const char* tz) {
+        if (const char* was = std::getenv("TZ")) before = was;
+        ::setenv("TZ", tz, 1);
+        ::tzset();
+    }
+    ~LocalZone() {
+        if (before)
+            ::setenv("TZ", before->c_str(), 1);
+        else
+            ::unsetenv("TZ");
+        ::tzset();
+    }
+    std::optional<std::string> before;
+};
+
+TEST_CASE("today and yesterday are local days; history's times read in local time") {
+    LocalZone paris("CET-1CEST,M3.5.0,M10.5.0/3");
+    const int64_t now = 1764158400000; // 2025-11-26T12:00:00.000Z, 13:00 in Paris
+    CHECK(time_bound("today", "--since", false, now) == "2025-11-25T23:00:00.000Z");
+    CHECK(time_bound("Today", "--until", true, now) == "2025-11-26T22:59:59.999Z");
+    CHECK(time_bound("yesterday", "--since", false, now) == "2025-11-24T23:00:00.000Z");
+    CHECK(time_bound("YESTERDAY", "--until", true, now) == "2025-11-25T22:59:59.999Z");
+    // The day the clocks go forward has 23 hours.
+    const int64_t spring = 1743336000000; // 2025-03-30T12:00:00.000Z
+    CHECK(time_bound("today", "--since", false, spring) == "2025-03-29T23:00:00.000Z");
+    CHECK(time_bound("today", "--until", true, spring) == "2025-03-30T21:59:59.999Z");
+    CHECK(local_time("2025-11-26T12:00:00.000Z") == "2025-11-26 13:00:00 +01:00");
+    CHECK(local_time("2025-07-01T23:30:00.999Z") == "2025-07-02 01:30:00 +02:00");
+    CHECK(local_time("not a time") == "not a time");
+    LocalZone newfoundland("NST3:30");
+    CHECK(local_time("2025-11-26T12:00:00.000Z") == "2025-11-26 08:30:00 -03:30");
 }
