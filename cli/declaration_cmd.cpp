@@ -3,14 +3,66 @@
 #include "core/decl/converge.hpp"
 #include "core/decl/export.hpp"
 #include "core/validate.hpp"
+#include "out_file.hpp"
 #include "progress.hpp"
 #include "write.hpp"
 
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace chatctl::cli {
 
 namespace {
+
+// The declaration schema as installed beside the binary (PREFIX/share/chatctl), else in
+// the source tree a build's binary sits in; the installed place when neither is there.
+std::string installed_schema() {
+    char exe[PATH_MAX];
+    const ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) return "/usr/share/chatctl/chatctl.schema.json";
+    exe[n] = '\0';
+    const std::string bin = std::filesystem::path(exe).parent_path();
+    const std::string installed = bin + "/../share/chatctl/chatctl.schema.json";
+    for (const std::string& candidate : {installed, bin + "/../../schemas/chatctl.schema.json"}) {
+        std::error_code ec;
+        const auto found = std::filesystem::canonical(candidate, ec);
+        if (!ec) return found.string();
+    }
+    return std::filesystem::path(installed).lexically_normal().string();
+}
+
+// export --split DIR: each tenant's declaration in DIR/TENANT.yaml (.json with -o json),
+// the folder made when missing. Each file is written whole or not at all; files of
+// other tenants are left as they are.
+void export_split(const Globals& g, const std::string& dir, const std::vector<std::string>& keys,
+                  const ExportOptions& options) {
+    if (dir.empty()) fail(ErrorKind::invalid_input, "--split must name a folder, not \"\"");
+    auto store = open_for_read(g);
+    const std::vector<TenantRow> tenants = export_tenants(*store, keys); // all found first
+    if (::mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST)
+        fail(ErrorKind::invalid_input,
+             "--split: cannot make the folder " + dir + " (" + std::strerror(errno) + ")");
+    const std::string extension = options.form == DocumentForm::json ? ".json" : ".yaml";
+    std::vector<std::string> paths;
+    for (const auto& t : tenants) {
+        paths.push_back(dir + "/" + t.tenant.key + extension);
+        check_out_path(paths.back(), "--split");
+    }
+    Progress progress(g, "users");
+    for (size_t i = 0; i < tenants.size(); ++i)
+        write_replacing(paths[i], "--split", [&](std::ostream& out) {
+            export_tenant(*store, tenants[i], out, options, [&] { progress.add(); });
+        });
+    progress.erase();
+    if (!g.quiet)
+        std::cerr << "chatctl: wrote " << tenants.size()
+                  << (tenants.size() == 1 ? " file" : " files") << " in " << dir << "\n";
+}
 
 struct DeclarationArgs {
     std::vector<std::string> files;
@@ -94,18 +146,29 @@ void add_declaration_commands(CLI::App& app, Globals& g) {
     {
         struct Args {
             std::vector<std::string> tenants;
+            bool show_defaults = false;
+            TextOption split;
         };
         auto a = std::make_shared<Args>();
         CLI::App* c = add_command(app, "export");
         c->add_option("-t,--tenant", a->tenants, "A tenant to export (repeatable)")
             ->type_name("TENANT")
             ->allow_extra_args(false);
+        c->add_flag("--show-defaults", a->show_defaults,
+                    "Write every field, those equal to their defaults and nulls too");
+        add_text_option(c, "--split", a->split,
+                        "Write one file per tenant in this folder (DIR/TENANT.yaml), not stdout",
+                        "DIR");
         c->callback([&g, a] {
             for (const auto& key : a->tenants)
                 check_tenant_key(key, "--tenant");
+            ExportOptions options;
+            options.form = g.format() == Format::json ? DocumentForm::json : DocumentForm::yaml;
+            options.show_defaults = a->show_defaults;
+            options.comment = "yaml-language-server: $schema=file://" + installed_schema();
+            if (auto dir = a->split.get()) return export_split(g, *dir, a->tenants, options);
             Progress progress(g, "users", std::nullopt, true);
-            export_declaration(*open_for_read(g), a->tenants, std::cout,
-                               g.format() == Format::json ? DocumentForm::json : DocumentForm::yaml,
+            export_declaration(*open_for_read(g), a->tenants, std::cout, options,
                                [&] { progress.add(); });
         });
     }

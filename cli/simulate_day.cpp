@@ -3,7 +3,7 @@
 #include "core/csv/csv.hpp"
 #include "diagnostics.hpp"
 #include "output.hpp"
-#include "plot_file.hpp"
+#include "out_file.hpp"
 #include "plot_svg.hpp"
 #include "progress.hpp"
 #include "render_sim.hpp"

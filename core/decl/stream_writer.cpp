@@ -89,7 +89,7 @@ void ListWriter::item(const Json& value) {
     spill();
 }
 
-void ListWriter::flat(std::initializer_list<Field> fields) {
+void ListWriter::flat(std::initializer_list<Field> fields, bool nulls) {
     before_item();
     const std::string pad(static_cast<size_t>(item_indent_ + 2), ' ');
     bool first = true;
@@ -97,6 +97,7 @@ void ListWriter::flat(std::initializer_list<Field> fields) {
         out_.append(pad.size() - 2, ' ');
         out_ += "{\n";
         for (const auto& [key, value] : fields) {
+            if (!value && !nulls) continue;
             if (!first) out_ += ",\n";
             first = false;
             out_ += pad + '"' + key + "\": ";
@@ -112,6 +113,7 @@ void ListWriter::flat(std::initializer_list<Field> fields) {
         out_.append(pad.size() - 2, ' ');
         out_ += "- ";
         for (const auto& [key, value] : fields) {
+            if (!value && !nulls) continue;
             if (!first) out_ += pad;
             first = false;
             out_ += key;

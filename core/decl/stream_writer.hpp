@@ -25,9 +25,10 @@ class ListWriter {
     // Writes one item of the list.
     void item(const Json& value);
     // The same for an object of texts and nulls (a null pointer), written without
-    // building it (export writes a million users this way).
+    // building it (export writes a million users this way); with `nulls` false, a null
+    // field is left out.
     using Field = std::pair<const char*, const std::string*>;
-    void flat(std::initializer_list<Field> fields);
+    void flat(std::initializer_list<Field> fields, bool nulls = true);
     // Writes an item that holds a streamed list of its own (a tenant and its users).
     void nested(const std::function<Json()>& skeleton,
                 const std::function<void(ListWriter&)>& items);

@@ -245,20 +245,36 @@ TEST_SUITE("declaration") {
         CHECK(s.run({"plan"}).code == 64);
     }
 
-    TEST_CASE("export: every field, stable order, and round trips") {
+    TEST_CASE("export: defaults and nulls left out, stable order, and round trips") {
         Sandbox s;
         s.ok({"apply", "-f", kSource + "/examples/multi-tenant.yaml"});
         std::string exported = s.ok({"export"}).out;
-        CHECK(exported.rfind("version: 1\ntenants:\n  - tenant: acme\n", 0) == 0);
-        CHECK(exported.find("default: false") != std::string::npos);
-        CHECK(exported.find("description: null") != std::string::npos);
+        const std::string modeline = "# yaml-language-server: $schema=file://";
+        REQUIRE(exported.rfind(modeline, 0) == 0);
+        const std::string body = exported.substr(exported.find('\n') + 1);
+        CHECK(body.rfind("version: 1\ntenants:\n  - tenant: acme\n", 0) == 0);
+        CHECK(body.find("default: false") == std::string::npos);
+        CHECK(body.find("null") == std::string::npos);
+        CHECK(body.find("max_concurrent_chats: 3\n") == std::string::npos);
+        CHECK(body.find("wrap_up_seconds: 60\n") == std::string::npos);
         std::string file = s.write("e.yaml", exported);
         CHECK(s.run({"apply", "-f", file}).out == "No changes.\n");
         CHECK(s.run({"plan", "--prune", "-f", file}).code == 0);
         Sandbox fresh;
         fresh.ok({"apply", "-f", file});
         CHECK(fresh.ok({"export"}).out == exported);
-        // -t filters (repeatable); JSON on request.
+        // --show-defaults: every field, `default:` on every profile; it round trips too.
+        std::string full = s.ok({"export", "--show-defaults"}).out;
+        CHECK(full.find("default: false") != std::string::npos);
+        CHECK(full.find("description: null") != std::string::npos);
+        CHECK(full.find("max_concurrent_chats: 3\n") != std::string::npos);
+        std::string full_file = s.write("full.yaml", full);
+        CHECK(s.run({"apply", "-f", full_file}).out == "No changes.\n");
+        CHECK(s.run({"plan", "--prune", "-f", full_file}).code == 0);
+        Sandbox fresh_full;
+        fresh_full.ok({"apply", "-f", full_file});
+        CHECK(fresh_full.ok({"export"}).out == exported);
+        // -t filters (repeatable); JSON on request, without the YAML comment.
         Json one = s.ok({"export", "-t", "globex", "-o", "json"}).json();
         REQUIRE(one["tenants"].size() == 1);
         CHECK(one["tenants"][0]["users"][0]["login"] == "hank");
@@ -269,6 +285,77 @@ TEST_SUITE("declaration") {
         expect_refused(s, {"export", "-t", "Bad"}, 5);
         Sandbox none;
         CHECK(none.run({"export"}).code == 6);
+    }
+
+    TEST_CASE("export: a user on the default profile leaves it out; on another, names it") {
+        Sandbox s;
+        s.ok({"tenant", "create", "acme"});
+        s.ok({"profile", "add", "Experts", "-t", "acme", "--max-chats", "5"});
+        s.ok({"user", "add", "alice", "-t", "acme", "--profile", "Experts", "--name", "Alice"});
+        s.ok({"user", "add", "bob", "-t", "acme"});
+        Json users = s.ok({"export", "-o", "json"}).json()["tenants"][0]["users"];
+        REQUIRE(users.size() == 2);
+        CHECK(users[0] == Json{{"login", "alice"}, {"name", "Alice"}, {"profile", "Experts"}});
+        CHECK(users[1] == Json{{"login", "bob"}});
+        // Once Experts is the default, bob's profile (Default) is written, alice's is not;
+        // applied anywhere, the file still puts each user where it is.
+        s.ok({"profile", "set-default", "Experts", "-t", "acme"});
+        users = s.ok({"export", "-o", "json"}).json()["tenants"][0]["users"];
+        CHECK(users[0] == Json{{"login", "alice"}, {"name", "Alice"}});
+        CHECK(users[1] == Json{{"login", "bob"}, {"profile", "Default"}});
+        std::string file = s.write("e.yaml", s.ok({"export"}).out);
+        Sandbox fresh;
+        fresh.ok({"apply", "-f", file});
+        CHECK(fresh.ok({"export"}).out == s.ok({"export"}).out);
+        CHECK(fresh.ok({"user", "show", "bob", "-t", "acme", "-o", "json"}).json()["profile"] ==
+              "Default");
+    }
+
+    TEST_CASE("export's modeline names the schema the binary has") {
+        Sandbox s;
+        s.ok({"tenant", "create", "acme"});
+        std::string first = s.ok({"export"}).out;
+        first = first.substr(0, first.find('\n'));
+        const std::string prefix = "# yaml-language-server: $schema=file://";
+        REQUIRE(first.rfind(prefix, 0) == 0);
+        const std::string path = first.substr(prefix.size());
+        CHECK(fs::equivalent(path, kSource + "/schemas/chatctl.schema.json"));
+    }
+
+    TEST_CASE("export --split DIR: one file per tenant, each the tenant's export, whole") {
+        Sandbox s;
+        s.ok({"apply", "-f", kSource + "/examples/multi-tenant.yaml"});
+        const std::string dir = s.dir() + "/tenants";
+        expect_refused(s, {"export", "--split", dir, "-t", "nope"}, 3);
+        CHECK_FALSE(fs::exists(dir)); // nothing made before every tenant is found
+        s.write("tenants/README", "kept\n");
+        s.write("tenants/gone.yaml", "# a tenant deleted since: left as it is\n");
+        Result r = s.run({"export", "--split", dir});
+        REQUIRE(r.code == 0);
+        CHECK(r.out.empty());
+        CHECK(r.err.find("wrote 2 files in " + dir) != std::string::npos);
+        for (const char* key : {"acme", "globex"})
+            CHECK(slurp(dir + "/" + std::string(key) + ".yaml") == s.ok({"export", "-t", key}).out);
+        CHECK(slurp(dir + "/README") == "kept\n");
+        CHECK(fs::exists(dir + "/gone.yaml"));
+        fs::remove(dir + "/gone.yaml");
+        fs::remove(dir + "/README");
+        CHECK(s.run({"plan", "--prune", "-f", dir}).code == 0); // the folder, read whole
+        Sandbox fresh;
+        fresh.ok({"apply", "-f", dir});
+        CHECK(fresh.ok({"export"}).out == s.ok({"export"}).out);
+        // -o json writes .json files; -q says nothing.
+        Result json = s.run({"-q", "-o", "json", "export", "--split", dir, "-t", "acme"});
+        REQUIRE(json.code == 0);
+        CHECK(json.err.empty());
+        CHECK(Json::parse(slurp(dir + "/acme.json"))["tenants"][0]["tenant"] == "acme");
+        // A folder where a tenant's file would go, or a file where the folder would: refused.
+        fs::create_directories(dir + "/x/acme.yaml");
+        expect_refused(s, {"export", "--split", dir + "/x"}, 5, "it is a folder");
+        CHECK(fs::is_empty(dir + "/x/acme.yaml"));
+        s.write("plain", "x");
+        expect_refused(s, {"export", "--split", s.dir() + "/plain"}, 5, "--split");
+        expect_refused(s, {"export", "--split", ""}, 5, "--split");
     }
 
 } // TEST_SUITE

@@ -44,7 +44,7 @@ std::string declaration(const std::string& tenant, const std::vector<DeclaredUse
 
 // Every user of the tenant as export prints it: login -> "name/profile".
 std::map<std::string, std::string> exported(const Sandbox& s, const std::string& tenant) {
-    Json doc = s.ok({"export", "-t", tenant, "-o", "json"}).json();
+    Json doc = s.ok({"export", "-t", tenant, "-o", "json", "--show-defaults"}).json();
     std::map<std::string, std::string> out;
     for (const auto& u : doc["tenants"][0]["users"])
         out[u["login"].get<std::string>()] =

@@ -43,6 +43,8 @@ for f in bin/chatctl share/man/man1/chatctl.1.gz share/doc/chatctl/copyright \
 done
 check "installed binary runs" "$prefix/bin/chatctl" --version
 check "installed binary finds its PostgreSQL module" finds_module "$prefix/bin/chatctl"
+check "installed export names the installed schema" bash -c "CHATCTL_DB='$work/modeline.db' '$prefix/bin/chatctl' -q tenant create acme &&
+  CHATCTL_DB='$work/modeline.db' '$prefix/bin/chatctl' export | head -1 | grep -qx '# yaml-language-server: [$]schema=file://$prefix/share/chatctl/chatctl.schema.json'"
 check "installed man page renders" bash -c "MANWIDTH=80 man -l '$prefix/share/man/man1/chatctl.1.gz' | grep -q 'EXIT STATUS'"
 check "installed bash completion" env PATH="$prefix/bin:$PATH" CHATCTL_DB="$work/none.db" \
   bash -c "$(declare -f completes); completes '$prefix/share/bash-completion/completions/chatctl' 'profile' chatctl prof"
@@ -63,6 +65,7 @@ if dpkg -i "$deb" >"$work/out" 2>&1; then installed_deb=$deb; passed=$((passed +
 else failed=$((failed + 1)); echo "FAIL dpkg -i"; cat "$work/out"; fi
 check "chatctl --version from the package" bash -c "/usr/bin/chatctl --version | grep -q '^chatctl '"
 check "the package's chatctl finds its PostgreSQL module" finds_module /usr/bin/chatctl
+check "the package's export names /usr/share's schema" bash -c "CHATCTL_DB='$work/modeline.db' /usr/bin/chatctl export | head -1 | grep -qx '# yaml-language-server: [$]schema=file:///usr/share/chatctl/chatctl.schema.json'"
 check "man chatctl from the package" bash -c "MANWIDTH=80 man -P cat chatctl | grep -q 'EXIT STATUS'"
 check "bash completion from the package" env CHATCTL_DB="$work/none.db" \
   bash -c "$(declare -f completes); completes /usr/share/bash-completion/completions/chatctl 'set-default' chatctl profile set-"
