@@ -1,6 +1,7 @@
 #include "argv.hpp"
 
 #include "core/model.hpp"
+#include "core/shell.hpp"
 #include "core/validate.hpp"
 
 #include <algorithm>
@@ -201,6 +202,19 @@ class Reader {
 
     int count(const CLI::Option* o) { return ++seen_[o]; }
 
+    // What arguments a command does not take most likely meant: files for a command that
+    // reads them with -f (`chatctl apply acme.yaml`), else one value with spaces.
+    std::string extra_hint(size_t given) const {
+        if (!find_option(line_.path, "--file"))
+            return "a value with spaces is one argument when quoted: 'Night shift'";
+        std::vector<std::string> words;
+        for (size_t i = 1; i < line_.path.size(); ++i)
+            words.push_back(line_.path[i]->get_name());
+        for (size_t k = given; k < positionals_.size(); ++k)
+            words.insert(words.end(), {"-f", positionals_[k]});
+        return "did you mean `" + shell_command(words) + "`?";
+    }
+
     void unknown_option(const std::string& name) {
         std::string command = line_.command();
         std::string hint = elsewhere(command, name);
@@ -252,7 +266,7 @@ class Reader {
                 extra.push_back(validate::quote(positionals_[k]));
             problem("unexpected " + std::string(extra.size() == 1 ? "argument " : "arguments ") +
                         join(extra, " ") + " for `" + line_.command() + "`",
-                    "a value with spaces is one argument when quoted: 'Night shift'");
+                    extra_hint(given));
         }
         for (const CLI::App* app : line_.path)
             for (const CLI::Option* o : app->get_options())

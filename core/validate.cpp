@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
 namespace chatctl::validate {
@@ -115,7 +116,34 @@ std::string closest(const std::string& word, const std::vector<std::string>& can
             best_distance = d;
         }
     }
+    if (!best.empty()) return best;
+    auto letters = [](const std::string& text) {
+        std::string out;
+        for (char c : text)
+            if (c != '-' && c != '_')
+                out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return out;
+    };
+    const std::string wanted = letters(word);
+    if (wanted.size() < 4) return ""; // too short to say
+    for (const auto& c : candidates) {
+        const std::string have = letters(c);
+        size_t at = 0;
+        for (char x : have)
+            if (at < wanted.size() && x == wanted[at]) ++at;
+        if (at == wanted.size() && have.size() > wanted.size() &&
+            (best.empty() || c.size() < best.size()))
+            best = c;
+    }
     return best;
+}
+
+std::string listed(const std::vector<std::string>& names, size_t most) {
+    std::string out;
+    for (size_t i = 0; i < names.size() && i < most; ++i)
+        out += (i ? ", " : "") + quote(names[i]);
+    if (names.size() > most) out += " and " + std::to_string(names.size() - most) + " more";
+    return out;
 }
 
 std::optional<size_t> utf8_length(std::string_view value) {

@@ -53,7 +53,13 @@ bool next_code_point(std::string_view text, size_t& i, char32_t& out);
 std::optional<size_t> utf8_length(std::string_view text);
 
 // The closest of the candidates to a misspelled word, or "" when none is close.
+// Failing that, the shortest candidate that holds the word's letters in order, ignoring
+// case, `-` and `_` (wrap_up: wrap_up_seconds; --max-chats: max_concurrent_chats).
 std::string closest(const std::string& word, const std::vector<std::string>& candidates);
+
+// Names for a message, each quoted, the first `most` of them and how many more:
+// `"Default", "Experts" and 3 more`.
+std::string listed(const std::vector<std::string>& names, size_t most = 8);
 
 // A value as it appears in an error message: quoted, escaped, shortened when long.
 std::string quote(std::string_view value);

@@ -210,7 +210,7 @@ class TenantPlan {
             if (std::all_of(given->begin(), given->end(),
                             [&](const std::string& n) { return profiles_.count(fold(n)) > 0; }))
                 return;
-        std::vector<std::string> names;
+        std::vector<std::string> names; // those declared and those in the store
         names.reserve(profiles_.size());
         for (const auto& [folded, name] : profiles_)
             names.push_back(name);
@@ -220,7 +220,8 @@ class TenantPlan {
             problems_.add(u.profile_at,
                           "profile " + quote(u.user.profile) + " exists nowhere in tenant " +
                               t_.tenant.key +
-                              (near.empty() ? "" : "; did you mean " + quote(near) + "?"),
+                              (near.empty() ? " (its profiles: " + validate::listed(names) + ")"
+                                            : "; did you mean " + quote(near) + "?"),
                           true);
         });
     }

@@ -235,11 +235,13 @@ TEST_SUITE("csv") {
         for (size_t k = 1; k < profiles.size(); ++k) {
             CAPTURE(profiles[k]);
             const int line = static_cast<int>(k) + 2; // row k: "uK,PROFILE", the cell at 4
-            CHECK(r.err.find(":" + std::to_string(line) + ":4: error: profile \"" + profiles[k] +
-                             "\" exists nowhere in tenant acme: 1,000 times (lines " +
-                             std::to_string(line) + ", " + std::to_string(line + 5) + ", " +
-                             std::to_string(line + 10) + ", " + std::to_string(line + 15) + ", " +
-                             std::to_string(line + 20) + ", ...)") != std::string::npos);
+            CHECK(r.err.find(
+                      ":" + std::to_string(line) + ":4: error: profile \"" + profiles[k] +
+                      "\" exists nowhere in tenant acme (its profiles: \"Default\", \"Sales\"): "
+                      "1,000 times (lines " +
+                      std::to_string(line) + ", " + std::to_string(line + 5) + ", " +
+                      std::to_string(line + 10) + ", " + std::to_string(line + 15) + ", " +
+                      std::to_string(line + 20) + ", ...)") != std::string::npos);
         }
         CHECK(s.dump() == before);
         // JSON lists every fault.

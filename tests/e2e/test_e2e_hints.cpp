@@ -188,4 +188,38 @@ TEST_SUITE("hints") {
         CHECK(r.err.find("d.yaml:5:18: error: profile \"Exprts\" exists nowhere in tenant acme; "
                          "did you mean \"Experts\"?") != std::string::npos);
     }
+
+    TEST_CASE("a declaration's hints: a file without -f, a key cut short, the profiles there are") {
+        Sandbox s;
+        s.ok({"tenant", "create", "acme"});
+        s.ok({"profile", "add", "Seniors", "-t", "acme"});
+        const std::string file = s.write("my tenants.yaml", "tenants: []\n");
+        for (const char* command : {"apply", "plan"}) {
+            Result r = s.run({command, file});
+            CHECK(r.code == 64);
+            CHECK(r.err.find("hint: did you mean `chatctl " + std::string(command) + " -f '" +
+                             file + "'`?") != std::string::npos);
+        }
+        // Elsewhere, an argument too many is still most likely a value with spaces.
+        Result spaces = s.run({"profile", "add", "Night", "shift", "-t", "acme"});
+        CHECK(spaces.err.find("'Night shift'") != std::string::npos);
+        const std::string d = s.write("d.yaml", "tenants:\n  - tenant: acme\n    profiles:\n"
+                                                "      - name: Default\n        wrap_up: 30\n"
+                                                "        max_chats: 4\n");
+        Result keys = s.run({"plan", "-f", d});
+        CHECK(keys.code == 5);
+        CHECK(keys.err.find(":5:9: error: unknown key \"wrap_up\"; did you mean "
+                            "\"wrap_up_seconds\"?") != std::string::npos);
+        CHECK(keys.err.find(":6:9: error: unknown key \"max_chats\"; did you mean "
+                            "\"max_concurrent_chats\"?") != std::string::npos);
+        // A profile like none: the tenant's profiles, declared in the file and in the store.
+        const std::string u = s.write("u.yaml", "tenants:\n  - tenant: acme\n    profiles:\n"
+                                                "      - name: Default\n      - name: Juniors\n"
+                                                "    users:\n      - login: bob\n"
+                                                "        profile: Zzz\n");
+        Result none = s.run({"plan", "-f", u});
+        CHECK(none.code == 5);
+        CHECK(none.err.find("profile \"Zzz\" exists nowhere in tenant acme (its profiles: "
+                            "\"Default\", \"Juniors\", \"Seniors\")") != std::string::npos);
+    }
 }

@@ -145,6 +145,22 @@ TEST_CASE("closest: the nearest candidate, swaps counting as one edit, or none")
     CHECK(v::closest("shwo", commands) == "show");
     CHECK(v::closest("zzzzzz", commands).empty());
     CHECK(v::closest("display_nme", {"tenant", "display_name", "profiles"}) == "display_name");
+    // Failing an edit or two: the shortest candidate holding the word's letters in order.
+    const std::vector<std::string> keys{"name", "default", "max_concurrent_chats",
+                                        "wrap_up_seconds", "description"};
+    CHECK(v::closest("wrap_up", keys) == "wrap_up_seconds");
+    CHECK(v::closest("max-chats", keys) == "max_concurrent_chats");
+    CHECK(v::closest("Desc", keys) == "description");
+    CHECK(v::closest("wrap", keys) == "wrap_up_seconds");
+    CHECK(v::closest("max", keys).empty());       // three letters say too little
+    CHECK(v::closest("chats_max", keys).empty()); // out of order
+    CHECK(v::closest("--wrap", {"--wrap-up", "--wrap-up-seconds"}) == "--wrap-up");
+}
+
+TEST_CASE("listed: names quoted, the first few, and how many more") {
+    CHECK(v::listed({}) == "");
+    CHECK(v::listed({"Default"}) == "\"Default\"");
+    CHECK(v::listed({"a", "b", "c"}, 2) == "\"a\", \"b\" and 1 more");
 }
 
 TEST_CASE("controls are escaped for people: C0, DEL, C1 and bytes that are not UTF-8") {
