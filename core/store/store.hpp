@@ -102,6 +102,13 @@ class Store {
     virtual bool write_locked_elsewhere() = 0;
     virtual void commit() = 0;
     virtual void rollback() = 0;
+    // Ends the snapshot of a store opened for reading, once all is read (closing the store
+    // ends it too): a read command prints after it, so that no server session waits on its
+    // reader inside a transaction. Nothing may be read after it.
+    virtual void end_read() {}
+    // Whether reading holds a server's session (PostgreSQL): a read command that prints
+    // as it reads then keeps what it prints aside until end_read.
+    virtual bool read_holds_session() const { return false; }
 
     // Reads. Names and logins are matched case-insensitively (R9), ASCII only.
     virtual std::optional<TenantRow> find_tenant(std::string_view key) = 0;

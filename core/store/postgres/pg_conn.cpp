@@ -9,9 +9,6 @@ namespace chatctl::postgres {
 
 namespace {
 
-// libpq's notices (a NOTICE from CREATE ... IF NOT EXISTS, say) are not chatctl's output.
-void ignore_notice(void*, const char*) {}
-
 // A server that never answered (nothing listening, nothing answering in time, no such
 // host), as opposed to one that refused chatctl (a password, a database, TLS).
 bool unreachable(const std::string& why) {
@@ -62,7 +59,7 @@ Conn::Conn(const ConnOptions& options, std::string shown) : shown_(std::move(sho
     conn_ = PQconnectdbParams(keys.data(), values.data(), 0);
     if (!conn_) fail(ErrorKind::internal, "out of memory");
     if (const char* pass = PQpass(conn_)) password_ = pass;
-    PQsetNoticeProcessor(conn_, ignore_notice, nullptr);
+    PQsetNoticeReceiver(conn_, receive_notice, this);
     if (PQstatus(conn_) != CONNECTION_OK) {
         std::string why = clean(PQerrorMessage(conn_));
         PQfinish(conn_);
@@ -88,6 +85,26 @@ std::string Conn::clean(std::string message) const {
     return message;
 }
 
+// libpq's notices (a NOTICE from CREATE ... IF NOT EXISTS, say) are not chatctl's output.
+// But an error the server sent between statements, as it ended the session (an idle
+// transaction's timeout, an administrator), comes this way when read before the next
+// statement: its SQLSTATE is kept, as the failed statement's result no longer has it.
+void Conn::receive_notice(void* self, const PGresult* notice) {
+    auto* conn = static_cast<Conn*>(self);
+    const char* severity = PQresultErrorField(notice, PG_DIAG_SEVERITY_NONLOCALIZED);
+    const char* state = PQresultErrorField(notice, PG_DIAG_SQLSTATE);
+    const char* message = PQresultErrorField(notice, PG_DIAG_MESSAGE_PRIMARY);
+    if (!severity || !state || !conn->ended_state_.empty()) return;
+    if (std::string(severity) != "FATAL" && std::string(severity) != "PANIC") return;
+    conn->ended_state_ = state;
+    conn->ended_message_ = message ? message : "";
+}
+
+void Conn::read_pending() {
+    PQconsumeInput(conn_); // a lost connection shows in the statement that follows
+    PQisBusy(conn_);       // parses what was read: between statements, an error is a notice
+}
+
 Conn::~Conn() {
     if (conn_) PQfinish(conn_);
 }
@@ -97,12 +114,33 @@ void Conn::fail_result(PGresult* r, const char* what) {
         const char* v = r ? PQresultErrorField(r, code) : nullptr;
         return std::string(v ? v : "");
     };
-    const std::string state = field(PG_DIAG_SQLSTATE);
-    last_state_ = state;
+    std::string state = field(PG_DIAG_SQLSTATE);
     std::string message = field(PG_DIAG_MESSAGE_PRIMARY);
+    if (state.empty() && !ended_state_.empty()) { // the session ended before the statement
+        state = ended_state_;
+        message = ended_message_;
+    }
+    last_state_ = state;
     message = clean(message.empty() ? PQerrorMessage(conn_) : message);
     if (r) PQclear(r);
     const std::string& where = shown_;
+    // The limits a DBA sets for a role or a database, named by SQLSTATE: the server ended
+    // the transaction (and, for the first, the session), so nothing of it was written.
+    if (state == "25P03")
+        store_fail("the server ended an idle transaction: idle_in_transaction_session_timeout (" +
+                       where + ": " + message + ")",
+                   {"chatctl's transaction waited longer than the server's "
+                    "idle_in_transaction_session_timeout; nothing of this command was written",
+                    "run it again; if it happens again, raise the setting for chatctl's role "
+                    "(ALTER ROLE ... SET idle_in_transaction_session_timeout)"});
+    if (state == "57014" && message.find("statement timeout") != std::string::npos)
+        store_fail("the server cancelled a statement: statement_timeout (" + where + ": " +
+                       message + ")",
+                   {"a statement ran longer than the server's statement_timeout; nothing of "
+                    "this command was written",
+                    "a write waits for the write lock within one statement: keep "
+                    "--lock-timeout below the limit, or have it raised for chatctl's role "
+                    "(ALTER ROLE ... SET statement_timeout)"});
     if (PQstatus(conn_) == CONNECTION_BAD || state.rfind("08", 0) == 0 ||
         state.rfind("57P", 0) == 0) {
         if (std::string(what) == "commit")
@@ -160,12 +198,14 @@ struct Values {
 } // namespace
 
 void Conn::run(const std::string& sql) {
+    read_pending();
     PGresult* r = PQexec(conn_, sql.c_str());
     if (!ok(r)) fail_result(r, "run");
     PQclear(r);
 }
 
 void Conn::commit() {
+    read_pending();
     PGresult* r = PQexec(conn_, "COMMIT");
     if (!ok(r)) fail_result(r, "commit");
     // A failed deferred check rolls back, and COMMIT reports it as ROLLBACK.
@@ -174,32 +214,17 @@ void Conn::commit() {
     if (rolled_back) fail(ErrorKind::conflict, "the store refused the change at commit");
 }
 
-Result Conn::query(const char* sql, const std::vector<Param>& params) {
-    auto [it, added] = prepared_.try_emplace(sql, "s" + std::to_string(prepared_.size()));
-    if (added) {
-        PGresult* r = PQprepare(conn_, it->second.c_str(), sql, 0, nullptr);
-        if (!ok(r)) {
-            prepared_.erase(it);
-            fail_result(r, "prepare");
-        }
-        PQclear(r);
-    }
+Result Conn::query(const std::string& sql, const std::vector<Param>& params) {
+    read_pending();
     Values v(params);
-    PGresult* r = PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()),
-                                 v.pointers.data(), v.lengths.data(), nullptr, 0);
-    if (!ok(r)) fail_result(r, "query");
-    return Result(r);
-}
-
-Result Conn::query_planned(const char* sql, const std::vector<Param>& params) {
-    Values v(params);
-    PGresult* r = PQexecParams(conn_, sql, static_cast<int>(params.size()), nullptr,
+    PGresult* r = PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr,
                                v.pointers.data(), v.lengths.data(), nullptr, 0);
     if (!ok(r)) fail_result(r, "query");
     return Result(r);
 }
 
 void Conn::copy_in(const std::string& copy_sql, const std::string& data) {
+    read_pending();
     PGresult* r = PQexec(conn_, copy_sql.c_str());
     if (!r || PQresultStatus(r) != PGRES_COPY_IN) fail_result(r, "copy");
     PQclear(r);

@@ -1,11 +1,10 @@
-// A thin layer over libpq: one connection, statements prepared once, COPY, and every
-// failure turned into a chatctl Error by its SQLSTATE. Nothing here knows the schema.
+// A thin layer over libpq: one connection, unnamed statements, COPY, and every failure
+// turned into a chatctl Error by its SQLSTATE. Nothing here knows the schema.
 #pragma once
 
 #include "core/store/postgres/pg_conninfo.hpp"
 
 #include <libpq-fe.h>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,11 +46,10 @@ class Conn {
 
     // Runs SQL without parameters (several statements allowed).
     void run(const std::string& sql);
-    // A statement prepared on first use (keyed by the text's address) and run.
-    Result query(const char* sql, const std::vector<Param>& params = {});
-    // A statement planned for the values it is given, each time (unnamed): for queries
-    // whose best plan depends on which of their parameters are null.
-    Result query_planned(const char* sql, const std::vector<Param>& params);
+    // A statement with parameters, sent unnamed (parsed and planned for the values given,
+    // each time): nothing outlives it on the server's session, which a transaction
+    // pooler may hand to another client as soon as a transaction ends.
+    Result query(const std::string& sql, const std::vector<Param>& params = {});
     // COPY ... FROM STDIN with rows already in COPY's text format.
     void copy_in(const std::string& copy_sql, const std::string& data);
     // COMMIT: a connection lost while committing leaves the outcome unknown, and says so.
@@ -62,14 +60,22 @@ class Conn {
     const std::string& last_state() const { return last_state_; }
     std::string user() const { return PQuser(conn_); }
     bool in_transaction() const { return PQtransactionStatus(conn_) == PQTRANS_INTRANS; }
+    // Inside a transaction, failed or not.
+    bool transaction_open() const {
+        const auto status = PQtransactionStatus(conn_);
+        return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
+    }
 
   private:
+    static void receive_notice(void* self, const PGresult* notice);
+    // Reads what the server sent since the last statement (without waiting).
+    void read_pending();
     [[noreturn]] void fail_result(PGresult* r, const char* what);
     // A message as it may be shown: one line, the password replaced.
     std::string clean(std::string message) const;
     PGconn* conn_ = nullptr;
     std::string shown_, password_, last_state_;
-    std::map<const char*, std::string> prepared_;
+    std::string ended_state_, ended_message_; // what the server said as it ended the session
 };
 
 // Appends text as one field of COPY's text format.

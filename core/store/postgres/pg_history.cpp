@@ -10,39 +10,28 @@ namespace chatctl::postgres {
 
 namespace {
 
-// The history query for a filter ($N::type IS NULL when a field is not given); each run
-// is planned for its values (Conn::query_planned), so the index on the change or the
-// tenant leads when given: a plan made once for any values reads the whole table.
-const char* history_sql(bool oldest_first) {
-    static const auto all = [] {
-        std::vector<std::string> out;
-        for (const char* order : {"DESC", "ASC"})
-            out.push_back(std::string("SELECT id, change, at, actor, command, tenant, kind, key, "
-                                      "action, before, after FROM history "
-                                      "WHERE ($1::text IS NULL OR tenant = $1::text) "
-                                      "AND ($2::bigint IS NULL OR change = $2::bigint) "
-                                      "AND ($3::text IS NULL OR kind = $3::text) "
-                                      "AND ($4::text IS NULL OR lower(key COLLATE \"C\") = "
-                                      "lower($4::text COLLATE \"C\")) "
-                                      "AND ($5::text IS NULL OR actor = $5::text) "
-                                      "AND ($6::text IS NULL OR at >= $6::text COLLATE \"C\") "
-                                      "AND ($7::text IS NULL OR at <= $7::text COLLATE \"C\") "
-                                      "AND ($8::bigint IS NULL OR id < $8::bigint) "
-                                      "AND ($9::bigint IS NULL OR id > $9::bigint) "
-                                      "ORDER BY id ") +
-                          order + " LIMIT $10");
-        return out;
-    }();
-    return all[oldest_first ? 1 : 0].c_str();
+// The history query for a filter ($N::type IS NULL when a field is not given), selecting
+// `columns`; each run is planned for its values (Conn::query sends it unnamed), so the
+// index on the change or the tenant leads when given: a plan made once for any values
+// reads the whole table.
+std::string history_sql(const char* columns, bool oldest_first) {
+    return std::string("SELECT ") + columns +
+           " FROM history "
+           "WHERE ($1::text IS NULL OR tenant = $1::text) "
+           "AND ($2::bigint IS NULL OR change = $2::bigint) "
+           "AND ($3::text IS NULL OR kind = $3::text) "
+           "AND ($4::text IS NULL OR lower(key COLLATE \"C\") = lower($4::text COLLATE \"C\")) "
+           "AND ($5::text IS NULL OR actor = $5::text) "
+           "AND ($6::text IS NULL OR at >= $6::text COLLATE \"C\") "
+           "AND ($7::text IS NULL OR at <= $7::text COLLATE \"C\") "
+           "AND ($8::bigint IS NULL OR id < $8::bigint) "
+           "AND ($9::bigint IS NULL OR id > $9::bigint) "
+           "ORDER BY id " +
+           (oldest_first ? "ASC" : "DESC") + " LIMIT $10";
 }
 
-// The count of what a history query selects; the text stays, as statements are kept by it.
-const char* history_count_sql(bool oldest_first) {
-    static const std::string counts[] = {
-        "SELECT count(*) FROM (" + std::string(history_sql(false)) + ") AS matching",
-        "SELECT count(*) FROM (" + std::string(history_sql(true)) + ") AS matching"};
-    return counts[oldest_first ? 1 : 0].c_str();
-}
+const char* const kEntryColumns =
+    "id, change, at, actor, command, tenant, kind, key, action, before, after";
 
 Param optional_num(const std::optional<int64_t>& n) {
     return n ? Param(num(*n)) : std::nullopt;
@@ -64,8 +53,20 @@ std::vector<Param> history_params(const HistoryFilter& f, Param limit) {
 } // namespace
 
 int64_t PgStore::history_count(const HistoryFilter& f) {
-    return conn_.query_planned(history_count_sql(f.oldest_first), history_params(f, std::nullopt))
-        .integer(0, 0);
+    // Counted a page of entries at a time, by keyset: one count of millions of entries
+    // would run near a statement_timeout a DBA may set.
+    constexpr int64_t kPage = 5000;
+    const std::string sql = "SELECT count(*), " + std::string(f.oldest_first ? "max" : "min") +
+                            "(id) FROM (" + history_sql("id", f.oldest_first) + ") AS page";
+    HistoryFilter rest = f;
+    int64_t total = 0;
+    for (;;) {
+        Result r = conn_.query(sql, history_params(rest, num(kPage)));
+        const int64_t n = r.integer(0, 0);
+        total += n;
+        if (n < kPage) return total;
+        (f.oldest_first ? rest.after_id : rest.before_id) = r.integer(0, 1);
+    }
 }
 
 namespace {
@@ -96,7 +97,8 @@ std::vector<HistoryEntry> history_rows(const Result& r, bool texts) {
 std::vector<HistoryEntry> PgStore::history(const HistoryFilter& f, int limit) {
     refuse_history_before_upgrade(conn_.shown(), version_, schema::current_version());
     return history_rows(
-        conn_.query_planned(history_sql(f.oldest_first), history_params(f, num(limit))), f.texts);
+        conn_.query(history_sql(kEntryColumns, f.oldest_first), history_params(f, num(limit))),
+        f.texts);
 }
 
 // Inside a transaction, one query read through a cursor: planned once for the whole scan
@@ -106,9 +108,9 @@ std::vector<HistoryEntry> PgStore::history(const HistoryFilter& f, int limit) {
 void PgStore::history_pages(HistoryFilter f, int page, const HistoryPage& each) {
     if (!conn_.in_transaction()) return Store::history_pages(std::move(f), page, each);
     refuse_history_before_upgrade(conn_.shown(), version_, schema::current_version());
-    const std::string declare =
-        std::string("DECLARE chatctl_history NO SCROLL CURSOR FOR ") + history_sql(f.oldest_first);
-    conn_.query_planned(declare.c_str(), history_params(f, std::nullopt));
+    const std::string declare = "DECLARE chatctl_history NO SCROLL CURSOR FOR " +
+                                history_sql(kEntryColumns, f.oldest_first);
+    conn_.query(declare, history_params(f, std::nullopt));
     struct Close {
         Conn& conn;
         ~Close() {
@@ -120,7 +122,7 @@ void PgStore::history_pages(HistoryFilter f, int page, const HistoryPage& each) 
     } close{conn_};
     const std::string fetch = "FETCH " + num(page) + " FROM chatctl_history";
     for (;;) {
-        auto rows = history_rows(conn_.query_planned(fetch.c_str(), {}), f.texts);
+        auto rows = history_rows(conn_.query(fetch), f.texts);
         if (!rows.empty()) each(rows);
         if (rows.size() < static_cast<size_t>(page)) return;
     }

@@ -30,11 +30,30 @@ const std::vector<std::string> kCreateHints = {
 PgStore::PgStore(const StoreOptions& options)
     : conn_(with_timeouts(parse_conninfo(options.path), options.connect_timeout_limit),
             describe_conninfo(options.path)),
-      lock_timeout_seconds_(options.lock_timeout_seconds), on_created_(options.on_created) {
+      lock_timeout_seconds_(options.lock_timeout_seconds), on_created_(options.on_created) {}
+
+PgStore::~PgStore() {
+    // A session left inside a transaction is one a pooler must close rather than hand on.
+    try {
+        end_read();
+        if (conn_.transaction_open()) conn_.run("ROLLBACK"); // a write that failed to begin
+    } catch (const Error&) { // lost: the server ends the transaction itself
+    }
+}
+
+void PgStore::begin(const std::string& begin_sql) {
     // Waiting for a lock (the write lock, a row another session holds) ends after
     // --lock-timeout; 0 waits as little as PostgreSQL allows, as it is never "forever".
-    const int ms = options.lock_timeout_seconds > 0 ? options.lock_timeout_seconds * 1000 : 1;
-    conn_.run("SET lock_timeout = " + std::to_string(ms));
+    // SET LOCAL, in the one round trip: the setting ends with the transaction, and never
+    // reaches the next client of a pooled session.
+    const int ms = lock_timeout_seconds_ > 0 ? lock_timeout_seconds_ * 1000 : 1;
+    conn_.run(begin_sql + "; SET LOCAL lock_timeout = " + std::to_string(ms));
+}
+
+void PgStore::end_read() {
+    if (!reading_) return;
+    reading_ = false;
+    conn_.run("COMMIT");
 }
 
 std::unique_ptr<PgStore> PgStore::open(const StoreOptions& options, OpenMode mode) {
@@ -49,7 +68,8 @@ std::unique_ptr<PgStore> PgStore::open(const StoreOptions& options, OpenMode mod
         return store;
     }
     // One snapshot for the whole command, which never waits for a writer.
-    store->conn_.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    store->begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    store->reading_ = true;
     const int64_t version = store->version();
     store->check_version(version);
     if (version == 0) {
@@ -167,7 +187,7 @@ void PgStore::migrate() {
 void PgStore::refuse_controls() {
     static const std::string sql = store_controls::find_sql(
         schema::holds_control, static_cast<int>(store_controls::kShown) + 1);
-    Result r = conn_.query(sql.c_str()); // prepared by its text's address: kept
+    Result r = conn_.query(sql);
     std::vector<std::pair<std::string, std::string>> found;
     found.reserve(static_cast<size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i)
@@ -197,7 +217,7 @@ int PgStore::init(const StoreOptions& options, const std::optional<std::string>&
 }
 
 void PgStore::begin_write(const Writer& writer) {
-    conn_.run("BEGIN");
+    begin("BEGIN");
     in_transaction_ = true;
     // Named for any writer that gives up waiting while this one holds the lock; for this
     // transaction only, so that no other client of a pooled connection inherits it.

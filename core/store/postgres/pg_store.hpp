@@ -20,7 +20,13 @@ class PgStore final : public Store {
     static int init(const StoreOptions& options, const std::optional<std::string>& grant_to,
                     bool create);
 
+    ~PgStore() override;
+    PgStore(const PgStore&) = delete;
+    PgStore& operator=(const PgStore&) = delete;
+
     void begin_write(const Writer& writer) override;
+    void end_read() override;
+    bool read_holds_session() const override { return true; }
     bool write_locked_elsewhere() override;
     void commit() override;
     void rollback() override;
@@ -66,6 +72,8 @@ class PgStore final : public Store {
 
   private:
     PgStore(const StoreOptions& options);
+    // BEGIN (as begin_sql says) with this command's settings, for this transaction only.
+    void begin(const std::string& begin_sql);
     // The schema's version: 0 when the database has none.
     int64_t version();
     // Refuses a version this chatctl does not know, and a schema whose tables do not
@@ -88,6 +96,7 @@ class PgStore final : public Store {
     Conn conn_;
     int lock_timeout_seconds_;
     bool in_transaction_ = false;
+    bool reading_ = false;         // in the read snapshot of a store opened for reading
     bool migrate_pending_ = false; // done by the next write transaction
     bool creating_ = false;        // this write transaction creates the schema
     std::function<void(const std::string&)> on_created_;
