@@ -4,6 +4,7 @@
 #include "core/decl/export.hpp"
 #include "core/validate.hpp"
 #include "out_file.hpp"
+#include "output.hpp"
 #include "progress.hpp"
 #include "write.hpp"
 
@@ -168,8 +169,10 @@ void add_declaration_commands(CLI::App& app, Globals& g) {
             options.comment = "yaml-language-server: $schema=file://" + installed_schema();
             if (auto dir = a->split.get()) return export_split(g, *dir, a->tenants, options);
             Progress progress(g, "users", std::nullopt, true);
-            export_declaration(*open_for_read(g), a->tenants, std::cout, options,
-                               [&] { progress.add(); });
+            auto store = open_for_read(g);
+            print_read(*store, [&](std::ostream& out) {
+                export_declaration(*store, a->tenants, out, options, [&] { progress.add(); });
+            });
         });
     }
 }

@@ -96,22 +96,24 @@ void add_history_command(CLI::App& app, Globals& g) {
         int64_t matching = 0;
         // Times in UTC ("Z") everywhere a program may read them; local on a terminal.
         const bool local = g.format() == Format::table && ::isatty(STDOUT_FILENO);
-        print_rows(
-            g,
-            [&](const std::function<void(const Json&)>& each) {
-                matching = queries::history(*store, f, limit, each);
-            },
-            {{"ID", "id"},
-             {"CHANGE", "change"},
-             local ? Column{"AT", "", local_at} : Column{"AT", "at"},
-             {"ACTOR", "actor"},
-             {"COMMAND", "command"},
-             {"ACTION", "action"},
-             {"KIND", "kind"},
-             {"TENANT", "tenant"},
-             {"KEY", "key"},
-             {"CHANGES", "", field_changes_of}},
-            queries::kHistoryFields);
+        print_read(*store, [&](std::ostream& out) {
+            print_rows(
+                g,
+                [&](const std::function<void(const Json&)>& each) {
+                    matching = queries::history(*store, f, limit, each);
+                },
+                {{"ID", "id"},
+                 {"CHANGE", "change"},
+                 local ? Column{"AT", "", local_at} : Column{"AT", "at"},
+                 {"ACTOR", "actor"},
+                 {"COMMAND", "command"},
+                 {"ACTION", "action"},
+                 {"KIND", "kind"},
+                 {"TENANT", "tenant"},
+                 {"KEY", "key"},
+                 {"CHANGES", "", field_changes_of}},
+                queries::kHistoryFields, out);
+        });
         if (limit && matching > *limit && !g.quiet) // never cut short without a word
             std::cerr << "chatctl: " << *limit << " of " << matching
                       << " matching entries shown, the newest; see them all with --all (or "

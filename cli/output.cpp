@@ -3,6 +3,7 @@
 #include "core/csv/csv.hpp"
 #include "core/decl/yaml_writer.hpp"
 #include "render.hpp"
+#include "spool.hpp"
 
 #include <iostream>
 
@@ -13,18 +14,23 @@ namespace {
 // Output gathered and written a block at a time: a list of a million is never held.
 class Blocks {
   public:
+    explicit Blocks(std::ostream& to) : to_(to) {}
     std::string text;
     // Writes what is gathered once it passes above bytes (all of it with 0).
     void flush(size_t above = 0) {
         if (text.size() <= above) return;
-        std::cout << text;
+        to_ << text;
         text.clear();
     }
     static constexpr size_t kSize = 1 << 16;
+
+  private:
+    std::ostream& to_;
 };
 
-void csv_list(const Globals& g, const RowSource& each, const std::vector<std::string>& fields) {
-    Blocks out;
+void csv_list(const Globals& g, const RowSource& each, const std::vector<std::string>& fields,
+              std::ostream& to) {
+    Blocks out(to);
     csv::write_row(out.text, fields, g.csv_delimiter);
     std::vector<std::string> cells;
     each([&](const Json& row) {
@@ -40,8 +46,8 @@ void csv_list(const Globals& g, const RowSource& each, const std::vector<std::st
 }
 
 // The array as dump(2) writes it whole.
-void json_list(const RowSource& each) {
-    Blocks out;
+void json_list(const RowSource& each, std::ostream& to) {
+    Blocks out(to);
     bool first = true;
     each([&](const Json& row) {
         std::string one = json_dump(Json::array({row}), 2); // "[\n  {...}\n]"
@@ -54,14 +60,15 @@ void json_list(const RowSource& each) {
     out.flush();
 }
 
-void yaml_list(const RowSource& each) {
+void yaml_list(const RowSource& each, std::ostream& to) {
     Json rows = Json::array();
     each([&](const Json& row) { rows.push_back(row); });
-    std::cout << to_yaml(rows);
+    to << to_yaml(rows);
 }
 
 // A table, aligned in blocks of kBlock rows, so that a long one is never held.
-void table_list(const Globals& g, const RowSource& each, const std::vector<Column>& columns) {
+void table_list(const Globals& g, const RowSource& each, const std::vector<Column>& columns,
+                std::ostream& to) {
     constexpr size_t kBlock = 1000;
     std::vector<std::vector<std::string>> table(1);
     for (const auto& c : columns)
@@ -70,7 +77,7 @@ void table_list(const Globals& g, const RowSource& each, const std::vector<Colum
     auto block = [&] {
         std::string text = render_table(table, g.color());
         if (!first) text.erase(0, text.find('\n') + 1); // the header, once
-        std::cout << text;
+        to << text;
         table.resize(1);
         first = false;
     };
@@ -103,18 +110,35 @@ void print_data(const Globals& g, const Json& value, const std::string& text) {
 }
 
 void print_rows(const Globals& g, const RowSource& each, const std::vector<Column>& columns,
-                const std::vector<std::string>& csv_fields) {
+                const std::vector<std::string>& csv_fields, std::ostream& out) {
     switch (g.format()) {
     case Format::csv:
-        return csv_list(g, each, csv_fields);
+        return csv_list(g, each, csv_fields, out);
     case Format::json:
-        return json_list(each);
+        return json_list(each, out);
     case Format::yaml:
-        return yaml_list(each);
+        return yaml_list(each, out);
     case Format::table:
         break;
     }
-    table_list(g, each, columns);
+    table_list(g, each, columns, out);
+}
+
+void print_read(Store& store, const std::function<void(std::ostream&)>& print) {
+    if (!store.read_holds_session()) {
+        print(std::cout);
+        store.end_read();
+        return;
+    }
+    Spool spool;
+    print(spool.stream());
+    spool.secure();
+    store.end_read();
+    try {
+        spool.copy_to_stdout();
+    } catch (const std::runtime_error&) { // as a list printed as read: std::cout fails
+        std::cout.setstate(std::ios::badbit);
+    }
 }
 
 void print_list(const Globals& g, const Json& rows, const std::vector<Column>& columns,

@@ -7,6 +7,7 @@
 #include "core/model.hpp"
 
 #include <functional>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,12 @@ using RowSource = std::function<void(const std::function<void(const Json&)>&)>;
 // header row, then one row per object; null an empty cell, other values as JSON text),
 // yaml once all are read, a table in aligned blocks through the given columns.
 void print_rows(const Globals& g, const RowSource& each, const std::vector<Column>& columns,
-                const std::vector<std::string>& csv_fields);
+                const std::vector<std::string>& csv_fields, std::ostream& out = std::cout);
+// A read command's output, print(out) reading the store as it writes: to standard output,
+// or, when reading holds a server's session, to a temporary file printed once the read
+// is ended (Store::end_read), so that a slow reader of the output never holds a
+// transaction open.
+void print_read(Store& store, const std::function<void(std::ostream&)>& print);
 // The same for rows held.
 void print_list(const Globals& g, const Json& rows, const std::vector<Column>& columns,
                 const std::vector<std::string>& csv_fields);

@@ -118,7 +118,8 @@ void add_profile_commands(CLI::App& app, Globals& g) {
         CLI::App* c = profile_command(group, "list", "List a tenant's profiles", *a, false);
         c->callback([&g, a] {
             std::string tenant = a->tenant.key();
-            print_list(g, queries::profile_list(*open_for_read(g), tenant),
+            const Json profiles = queries::profile_list(*open_for_read(g), tenant);
+            print_list(g, profiles, // the store closed: its snapshot ended
                        {{"NAME", "name"},
                         {"DEFAULT", "default"},
                         {"MAX CHATS", "max_concurrent_chats"},
@@ -134,7 +135,8 @@ void add_profile_commands(CLI::App& app, Globals& g) {
         c->callback([&g, a] {
             std::string tenant = a->tenant.key();
             validate::profile_name(a->name, "NAME");
-            print_object(g, queries::profile_show(*open_for_read(g), tenant, a->name));
+            const Json profile = queries::profile_show(*open_for_read(g), tenant, a->name);
+            print_object(g, profile); // the store closed: its snapshot ended
         });
     }
 }

@@ -151,13 +151,4 @@ std::string PlanLines::finish(Summary summary) {
     return out;
 }
 
-std::string render_plan(const ChangeSet& changes, Summary summary, bool color) {
-    std::ostringstream out;
-    PlanLines lines(out, color);
-    for (const auto& c : changes)
-        lines.add(c);
-    out << lines.finish(summary);
-    return out.str();
-}
-
 } // namespace chatctl::cli

@@ -30,11 +30,9 @@ std::string render_table(std::vector<std::vector<std::string>> rows, bool color)
 enum class Summary { none, plan, applied };
 
 // One line per change (`+ profile acme/Experts  default=false max_concurrent_chats=5 ...`),
-// aligned, then the summary; "No changes." for an empty set.
-std::string render_plan(const ChangeSet& changes, Summary summary, bool color);
-
-// The same, written as the changes come: lines are aligned in blocks of 1,000 (a plan of
-// a million changes is never held whole), each block written once full.
+// then the summary; "No changes." for an empty set. Written as the changes come: lines
+// are aligned in blocks of 1,000 (a plan of a million changes is never held whole), each
+// block written once full.
 class PlanLines {
   public:
     static constexpr size_t kBlock = 1000;

@@ -69,7 +69,8 @@ void add_tenant_commands(CLI::App& app, Globals& g) {
 
     CLI::App* list = add_command(group, "list", "List tenants");
     list->callback([&g] {
-        print_list(g, queries::tenant_list(*open_for_read(g)),
+        const Json tenants = queries::tenant_list(*open_for_read(g)); // then the store closes
+        print_list(g, tenants,
                    {{"TENANT", "tenant"},
                     {"DISPLAY NAME", "display_name"},
                     {"OWNER", "owner"},
@@ -85,7 +86,8 @@ void add_tenant_commands(CLI::App& app, Globals& g) {
         show->add_option("TENANT", a->key, "Tenant key")->required();
         show->callback([&g, a] {
             check_tenant_key(a->key, "TENANT");
-            print_object(g, queries::tenant_show(*open_for_read(g), a->key));
+            const Json tenant = queries::tenant_show(*open_for_read(g), a->key);
+            print_object(g, tenant); // the store closed: its snapshot ended
         });
     }
 

@@ -104,10 +104,15 @@ void add_user_commands(CLI::App& app, Globals& g) {
                      {"add -o csv, or leave them out"});
             auto store = open_for_read(g);
             auto profile = a->profile.get();
-            print_rows(
-                g, [&](const auto& f) { queries::user_list(*store, tenant, profile, f); },
-                {{"LOGIN", "login"}, {"NAME", "name"}, {"EMAIL", "email"}, {"PROFILE", "profile"}},
-                fields);
+            print_read(*store, [&](std::ostream& out) {
+                print_rows(
+                    g, [&](const auto& f) { queries::user_list(*store, tenant, profile, f); },
+                    {{"LOGIN", "login"},
+                     {"NAME", "name"},
+                     {"EMAIL", "email"},
+                     {"PROFILE", "profile"}},
+                    fields, out);
+            });
         });
     }
     {
@@ -115,7 +120,8 @@ void add_user_commands(CLI::App& app, Globals& g) {
         CLI::App* c = user_command(group, "show", "Show one user", *a, 1);
         c->callback([&g, a] {
             const std::string tenant = checked(*a);
-            print_object(g, queries::user_show(*open_for_read(g), tenant, a->logins[0]));
+            const Json user = queries::user_show(*open_for_read(g), tenant, a->logins[0]);
+            print_object(g, user); // the store closed: its snapshot ended
         });
     }
 }

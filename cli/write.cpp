@@ -6,9 +6,9 @@
 #include "core/decl/stream_writer.hpp"
 #include "core/error.hpp"
 #include "core/plan.hpp"
-#include "core/temp_file.hpp"
 #include "output.hpp"
 #include "progress.hpp"
+#include "spool.hpp"
 
 #include <cerrno>
 #include <csignal>
@@ -31,67 +31,6 @@ std::string actor_name(const Globals& g) {
     if (const char* user = std::getenv("USER"); user && *user) return user;
     return "unknown";
 }
-
-// Output held back until a write commits, in a temporary file with no name (no signal
-// leaves it behind). It is flushed before the commit: a full $TMPDIR fails the command
-// with nothing written, never after the change is committed.
-class Spool : std::streambuf {
-  public:
-    Spool() : file_(unnamed_temp_file()), out_(this) {}
-    ~Spool() override { std::fclose(file_); }
-    Spool(const Spool&) = delete;
-    Spool& operator=(const Spool&) = delete;
-    std::ostream& stream() { return out_; }
-
-    void secure() {
-        out_.flush();
-        if (std::fflush(file_) != 0) failed();
-        if (error_ != 0)
-            fail(ErrorKind::internal,
-                 "cannot write the output to a temporary file in " + temp_folder() + ": " +
-                     std::strerror(error_) + "; nothing was written",
-                 {"set $TMPDIR to a folder with room, or use -q"});
-    }
-    // Copies the lines to standard output; throws saying why it could not. What was not
-    // secured before the commit (the last lines, a document's end) may fail here.
-    void copy_to_stdout() {
-        out_.flush();
-        if (std::fflush(file_) != 0) failed();
-        if (error_ != 0)
-            throw std::runtime_error("cannot write to a temporary file in " + temp_folder() + ": " +
-                                     std::strerror(error_));
-        std::cout.flush();
-        std::rewind(file_);
-        char buffer[1 << 16];
-        for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, file_)) > 0;)
-            for (size_t done = 0; done < n;) {
-                ssize_t w = ::write(STDOUT_FILENO, buffer + done, n - done);
-                if (w < 0 && errno == EINTR) continue;
-                if (w <= 0) throw std::runtime_error(std::strerror(w < 0 ? errno : EIO));
-                done += static_cast<size_t>(w);
-            }
-        if (std::ferror(file_)) throw std::runtime_error("cannot read back the temporary file");
-    }
-
-  private:
-    int_type failed() {
-        if (error_ == 0) error_ = errno != 0 ? errno : EIO;
-        return traits_type::eof();
-    }
-    int_type overflow(int_type c) override {
-        if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
-        return std::fputc(c, file_) == EOF ? failed() : c;
-    }
-    std::streamsize xsputn(const char* s, std::streamsize n) override {
-        auto wrote = std::fwrite(s, 1, static_cast<size_t>(n), file_);
-        if (wrote != static_cast<size_t>(n)) failed();
-        return static_cast<std::streamsize>(wrote);
-    }
-
-    std::FILE* file_;
-    std::ostream out_;
-    int error_ = 0;
-};
 
 // The store for a write command. A reader of standard output that goes away (a broken
 // pipe) is then an error to report, not a signal that ends chatctl after its commit. A
@@ -138,13 +77,6 @@ void print_committed(const Globals& g, int64_t change, const std::function<void(
 
 } // namespace
 
-std::string plan_text(const Globals& g, const ChangeSet& changes, Summary summary,
-                      const int64_t* change) {
-    Json document = plan_to_json(changes);
-    if (change) document["change"] = *change != 0 ? Json(*change) : Json(nullptr);
-    return data_text(g, document, render_plan(changes, summary, g.color()));
-}
-
 bool stream_plan(const Globals& g, std::ostream& out, Summary summary,
                  const std::function<void(const ChangeSink&)>& run, const int64_t* change) {
     PlanSummary count;
@@ -188,28 +120,16 @@ bool stream_plan(const Globals& g, std::ostream& out, Summary summary,
 
 void run_write(const Globals& g, const std::string& command, const Planner& planner,
                Summary summary) {
-    auto store = open_for_write(g);
-    ChangeSet applied;
-    std::string text; // rendered before the commit: only writing it is left after
-    int64_t change = 0;
-    WriteContext context{actor_name(g), command, g.dry_run, [&](int64_t n) {
-                             change = n;
-                             if (!g.quiet) text = plan_text(g, applied, summary, &change);
-                         }};
-    write(
-        *store, context,
+    // Streamed as the engine applies each change: each line is written to the spool
+    // between the change's statements, never all at once inside the transaction, where a
+    // server's idle_in_transaction_session_timeout would see a session waiting.
+    run_streamed_write(
+        g, command,
         [&](Store& s, const ChangeSink& emit) {
             for (const auto& c : planner(s))
                 emit(c);
         },
-        [&](const Change& c) { applied.push_back(c); });
-    if (change == 0) { // a dry run, or nothing to change: nothing was committed
-        if (!g.quiet)
-            std::cout << (g.dry_run ? plan_text(g, applied, Summary::plan)
-                                    : plan_text(g, applied, summary, &change));
-        return;
-    }
-    print_committed(g, change, [&] { std::cout << text; });
+        summary);
 }
 
 void run_streamed_write(const Globals& g, const std::string& command, const StreamPlanner& planner,

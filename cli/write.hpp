@@ -27,14 +27,10 @@ namespace chatctl::cli {
 void run_write(const Globals& g, const std::string& command, const Planner& planner,
                Summary summary = Summary::none);
 
-// A change set as plan lines (with a summary line when asked), or the plan document;
-// with change given, a write's document, whose `change` is *change (null when 0).
-std::string plan_text(const Globals& g, const ChangeSet& changes, Summary summary,
-                      const int64_t* change = nullptr);
-
-// The same for the changes run hands to its sink, printed to out as they come (only
-// counted with -q); *change is read once they are all written. Returns whether there was
-// any.
+// The changes run hands to its sink, as plan lines (with a summary line when asked) or
+// the plan document, printed to out as they come (only counted with -q); with change
+// given, a write's document, whose `change` is *change (null when 0), read once they are
+// all written. Returns whether there was any.
 bool stream_plan(const Globals& g, std::ostream& out, Summary summary,
                  const std::function<void(const ChangeSink&)>& run,
                  const int64_t* change = nullptr);
