@@ -40,8 +40,17 @@ const char* pg_host() {
     return host && *host ? host : nullptr;
 }
 
+// The server itself, as the harness reaches it (its own sessions: a lock held, rows read).
 std::string pg_uri(const std::string& database, const std::string& role) {
     return "postgresql:///" + database + "?host=" + pg_host() + "&user=" + role;
+}
+
+// The store as chatctl reaches it: through the pooler in front of the server when
+// CHATCTL_TEST_PG_POOLER names its socket folder (tests/pg/pooler.sh), else the server.
+std::string chatctl_uri(const std::string& database, const std::string& role) {
+    const char* pooler = std::getenv("CHATCTL_TEST_PG_POOLER");
+    if (!pooler || !*pooler) return pg_uri(database, role);
+    return "postgresql:///" + database + "?host=" + std::string(pooler) + "&user=" + role;
 }
 
 // Runs SQL on the test server; the error message, or "" when it succeeded.
@@ -89,6 +98,11 @@ bool on_postgres() {
     return pg_host() != nullptr;
 }
 
+bool pooled() {
+    const char* pooler = std::getenv("CHATCTL_TEST_PG_POOLER");
+    return on_postgres() && pooler && *pooler;
+}
+
 Sandbox::Sandbox() {
     std::string tmpl = (fs::temp_directory_path() / "chatctl-e2e-XXXXXX").string();
     if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
@@ -99,7 +113,7 @@ Sandbox::Sandbox() {
     database_ = "e2e_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
     std::string error = pg_exec(pg_uri("postgres", "postgres"), "CREATE DATABASE " + database_);
     if (!error.empty()) throw std::runtime_error("CREATE DATABASE failed: " + error);
-    db_ = pg_uri(database_, "postgres");
+    db_ = chatctl_uri(database_, "postgres");
 }
 
 Sandbox::~Sandbox() {
@@ -110,8 +124,12 @@ Sandbox::~Sandbox() {
         pg_exec(pg_uri("postgres", "postgres"), "DROP DATABASE " + database_ + " WITH (FORCE)");
 }
 
+std::string Sandbox::server() const {
+    return database_.empty() ? db_ : pg_uri(database_, "postgres");
+}
+
 std::string Sandbox::db_as(const std::string& role) const {
-    return database_.empty() ? db_ : pg_uri(database_, role);
+    return database_.empty() ? db_ : chatctl_uri(database_, role);
 }
 
 namespace {
@@ -278,7 +296,7 @@ std::string Sandbox::dump_rows() const {
 std::string Sandbox::dump_postgres() const {
     std::vector<std::vector<std::string>> rows;
     std::string error =
-        pg_exec(db_,
+        pg_exec(server(),
                 "SELECT 'object', c.relname, c.relkind::text FROM pg_class c JOIN pg_namespace n "
                 "ON n.oid = c.relnamespace WHERE n.nspname = 'public' "
                 "UNION ALL SELECT 'constraint', conname, pg_get_constraintdef(oid) FROM "
@@ -289,7 +307,8 @@ std::string Sandbox::dump_postgres() const {
     if (!error.empty()) return "unreadable: " + error;
     if (rows.empty()) return "";
     for (const char* table : {"chatctl_version", "tenants", "profiles", "users", "history"})
-        if (!pg_exec(db_, std::string("SELECT * FROM ") + table + " ORDER BY 1", &rows).empty())
+        if (!pg_exec(server(), std::string("SELECT * FROM ") + table + " ORDER BY 1", &rows)
+                 .empty())
             rows.push_back({table, "unreadable"});
     std::ostringstream out;
     for (const auto& row : rows) {
@@ -321,7 +340,7 @@ std::string Sandbox::sql(const std::string& statement) const {
     if (on_postgres()) {
         Result init = run({"store", "init", "--grant", kAppRole});
         if (init.code != 0) return "store init failed: " + init.err;
-        return pg_exec(db_as(kAppRole), statement);
+        return pg_exec(pg_uri(database_, kAppRole), statement);
     }
     try {
         SQLite::Database db(db_, SQLite::OPEN_READWRITE);
@@ -336,7 +355,7 @@ std::string Sandbox::sql(const std::string& statement) const {
 std::vector<std::vector<std::string>> Sandbox::query(const std::string& sql) const {
     std::vector<std::vector<std::string>> rows;
     if (on_postgres()) {
-        std::string error = pg_exec(db_, sql, &rows);
+        std::string error = pg_exec(server(), sql, &rows);
         if (!error.empty()) throw std::runtime_error(error);
         return rows;
     }
@@ -361,7 +380,7 @@ LockHolder::LockHolder(const Sandbox& s) : impl_(std::make_unique<Impl>()) {
         impl_->file->exec("BEGIN IMMEDIATE");
         return;
     }
-    impl_->conn = PQconnectdb(s.db().c_str()); // the key chatctl's writers take
+    impl_->conn = PQconnectdb(s.server().c_str()); // the key chatctl's writers take
     PGresult* r = PQexec(impl_->conn, "SELECT pg_advisory_lock(1667785076, 6517868)");
     const bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
     PQclear(r);

@@ -36,9 +36,12 @@ bool sanitized();
 
 // The store under test: a SQLite file in the sandbox, or, when CHATCTL_TEST_PG_HOST names
 // the socket folder of a running PostgreSQL server, a fresh database on it (created and
-// dropped by the sandbox). Test cases about a store's files say "[file]" in their names
-// and are run on SQLite only.
+// dropped by the sandbox), which chatctl reaches through a pooler when
+// CHATCTL_TEST_PG_POOLER names the pooler's socket folder (tests/pg/pooler.sh). Test cases about a
+// store's files say "[file]" in their names and are run on SQLite only.
 bool on_postgres();
+// Whether chatctl reaches that server through a pooler.
+bool pooled();
 
 // The role of the everyday user of a PostgreSQL store (DML only), for raw SQL.
 inline const std::string kAppRole = "chatctl_app";
@@ -54,6 +57,10 @@ class Sandbox {
     const std::string& db() const { return db_; }
     // The same store, reached as another PostgreSQL role (db() on SQLite).
     std::string db_as(const std::string& role) const;
+    // The store's database on the server itself, as its owner, never through the pooler
+    // chatctl may be given (CHATCTL_TEST_PG_POOLER): the harness's own sessions, which
+    // hold locks or read rows beside chatctl's (db() on SQLite).
+    std::string server() const;
 
     // chatctl --db STORE ARGS, with the store in the sandbox (unless no_db), HOME in the
     // sandbox, and env added to a clean environment.
