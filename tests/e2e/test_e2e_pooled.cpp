@@ -132,8 +132,8 @@ TEST_SUITE("pooled") {
         CHECK(s.ok({"history", "-o", "json"}).json().size() == 5);
     }
 
-    TEST_CASE("under a DBA's timeouts, a large tenant is listed into a slow pipe, its history "
-              "read so, and its users' apply reverted in a dry run") {
+    TEST_CASE("under a DBA's timeouts, a large tenant is listed, and its history read, into a "
+              "slow pipe") {
         Sandbox s;
         constexpr int kUsers = 40000;
         s.ok({"tenant", "create", "big"});
@@ -147,10 +147,6 @@ TEST_SUITE("pooled") {
         r = through_slow_pipe(s, limited, "history --all -o csv");
         CHECK(r.code == 0);
         CHECK(r.out == std::to_string(kUsers + 3) + "\n"); // the tenant, its profile, the users
-        r = s.run({"--db", limited, "-o", "json", "revert", "2", "--dry-run"}, {}, "", true);
-        CHECK(r.code == 0);
-        CHECK(r.json()["summary"]["delete"] == kUsers);
-        CHECK(s.ok({"user", "list", "-t", "big", "-o", "json"}).json().size() == kUsers);
     }
 
     TEST_CASE("under a statement_timeout, history of many entries is read and counted a page "
@@ -188,13 +184,13 @@ TEST_SUITE("pooled") {
               "named so; nothing of it is written") {
         Sandbox s;
         s.ok({"tenant", "create", "big"});
+        s.ok({"-q", "apply", "-f", s.write("big.yaml", big_tenant(20000))}); // change 2
         s.ok({"store", "init", "--grant", kLimited});
         const std::string before = s.dump();
-        const std::string file = s.write("big.yaml", big_tenant(20000));
         Result r;
         std::atomic<bool> finished{false};
-        std::thread apply([&] {
-            r = s.run({"--db", s.db_as(kLimited), "-q", "apply", "-f", file}, {}, "", true);
+        std::thread revert([&] { // a write that, once it has begun, is never tried again
+            r = s.run({"--db", s.db_as(kLimited), "-q", "revert", "2"}, {}, "", true);
             finished = true;
         });
         // Once inside its write transaction (its application_name names its process), the
@@ -202,7 +198,7 @@ TEST_SUITE("pooled") {
         bool stopped = false;
         while (!finished && !stopped) {
             auto rows = s.query("SELECT application_name FROM pg_stat_activity WHERE "
-                                "application_name LIKE 'chatctl/apply|%' AND xact_start IS NOT "
+                                "application_name LIKE 'chatctl/revert 2|%' AND xact_start IS NOT "
                                 "NULL AND datname = current_database()");
             if (!rows.empty()) {
                 const std::string& name = rows[0][0];
@@ -215,7 +211,7 @@ TEST_SUITE("pooled") {
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(2));
         }
-        apply.join();
+        revert.join();
         REQUIRE(stopped);
         INFO("stderr: " << r.err);
         CHECK(r.code == 6);
