@@ -161,6 +161,10 @@ class Store {
     bool tenant_in_history(const std::string& key);
     // The number the next committed command's history entries share.
     virtual int64_t next_change() = 0;
+    // The schema version the store has as opened (an older one is read as it is).
+    virtual int64_t schema_version() = 0;
+    // The version of the server that holds it (PostgreSQL's server_version); "" for a file.
+    virtual std::string server_version() { return ""; }
     // The tenants `apply --owner owner` manages, in key order.
     virtual std::vector<TenantRow> tenants_owned_by(std::string_view owner) = 0;
     // Every tenant key, in order (no counts: for completion).

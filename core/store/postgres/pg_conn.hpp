@@ -59,6 +59,11 @@ class Conn {
     // The SQLSTATE of the last statement that failed ("" when none has).
     const std::string& last_state() const { return last_state_; }
     std::string user() const { return PQuser(conn_); }
+    // The server's version as it reports it ("15.4 (Debian 15.4-1.pgdg120+1)").
+    std::string server_version() const {
+        const char* v = PQparameterStatus(conn_, "server_version");
+        return v ? v : "";
+    }
     bool in_transaction() const { return PQtransactionStatus(conn_) == PQTRANS_INTRANS; }
     // Inside a transaction, failed or not.
     bool transaction_open() const {

@@ -49,6 +49,8 @@ class PgStore final : public Store {
     void history_pages(HistoryFilter filter, int page, const HistoryPage& each) override;
     int64_t history_count(const HistoryFilter& filter) override;
     int64_t next_change() override;
+    int64_t schema_version() override { return version_; }
+    std::string server_version() override { return conn_.server_version(); }
     std::vector<TenantRow> tenants_owned_by(std::string_view owner) override;
     std::vector<std::string> tenant_keys() override;
     std::vector<std::string> logins_starting(const TenantRow& tenant, std::string_view prefix,

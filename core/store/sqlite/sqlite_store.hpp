@@ -48,6 +48,7 @@ class SqliteStore final : public Store {
     std::vector<HistoryEntry> history(const HistoryFilter& filter, int limit) override;
     int64_t history_count(const HistoryFilter& filter) override;
     int64_t next_change() override;
+    int64_t schema_version() override { return version_; }
     std::vector<TenantRow> tenants_owned_by(std::string_view owner) override;
     std::vector<std::string> tenant_keys() override;
     std::vector<std::string> logins_starting(const TenantRow& tenant, std::string_view prefix,
