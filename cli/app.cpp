@@ -8,8 +8,10 @@
 #include "progress.hpp"
 #include "render.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 namespace chatctl::cli {
@@ -20,10 +22,11 @@ void add_global_options(CLI::App& app, Globals& g) {
                    "$XDG_DATA_HOME/chatctl/chatctl.db)")
         ->type_name("PATH");
     // -o's value and --error-format's are checked with the command line (argv.cpp).
-    g.output_option =
-        app.add_option("-o,--output", g.output, choices(allowed_values().at("--output"), "table"))
-            ->type_name("table|json|yaml|csv")
-            ->option_text("FORMAT");
+    g.output_option = app.add_option("-o,--output", g.output,
+                                     choices(allowed_values().at("--output"), "table") +
+                                         " (csv: lists; name: one key per line)")
+                          ->type_name("table|json|yaml|csv|name")
+                          ->option_text("FORMAT");
     app.add_flag("-q,--quiet", g.quiet, "Print nothing but data and errors");
     app.add_option("--color", g.color_when,
                    choices(allowed_values().at("--color"), "auto") +
@@ -64,6 +67,7 @@ Format Globals::format() const {
     if (name == "json") return Format::json;
     if (name == "yaml") return Format::yaml;
     if (name == "csv") return Format::csv;
+    if (name == "name") return Format::name;
     return Format::table;
 }
 
@@ -73,6 +77,17 @@ bool Globals::color() const {
 
 bool Globals::color_errors() const {
     return color_for(no_color ? "never" : fold(color_when), STDERR_FILENO);
+}
+
+size_t Globals::table_width() const {
+    if (format() != Format::table || !::isatty(STDOUT_FILENO)) return 0;
+    if (const char* columns = std::getenv("COLUMNS")) {
+        char* end = nullptr;
+        const long n = std::strtol(columns, &end, 10);
+        if (*columns && !*end && n > 0) return static_cast<size_t>(n);
+    }
+    winsize size{};
+    return ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 ? size.ws_col : 0;
 }
 
 bool Globals::github() const {
@@ -120,6 +135,19 @@ std::unique_ptr<Store> open_for_plan(const Globals& g) {
 
 void add_dry_run(CLI::App* command, Globals& g) {
     command->add_flag("--dry-run", g.dry_run, "Print the plan and write nothing");
+}
+
+void add_table_options(CLI::App* command, Globals& g, const std::vector<std::string>& sortable) {
+    command->add_flag("--no-headers", g.no_headers,
+                      "Leave out the table's header row (and a CSV list's)");
+    if (sortable.empty()) return;
+    command->add_option("--sort-by", g.sort_by, "Sort the list by this field: " + choices(sortable))
+        ->type_name("FIELD")
+        ->each([sortable](const std::string& field) { // as the line is read, before any store
+            if (std::find(sortable.begin(), sortable.end(), fold(field)) == sortable.end())
+                fail(ErrorKind::invalid_input, "--sort-by: " + validate::quote(field) +
+                                                   " is not one of " + choices(sortable, "", ", "));
+        });
 }
 
 void add_tenant_option(CLI::App* command, TenantOption& tenant) {
@@ -176,6 +204,12 @@ const char* command_summary(std::string_view name) {
                      "utilisation"},
         {"store", "Create or upgrade the store's schema (as its owner)"},
         {"config", "Contexts: named stores and settings"},
+        {"completion", "Print the shell completion script for bash, zsh or fish"},
+        {"version", "Print chatctl's version and, with a store, its schema version (and "
+                    "PostgreSQL's)"},
+        {"schema", "Print the JSON Schema of declarations"},
+        {"help", "Print the help of a command: `chatctl help user add` is `chatctl user add "
+                 "--help`"},
     };
     for (const auto& [command, summary] : summaries)
         if (command == name) return summary;

@@ -13,7 +13,7 @@
 
 namespace chatctl::cli {
 
-enum class Format { table, json, yaml, csv };
+enum class Format { table, json, yaml, csv, name };
 
 struct Globals {
     std::optional<std::string> db;
@@ -25,6 +25,8 @@ struct Globals {
     std::string lock_timeout = "5";
     bool dry_run = false;                    // the write command's --dry-run
     char csv_delimiter = ',';                // a list command's --delimiter, for -o csv
+    bool no_headers = false;                 // a table's or CSV list's --no-headers
+    std::optional<std::string> sort_by;      // a list's --sort-by FIELD
     std::optional<std::string> context;      // --context (else $CHATCTL_CONTEXT)
     std::optional<std::string> error_format; // --error-format (else $CHATCTL_ERROR_FORMAT)
     int exit_code = 0; // what a successful command exits with (plan: 2 when changes are pending)
@@ -48,6 +50,9 @@ struct Globals {
     Format format() const;
     bool color() const;        // standard output's colour (--color, --no-color, NO_COLOR, TERM)
     bool color_errors() const; // standard error's: `error:` and `warning:`
+    // The width a table is cut to: on a terminal only, $COLUMNS when it is a positive
+    // number, else the terminal's; 0 (never cut) in a pipe or a file, or when unknown.
+    size_t table_width() const;
     // --error-format github (else $CHATCTL_ERROR_FORMAT): located errors and warnings are
     // also written as GitHub Actions workflow commands.
     bool github() const;
@@ -65,6 +70,11 @@ std::unique_ptr<Store> open_for_plan(const Globals& g);
 
 // --dry-run on a write command (every one takes it): the plan printed, nothing written.
 void add_dry_run(CLI::App* command, Globals& g);
+
+// --no-headers on a command that prints a table; with sortable fields (a list), --sort-by
+// FIELD too.
+void add_table_options(CLI::App* command, Globals& g,
+                       const std::vector<std::string>& sortable = {});
 
 // A text option whose absence differs from an empty value.
 struct TextOption {
@@ -112,5 +122,6 @@ void add_simulate_command(CLI::App& app, Globals& g);
 void add_store_commands(CLI::App& app, Globals& g);
 void add_declaration_commands(CLI::App& app, Globals& g);
 void add_config_commands(CLI::App& app, Globals& g);
+void add_info_commands(CLI::App& app, Globals& g);
 
 } // namespace chatctl::cli

@@ -289,7 +289,7 @@ class Reader {
 // in chatctl's words; their help lists them the same way.
 const std::map<std::string, std::vector<std::string>>& allowed_values() {
     static const std::map<std::string, std::vector<std::string>> table = {
-        {"--output", {"table", "json", "yaml", "csv"}},
+        {"--output", {"table", "json", "yaml", "csv", "name"}},
         {"--error-format", {"text", "github"}},
         {"--color", {"auto", "always", "never"}}};
     return table;

@@ -1,10 +1,12 @@
 #include "complete.hpp"
 
 #include "argv.hpp"
+#include "completion_scripts.hpp"
 #include "core/config/config.hpp"
 #include "core/csv/dialect.hpp"
 #include "core/store/store.hpp"
 #include "core/validate.hpp"
+#include "help.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -102,6 +104,24 @@ class Names {
     std::optional<std::string> context_tenant_;
 };
 
+// `chatctl help WORDS... CURRENT`: the commands of what WORDS name.
+std::vector<std::string> help_candidates(const Line& line) {
+    const CLI::App* app = line.path.front();
+    auto word = std::find(line.args.begin(), line.args.end(), "help");
+    for (auto it = word == line.args.end() ? word : word + 1; it != line.args.end(); ++it) {
+        if (it->starts_with("-")) continue;
+        const auto subs = commands_of(app);
+        auto sub = std::find_if(subs.begin(), subs.end(),
+                                [&](const CLI::App* s) { return s->get_name() == *it; });
+        if (sub == subs.end()) return {};
+        app = *sub;
+    }
+    std::vector<std::string> out;
+    for (const CLI::App* sub : commands_of(app))
+        if (sub->get_name() != "help") out.push_back(sub->get_name());
+    return out;
+}
+
 std::vector<std::string> candidates(const Line& line, const std::string& previous,
                                     const std::string& current) {
     const CLI::App* command = line.path.back();
@@ -114,6 +134,7 @@ std::vector<std::string> candidates(const Line& line, const std::string& previou
             return words->second;
         if (name == "--encoding") return {std::begin(csv::kEncodings), std::end(csv::kEncodings)};
         if (name == "--delimiter") return {",", ";", "tab", "|"};
+        if (name == "--sort-by") return choices_in(o->get_description());
         if (name == "--context") return config_file().names();
         if (name == "--tenant") return Names(line).tenants();
         if (name == "--owner") return Names(line).owners();
@@ -143,6 +164,8 @@ std::vector<std::string> candidates(const Line& line, const std::string& previou
     if (c == " user show" || c == " user edit" || c == " user assign" || c == " user delete")
         return Names(line).logins(current);
     if (c == " revert") return {"last"}; // numbers are history's to show
+    if (c == " completion") return kCompletionShells;
+    if (c == " help") return help_candidates(line);
     return out;
 }
 

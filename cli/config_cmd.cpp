@@ -166,6 +166,8 @@ void add_config_commands(CLI::App& app, Globals& g) {
     group->require_subcommand(1);
 
     CLI::App* list = add_command(group, "get-contexts", "List the contexts of the config file");
+    add_table_options(list, g,
+                      {"name", "current", "db", "tenant", "actor", "output", "lock_timeout"});
     list->callback([&g] {
         const config::File file = load_config();
         const auto in_use = config::selected_name(file, g.context);
@@ -188,7 +190,7 @@ void add_config_commands(CLI::App& app, Globals& g) {
                     {"ACTOR", "actor"},
                     {"OUTPUT", "output"},
                     {"LOCK TIMEOUT", "lock_timeout"}},
-                   {});
+                   {}, "name");
     });
 
     CLI::App* current =

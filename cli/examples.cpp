@@ -16,7 +16,10 @@ const std::map<std::string, std::string>& examples() {
          "chatctl tenant edit acme --display-name \"ACME Corporation\"\n"
          "chatctl tenant edit acme --owner ci/tenants   # hand it over to ci/tenants\n"
          "chatctl tenant edit acme --owner ''           # no owner manages it"},
-        {"tenant list", "chatctl tenant list\nchatctl tenant list -o json"},
+        {"tenant list", "chatctl tenant list\nchatctl tenant list -o json\n"
+                        "chatctl tenant list --sort-by users --no-headers\n"
+                        "for t in $(chatctl tenant list -o name); do chatctl export -t \"$t\" > "
+                        "\"$t.yaml\"; done"},
         {"tenant show", "chatctl tenant show acme"},
         {"tenant delete",
          "chatctl tenant delete acme\nchatctl tenant delete acme --force   # with its users"},
@@ -45,11 +48,15 @@ const std::map<std::string, std::string>& examples() {
                         "chatctl user list -t acme -o csv | chatctl user import -t beta "
                         "--ignore-columns tenant -"},
         {"user list", "chatctl user list -t acme --profile Experts\n"
-                      "chatctl user list -t acme -o csv > agents.csv"},
+                      "chatctl user list -t acme -o csv > agents.csv\n"
+                      "chatctl user list --all-tenants --sort-by email"},
+        {"user find", "chatctl user find alice   # every tenant that has alice (or Alice)\n"
+                      "chatctl user find alice -o name   # their tenant keys"},
         {"user show", "chatctl user show alice -t acme -o json"},
         {"history", "chatctl history -t acme --limit 10\n"
                     "chatctl history --actor ci-bot --since 2h --kind user -o csv\n"
-                    "chatctl history --change 42 --all"},
+                    "chatctl history --change 42 --all\n"
+                    "chatctl history --changes --limit 5   # one line per change"},
         {"revert", "chatctl revert 42 --dry-run\nchatctl revert 42\n"
                    "chatctl revert last   # the newest change\n"
                    "chatctl apply -f acme.yaml -o json > out.json && chatctl revert \"$(jq .change "
@@ -79,6 +86,13 @@ const std::map<std::string, std::string>& examples() {
         {"config view", "chatctl config view   # passwords masked"},
         {"store init", "chatctl --db postgresql://owner@db.example.com/contact store init "
                        "--grant chatctl"},
+        {"completion", "source <(chatctl completion bash)   # in ~/.bashrc\n"
+                       "chatctl completion zsh > \"${fpath[1]}/_chatctl\"\n"
+                       "chatctl completion fish > ~/.config/fish/completions/chatctl.fish"},
+        {"version", "chatctl version\nchatctl version --db postgresql://db.example.com/contact "
+                    "-o json"},
+        {"schema", "chatctl schema > chatctl.schema.json\nchatctl schema -o yaml"},
+        {"help", "chatctl help user add   # as chatctl user add --help"},
         {"store upgrade", "chatctl --db postgresql://owner@db.example.com/contact store upgrade"},
     };
     return table;

@@ -67,12 +67,27 @@ void use_help_formatter(CLI::App& app) {
     app.formatter(std::make_shared<HelpFormatter>());
 }
 
-std::string choices(const std::vector<std::string>& words, const std::string& default_word) {
+std::string choices(const std::vector<std::string>& words, const std::string& default_word,
+                    const char* last) {
     std::string out;
     for (size_t i = 0; i < words.size(); ++i) {
-        if (i > 0) out += i + 1 == words.size() ? " or " : ", ";
+        if (i > 0) out += i + 1 == words.size() ? last : ", ";
         out += words[i];
         if (words[i] == default_word) out += " (default)";
+    }
+    return out;
+}
+
+std::vector<std::string> choices_in(const std::string& description) {
+    std::vector<std::string> out;
+    const size_t colon = description.rfind(": ");
+    if (colon == std::string::npos) return out;
+    std::string rest = description.substr(colon + 2);
+    if (size_t last = rest.rfind(" or "); last != std::string::npos) rest.replace(last, 4, ", ");
+    for (size_t at = 0; at <= rest.size();) {
+        const size_t end = std::min(rest.find(", ", at), rest.size());
+        out.push_back(rest.substr(at, end - at));
+        at = end + 2;
     }
     return out;
 }

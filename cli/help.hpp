@@ -19,6 +19,11 @@ void add_examples(CLI::App& app);
 // option says its default so (no capture_default_str), keeps its words as its type name
 // (`table|json|yaml|csv`: what a usage error says it needs) and is named in help by its
 // option_text (`-o, --output FORMAT`).
-std::string choices(const std::vector<std::string>& words, const std::string& default_word = "");
+// `last` goes before the last word (", " for an error's list: "one of a, b, c").
+std::string choices(const std::vector<std::string>& words, const std::string& default_word = "",
+                    const char* last = " or ");
+// The words choices() wrote at the end of a description, after its last ": " (what the
+// completions offer for such an option).
+std::vector<std::string> choices_in(const std::string& description);
 
 } // namespace chatctl::cli

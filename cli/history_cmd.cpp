@@ -10,22 +10,25 @@
 #include "output.hpp"
 #include "write.hpp"
 
+#include <algorithm>
 #include <climits>
 #include <iostream>
 #include <unistd.h>
+#include <unordered_set>
 
 namespace chatctl::cli {
 
 namespace {
 
-// The table's CHANGES cell: what the entry did to each field.
+// The table's CHANGES cell: what the entry did to each field; for a delete, what the
+// object was (its fields as a create shows them).
 std::string field_changes_of(const Json& entry) {
     const std::string& action = entry["action"].get_ref<const std::string&>();
     const std::string& kind = entry["kind"].get_ref<const std::string&>();
     Kind k = kind == "tenant" ? Kind::tenant : kind == "profile" ? Kind::profile : Kind::user;
-    Action a = action == "create"   ? Action::create
-               : action == "update" ? Action::update
-                                    : Action::remove;
+    if (action == "delete")
+        return field_changes(Action::create, changed_fields(k, Json(), entry["before"]));
+    Action a = action == "create" ? Action::create : Action::update;
     return field_changes(a, changed_fields(k, entry["before"], entry["after"]));
 }
 
@@ -34,13 +37,75 @@ std::string local_at(const Json& entry) {
     return local_time(entry["at"].get_ref<const std::string&>());
 }
 
+// History's columns with AT in local time on a terminal (times stay UTC, "Z", everywhere
+// a program may read them).
+std::vector<Column> local_times(const Globals& g, std::vector<Column> columns) {
+    if (g.format() != Format::table || !::isatty(STDOUT_FILENO)) return columns;
+    for (auto& c : columns)
+        if (std::string_view(c.header) == "AT") c = Column{"AT", "", local_at};
+    return columns;
+}
+
+// A --changes cell: how many objects of the kind the change created, updated, deleted
+// (`+2 ~1`), nothing for none.
+std::string counts_of(const Json& change, const std::string& kind) {
+    std::string out;
+    for (const auto& [sign, action] :
+         {std::pair{"+", "create"}, std::pair{"~", "update"}, std::pair{"-", "delete"}})
+        if (const int64_t n = change[kind + "_" + action].get<int64_t>(); n > 0)
+            out += (out.empty() ? "" : " ") + std::string(sign) + std::to_string(n);
+    return out;
+}
+
+const std::vector<Column> kChangeColumns = {
+    {"CHANGE", "change"},
+    {"AT", "at"},
+    {"ACTOR", "actor"},
+    {"COMMAND", "command"},
+    {"TENANTS", "", [](const Json& c) { return counts_of(c, "tenant"); }},
+    {"PROFILES", "", [](const Json& c) { return counts_of(c, "profile"); }},
+    {"USERS", "", [](const Json& c) { return counts_of(c, "user"); }}};
+
+const std::vector<Column> kEntryColumns = {
+    {"ID", "id"},           {"CHANGE", "change"},
+    {"AT", "at"},           {"ACTOR", "actor"},
+    {"COMMAND", "command"}, {"ACTION", "action"},
+    {"KIND", "kind"},       {"TENANT", "tenant"},
+    {"KEY", "key"},         {"CHANGES", "", field_changes_of}};
+
+// What --sort-by may name: an entry's fields but its objects; with --changes, the first
+// four fields of a change.
+const std::vector<std::string> kSortable = {"id",     "change", "at",  "actor", "command",
+                                            "tenant", "kind",   "key", "action"};
+const std::vector<std::string> kChangeSortable = {"change", "at", "actor", "command"};
+
+// With --changes: one line per change.
+void print_changes(const Globals& g, Store& store, const HistoryFilter& f,
+                   std::optional<int64_t> limit) {
+    if (g.sort_by && std::find(kChangeSortable.begin(), kChangeSortable.end(), fold(*g.sort_by)) ==
+                         kChangeSortable.end())
+        fail(ErrorKind::invalid_input, "--sort-by: " + validate::quote(*g.sort_by) +
+                                           " is not one of " + choices(kChangeSortable, "", ", ") +
+                                           " with --changes");
+    bool more = false;
+    print_read(store, [&](std::ostream& out) {
+        print_rows(
+            g, [&](const auto& each) { more = queries::history_changes(store, f, limit, each); },
+            local_times(g, kChangeColumns), queries::kChangeFields, "change", out);
+    });
+    if (more && !g.quiet) // never cut short without a word
+        std::cerr << "chatctl: the " << *limit
+                  << " newest matching changes shown; see them all with --all (or a larger "
+                     "--limit)\n";
+}
+
 } // namespace
 
 void add_history_command(CLI::App& app, Globals& g) {
     struct Args {
         TextOption tenant, change, kind, key, actor, since, until;
         std::string limit = "50";
-        bool all = false;
+        bool all = false, changes = false;
     };
     auto a = std::make_shared<Args>();
     CLI::App* c = add_command(app, "history");
@@ -49,6 +114,10 @@ void add_history_command(CLI::App& app, Globals& g) {
                                     ->type_name("N")
                                     ->capture_default_str();
     c->add_flag("--all", a->all, "Show every entry the filters select");
+    c->add_flag("--changes", a->changes,
+                "One line per change: its number, when, actor, command, and how many objects of "
+                "each kind it created (+), updated (~) and deleted (-); --limit counts changes");
+    add_table_options(c, g, kSortable);
     add_text_option(c, "--change", a->change, "Only the entries of change N", "N");
     add_text_option(c, "--kind", a->kind,
                     "Only changes of this kind: " + choices({"tenant", "profile", "user"}),
@@ -93,26 +162,20 @@ void add_history_command(CLI::App& app, Globals& g) {
         if (f.since && f.until && *f.since > *f.until)
             fail(ErrorKind::invalid_input, "--since is after --until: no entry can match");
         auto store = open_for_read(g);
+        if (a->changes) return print_changes(g, *store, f, limit);
         int64_t matching = 0;
-        // Times in UTC ("Z") everywhere a program may read them; local on a terminal.
-        const bool local = g.format() == Format::table && ::isatty(STDOUT_FILENO);
+        std::unordered_set<int64_t> named; // -o name: each change number once
         print_read(*store, [&](std::ostream& out) {
             print_rows(
                 g,
                 [&](const std::function<void(const Json&)>& each) {
-                    matching = queries::history(*store, f, limit, each);
+                    matching = queries::history(*store, f, limit, [&](const Json& entry) {
+                        if (g.format() != Format::name ||
+                            named.insert(entry["change"].get<int64_t>()).second)
+                            each(entry);
+                    });
                 },
-                {{"ID", "id"},
-                 {"CHANGE", "change"},
-                 local ? Column{"AT", "", local_at} : Column{"AT", "at"},
-                 {"ACTOR", "actor"},
-                 {"COMMAND", "command"},
-                 {"ACTION", "action"},
-                 {"KIND", "kind"},
-                 {"TENANT", "tenant"},
-                 {"KEY", "key"},
-                 {"CHANGES", "", field_changes_of}},
-                queries::kHistoryFields, out);
+                local_times(g, kEntryColumns), queries::kHistoryFields, "change", out);
         });
         if (limit && matching > *limit && !g.quiet) // never cut short without a word
             std::cerr << "chatctl: " << *limit << " of " << matching

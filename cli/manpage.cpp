@@ -104,6 +104,12 @@ void write_manpage(const CLI::App& app, std::ostream& out) {
            "undoes it, \\fBchatctl revert last\\fR undoes the newest change.\n"
            ".PP\nA write that gives up waiting for the store's lock (exit 6) names the writer "
            "that holds it: its actor, command, process, host and since when.\n"
+        << ".SS Output\n"
+           "\\-o name prints one key per line: tenant keys, profile names, logins (user find: "
+           "the tenants that have the login), context names, change numbers. Tables take "
+           "\\-\\-no\\-headers (so does \\-o csv), lists \\-\\-sort\\-by FIELD (a field of "
+           "their JSON form). On a terminal, list tables fit its width (COLUMNS, else the "
+           "terminal's), long cells cut with \\[u2026]; never in a pipe or another format.\n"
         << ".SH GLOBAL OPTIONS\nAccepted before or after the command.\n";
     options(&app, out);
     out << ".SH COMMANDS\n";
@@ -152,6 +158,8 @@ void write_manpage(const CLI::App& app, std::ostream& out) {
            "\\-\\-color always is given.\n"
            ".TP\n.B TERM\nWhen dumb, output is not coloured unless \\-\\-color always is "
            "given.\n"
+           ".TP\n.B COLUMNS\nThe width tables are cut to on a terminal, when it is a positive "
+           "number (else the terminal's own).\n"
         << ".SH EXIT STATUS\n"
            ".TP\n.B 0\nSuccess; for plan, the store already matches.\n"
            ".TP\n.B 1\nInternal error (a bug).\n"

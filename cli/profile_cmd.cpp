@@ -116,6 +116,7 @@ void add_profile_commands(CLI::App& app, Globals& g) {
     {
         auto a = std::make_shared<ProfileArgs>();
         CLI::App* c = profile_command(group, "list", "List a tenant's profiles", *a, false);
+        add_table_options(c, g, queries::kProfileFields);
         c->callback([&g, a] {
             std::string tenant = a->tenant.key();
             const Json profiles = queries::profile_list(*open_for_read(g), tenant);
@@ -126,17 +127,18 @@ void add_profile_commands(CLI::App& app, Globals& g) {
                         {"WRAP-UP (S)", "wrap_up_seconds"},
                         {"USERS", "users"},
                         {"DESCRIPTION", "description"}},
-                       queries::kProfileFields);
+                       queries::kProfileFields, "name");
         });
     }
     {
         auto a = std::make_shared<ProfileArgs>();
         CLI::App* c = profile_command(group, "show", "Show one profile", *a);
+        add_table_options(c, g);
         c->callback([&g, a] {
             std::string tenant = a->tenant.key();
             validate::profile_name(a->name, "NAME");
             const Json profile = queries::profile_show(*open_for_read(g), tenant, a->name);
-            print_object(g, profile); // the store closed: its snapshot ended
+            print_object(g, profile, "name"); // the store closed: its snapshot ended
         });
     }
 }

@@ -3,6 +3,7 @@
 #include "core/plan.hpp"
 #include "core/validate.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cwchar>
 #include <sstream>
@@ -34,6 +35,45 @@ std::string value_text(const Json& value) {
         !s.empty() && s.find_first_of(" \"'=,\\") == std::string::npos && !validate::has_control(s);
     bool ambiguous = s == "null" || s == "true" || s == "false" || s.find("->") != s.npos;
     return bare && !ambiguous ? s : json_dump(value);
+}
+
+// Narrows the widest column, one column at a time, until the lines fit `width` (two
+// spaces between columns) or every column is down to kNarrowest.
+void fit(std::vector<size_t>& widths, size_t width) {
+    constexpr size_t kNarrowest = 6;
+    size_t total = widths.empty() ? 0 : 2 * (widths.size() - 1);
+    for (size_t w : widths)
+        total += w;
+    while (total > width) {
+        auto widest = std::max_element(widths.begin(), widths.end());
+        if (*widest <= kNarrowest) break;
+        --*widest;
+        --total;
+    }
+}
+
+// The text cut to `width` columns, ending in "…", when it is wider.
+std::string cut(const std::string& text, size_t width) {
+    if (display_width(text) <= width) return text;
+    std::mbstate_t state{};
+    std::string out;
+    size_t used = 0;
+    for (const char* p = text.data(); p < text.data() + text.size();) {
+        wchar_t wc = 0;
+        size_t n = std::mbrtowc(&wc, p, static_cast<size_t>(text.data() + text.size() - p), &state);
+        size_t cw = 1; // a byte that is not UTF-8 counts one, as display_width counts it
+        if (n == static_cast<size_t>(-1) || n == static_cast<size_t>(-2) || n == 0) {
+            state = {};
+            n = 1;
+        } else if (const int w = ::wcwidth(wc); w >= 0) {
+            cw = static_cast<size_t>(w);
+        }
+        if (used + cw + 1 > width) break; // room for the "…"
+        out.append(p, n);
+        used += cw;
+        p += n;
+    }
+    return out + "…";
 }
 
 } // namespace
@@ -89,7 +129,8 @@ std::string cell(const Json& value) {
     return value.dump();
 }
 
-std::string render_table(std::vector<std::vector<std::string>> rows, bool color) {
+std::string render_table(std::vector<std::vector<std::string>> rows, const TableStyle& style) {
+    if (!style.header && !rows.empty()) rows.erase(rows.begin());
     // Whatever a cell holds (a store's text, a name given), a table writes no control.
     for (auto& row : rows)
         for (auto& text : row)
@@ -100,12 +141,15 @@ std::string render_table(std::vector<std::vector<std::string>> rows, bool color)
             if (widths.size() <= i) widths.push_back(0);
             widths[i] = std::max(widths[i], display_width(row[i]));
         }
+    if (style.width > 0) fit(widths, style.width);
     std::string out;
     for (size_t r = 0; r < rows.size(); ++r) {
         std::string line;
-        for (size_t i = 0; i < rows[r].size(); ++i)
-            line += i + 1 == rows[r].size() ? rows[r][i] : pad(rows[r][i], widths[i] + 2);
-        out += (r == 0 ? paint(line, kBold, color) : line) + "\n";
+        for (size_t i = 0; i < rows[r].size(); ++i) {
+            std::string text = cut(rows[r][i], widths[i]);
+            line += i + 1 == rows[r].size() ? text : pad(text, widths[i] + 2);
+        }
+        out += (r == 0 && style.header ? paint(line, kBold, style.color) : line) + "\n";
     }
     return out;
 }

@@ -21,9 +21,22 @@ bool color_for(std::string_view when, int fd);
 // "error" or "warning" followed by a colon: in bold red or yellow when colour is on.
 std::string label(std::string_view word, bool color);
 
+// How a table is written: colour (a bold header), the width it is cut to (0: never cut),
+// and whether its first row, the header, is written.
+struct TableStyle {
+    bool color = false;
+    size_t width = 0;
+    bool header = true;
+};
+
 // Columns of cells, each padded to its widest cell; the header row in bold with colour.
-// A control character in a cell is written as an escape (validate::escape_controls).
-std::string render_table(std::vector<std::vector<std::string>> rows, bool color);
+// A control character in a cell is written as an escape (validate::escape_controls). When
+// the lines are wider than style.width, the widest columns are narrowed (to 6 at least)
+// and their longer cells cut, ending in "…".
+std::string render_table(std::vector<std::vector<std::string>> rows, const TableStyle& style);
+inline std::string render_table(std::vector<std::vector<std::string>> rows, bool color) {
+    return render_table(std::move(rows), TableStyle{color});
+}
 
 // What ends a plan: nothing (an imperative command), `Plan: ...` (plan, apply --dry-run)
 // or `Applied: ...` (apply).

@@ -38,6 +38,16 @@ bool prints_list(const std::string& command) {
     return false;
 }
 
+// The commands whose objects have a key, printed one per line with -o name (history: the
+// change numbers).
+bool prints_names(const std::string& command) {
+    for (const char* c : {"chatctl tenant list", "chatctl tenant show", "chatctl profile list",
+                          "chatctl profile show", "chatctl user list", "chatctl user show",
+                          "chatctl user find", "chatctl history", "chatctl config get-contexts"})
+        if (command == c) return true;
+    return false;
+}
+
 int exit_code(ErrorKind kind) {
     switch (kind) {
     case ErrorKind::internal:
@@ -197,29 +207,50 @@ struct Group {
 };
 
 const std::vector<Group>& groups() {
-    static const std::vector<Group> all = {{{"tenant"}, add_tenant_commands},
-                                           {{"profile"}, add_profile_commands},
-                                           {{"user"}, add_user_commands},
-                                           {{"history"}, add_history_command},
-                                           {{"revert"}, add_revert_command},
-                                           {{"apply", "plan", "export"}, add_declaration_commands},
-                                           {{"simulate"}, add_simulate_command},
-                                           {{"store"}, add_store_commands},
-                                           {{"config"}, add_config_commands}};
+    static const std::vector<Group> all = {
+        {{"tenant"}, add_tenant_commands},
+        {{"profile"}, add_profile_commands},
+        {{"user"}, add_user_commands},
+        {{"history"}, add_history_command},
+        {{"revert"}, add_revert_command},
+        {{"apply", "plan", "export"}, add_declaration_commands},
+        {{"simulate"}, add_simulate_command},
+        {{"store"}, add_store_commands},
+        {{"config"}, add_config_commands},
+        {{"completion", "version", "schema", "help"}, add_info_commands}};
     return all;
 }
 
-// The command the words name first, past chatctl's own options and their values; "" when
-// there is none.
-std::string named_command(const CLI::App& app, const std::vector<std::string>& words) {
+// Where the command the words name first is, past chatctl's own options and their values;
+// words.size() when there is none.
+size_t command_at(const CLI::App& app, const std::vector<std::string>& words) {
     for (size_t i = 0; i < words.size(); ++i) {
         const std::string& w = words[i];
-        if (w == "--") return "";
-        if (w.empty() || w[0] != '-') return w;
+        if (w == "--") return words.size();
+        if (w.empty() || w[0] != '-') return i;
         const CLI::Option* o = app.get_option_no_throw(w);
         if (o && o->get_items_expected_min() > 0) ++i; // its value
     }
-    return "";
+    return words.size();
+}
+
+// The command the words name first; "" when there is none.
+std::string named_command(const CLI::App& app, const std::vector<std::string>& words) {
+    const size_t at = command_at(app, words);
+    return at < words.size() ? words[at] : "";
+}
+
+// `chatctl help [COMMAND...]` is `chatctl [COMMAND...] --help`, the same text from the same
+// place; nullopt for any other command line, and for `help --help`, help's own.
+std::optional<std::vector<std::string>> help_as_option(const CLI::App& app,
+                                                       std::vector<std::string> words) {
+    const size_t at = command_at(app, words);
+    if (at == words.size() || words[at] != "help") return std::nullopt;
+    for (const auto& w : words)
+        if (w == "--help" || w == "-h") return std::nullopt;
+    words.erase(words.begin() + static_cast<std::ptrdiff_t>(at));
+    words.push_back("--help");
+    return words;
 }
 
 // How much of the tree a run needs: the group its words name (or all of them when they
@@ -240,7 +271,8 @@ std::unique_ptr<CLI::App> command_tree(Globals& g, const std::vector<std::string
     app->require_subcommand(1);
     app->set_version_flag("--version", "chatctl " CHATCTL_VERSION, "Print the version and exit");
     add_global_options(*app, g);
-    const std::string named = all ? "" : named_command(*app, words);
+    std::string named = all ? "" : named_command(*app, words);
+    if (named == "help") named = ""; // help names any command: the whole tree
     bool known = false;
     for (const auto& group : groups())
         for (const auto& name : group.names)
@@ -286,8 +318,18 @@ int run(int argc, char** argv, std::string_view outline) {
     }
     std::setlocale(LC_CTYPE, "C.UTF-8");
     Globals g;
-    const std::vector<std::string> args(argv + 1, argv + argc);
+    std::vector<std::string> args(argv + 1, argv + argc);
     const bool completing = !args.empty() && args[0] == "__complete";
+    // Only a line with the word help may be one (the tree is built for it alone).
+    if (auto asked = std::find(args.begin(), args.end(), "help") == args.end()
+                         ? std::nullopt
+                         : help_as_option(*command_tree(g, args, Tree::outline), args)) {
+        if (asked->size() == 1) { // `chatctl help` alone: `chatctl --help`
+            std::cout << (outline.empty() ? outline_help() : outline);
+            return 0;
+        }
+        args = *asked;
+    }
     std::vector<std::string> words(args.begin() + (completing ? 1 : 0), args.end());
     std::string current; // the word being completed
     if (completing && !words.empty()) {
@@ -329,13 +371,18 @@ int run(int argc, char** argv, std::string_view outline) {
             Error(ErrorKind::usage, "`" + line.command() + "` needs a command", {line.help_hint()}),
             json);
     }
-    if (!line.help && line.values.count("--output") && line.values.at("--output") == "csv" &&
-        !prints_list(line.command()))
-        return say(Error(ErrorKind::invalid_input,
-                         "--output csv is for the list commands and history; `" + line.command() +
-                             "` prints no list",
-                         {"use -o json or -o yaml"}),
-                   json);
+    const std::string format =
+        line.values.count("--output") ? chatctl::fold(line.values.at("--output")) : "";
+    const bool csv = format == "csv" && !prints_list(line.command());
+    if (!line.help && (csv || (format == "name" && !prints_names(line.command()))))
+        return say(
+            Error(ErrorKind::invalid_input,
+                  "--output " + format + " is for the " +
+                      (csv ? "list commands and history; `" + line.command() + "` prints no list"
+                           : "list and show commands and history; `" + line.command() +
+                                 "` prints no keys"),
+                  {"use -o json or -o yaml"}),
+            json);
     g.config_command = line.path.size() > 1 && line.path[1]->get_name() == "config";
     try {
         app->parse(std::vector<std::string>(line.args.rbegin(), line.args.rend()));

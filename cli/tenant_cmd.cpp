@@ -68,6 +68,7 @@ void add_tenant_commands(CLI::App& app, Globals& g) {
     }
 
     CLI::App* list = add_command(group, "list", "List tenants");
+    add_table_options(list, g, queries::kTenantFields);
     list->callback([&g] {
         const Json tenants = queries::tenant_list(*open_for_read(g)); // then the store closes
         print_list(g, tenants,
@@ -77,17 +78,18 @@ void add_tenant_commands(CLI::App& app, Globals& g) {
                     {"DEFAULT PROFILE", "default_profile"},
                     {"PROFILES", "profiles"},
                     {"USERS", "users"}},
-                   queries::kTenantFields);
+                   queries::kTenantFields, "tenant");
     });
 
     {
         auto a = std::make_shared<TenantArgs>();
         CLI::App* show = add_command(group, "show", "Show one tenant");
         show->add_option("TENANT", a->key, "Tenant key")->required();
+        add_table_options(show, g);
         show->callback([&g, a] {
             check_tenant_key(a->key, "TENANT");
             const Json tenant = queries::tenant_show(*open_for_read(g), a->key);
-            print_object(g, tenant); // the store closed: its snapshot ended
+            print_object(g, tenant, "tenant"); // the store closed: its snapshot ended
         });
     }
 

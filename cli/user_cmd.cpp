@@ -14,6 +14,12 @@ namespace chatctl::cli {
 
 namespace {
 
+const std::vector<Column> kUserColumns = {{"TENANT", "tenant"},
+                                          {"LOGIN", "login"},
+                                          {"NAME", "name"},
+                                          {"EMAIL", "email"},
+                                          {"PROFILE", "profile"}};
+
 ops::UserFields fields(const UserArgs& a) {
     ops::UserFields f{a.name.get(), a.email.get()};
     if (f.name) validate::user_name(*f.name, "--name");
@@ -81,6 +87,8 @@ void add_user_commands(CLI::App& app, Globals& g) {
         auto a = std::make_shared<UserArgs>();
         CLI::App* c = user_command(group, "list", "List a tenant's users", *a, 0);
         add_text_option(c, "--profile", a->profile, "Only the users of this profile", "NAME");
+        c->add_flag("--all-tenants", a->all, "Every tenant's users, tenant by tenant");
+        add_table_options(c, g, queries::kUserFields);
         auto columns = std::make_shared<std::vector<std::string>>();
         auto delimiter = std::make_shared<TextOption>();
         c->add_option("--columns", *columns,
@@ -93,7 +101,13 @@ void add_user_commands(CLI::App& app, Globals& g) {
                             choices({"','", "';'", "tab", "'|'"}, "','"),
                         "CHAR");
         c->callback([&g, a, columns, delimiter] {
-            const std::string tenant = checked(*a);
+            if (a->all && a->tenant.given())
+                fail(ErrorKind::usage, "--all-tenants and --tenant cannot be used together",
+                     {"--all-tenants lists every tenant's users; -t TENANT one tenant's"});
+            if (a->all && a->profile.get())
+                fail(ErrorKind::usage, "--profile needs one tenant, not --all-tenants",
+                     {"give -t TENANT with --profile"});
+            const std::string tenant = a->all ? "" : checked(*a);
             const auto separator = delimiter->get();
             if (separator) g.csv_delimiter = csv::delimiter_named(*separator);
             const std::vector<std::string> fields =
@@ -104,24 +118,40 @@ void add_user_commands(CLI::App& app, Globals& g) {
                      {"add -o csv, or leave them out"});
             auto store = open_for_read(g);
             auto profile = a->profile.get();
+            std::vector<Column> shown = kUserColumns;
+            if (!a->all) shown.erase(shown.begin()); // one tenant's: no TENANT column
             print_read(*store, [&](std::ostream& out) {
                 print_rows(
-                    g, [&](const auto& f) { queries::user_list(*store, tenant, profile, f); },
-                    {{"LOGIN", "login"},
-                     {"NAME", "name"},
-                     {"EMAIL", "email"},
-                     {"PROFILE", "profile"}},
-                    fields, out);
+                    g,
+                    [&](const auto& f) {
+                        if (a->all) return queries::all_users(*store, f);
+                        queries::user_list(*store, tenant, profile, f);
+                    },
+                    shown, fields, "login", out);
             });
+        });
+    }
+    {
+        auto login = std::make_shared<std::string>();
+        CLI::App* c = add_command(group, "find",
+                                  "Every tenant that has a user of this login (ignoring case)");
+        c->add_option("LOGIN", *login, "User login")->required();
+        add_table_options(c, g, queries::kUserFields);
+        c->callback([&g, login] {
+            validate::login(*login, "LOGIN");
+            const Json found = queries::user_find(*open_for_read(g), *login);
+            print_list(g, found, kUserColumns, queries::kUserFields,
+                       "tenant"); // the tenants that have it; the store closed
         });
     }
     {
         auto a = std::make_shared<UserArgs>();
         CLI::App* c = user_command(group, "show", "Show one user", *a, 1);
+        add_table_options(c, g);
         c->callback([&g, a] {
             const std::string tenant = checked(*a);
             const Json user = queries::user_show(*open_for_read(g), tenant, a->logins[0]);
-            print_object(g, user); // the store closed: its snapshot ended
+            print_object(g, user, "login"); // the store closed: its snapshot ended
         });
     }
 }

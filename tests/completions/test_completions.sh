@@ -48,7 +48,7 @@ fish_complete() { # LINE
 }
 
 # bash
-check "bash: commands" "tenant${nl}profile${nl}user${nl}history${nl}revert${nl}apply${nl}plan${nl}export${nl}simulate${nl}store${nl}config" "$(bash_complete 1 chatctl "")"
+check "bash: commands" "tenant${nl}profile${nl}user${nl}history${nl}revert${nl}apply${nl}plan${nl}export${nl}simulate${nl}store${nl}config${nl}completion${nl}version${nl}schema${nl}help" "$(bash_complete 1 chatctl "")"
 check "bash: subcommands by prefix" "set-default${nl}show" "$(bash_complete 2 chatctl profile s)"
 check "bash: options" "--db" "$(bash_complete 3 chatctl tenant list --d)"
 check "bash: -o values" "json" "$(bash_complete 2 chatctl -o j)"
@@ -70,6 +70,15 @@ check "bash: CHATCTL_TENANT" "zed" "$(CHATCTL_TENANT=beta bash_complete 3 chatct
 check "bash: --db on the line" "gamma" "$(bash_complete 5 chatctl --db "$other" tenant show "")"
 check "bash: no store" "" "$(bash_complete 5 chatctl --db "$work/none.db" tenant show "")"
 check "bash: revert last" "last" "$(bash_complete 2 chatctl revert "")"
+check "bash: completion's shells" "bash${nl}zsh${nl}fish" "$(bash_complete 2 chatctl completion "")"
+check "bash: help's commands" "user" "$(bash_complete 2 chatctl help us)"
+check "bash: help's subcommands" "import" "$(bash_complete 3 chatctl help user im)"
+check "bash: -o name" "name" "$(bash_complete 2 chatctl -o n)"
+check "bash: --sort-by fields" "display_name" "$(bash_complete 4 chatctl tenant list --sort-by di)"
+check "bash: --no-headers" "--no-headers" "$(bash_complete 2 chatctl history --no-h)"
+check "bash: --all-tenants" "--all-tenants" "$(bash_complete 3 chatctl user list --all)"
+check "bash: the printed script completes as the file does" "acme${nl}beta" \
+  "$(bash -c 'source <(chatctl completion bash); COMP_WORDS=(chatctl tenant show ""); COMP_CWORD=3; _chatctl; printf "%s\n" "${COMPREPLY[@]}"')"
 check "bash: --dry-run on a write" "--dry-run" "$(bash_complete 4 chatctl tenant create x --dr)"
 check "bash: --dry-run on a bulk verb" "--dry-run" "$(bash_complete 3 chatctl user delete --dr)"
 [[ ! -e $work/none.db ]] && check "bash: no store is created" ok ok || check "bash: no store is created" ok created
@@ -101,7 +110,7 @@ check "bash: a broken config file leaves the rest" "tenant" "$(bash_complete 1 c
 rm -r "$work/.config"
 
 # zsh
-check "zsh: commands" "tenant${nl}profile${nl}user${nl}history${nl}revert${nl}apply${nl}plan${nl}export${nl}simulate${nl}store${nl}config" "$(zsh_complete 2 chatctl "")"
+check "zsh: commands" "tenant${nl}profile${nl}user${nl}history${nl}revert${nl}apply${nl}plan${nl}export${nl}simulate${nl}store${nl}config${nl}completion${nl}version${nl}schema${nl}help" "$(zsh_complete 2 chatctl "")"
 check "zsh: profiles of -t only" "Default${nl}It's \"quoted\"${nl}Night shift${nl}Équipe été" \
   "$(zsh_complete 6 chatctl profile show -t acme "")"
 check "zsh: escaped prefix" "Night shift" "$(zsh_complete 6 chatctl profile show -t acme 'Night\ ')"
@@ -109,6 +118,7 @@ check "zsh: profiles of the other tenant" "BetaOnly${nl}Default" "$(zsh_complete
 check "zsh: --db on the line" "gamma" "$(zsh_complete 6 chatctl --db "$other" tenant show "")"
 check "zsh: no store" "" "$(zsh_complete 6 chatctl --db "$work/none.db" tenant show "")"
 check "zsh: revert last" "last" "$(zsh_complete 3 chatctl revert "")"
+check "zsh: --sort-by fields" "login" "$(zsh_complete 5 chatctl user find --sort-by l)"
 check "zsh: --dry-run on a write" "--dry-run" "$(zsh_complete 5 chatctl profile set-default x --dr)"
 check "zsh: files after --db" "FILES" "$(zsh_complete 3 chatctl --db "")"
 check "zsh: files after --logins-from" "FILES" "$(zsh_complete 5 chatctl user delete --logins-from "")"
@@ -125,6 +135,8 @@ check "fish: accents" "Équipe été" "$(fish_complete "chatctl profile show -t 
 check "fish: --db on the line" "gamma" "$(fish_complete "chatctl --db $other tenant show ")"
 check "fish: no store" "" "$(fish_complete "chatctl --db $work/none.db tenant show ")"
 check "fish: revert last" "last" "$(fish_complete "chatctl revert l")"
+check "fish: completion's shells" "fish" "$(fish_complete "chatctl completion f")"
+check "fish: help's subcommands" "set-default" "$(fish_complete "chatctl help profile set")"
 check "fish: --dry-run on a write" "--dry-run" "$(fish_complete "chatctl user add bob --dry")"
 check "fish: -o values" "json" "$(fish_complete "chatctl tenant list -o j")"
 check "fish: owners after --owner" "ci/tenants" "$(fish_complete "chatctl apply --prune --owner ")"

@@ -37,6 +37,8 @@ const std::map<std::string, std::vector<std::vector<std::string>>>& commands() {
         {"user delete", {{"alice"}, {"-t", "acme"}}},
         {"user list", {{"-t", "acme"}}},
         {"user show", {{"alice"}, {"-t", "acme"}}},
+        {"user find", {{"alice"}}},
+        {"version", {}},
         {"history", {}},
         {"apply", {{"-f", "decl.yaml"}}},
         {"plan", {{"-f", "decl.yaml"}}},
@@ -262,8 +264,9 @@ TEST_SUITE("usage") {
         const Result bare = s.run({}, {}, "", true);
         CHECK(bare.code == 64);
         CHECK(bare.err == top.out); // `chatctl` alone prints the same outline
-        for (const char* command : {"tenant", "profile", "user", "history", "revert", "apply",
-                                    "plan", "export", "simulate", "store", "config"}) {
+        for (const char* command :
+             {"tenant", "profile", "user", "history", "revert", "apply", "plan", "export",
+              "simulate", "store", "config", "completion", "version", "schema", "help"}) {
             const Result own = s.run({command, "--help"}, {}, "", true);
             CAPTURE(command);
             REQUIRE(own.code == 0);

@@ -8,7 +8,7 @@ bin=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export CHATCTL_DB=$work/store.db LANG=C.UTF-8 TERM=xterm
-unset NO_COLOR
+unset NO_COLOR COLUMNS
 "$bin" -q tenant create acme
 "$bin" -q profile add "日本語チーム" -t acme
 passed=0 failed=0
@@ -70,6 +70,25 @@ local_history=$(TZ=LOC-3 script -qec "$bin -q history --limit 1" /dev/null </dev
 check "history on a terminal: local time" grep -Eq '20[0-9-]{8} [0-9:]{8} \+03:00' <<<"$local_history"
 piped_history=$(TZ=LOC-3 "$bin" -q history --limit 1 | cat)
 check "history piped: UTC" grep -Eq '20[0-9-]{8}T[0-9:]{8}\.[0-9]{3}Z' <<<"$piped_history"
+
+# Tables fit the terminal: $COLUMNS when set, else the terminal's width; long cells cut
+# with …, never in a pipe, a file or another format.
+"$bin" -q tenant create wide
+"$bin" -q profile add "A profile whose name is longer than most" -t wide \
+  --description "$(printf 'word %.0s' {1..40})"
+fits() { # WIDTH TEXT: every line at most WIDTH columns, and one of them cut
+  [[ $(wc -L <<<"$2") -le $1 ]] && grep -q '…' <<<"$2"
+}
+check "COLUMNS: the table fits" fits 60 "$(COLUMNS=60 on_tty "$bin" --no-color profile list -t wide)"
+check "the terminal's width" fits 70 "$(on_tty "stty cols 70; $bin --no-color profile list -t wide")"
+check "COLUMNS before the terminal's width" fits 100 "$(COLUMNS=100 on_tty "stty cols 300; $bin --no-color history --limit 3")"
+wide=$(on_tty "stty cols 400; $bin --no-color profile list -t wide")
+check "a wide terminal: nothing cut" bash -c "! grep -q '…' <<<\"\$1\"" _ "$wide"
+uncut() { ! grep -q '…' <<<"$1" && grep -q 'word word word word word word word word word word word word' <<<"$1"; }
+check "never cut in a pipe" uncut "$(COLUMNS=40 "$bin" profile list -t wide | cat)"
+check "never cut in JSON" uncut "$(COLUMNS=40 on_tty "$bin" profile list -t wide -o json)"
+check "never cut in CSV" uncut "$(COLUMNS=40 on_tty "$bin" profile list -t wide -o csv)"
+check "show is never cut" uncut "$(COLUMNS=40 on_tty "$bin profile show 'A profile whose name is longer than most' -t wide")"
 
 # Long work: a declaration of 300,000 users takes a few seconds to apply (its progress
 # shows after one).
