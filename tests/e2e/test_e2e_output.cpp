@@ -40,6 +40,10 @@ TEST_SUITE("cli") {
         CHECK(s.ok({"user", "list", "-t", "acme", "-o", "name"}).out == "alice\nZed\n");
         CHECK(s.ok({"user", "show", "ZED", "-t", "acme", "-o", "name"}).out == "Zed\n");
         CHECK(s.ok({"user", "find", "alice", "-o", "name"}).out == "acme\nbeta\n");
+        CHECK(s.ok({"user", "list", "--all-tenants", "-o", "name"}).out == "alice\nZed\nALICE\n");
+        s.ok({"-q", "config", "set-context", "ci", "--tenant", "acme"});
+        s.ok({"-q", "config", "set-context", "b", "--tenant", "beta"});
+        CHECK(s.ok({"config", "get-contexts", "-o", "name", "--sort-by", "name"}).out == "b\nci\n");
         // history: each change number once, newest first (8 changes).
         CHECK(s.ok({"history", "-o", "name"}).out == "8\n7\n6\n5\n4\n3\n2\n1\n");
         CHECK(s.ok({"history", "--changes", "-o", "name", "--limit", "2"}).out == "8\n7\n");
