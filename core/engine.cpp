@@ -23,7 +23,6 @@ void write(Store& store, const WriteContext& context, const StreamPlanner& plann
         ~Forget() { store.discard_history(); }
     } forget{store};
     const std::string at = now_utc_iso8601();
-    Applier applier(store);
     ChangeSet done; // what one planned change became (a tenant delete is several)
     size_t count = 0;
     int64_t number = 0; // the change number, once there is a change to record
@@ -45,6 +44,7 @@ void write(Store& store, const WriteContext& context, const StreamPlanner& plann
         }
         done.clear();
     };
+    Applier applier(store, record);
     planner(store, [&](const Change& change) {
         applier.apply(change, done);
         record();

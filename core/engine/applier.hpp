@@ -7,6 +7,7 @@
 
 #include "core/engine.hpp"
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -18,7 +19,10 @@ namespace chatctl {
 
 class Applier {
   public:
-    explicit Applier(Store& store) : store_(store) {}
+    // hand_on records the changes handed to `applied` so far and empties it: called between
+    // the batches of users a tenant's deletion removes, so that they are never held whole.
+    Applier(Store& store, std::function<void()> hand_on)
+        : store_(store), hand_on_(std::move(hand_on)) {}
 
     // Checks and writes one change (or queues it, for users), handing on what it became.
     void apply(const Change& change, ChangeSet& applied);
@@ -62,6 +66,7 @@ class Applier {
     static bool renames(const Change& c);
 
     Store& store_;
+    std::function<void()> hand_on_;
     // tenant key -> profile id -> whether the change set says it is the default.
     std::map<std::string, std::map<int64_t, bool>> default_claims_;
     std::set<std::string> created_; // tenants this set creates

@@ -26,9 +26,23 @@ void Applier::tenant(const Change& c, ChangeSet& applied) {
         applied.push_back(Change{Action::update, row.tenant, c.after});
         return;
     }
-    // A tenant goes with its users and profiles; history keeps each of them.
-    for (const auto& u : store_.list_users(row))
-        applied.push_back(Change{Action::remove, u.user, std::nullopt});
+    // A tenant goes with its users and profiles; history keeps each of them. Its users go
+    // a batch at a time, in login order, each batch deleted by one statement and handed on
+    // before the next is read.
+    for (std::optional<std::string> after;;) {
+        std::vector<UserRow> page = store_.user_page(row, after, static_cast<int>(kQueue));
+        if (page.empty()) break;
+        after = page.back().user.login;
+        std::vector<int64_t> ids;
+        ids.reserve(page.size());
+        for (auto& u : page) {
+            ids.push_back(u.id);
+            applied.push_back(Change{Action::remove, std::move(u.user), std::nullopt});
+        }
+        store_.delete_users(ids);
+        hand_on_();
+        if (page.size() < kQueue) break;
+    }
     for (const auto& p : store_.list_profiles(row))
         applied.push_back(Change{Action::remove, p.profile, std::nullopt});
     store_.delete_tenant(row.id);
