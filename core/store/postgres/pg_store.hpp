@@ -67,6 +67,8 @@ class PgStore final : public Store {
     void update_user(int64_t id, int64_t profile_id, const User& user) override;
     void update_users(const std::vector<UserUpdate>& users) override;
     void delete_users(const std::vector<int64_t>& ids) override;
+    std::vector<UserRow> delete_users_named(const TenantRow& tenant,
+                                            const std::vector<std::string>& logins) override;
 
   protected:
     void insert_history(const std::vector<HistoryRow>& rows) override;

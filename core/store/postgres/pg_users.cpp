@@ -1,7 +1,7 @@
 // The PostgreSQL store's users, read and written: logins compared as
 // lower(login COLLATE "C"), as the unique index holds them; found a batch at a time,
-// paged by keyset, inserted by COPY in a savepoint, updated and deleted a batch to a
-// statement.
+// paged by keyset, inserted by COPY in a savepoint, updated and deleted (found and
+// deleted by login) a batch to a statement.
 #include "core/error.hpp"
 #include "core/store/postgres/pg_rows.hpp"
 #include "core/store/postgres/pg_store.hpp"
@@ -182,6 +182,20 @@ void PgStore::update_users(const std::vector<UserUpdate>& users) {
 void PgStore::delete_users(const std::vector<int64_t>& ids) {
     if (ids.empty()) return;
     conn_.query("DELETE FROM users WHERE id = ANY ($1::bigint[])", {number_array(ids)});
+}
+
+// Found and deleted by one statement, their rows returned as they were: the DELETE of a
+// WITH runs whether or not its rows are read, and deletes only when every login is found.
+std::vector<UserRow> PgStore::delete_users_named(const TenantRow& tenant,
+                                                 const std::vector<std::string>& logins) {
+    if (logins.empty()) return {};
+    Result r = conn_.query_planned(
+        "WITH found (id, profile_id, login, name, email, profile) AS (" USER_COLUMNS
+        "WHERE u.tenant_id = $1 AND lower(u.login COLLATE \"C\") = ANY (SELECT lower(l COLLATE "
+        "\"C\") FROM unnest($2::text[]) l)), gone AS (DELETE FROM users WHERE id IN (SELECT id "
+        "FROM found) AND (SELECT count(*) FROM found) = $3) SELECT * FROM found",
+        {num(tenant.id), text_array(logins), num(static_cast<int64_t>(logins.size()))});
+    return rows_of(r, [&](int i) { return read_user(r, i, tenant.tenant.key); });
 }
 
 } // namespace chatctl::postgres
