@@ -2,6 +2,7 @@
 #include "harness.hpp"
 
 #include <doctest/doctest.h>
+#include <map>
 
 using namespace e2e;
 
@@ -25,6 +26,45 @@ std::vector<std::string> logins(const Sandbox& s) {
 
 int64_t last_change(const Sandbox& s) {
     return s.ok({"history", "--limit", "1", "-o", "json"}).json()[0]["change"];
+}
+
+// The users the last change deleted, as its history entries recorded them (login ->
+// "name|email|profile", as users_of gives them); the entries of other kinds counted.
+std::map<std::string, std::string> deleted_users(const Sandbox& s, int& others) {
+    std::map<std::string, std::string> out;
+    others = 0;
+    for (const Json& e :
+         s.ok({"history", "--change", std::to_string(last_change(s)), "--all", "-o", "json"})
+             .json()) {
+        CHECK(e["action"] == "delete");
+        CHECK(e["after"].is_null());
+        if (e["kind"] != "user") {
+            ++others;
+            continue;
+        }
+        const Json& u = e["before"];
+        auto text = [&](const char* k) { return u[k].is_null() ? "-" : u[k].get<std::string>(); };
+        CHECK(out.emplace(text("login"), text("name") + "|" + text("email") + "|" + text("profile"))
+                  .second);
+    }
+    return out;
+}
+
+// On PostgreSQL, the statements that delete users and those that write history, counted
+// by statement triggers of the test's own: committed with what they count, or not at all.
+void count_statements(const Sandbox& s) {
+    s.query("CREATE TABLE statements (tbl text PRIMARY KEY, n bigint NOT NULL);"
+            "INSERT INTO statements VALUES ('users', 0), ('history', 0);"
+            "CREATE FUNCTION count_statement() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "UPDATE statements SET n = n + 1 WHERE tbl = TG_TABLE_NAME; RETURN NULL; END $$;"
+            "CREATE TRIGGER users_deletes AFTER DELETE ON users "
+            "FOR EACH STATEMENT EXECUTE FUNCTION count_statement();"
+            "CREATE TRIGGER history_inserts AFTER INSERT ON history "
+            "FOR EACH STATEMENT EXECUTE FUNCTION count_statement();");
+}
+
+int64_t statements(const Sandbox& s, const std::string& table) {
+    return std::stoll(s.query("SELECT n FROM statements WHERE tbl = '" + table + "'")[0][0]);
 }
 
 } // namespace
@@ -97,6 +137,46 @@ TEST_SUITE("bulk") {
         expect_refused(
             s, {"user", "delete", "--logins-from", s.write("u.txt", "a1\nghost\n"), "-t", "acme"},
             3, "ghost");
+    }
+
+    TEST_CASE("deleting thousands of users records each as it was, a batch to a statement") {
+        Sandbox s;
+        s.ok({"tenant", "create", "acme", "-q"});
+        s.ok({"profile", "add", "Sales", "-t", "acme", "-q"});
+        const int n = 2500; // more than two of the engine's batches (1,024 users)
+        std::string csv = "login,name,email,profile\n";
+        for (int i = 0; i < n; ++i) {
+            std::string id = std::to_string(i);
+            csv += "u" + id + "," + (i % 5 ? "User " + id : "") + "," +
+                   (i % 3 ? "u" + id + "@example.com" : "") + "," + (i % 2 ? "Sales" : "") + "\n";
+        }
+        REQUIRE(s.run({"user", "import", "-t", "acme", "-q", "-"}, {}, csv).code == 0);
+        const auto users = users_of(s, "acme");
+        REQUIRE(users.size() == n);
+        if (on_postgres()) count_statements(s);
+        int others = 0;
+
+        s.ok({"user", "delete", "--all", "-t", "acme", "-q"});
+        CHECK(users_of(s, "acme").empty());
+        CHECK(deleted_users(s, others) == users);
+        CHECK(others == 0);
+        if (on_postgres()) { // one per batch, where one per user would be thousands
+            CHECK(statements(s, "users") == 3);
+            CHECK(statements(s, "history") == 1);
+        }
+        s.ok({"revert", "last", "-q"});
+        CHECK(users_of(s, "acme") == users);
+
+        if (on_postgres()) s.query("UPDATE statements SET n = 0");
+        s.ok({"tenant", "delete", "acme", "--force", "-q"});
+        CHECK(deleted_users(s, others) == users);
+        CHECK(others == 3);  // its two profiles and itself
+        if (on_postgres()) { // and the tenant's own statement, which finds none left
+            CHECK(statements(s, "users") == 4);
+            CHECK(statements(s, "history") == 1);
+        }
+        s.ok({"revert", "last", "-q"});
+        CHECK(users_of(s, "acme") == users);
     }
 
     TEST_CASE("50,000 logins are one transaction, one change") {

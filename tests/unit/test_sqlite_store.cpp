@@ -1,9 +1,13 @@
-// core/store/sqlite:  migrations, the store's own guards, lookups.
+// core/store/sqlite:  migrations, the store's own guards, lookups, bulk writes' statements.
+#include "core/commands/ops.hpp"
+#include "core/engine.hpp"
 #include "core/store/sqlite/schema.hpp"
 #include "core/store/sqlite/sqlite_store.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <cstring>
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 
 using namespace chatctl;
 using namespace chatctl::sqlite;
@@ -82,4 +86,68 @@ TEST_CASE("users deleted by login: all found and deleted, or none deleted") {
     CHECK(count() == 500);
     CHECK_THROWS(db.exec("INSERT INTO users (tenant_id, login, name, profile_id) "
                          "VALUES (1, 'new', '', 1)"));
+}
+
+namespace {
+
+// The statements run on a connection while it lives, counted through SQLite's trace hook
+// (a trigger's program, traced as "-- TRIGGER name", is part of its statement).
+class StatementCount {
+  public:
+    explicit StatementCount(SQLite::Database& db) : db_(db) {
+        sqlite3_trace_v2(db_.getHandle(), SQLITE_TRACE_STMT, &StatementCount::traced, this);
+    }
+    ~StatementCount() { sqlite3_trace_v2(db_.getHandle(), 0, nullptr, nullptr); }
+    StatementCount(const StatementCount&) = delete;
+    StatementCount& operator=(const StatementCount&) = delete;
+    int64_t n = 0;
+
+  private:
+    static int traced(unsigned, void* self, void*, void* sql) {
+        if (std::strncmp(static_cast<const char*>(sql), "--", 2) != 0)
+            ++static_cast<StatementCount*>(self)->n;
+        return 0;
+    }
+    SQLite::Database& db_;
+};
+
+} // namespace
+
+TEST_CASE("thousands of users are deleted a batch to a statement, their history too") {
+    auto store = sqlite::SqliteStore::in_memory();
+    const WriteContext context{"test", "test", false};
+    const auto ignore = [](const Change&) {};
+    const int n = 3000;
+    auto add_users = [&] {
+        write(*store, context, [&](Store&) {
+            ChangeSet users;
+            for (int i = 0; i < n; ++i)
+                users.push_back(Change{Action::create, std::nullopt,
+                                       User{"acme", "u" + std::to_string(i), "User", std::nullopt,
+                                            kDefaultProfileName}});
+            return users;
+        });
+    };
+    write(*store, context, ops::tenant_create("acme", std::nullopt));
+    add_users();
+    auto deleted = [&] { // entries of the last change
+        HistoryFilter f;
+        f.change = store->next_change() - 1;
+        return store->history_count(f);
+    };
+    {
+        StatementCount statements(store->db());
+        write(*store, context, ops::user_delete_all("acme", std::nullopt), ignore);
+        CHECK(statements.n < n / 10); // a statement per user would be thousands
+    }
+    CHECK(deleted() == n);
+    CHECK(store->count_users(store->find_tenant("acme")->id, std::nullopt) == 0);
+    add_users();
+    {
+        StatementCount statements(store->db());
+        write(*store, context, ops::tenant_delete("acme", true));
+        CHECK(statements.n < n / 10);
+    }
+    CHECK(deleted() == n + 2); // and the tenant's profile, and the tenant
+    CHECK(!store->find_tenant("acme"));
 }
