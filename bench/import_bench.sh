@@ -94,14 +94,7 @@ list=$(measure "$chatctl" --db "$work/store.db" user list -t acme -o csv)
 # (CREATE DATABASE ... TEMPLATE).
 pg_import=("0 0") pg_copy=("0 0") pg_revert=("0 0") pg_rerevert=("0 0")
 if [ "${2:-}" = postgres ]; then
-  cluster=$(mktemp -d /tmp/chatctl-bench-pg-XXXXXX)
-  trap 'bash tests/pg/cluster.sh stop "$cluster"; rm -rf "$work"' EXIT
-  bash tests/pg/cluster.sh start "$cluster"
-  chmod 0755 "$work"
-  export PGOPTIONS="-c client_min_messages=warning"
-  pg() { echo "postgresql:///$1?host=$cluster/socket&user=postgres"; }
-  sql() { psql -X -q -v ON_ERROR_STOP=1 "$(pg postgres)" "$@"; }
-  copy_db() { sql -c "DROP DATABASE IF EXISTS $2 WITH (FORCE)" -c "CREATE DATABASE $2 TEMPLATE $1"; }
+  pg_cluster
   users() { "$chatctl" --db "$(pg "$1")" tenant show acme -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["users"])'; }
   copy_db template1 empty
   "$chatctl" --db "$(pg empty)" -q tenant create acme

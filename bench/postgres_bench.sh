@@ -20,14 +20,9 @@ users=${2:-10000}
 source bench/measure.sh
 floor=$PWD/build/bench/yaml_parse_floor
 fwrite=$PWD/build/bench/fwrite_floor
-cluster=$(mktemp -d /tmp/chatctl-bench-pg-XXXXXX)
-trap 'bash tests/pg/cluster.sh stop "$cluster"; rm -rf "$work"' EXIT
-bash tests/pg/cluster.sh start "$cluster"
-chmod 0755 "$work"
-admin="postgresql:///postgres?host=$cluster/socket&user=postgres"
-store="postgresql:///bench?host=$cluster/socket&user=postgres"
-export PGOPTIONS="-c client_min_messages=warning"
-fresh() { psql -X -q "$admin" -c "DROP DATABASE IF EXISTS bench WITH (FORCE)" -c "CREATE DATABASE bench"; }
+pg_cluster
+store=$(pg bench)
+fresh() { sql -c "DROP DATABASE IF EXISTS bench WITH (FORCE)" -c "CREATE DATABASE bench"; }
 
 python3 bench/gen_declaration.py "$tenants" "$users" "$work/decl.yaml" "$work/users.csv" \
   "$work/history.csv"
