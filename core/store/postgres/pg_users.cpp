@@ -189,7 +189,7 @@ void PgStore::delete_users(const std::vector<int64_t>& ids) {
 std::vector<UserRow> PgStore::delete_users_named(const TenantRow& tenant,
                                                  const std::vector<std::string>& logins) {
     if (logins.empty()) return {};
-    Result r = conn_.query_planned(
+    Result r = conn_.query(
         "WITH found (id, profile_id, login, name, email, profile) AS (" USER_COLUMNS
         "WHERE u.tenant_id = $1 AND lower(u.login COLLATE \"C\") = ANY (SELECT lower(l COLLATE "
         "\"C\") FROM unnest($2::text[]) l)), gone AS (DELETE FROM users WHERE id IN (SELECT id "
