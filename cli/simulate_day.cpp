@@ -2,8 +2,8 @@
 
 #include "core/csv/csv.hpp"
 #include "diagnostics.hpp"
-#include "output.hpp"
 #include "out_file.hpp"
+#include "output.hpp"
 #include "plot_svg.hpp"
 #include "progress.hpp"
 #include "render_sim.hpp"
