@@ -51,7 +51,9 @@ void export_split(const Globals& g, const std::string& dir, const std::vector<st
     const std::string extension = options.form == DocumentForm::json ? ".json" : ".yaml";
     std::vector<std::string> paths;
     for (const auto& t : tenants) {
-        paths.push_back(dir + "/" + t.tenant.key + extension);
+        std::string path = dir;
+        path.append("/").append(t.tenant.key).append(extension);
+        paths.push_back(std::move(path));
         check_out_path(paths.back(), "--split");
     }
     Progress progress(g, "users");
