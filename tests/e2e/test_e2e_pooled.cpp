@@ -149,6 +149,33 @@ TEST_SUITE("pooled") {
         CHECK(r.out == std::to_string(kUsers + 3) + "\n"); // the tenant, its profile, the users
     }
 
+    TEST_CASE("under a DBA's timeouts, a large tenant's making is reverted in a dry run, and "
+              "the tenant deleted with its users") {
+        Sandbox s;
+        constexpr int kUsers = 30000;
+        s.ok({"-q", "apply", "-f", s.write("big.yaml", big_tenant(kUsers))}); // change 1
+        s.ok({"store", "init", "--grant", kLimited});
+        const std::string limited = s.db_as(kLimited);
+        auto as_limited = [&](std::vector<std::string> args) {
+            args.insert(args.begin(), {"--db", limited, "-o", "json"});
+            return s.run(args, {}, "", true);
+        };
+        // Both delete the tenant's users a batch at a time, each batch's history recorded
+        // before the next page is read: no gap near the 100 ms the role allows.
+        Result dry = as_limited({"revert", "1", "--dry-run"});
+        INFO("revert stderr: " << dry.err);
+        REQUIRE(dry.code == 0);
+        CHECK(dry.json()["summary"]["delete"] == kUsers + 2); // the users, Default, the tenant
+        Result gone = as_limited({"tenant", "delete", "big", "--force"});
+        INFO("delete stderr: " << gone.err);
+        REQUIRE(gone.code == 0);
+        CHECK(gone.json()["summary"]["delete"] == kUsers + 2);
+        CHECK(s.ok({"tenant", "list", "-o", "json"}).json().empty());
+        CHECK(
+            s.ok({"history", "-t", "big", "--kind", "user", "--all", "-o", "json"}).json().size() ==
+            size_t(2 * kUsers));
+    }
+
     TEST_CASE("under a statement_timeout, history of many entries is read and counted a page "
               "at a time") {
         Sandbox s;
