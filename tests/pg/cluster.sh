@@ -17,6 +17,7 @@ as_postgres() {
 }
 stop() {
   bash "$(dirname "$0")/pooler.sh" stop "$dir"
+  bash "$(dirname "$0")/pooler.sh" stop "$dir" session
   [ -d "$dir/data" ] && as_postgres "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
   rm -rf "$dir"
 }

@@ -2,13 +2,20 @@
 # pgbouncer (Debian's package) in front of the throwaway cluster of tests/pg/cluster.sh, in
 # transaction mode with one server connection per database and role: every client of a
 # sandbox's database shares one server session, the strictest pool chatctl may be behind.
-#   pooler.sh start DIR   start it on a socket in DIR/pooler (no TCP), for the cluster in DIR
-#   pooler.sh stop DIR    stop it (the cluster stays)
+# In session mode, each client keeps a server session of its own while it is connected.
+#   pooler.sh start DIR [session]  start it on a socket in DIR/pooler (DIR/pooler-session
+#                                  in session mode; no TCP), for the cluster in DIR
+#   pooler.sh stop DIR [session]   stop it (the cluster stays)
 # It runs as the postgres user (pgbouncer refuses root). Clients are trusted, as the
 # cluster trusts its socket; the roles are the cluster's (cluster.sh).
 set -euo pipefail
-action=$1 dir=$2
+action=$1 dir=$2 mode=${3:-transaction}
 pool=$dir/pooler
+size=1
+if [ "$mode" = session ]; then
+  pool=$dir/pooler-session
+  size=20 # a session holds its server connection: the eight writers each need one
+fi
 as_postgres() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
@@ -33,8 +40,8 @@ listen_port = 5432
 unix_socket_dir = $pool
 auth_type = trust
 auth_file = $pool/users.txt
-pool_mode = transaction
-default_pool_size = 1
+pool_mode = $mode
+default_pool_size = $size
 max_client_conn = 500
 logfile = $pool/pgbouncer.log
 pidfile = $pool/pgbouncer.pid
@@ -51,7 +58,7 @@ stop)
   stop
   ;;
 *)
-  echo "usage: pooler.sh start|stop DIR" >&2
+  echo "usage: pooler.sh start|stop DIR [session]" >&2
   exit 64
   ;;
 esac
