@@ -196,10 +196,7 @@ void add_revert_command(CLI::App& app, Globals& g) {
     add_dry_run(c, g);
     c->add_flag("--force", a->force, "Revert even when a later change touched the same objects");
     c->callback([&g, a] {
-        std::string word = a->change; // a choice: its case is ignored
-        for (char& ch : word)
-            if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-        const bool last = word == "last";
+        const bool last = fold(a->change) == "last"; // a choice: its case is ignored
         int64_t number = 0;
         if (!last) {
             try {

@@ -1,6 +1,7 @@
 #include "core/clock.hpp"
 
 #include "core/error.hpp"
+#include "core/model.hpp"
 #include "core/validate.hpp"
 
 #include <cctype>
@@ -64,9 +65,7 @@ bool ago(std::string_view text, int64_t now, int64_t& out) {
 // "today", "yesterday" (any case): that day in local time ($TZ), from its midnight to the
 // next one (23 or 25 hours on a day the clocks change).
 bool day_word(std::string_view text, int64_t now, int64_t& start, int64_t& span) {
-    std::string word(text);
-    for (char& c : word)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string word = fold(std::string(text));
     const int back = word == "today" ? 0 : word == "yesterday" ? 1 : -1;
     if (back < 0) return false;
     const std::time_t t = static_cast<std::time_t>(now / kSecond);

@@ -1,6 +1,7 @@
 #include "core/validate.hpp"
 
 #include "core/error.hpp"
+#include "core/model.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -118,10 +119,10 @@ std::string closest(const std::string& word, const std::vector<std::string>& can
     }
     if (!best.empty()) return best;
     auto letters = [](const std::string& text) {
-        std::string out;
-        for (char c : text)
-            if (c != '-' && c != '_')
-                out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::string out = fold(text);
+        out.erase(
+            std::remove_if(out.begin(), out.end(), [](char c) { return c == '-' || c == '_'; }),
+            out.end());
         return out;
     };
     const std::string wanted = letters(word);
