@@ -1,5 +1,5 @@
 // One run of chatctl: builds the command line, runs the one command asked for, and is the
-// only place that turns errors into text and exit codes.
+// only place that catches errors, to report them (report.hpp) and exit with their code.
 #include "run.hpp"
 
 #include "app.hpp"
@@ -7,11 +7,10 @@
 #include "complete.hpp"
 #include "core/error.hpp"
 #include "core/model.hpp"
-#include "core/validate.hpp"
-#include "diagnostics.hpp"
 #include "help.hpp"
 #include "manpage.hpp"
 #include "render.hpp"
+#include "report.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -20,7 +19,6 @@
 #include <cstdlib>
 #include <fcntl.h>
 #include <iostream>
-#include <map>
 #include <memory>
 #include <string_view>
 #include <unistd.h>
@@ -46,102 +44,6 @@ bool prints_names(const std::string& command) {
                           "chatctl user find", "chatctl history", "chatctl config get-contexts"})
         if (command == c) return true;
     return false;
-}
-
-int exit_code(ErrorKind kind) {
-    switch (kind) {
-    case ErrorKind::internal:
-        return 1;
-    case ErrorKind::not_found:
-        return 3;
-    case ErrorKind::conflict:
-        return 4;
-    case ErrorKind::invalid_input:
-        return 5;
-    case ErrorKind::store:
-        return 6;
-    case ErrorKind::output:
-        return 7;
-    case ErrorKind::usage:
-        return 64;
-    }
-    return 1;
-}
-
-// 1234567 as 1,234,567.
-std::string with_commas(size_t n) {
-    std::string digits = std::to_string(n);
-    for (size_t at = digits.size(); at > 3; at -= 3)
-        digits.insert(at - 3, ",");
-    return digits;
-}
-
-// The same fault on many rows (a profile a file names 5,000 times, a tenant missing) is
-// one line: the first place, then how many times and the first few lines. What differs
-// (a value, a name) makes another message, so each kind and value keeps its line; -o json
-// still lists every diagnostic.
-std::vector<chatctl::Diagnostic> grouped(const std::vector<chatctl::Diagnostic>& all) {
-    constexpr size_t kLinesShown = 5;
-    std::vector<chatctl::Diagnostic> out;
-    std::vector<std::vector<int>> lines;
-    std::map<std::pair<std::string, std::string>, size_t> index; // (file, message) -> group
-    for (const auto& d : all) {
-        if (d.line == 0) { // no place to count it by
-            out.push_back(d);
-            lines.emplace_back();
-            continue;
-        }
-        auto [it, fresh] = index.try_emplace({d.file, d.message}, out.size());
-        if (fresh) {
-            out.push_back(d);
-            lines.emplace_back();
-        }
-        lines[it->second].push_back(d.line);
-    }
-    for (size_t k = 0; k < out.size(); ++k) {
-        const std::vector<int>& at = lines[k];
-        if (at.size() < 2) continue;
-        std::string shown;
-        for (size_t i = 0; i < at.size() && i < kLinesShown; ++i)
-            shown += (i ? ", " : "") + std::to_string(at[i]);
-        out[k].message += ": " + with_commas(at.size()) + " times (lines " + shown +
-                          (at.size() > kLinesShown ? ", ...)" : ")");
-    }
-    return out;
-}
-
-// With --error-format github, each diagnostic with a file is also written as GitHub
-// Actions' workflow command (JSON errors stay one object on stderr).
-// With colour (a terminal's stderr, or --color always), `error:` is painted.
-int report(const Error& e, bool json, bool github = false, bool color = false) {
-    int code = exit_code(e.kind());
-    if (json) {
-        chatctl::Json diagnostics = chatctl::Json::array();
-        for (const auto& d : e.diagnostics())
-            diagnostics.push_back(
-                {{"file", d.file}, {"line", d.line}, {"column", d.column}, {"message", d.message}});
-        chatctl::Json body{{"kind", chatctl::kind_name(e.kind())},
-                           {"message", e.what()},
-                           {"exit_code", code},
-                           {"diagnostics", diagnostics}};
-        if (!e.hints().empty()) body["hints"] = e.hints();
-        // Bytes that are not UTF-8 (a path, an argument) are replaced, never thrown on.
-        std::cerr << chatctl::json_dump(chatctl::Json{{"error", body}}) << "\n";
-        return code;
-    }
-    // A message may name what a store or a file holds: never a raw control on stderr.
-    using chatctl::validate::escape_controls;
-    for (const auto& d : grouped(e.diagnostics())) {
-        std::cerr << escape_controls(d.file.empty() ? "chatctl" : chatctl::cli::position(d)) << ": "
-                  << chatctl::cli::label("error", color) << " " << escape_controls(d.message)
-                  << "\n";
-        if (github && !d.file.empty()) std::cerr << chatctl::cli::github_annotation("error", d);
-    }
-    std::cerr << "chatctl: " << chatctl::cli::label("error", color) << " "
-              << escape_controls(e.what()) << "\n";
-    for (const auto& hint : e.hints())
-        std::cerr << "hint: " << escape_controls(hint) << "\n";
-    return code;
 }
 
 // --error-format github, else $CHATCTL_ERROR_FORMAT=github (a bad value of either is
