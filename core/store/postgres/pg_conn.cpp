@@ -33,6 +33,60 @@ std::string wait_text(const ConnOptions& options) {
     return std::to_string(std::max(seconds, 2)) + " s"; // libpq's floor
 }
 
+// A --db URI for the server just tried, with `user` and `database` (a placeholder where a
+// hint asks for another); a socket's folder as the host parameter.
+std::string db_uri(PGconn* c, const std::string& user, const std::string& database) {
+    const std::string host = PQhost(c) ? PQhost(c) : "", port = PQport(c) ? PQport(c) : "";
+    const bool socket = host.empty() || host[0] == '/';
+    std::string uri = "postgresql://" + user + "@";
+    if (!socket) uri += host + (port.empty() ? "" : ":" + port);
+    uri += "/" + database;
+    if (socket && !host.empty()) uri += "?host=" + host + (port.empty() ? "" : "&port=" + port);
+    return uri;
+}
+
+// Why a server turned a connection down, told apart by what it said (its SQLSTATE is not
+// handed over by libpq for a connection): the error and the hints that fit it.
+std::pair<std::string, std::vector<std::string>> refusal(PGconn* c, const std::string& shown,
+                                                         const std::string& why) {
+    const std::string user = PQuser(c) ? PQuser(c) : "", db = PQdb(c) ? PQdb(c) : "";
+    const std::string at = PQhost(c) ? std::string(PQhost(c)) + ":" + PQport(c) : "the server";
+    auto says = [&](const char* text) { return why.find(text) != std::string::npos; };
+    if (says("database \"") && says("does not exist")) // 3D000
+        return {"no database " + db + " on the server of " + shown,
+                {"name a database that exists: --db '" + db_uri(c, user, "DATABASE") + "'",
+                 "or have it created first (`createdb " + db + "` as a role that may)"}};
+    if (says("role \"") && says("does not exist")) // 28000
+        return {"the server of " + shown + " has no role " + user,
+                {"name a role it has: --db '" + db_uri(c, "ROLE", db) + "'",
+                 "or have its DBA create it (CREATE ROLE " + user + " LOGIN)"}};
+    if (PQconnectionNeedsPassword(c))
+        return {"the server of " + shown + " asks role " + user +
+                    " for a password, and none "
+                    "was given",
+                {"put it in ~/.pgpass (" + at + ":" + db + ":" + user +
+                 ":PASSWORD, mode 0600) "
+                 "or $PGPASSWORD; in --db's URI it would show in process lists and shell "
+                 "history"}};
+    if (says("password authentication failed")) // 28P01
+        return {"the server of " + shown + " refused role " + user + "'s password",
+                {"check the password ~/.pgpass or $PGPASSWORD gives for " + user + " on " + at}};
+    if (says("no pg_hba.conf entry")) { // 28000
+        const std::string uri = db_uri(c, user, db);
+        return {"the server of " + shown + " lets no connection of role " + user + " to database " +
+                    db + " in from here (pg_hba.conf)",
+                {"ask its DBA to allow it; or, where it allows TLS connections only: --db '" + uri +
+                 (uri.find('?') == std::string::npos ? "?" : "&") + "sslmode=require'"}};
+    }
+    if (says("too many") && says("connections")) // 53300
+        return {"the server of " + shown + " takes no more connections (" + why + ")",
+                {"run again once others have ended, or go through the team's pooler "
+                 "(pgbouncer): --db naming its host and port"}};
+    return {"cannot connect to " + shown + ": " + why,
+            {"check the URI given with --db or CHATCTL_DB, and libpq's PGHOST, PGUSER, "
+             "PGPASSWORD or ~/.pgpass"}};
+}
+
 const char* const kLostHint = "the server stopped or restarted, or the network failed; "
                               "nothing of this command was written";
 
@@ -62,6 +116,7 @@ Conn::Conn(const ConnOptions& options, std::string shown) : shown_(std::move(sho
     PQsetNoticeReceiver(conn_, receive_notice, this);
     if (PQstatus(conn_) != CONNECTION_OK) {
         std::string why = clean(PQerrorMessage(conn_));
+        auto [error, hints] = refusal(conn_, shown_, why);
         PQfinish(conn_);
         conn_ = nullptr;
         if (unreachable(why))
@@ -69,9 +124,9 @@ Conn::Conn(const ConnOptions& options, std::string shown) : shown_(std::move(sho
                        {"check that the server runs and that the host and port are right",
                         "chatctl waits " + wait_text(options) +
                             " for it (connect_timeout in the URI, or $PGCONNECT_TIMEOUT)"});
-        store_fail("cannot connect to " + shown_ + ": " + why,
-                   {"check the URI given with --db or CHATCTL_DB, and libpq's PGHOST, PGUSER, "
-                    "PGPASSWORD or ~/.pgpass"});
+        for (auto& hint : hints)
+            hint = clean(hint);
+        store_fail(clean(error), hints);
     }
 }
 
