@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <pwd.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -35,7 +36,8 @@ void add_global_options(CLI::App& app, Globals& g) {
         ->option_text("WHEN");
     app.add_flag("--no-color", g.no_color, "Never colour the output (--color never)");
     app.add_option("--actor", g.actor,
-                   "Who the history records (else $CHATCTL_ACTOR, else the login name)")
+                   "Who the history records (else $CHATCTL_ACTOR, else a CI's user: "
+                   "$GITHUB_ACTOR, $GITLAB_USER_LOGIN; else the login name)")
         ->type_name("NAME");
     g.lock_timeout_option =
         app.add_option("--lock-timeout", g.lock_timeout, "How long to wait for another writer")
@@ -53,12 +55,42 @@ void add_global_options(CLI::App& app, Globals& g) {
         ->option_text("FORMAT");
 }
 
+namespace {
+
+// The user a CI names: $GITHUB_ACTOR under GitHub Actions, $GITLAB_USER_LOGIN under GitLab
+// CI (each told by its variable set to `true`), with the variable's name.
+std::optional<std::pair<std::string, std::string>> ci_actor() {
+    static const char* const kCis[][2] = {{"GITHUB_ACTIONS", "GITHUB_ACTOR"},
+                                          {"GITLAB_CI", "GITLAB_USER_LOGIN"}};
+    for (const auto& [ci, user] : kCis) {
+        const char* on = std::getenv(ci);
+        const char* name = std::getenv(user);
+        if (on && std::string_view(on) == "true" && name && *name)
+            return std::pair<std::string, std::string>(name, std::string("$") + user);
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::string Globals::actor_name() const {
+    if (actor) return *actor;
+    if (const char* env = std::getenv("CHATCTL_ACTOR")) return env;
+    if (auto ci = ci_actor()) return ci->first;
+    if (const passwd* pw = ::getpwuid(::geteuid()); pw && pw->pw_name) return pw->pw_name;
+    if (const char* user = std::getenv("USER"); user && *user) return user;
+    return "unknown";
+}
+
 void Globals::check() const {
     github(); // checks the format, named as where it came from
     if (actor)
         validate::actor(*actor, "--actor");
     else if (const char* env = std::getenv("CHATCTL_ACTOR"))
         validate::actor(env, "$CHATCTL_ACTOR");
+    else if (auto ci = ci_actor())
+        validate::actor(ci->first, ci->second);
+    if (reason) validate::reason(*reason, "--reason");
     store_options();
 }
 
@@ -133,8 +165,12 @@ std::unique_ptr<Store> open_for_plan(const Globals& g) {
     return store ? std::move(store) : memory_store(); // a missing store plans as empty
 }
 
-void add_dry_run(CLI::App* command, Globals& g) {
+void add_write_options(CLI::App* command, Globals& g) {
     command->add_flag("--dry-run", g.dry_run, "Print the plan and write nothing");
+    command
+        ->add_option("-m,--reason", g.reason,
+                     "Why: recorded with the change, shown by `history` (1-500 characters)")
+        ->type_name("TEXT");
 }
 
 void add_table_options(CLI::App* command, Globals& g, const std::vector<std::string>& sortable) {

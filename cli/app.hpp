@@ -24,6 +24,7 @@ struct Globals {
     std::optional<std::string> actor;
     std::string lock_timeout = "5";
     bool dry_run = false;                    // the write command's --dry-run
+    std::optional<std::string> reason;       // the write command's --reason (-m)
     char csv_delimiter = ',';                // a list command's --delimiter, for -o csv
     bool no_headers = false;                 // a table's or CSV list's --no-headers
     std::optional<std::string> sort_by;      // a list's --sort-by FIELD
@@ -47,6 +48,10 @@ struct Globals {
     // Checks every global option (and the variables that stand for them) before any
     // command runs: a bad value is invalid input whatever the command.
     void check() const;
+    // Who history records: --actor (or the context's actor), else $CHATCTL_ACTOR, else
+    // the user a CI names ($GITHUB_ACTOR when $GITHUB_ACTIONS is `true`,
+    // $GITLAB_USER_LOGIN when $GITLAB_CI is `true`), else the login name.
+    std::string actor_name() const;
     Format format() const;
     bool color() const;        // standard output's colour (--color, --no-color, NO_COLOR, TERM)
     bool color_errors() const; // standard error's: `error:` and `warning:`
@@ -68,8 +73,9 @@ std::unique_ptr<Store> open_for_read(const Globals& g);
 // Opens the store to plan against: as it is, or empty when there is none (never creating).
 std::unique_ptr<Store> open_for_plan(const Globals& g);
 
-// --dry-run on a write command (every one takes it): the plan printed, nothing written.
-void add_dry_run(CLI::App* command, Globals& g);
+// A write command's options (every one takes them): --dry-run, the plan printed and
+// nothing written; --reason (-m), why, recorded with the change.
+void add_write_options(CLI::App* command, Globals& g);
 
 // --no-headers on a command that prints a table; with sortable fields (a list), --sort-by
 // FIELD too.

@@ -101,7 +101,7 @@ void add_declaration_commands(CLI::App& app, Globals& g) {
         auto a = std::make_shared<DeclarationArgs>();
         CLI::App* c = add_command(app, "apply");
         add_file_options(c, *a);
-        add_dry_run(c, g);
+        add_write_options(c, g);
         c->callback([&g, a] {
             const ApplyOptions options = a->options();
             Sources sources = read_sources(a->files);

@@ -64,7 +64,8 @@ const std::vector<Column> kChangeColumns = {
     {"COMMAND", "command"},
     {"TENANTS", "", [](const Json& c) { return counts_of(c, "tenant"); }},
     {"PROFILES", "", [](const Json& c) { return counts_of(c, "profile"); }},
-    {"USERS", "", [](const Json& c) { return counts_of(c, "user"); }}};
+    {"USERS", "", [](const Json& c) { return counts_of(c, "user"); }},
+    {"REASON", "reason"}};
 
 const std::vector<Column> kEntryColumns = {
     {"ID", "id"},           {"CHANGE", "change"},
@@ -193,7 +194,7 @@ void add_revert_command(CLI::App& app, Globals& g) {
     auto a = std::make_shared<Args>();
     CLI::App* c = add_command(app, "revert");
     c->add_option("CHANGE", a->change, "The change number, or last")->required();
-    add_dry_run(c, g);
+    add_write_options(c, g);
     c->add_flag("--force", a->force, "Revert even when a later change touched the same objects");
     c->callback([&g, a] {
         const bool last = fold(a->change) == "last"; // a choice: its case is ignored

@@ -66,7 +66,7 @@ void add_profile_commands(CLI::App& app, Globals& g) {
         CLI::App* c = profile_command(group, "add", "Add a profile to a tenant", *a);
         add_field_options(c, *a, false);
         c->add_flag("--default", a->make_default, "Make it the tenant default");
-        add_dry_run(c, g);
+        add_write_options(c, g);
         c->callback([&g, a] {
             std::string tenant = a->tenant.key();
             ops::ProfileEdit f = fields(*a);
@@ -78,7 +78,7 @@ void add_profile_commands(CLI::App& app, Globals& g) {
         CLI::App* c = profile_command(group, "edit", "Change a profile's settings or name", *a);
         add_text_option(c, "--rename", a->rename, "New name", "NEW");
         add_field_options(c, *a, true);
-        add_dry_run(c, g);
+        add_write_options(c, g);
         c->callback([&g, a] {
             std::string tenant = a->tenant.key();
             ops::ProfileEdit f = fields(*a);
@@ -92,7 +92,7 @@ void add_profile_commands(CLI::App& app, Globals& g) {
         auto a = std::make_shared<ProfileArgs>();
         CLI::App* c = profile_command(group, "set-default",
                                       "Make a profile the tenant default (new users get it)", *a);
-        add_dry_run(c, g);
+        add_write_options(c, g);
         c->callback([&g, a] {
             std::string tenant = a->tenant.key();
             validate::profile_name(a->name, "NAME");
@@ -104,7 +104,7 @@ void add_profile_commands(CLI::App& app, Globals& g) {
         CLI::App* c = profile_command(group, "delete", "Delete a profile", *a);
         add_text_option(c, "--reassign-to", a->reassign_to,
                         "Move its users to this profile, in the same transaction", "PROFILE");
-        add_dry_run(c, g);
+        add_write_options(c, g);
         c->callback([&g, a] {
             std::string tenant = a->tenant.key();
             validate::profile_name(a->name, "NAME");

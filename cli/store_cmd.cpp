@@ -5,12 +5,46 @@
 
 namespace chatctl::cli {
 
+namespace {
+
+// What was done, as data: `previous_version` is null when the store was created.
+Json init_json(const Globals& g, const InitReport& r) {
+    const bool created = r.previous == 0;
+    return Json{{"store", describe_store(g.store_options().path)},
+                {"schema_version", r.version},
+                {"previous_version", created ? Json(nullptr) : Json(r.previous)},
+                {"done", created                  ? "created"
+                         : r.previous < r.version ? "upgraded"
+                                                  : "nothing"},
+                {"granted_to", r.granted_to ? Json(*r.granted_to) : Json(nullptr)}};
+}
+
+// The same in words, a line for each thing done.
+std::string init_text(const Globals& g, const InitReport& r) {
+    const std::string store = describe_store(g.store_options().path);
+    const std::string version = std::to_string(r.version);
+    std::string out;
+    if (r.previous == 0)
+        out = "Created the store " + store + " (schema version " + version + ").\n";
+    else if (r.previous < r.version)
+        out = "Upgraded " + store + " from schema version " + std::to_string(r.previous) + " to " +
+              version + ".\n";
+    if (r.granted_to)
+        out += "Granted everyday use (rows only) of " + store + " to role " + *r.granted_to + ".\n";
+    if (out.empty()) out = store + " is at schema version " + version + ": nothing to do.\n";
+    return out;
+}
+
+} // namespace
+
 void add_store_commands(CLI::App& app, Globals& g) {
     CLI::App* group = add_command(app, "store");
     group->require_subcommand(1);
-    auto report = [&g](int version) {
-        const std::string shown = describe_store(g.store_options().path);
-        print_object(g, Json{{"store", shown}, {"schema_version", version}});
+    auto report = [&g](const InitReport& r) { print_data(g, init_json(g, r), init_text(g, r)); };
+    auto options = [&g] { // the report says what was created
+        StoreOptions o = g.store_options();
+        o.on_created = nullptr;
+        return o;
     };
     {
         auto grant = std::make_shared<std::optional<std::string>>();
@@ -19,14 +53,14 @@ void add_store_commands(CLI::App& app, Globals& g) {
                                      "everyday use (rows only) to a PostgreSQL role");
         init->add_option("--grant", *grant, "A PostgreSQL role to grant row access to")
             ->type_name("ROLE");
-        init->callback([&g, grant, report] {
+        init->callback([grant, options, report] {
             if (grant->has_value() && (*grant)->empty())
                 fail(ErrorKind::invalid_input, "--grant is empty", {"name a PostgreSQL role"});
-            report(init_store(g.store_options(), *grant, true));
+            report(init_store(options(), *grant, true));
         });
     }
     CLI::App* upgrade = add_command(group, "upgrade", "Upgrade an older store's schema");
-    upgrade->callback([&g, report] { report(init_store(g.store_options(), std::nullopt, false)); });
+    upgrade->callback([options, report] { report(init_store(options(), std::nullopt, false)); });
 }
 
 } // namespace chatctl::cli

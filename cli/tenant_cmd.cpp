@@ -36,7 +36,7 @@ void add_tenant_commands(CLI::App& app, Globals& g) {
         CLI::App* create = add_command(group, "create", "Create a tenant with its Default profile");
         create->add_option("TENANT", a->key, "Tenant key (a-z, 0-9, -)")->required();
         add_text_option(create, "--display-name", a->display_name, "Name shown to people");
-        add_dry_run(create, g);
+        add_write_options(create, g);
         create->callback([&g, a] {
             check_tenant_key(a->key, "TENANT");
             check_display_name(a->display_name);
@@ -55,7 +55,7 @@ void add_tenant_commands(CLI::App& app, Globals& g) {
                         "Hand the tenant over to the owner NAME of apply --owner (\"\" releases "
                         "it)",
                         "NAME");
-        add_dry_run(edit, g);
+        add_write_options(edit, g);
         edit->callback([&g, a] {
             check_tenant_key(a->key, "TENANT");
             if (!a->display_name.get() && !a->owner.get())
@@ -99,7 +99,7 @@ void add_tenant_commands(CLI::App& app, Globals& g) {
             add_command(group, "delete", "Delete a tenant (with --force, its users too)");
         remove->add_option("TENANT", a->key, "Tenant key")->required();
         remove->add_flag("--force", a->force, "Delete it even while it has users");
-        add_dry_run(remove, g);
+        add_write_options(remove, g);
         remove->callback([&g, a] {
             check_tenant_key(a->key, "TENANT");
             run_write(g, "tenant delete", ops::tenant_delete(a->key, a->force));

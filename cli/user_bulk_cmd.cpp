@@ -72,7 +72,7 @@ void add_import(CLI::App* group, Globals& g) {
                   "The file's encoding: " +
                       choices({std::begin(csv::kEncodings), std::end(csv::kEncodings)}, "utf-8"))
         ->type_name("NAME");
-    add_dry_run(c, g);
+    add_write_options(c, g);
     c->add_flag("--prune", a->prune, "Delete the users of the file's tenants it does not list");
     c->callback([&g, a, file, options, delimiter] {
         // Each row goes to the tenant its tenant cell names; -t (or $CHATCTL_TENANT) is for
@@ -143,7 +143,7 @@ void add_user_bulk_commands(CLI::App* group, Globals& g) {
         add_text_option(c, "--from-profile", a->from_profile, "Assign every user of this profile",
                         "OLD");
         add_logins_from(c, *a);
-        add_dry_run(c, g);
+        add_write_options(c, g);
         c->callback([&g, a] {
             const std::string tenant = checked(*a);
             auto from = a->from_profile.get();
@@ -164,7 +164,7 @@ void add_user_bulk_commands(CLI::App* group, Globals& g) {
         add_logins_from(c, *a);
         c->add_flag("--ignore-not-found", a->ignore_not_found,
                     "Skip the logins that are not users of the tenant");
-        add_dry_run(c, g);
+        add_write_options(c, g);
         c->callback([&g, a] {
             const std::string tenant = checked(*a);
             auto from = a->from_profile.get();

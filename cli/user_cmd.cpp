@@ -61,7 +61,7 @@ void add_user_commands(CLI::App& app, Globals& g) {
         add_text_option(c, "--name", a->name, "Full name");
         add_text_option(c, "--email", a->email, "Email address", "ADDR");
         add_text_option(c, "--profile", a->profile, "Profile to assign", "NAME");
-        add_dry_run(c, g);
+        add_write_options(c, g);
         c->callback([&g, a] {
             const std::string tenant = checked(*a);
             ops::UserFields f = fields(*a);
@@ -73,7 +73,7 @@ void add_user_commands(CLI::App& app, Globals& g) {
         CLI::App* c = user_command(group, "edit", "Change a user's name or email", *a, 1);
         add_text_option(c, "--name", a->name, "Full name (\"\" clears it)");
         add_text_option(c, "--email", a->email, "Email address (\"\" clears it)", "ADDR");
-        add_dry_run(c, g);
+        add_write_options(c, g);
         c->callback([&g, a] {
             const std::string tenant = checked(*a);
             ops::UserFields f = fields(*a);

@@ -16,21 +16,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
-#include <pwd.h>
 #include <unistd.h>
 
 namespace chatctl::cli {
 
 namespace {
-
-// --actor, else $CHATCTL_ACTOR, else the login name (checked by Globals::check).
-std::string actor_name(const Globals& g) {
-    if (g.actor) return *g.actor;
-    if (const char* env = std::getenv("CHATCTL_ACTOR")) return env;
-    if (const passwd* pw = ::getpwuid(::geteuid()); pw && pw->pw_name) return pw->pw_name;
-    if (const char* user = std::getenv("USER"); user && *user) return user;
-    return "unknown";
-}
 
 // The store for a write command. A reader of standard output that goes away (a broken
 // pipe) is then an error to report, not a signal that ends chatctl after its commit. A
@@ -137,10 +127,12 @@ void run_streamed_write(const Globals& g, const std::string& command, const Stre
     auto store = open_for_write(g);
     Spool spool; // what is printed is what was committed
     int64_t change = 0;
-    WriteContext context{actor_name(g), command, g.dry_run, [&](int64_t n) {
+    WriteContext context{g.actor_name(), command, g.dry_run,
+                         [&](int64_t n) {
                              spool.secure();
                              change = n;
-                         }};
+                         },
+                         g.reason};
     stream_plan(
         g, spool.stream(), g.dry_run ? Summary::plan : summary,
         [&](const ChangeSink& print) { write(*store, context, planner, print); },
@@ -160,10 +152,12 @@ bool apply_while_reading(const Globals& g, const Sources& sources, const ApplyOp
     }
     Spool spool; // what is printed is what was committed
     int64_t change = 0;
-    WriteContext context{actor_name(g), "apply", false, [&](int64_t n) {
+    WriteContext context{g.actor_name(), "apply", false,
+                         [&](int64_t n) {
                              spool.secure();
                              change = n;
-                         }};
+                         },
+                         g.reason};
     bool committed = false;
     stream_plan(
         g, spool.stream(), Summary::applied,

@@ -60,6 +60,7 @@ void write(Store& store, const WriteContext& context, const StreamPlanner& plann
     applier.check_defaults();
     if (context.dry_run) return;
     store.flush_history();
+    if (context.reason) store.record_reason(number, *context.reason);
     if (context.before_commit) context.before_commit(number);
     transaction.commit();
 }

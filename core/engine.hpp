@@ -36,6 +36,8 @@ struct WriteContext {
     // must hold for the command to report its change truthfully (the lines it will print,
     // secured) is checked here, and a failure still writes nothing.
     std::function<void(int64_t change)> before_commit = nullptr;
+    // Why (--reason): recorded with the change, shown by history.
+    std::optional<std::string> reason = std::nullopt;
 };
 
 // Builds the change set from the store as it is once the write lock is held, so that

@@ -271,6 +271,10 @@ void actor(std::string_view value, std::string_view field) {
     text(value, field, 1, 200, "1-200 characters, no control characters");
 }
 
+void reason(std::string_view value, std::string_view field) {
+    text(value, field, 1, 500, "1-500 characters, no control characters (one line)");
+}
+
 void email(std::string_view value, std::string_view field) {
     static constexpr std::string_view allowed = "local@domain, no spaces, at most 254 characters";
     text(value, field, 1, 254, allowed);

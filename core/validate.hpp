@@ -30,6 +30,8 @@ void user_name(std::string_view value, std::string_view field);
 void email(std::string_view value, std::string_view field);
 // Who history records a change for: 1-200 characters, no control characters.
 void actor(std::string_view value, std::string_view field);
+// Why a change was made (--reason): 1-500 characters, no control character.
+void reason(std::string_view value, std::string_view field);
 
 // Whole objects, with the fields named as in a declaration.
 void object(const Object& object);

@@ -12,7 +12,7 @@ namespace {
 
 // A change as history --changes shows it, its entries counted as they are read.
 struct ChangeCounts {
-    Json head; // change, at, actor, command
+    Json head; // change, at, actor, command, reason
     int64_t counts[3][3] = {};
 
     Json json() const {
@@ -101,7 +101,7 @@ Json history_entry(const HistoryEntry& e) {
                 {"command", e.command}, {"tenant", e.tenant ? Json(*e.tenant) : Json(nullptr)},
                 {"kind", e.kind},       {"key", e.key},
                 {"action", e.action},   {"before", e.before},
-                {"after", e.after}};
+                {"after", e.after},     {"reason", e.reason ? Json(*e.reason) : Json(nullptr)}};
 }
 
 int64_t history(Store& store, const HistoryFilter& filter, std::optional<int64_t> limit,
@@ -142,8 +142,11 @@ bool history_changes(Store& store, const HistoryFilter& filter, std::optional<in
                 if (change) f(change->json());
                 if (change && limit && ++shown == *limit) return true; // another one follows
                 change.emplace();
-                change->head = Json{
-                    {"change", e.change}, {"at", e.at}, {"actor", e.actor}, {"command", e.command}};
+                change->head = Json{{"change", e.change},
+                                    {"at", e.at},
+                                    {"actor", e.actor},
+                                    {"command", e.command},
+                                    {"reason", e.reason ? Json(*e.reason) : Json(nullptr)}};
             }
             change->count(e);
         }

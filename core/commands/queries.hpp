@@ -17,8 +17,9 @@ inline const std::vector<std::string> kTenantFields = {"tenant",          "displ
 inline const std::vector<std::string> kProfileFields = {
     "tenant", "name", "default", "max_concurrent_chats", "wrap_up_seconds", "description", "users"};
 inline const std::vector<std::string> kUserFields = {"tenant", "login", "name", "email", "profile"};
-inline const std::vector<std::string> kHistoryFields = {
-    "id", "change", "at", "actor", "command", "tenant", "kind", "key", "action", "before", "after"};
+inline const std::vector<std::string> kHistoryFields = {"id",      "change", "at",    "actor",
+                                                        "command", "tenant", "kind",  "key",
+                                                        "action",  "before", "after", "reason"};
 
 Json tenant_list(Store& store);
 Json tenant_show(Store& store, const std::string& key);
@@ -42,15 +43,16 @@ int64_t history(Store& store, const HistoryFilter& filter, std::optional<int64_t
 Json history_entry(const HistoryEntry& e);
 
 // The fields of a change as `history --changes` shows it: its number, when, who, which
-// command, then how many objects of each kind it created, updated and deleted
+// command, why (its reason, or null), then how many objects of each kind it created, updated and
+// deleted
 // (`user_delete`), among the entries the filter selects.
 inline const std::vector<std::string> kChangeFields = {"change",         "at",
                                                        "actor",          "command",
-                                                       "tenant_create",  "tenant_update",
-                                                       "tenant_delete",  "profile_create",
-                                                       "profile_update", "profile_delete",
-                                                       "user_create",    "user_update",
-                                                       "user_delete"};
+                                                       "reason",         "tenant_create",
+                                                       "tenant_update",  "tenant_delete",
+                                                       "profile_create", "profile_update",
+                                                       "profile_delete", "user_create",
+                                                       "user_update",    "user_delete"};
 // The changes of the entries the filter selects, newest first (oldest first with
 // oldest_first), the `limit` first of them (every one without), each handed to f once
 // its entries are read. Returns whether more changes are selected than were handed over.

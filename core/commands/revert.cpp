@@ -156,6 +156,7 @@ class Reverter {
         filter.change = number_;
         filter.kind = "user";
         filter.texts = true; // read here, most without a JSON value
+        filter.reasons = false;
         store_.history_pages(filter, kPage, [&](const std::vector<HistoryEntry>& rows) {
             std::vector<Entry> entries;
             entries.reserve(rows.size());

@@ -16,7 +16,8 @@ namespace {
 struct Backend {
     bool (*handles)(const std::string& text);
     std::unique_ptr<Store> (*open)(const StoreOptions& options, OpenMode mode);
-    int (*init)(const StoreOptions& options, const std::optional<std::string>& grant, bool create);
+    InitReport (*init)(const StoreOptions& options, const std::optional<std::string>& grant,
+                       bool create);
     std::string (*describe)(const std::string& text);
     void (*rethrow)(const std::string& where); // maps its own failures, else returns
 };
@@ -39,7 +40,7 @@ const Backend kBackends[] = {
      },
      [](const StoreOptions& o, const std::optional<std::string>&, bool) {
          check_store_text(o.path, "--db");
-         return 0;
+         return InitReport{};
      },
      [](const std::string&) { return std::string("the store given by --db"); },
      [](const std::string&) {}},
@@ -63,8 +64,8 @@ std::unique_ptr<Store> open_store(const StoreOptions& options, OpenMode mode) {
     return backend_for(options.path).open(options, mode);
 }
 
-int init_store(const StoreOptions& options, const std::optional<std::string>& grant_to,
-               bool create) {
+InitReport init_store(const StoreOptions& options, const std::optional<std::string>& grant_to,
+                      bool create) {
     return backend_for(options.path).init(options, grant_to, create);
 }
 

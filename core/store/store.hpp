@@ -75,6 +75,8 @@ struct HistoryEntry {
     // With HistoryFilter::texts: before and after as history keeps them, unparsed (before
     // and after are then null).
     std::optional<std::string> before_text, after_text;
+    // Why the change was made (--reason), when given (and read: HistoryFilter::reasons).
+    std::optional<std::string> reason;
 };
 
 // Which history entries to read. Every field given narrows the selection.
@@ -87,6 +89,8 @@ struct HistoryFilter {
     // Entries' before and after left as texts (HistoryEntry::before_text, after_text): a
     // reader of many entries that knows their form reads them faster itself.
     bool texts = false;
+    // Each entry's change's reason (HistoryEntry::reason) read too.
+    bool reasons = true;
 };
 
 class Store {
@@ -219,6 +223,9 @@ class Store {
     void flush_history();
     // Drops the rows not written yet (after a failed write).
     void discard_history() { history_batch_.clear(); }
+    // Why change `change` was made, once its history is written (flush_history): the
+    // store refuses a reason for a change history does not hold.
+    virtual void record_reason(int64_t change, const std::string& reason) = 0;
 
   protected:
     // Writes the rows held (at least one).
@@ -258,11 +265,17 @@ enum class OpenMode {
 // The store --db names: a PostgreSQL URI or keyword/value string is a PostgreSQL
 // database, any other URI is refused, anything else is a SQLite file (store_text.hpp).
 std::unique_ptr<Store> open_store(const StoreOptions& options, OpenMode mode);
+// What `store init` or `store upgrade` did.
+struct InitReport {
+    int version = 0;  // the schema version the store has now
+    int previous = 0; // the one it had before: 0 when it was created
+    std::optional<std::string> granted_to;
+};
 // `chatctl store init` (create true) and `store upgrade`: creates the store's schema when
 // missing (init only) and upgrades an older one; on PostgreSQL, grants everyday use (rows
-// only) to the role named. Returns the schema version.
-int init_store(const StoreOptions& options, const std::optional<std::string>& grant_to,
-               bool create);
+// only) to the role named.
+InitReport init_store(const StoreOptions& options, const std::optional<std::string>& grant_to,
+                      bool create);
 // A private store in memory, with the same schema and guards (for tests and plans).
 std::unique_ptr<Store> memory_store();
 

@@ -306,7 +306,8 @@ std::string Sandbox::dump_postgres() const {
                 &rows);
     if (!error.empty()) return "unreadable: " + error;
     if (rows.empty()) return "";
-    for (const char* table : {"chatctl_version", "tenants", "profiles", "users", "history"})
+    for (const char* table :
+         {"chatctl_version", "tenants", "profiles", "users", "history", "change_reasons"})
         if (!pg_exec(server(), std::string("SELECT * FROM ") + table + " ORDER BY 1", &rows)
                  .empty())
             rows.push_back({table, "unreadable"});

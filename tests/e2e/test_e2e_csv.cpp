@@ -269,7 +269,8 @@ TEST_SUITE("csv") {
         CHECK(s.ok({"user", "list", "-t", "acme", "--profile", "Sales", "-o", "csv"}).out ==
               "tenant,login,name,email,profile\n");
         std::string h = s.ok({"history", "--limit", "1", "-o", "csv"}).out;
-        CHECK(h.rfind("id,change,at,actor,command,tenant,kind,key,action,before,after\n", 0) == 0);
+        CHECK(h.rfind("id,change,at,actor,command,tenant,kind,key,action,before,after,reason\n",
+                      0) == 0);
         CHECK(h.find(",user add,acme,user,bob,create,,\"{\"\"tenant\"\":\"\"acme\"\",") !=
               std::string::npos);
         // Only lists print as CSV; the rest say so before doing anything.

@@ -157,10 +157,11 @@ TEST_SUITE("cli") {
         CHECK(changes[8]["profile_create"] == 1);
         Result table = s.ok({"history", "--changes", "--limit", "1"});
         CHECK(table.out.rfind("CHANGE  AT", 0) == 0);
-        CHECK(table.out.find("ops    tenant delete  -1       -2        -2\n") != std::string::npos);
+        CHECK(table.out.find("ops    tenant delete  -1       -2        -2     -\n") !=
+              std::string::npos);
         CHECK(table.err.find("the 1 newest matching changes shown") != std::string::npos);
         Result csv = s.ok({"history", "--changes", "-o", "csv", "--limit", "1"});
-        CHECK(csv.out.rfind("change,at,actor,command,tenant_create,", 0) == 0);
+        CHECK(csv.out.rfind("change,at,actor,command,reason,tenant_create,", 0) == 0);
         // Filters select entries: a change is counted by the entries they keep.
         Json users = s.ok({"history", "--changes", "--kind", "user", "-o", "json"}).json();
         CHECK(users[0]["profile_delete"] == 0);

@@ -2,6 +2,7 @@
 // applies, and `apply --prune --owner NAME` deletes the tenants NAME manages and no longer
 // declares, never another owner's or a tenant of none. Tried through the command line,
 // through YAML and through raw SQL on the store.
+#include "core/store/sqlite/schema.hpp"
 #include "harness.hpp"
 
 #include <doctest/doctest.h>
@@ -302,7 +303,8 @@ TEST_SUITE("owner") {
         Sandbox s;
         s.ok({"tenant", "create", "acme"});
         // Back to version 5, as an older chatctl left it.
-        CHECK(s.sql("DROP INDEX tenants_by_owner; DROP TRIGGER tenants_owner_guard_insert; "
+        CHECK(s.sql("DROP TABLE change_reasons; "
+                    "DROP INDEX tenants_by_owner; DROP TRIGGER tenants_owner_guard_insert; "
                     "DROP TRIGGER tenants_owner_guard_update; ALTER TABLE tenants DROP COLUMN "
                     "owner; PRAGMA user_version = 5")
                   .empty());
@@ -316,7 +318,8 @@ TEST_SUITE("owner") {
         s.ok(
             {"apply", "--owner", "ci-a", "-f", s.write("a.yaml", declaration({"{tenant: acme}"}))});
         CHECK(owner_of(s, "acme") == "ci-a");
-        CHECK(s.query("PRAGMA user_version")[0][0] == "6");
+        CHECK(s.query("PRAGMA user_version")[0][0] ==
+              std::to_string(chatctl::sqlite::schema::current_version()));
         refused_sql(s, "UPDATE tenants SET owner = 'a b'");
         // A store set back to 5 with the owner's index there is damaged, and left as it is.
         CHECK(s.sql("PRAGMA user_version = 5").empty());

@@ -10,6 +10,7 @@
 #include <doctest/doctest.h>
 #include <functional>
 #include <libpq-fe.h>
+#include <map>
 #include <thread>
 
 using namespace e2e;
@@ -65,10 +66,26 @@ TEST_SUITE("postgres") {
         CHECK(r.code == 6);
         CHECK(s.dump().empty());
 
+        // Each says what it did.
+        const int current = chatctl::postgres::schema::current_version();
         Json init = s.ok({"store", "init", "--grant", kAppRole, "-o", "json"}).json();
-        CHECK(init["schema_version"] == chatctl::postgres::schema::current_version());
-        CHECK(s.ok({"store", "init", "--grant", kAppRole, "-o", "json"}).json() == init);
-        CHECK(s.ok({"store", "upgrade", "-o", "json"}).json() == init);
+        CHECK(init["schema_version"] == current);
+        CHECK(init["done"] == "created");
+        CHECK(init["previous_version"].is_null());
+        CHECK(init["granted_to"] == kAppRole);
+        Json again = s.ok({"store", "init", "--grant", kAppRole, "-o", "json"}).json();
+        CHECK(again["done"] == "nothing");
+        CHECK(again["previous_version"] == current);
+        CHECK(again["granted_to"] == kAppRole);
+        CHECK(s.ok({"store", "init", "--grant", kAppRole}).out ==
+              "Granted everyday use (rows only) of " + std::string(init["store"]) +
+                  " to role chatctl_app.\n");
+        Json upgrade = s.ok({"store", "upgrade", "-o", "json"}).json();
+        CHECK(upgrade["done"] == "nothing");
+        CHECK(upgrade["granted_to"].is_null());
+        CHECK(s.ok({"store", "upgrade"}).out == std::string(init["store"]) +
+                                                    " is at schema version " +
+                                                    std::to_string(current) + ": nothing to do.\n");
 
         auto as_app = [&](std::vector<std::string> args) {
             args.insert(args.begin(), {"--db", app});
@@ -259,6 +276,62 @@ TEST_SUITE("postgres") {
         expect_refused(s, {"tenant", "edit", "acme", "--owner", "x"}, 6, "tenants_by_owner");
     }
 
+    TEST_CASE("a version 5 store is upgraded: a role granted before may record reasons") {
+        Sandbox s;
+        CHECK(as_owner(s, schema_of_version(5) + "GRANT SELECT, INSERT, UPDATE, DELETE ON "
+                                                 "tenants, profiles, users TO chatctl_app; "
+                                                 "GRANT SELECT, INSERT ON history TO "
+                                                 "chatctl_app; GRANT SELECT ON chatctl_version "
+                                                 "TO chatctl_app;")
+                  .empty());
+        Json up = s.ok({"store", "upgrade", "-o", "json"}).json();
+        CHECK(up["done"] == "upgraded");
+        CHECK(up["previous_version"] == 5);
+        CHECK(s.ok({"store", "upgrade"}).out.find("nothing to do") != std::string::npos);
+        Result r = s.run({"--db", s.db_as(kAppRole), "tenant", "create", "acme", "-m", "go live"},
+                         {}, "", true);
+        INFO("stderr: " << r.err);
+        CHECK(r.code == 0);
+        CHECK(s.ok({"history", "--changes", "-o", "json"}).json()[0]["reason"] == "go live");
+    }
+
+    TEST_CASE("a connection turned down says why, with the --db to use, not a list of guesses") {
+        Sandbox s;
+        const std::string host = "?host=" + socket_dir();
+        struct Case {
+            std::string uri;
+            std::map<std::string, std::string> env;
+            std::vector<std::string> says;
+        };
+        const std::vector<Case> cases = {
+            {"postgresql://postgres@/no_such_db" + host,
+             {},
+             {"no database no_such_db on the server of",
+              "--db 'postgresql://postgres@/DATABASE" + host, "createdb no_such_db"}},
+            {"postgresql://nobody_here@/postgres" + host,
+             {},
+             {"has no role nobody_here", "--db 'postgresql://ROLE@/postgres" + host,
+              "CREATE ROLE nobody_here LOGIN"}},
+            {"postgresql://chatctl_pw@/postgres" + host,
+             {{"PGPASSWORD", kUnset}},
+             {"asks role chatctl_pw for a password, and none was given", "~/.pgpass"}},
+            {"postgresql://chatctl_pw@/postgres" + host,
+             {{"PGPASSWORD", "surely-not-its-password"}},
+             {"refused role chatctl_pw's password", "~/.pgpass or $PGPASSWORD"}}};
+        for (const auto& c : cases) {
+            CAPTURE(c.uri);
+            Result r = s.run({"--db", c.uri, "tenant", "list"}, c.env, "", true);
+            CHECK(r.code == 6);
+            for (const auto& part : c.says) {
+                CAPTURE(part);
+                CHECK(r.err.find(part) != std::string::npos);
+            }
+            // The guesses of a failure not told apart are not given for these.
+            CHECK(r.err.find("PGHOST, PGUSER") == std::string::npos);
+            CHECK(r.err.find("surely-not-its-password") == std::string::npos);
+        }
+    }
+
     TEST_CASE("a version 4 store is upgraded: each profile's users counted, R6 and R7 kept") {
         Sandbox s;
         CHECK(as_owner(s, schema_of_version(4) +
@@ -364,7 +437,7 @@ TEST_SUITE("postgres") {
                  {"tenant", "list"}, {"tenant", "create", "beta"}, {"store", "upgrade"}})
             expect_refused(s, args, 6,
                            "is damaged: it holds history_by_change, tenants_by_owner, "
-                           "profile_users of a schema newer than its version (1)");
+                           "profile_users, change_reasons of a schema newer than its version (1)");
         // A version that is not a number, or past 32 bits, is shown as it is.
         CHECK(as_owner(s, "ALTER TABLE chatctl_version ALTER COLUMN version TYPE text; "
                           "UPDATE chatctl_version SET version = 'abc'")

@@ -179,6 +179,35 @@ TEST_SUITE("rawsql") {
         CHECK(h[0]["change"] == std::stoll(next) + 1);
     }
 
+    TEST_CASE("a reason is for a change history holds, one line of 1-500 characters") {
+        Sandbox s;
+        setup(s);
+        s.ok({"tenant", "edit", "acme", "--display-name", "A", "-m", "why"});
+        const std::string last = s.query("SELECT max(change) FROM history")[0][0];
+        const std::string next = std::to_string(std::stoll(last) + 1);
+        const char* chr = on_postgres() ? "chr(" : "char(";
+        const std::string insert = "INSERT INTO change_reasons (change, reason) VALUES (";
+        // A number no change has yet would refuse the change that gets it.
+        refused(s, insert + next + ", 'later')");
+        refused(s, insert + "1, '')");
+        refused(s, insert + "1, 'a' || " + chr + "10) || 'b')");
+        refused(s, insert + "1, 'a' || " + chr + "155) || 'b')");
+        refused(s, insert + "1, NULL)");
+        refused(s, insert + "1, '" + std::string(501, 'x') + "')");
+        refused(s, insert + last + ", 'twice')");
+        if (!on_postgres()) refused(s, insert + "1, 'a' || char(0) || 'b')");
+        // The everyday role may not rewrite why a change was made.
+        if (on_postgres()) refused(s, "UPDATE change_reasons SET reason = 'other'");
+        CHECK(s.sql(insert + "1, 'found later')").empty());
+        Json changes = s.ok({"history", "--changes", "--all", "-o", "json"}).json();
+        CHECK(changes.back()["reason"] == "found later");
+        CHECK(changes.front()["reason"] == "why");
+        // Nothing the rules let in stops a later write, with its reason.
+        s.ok({"tenant", "create", "gamma", "-m", "next"});
+        CHECK(s.ok({"history", "--changes", "--limit", "1", "-o", "json"}).json()[0]["reason"] ==
+              "next");
+    }
+
     TEST_CASE("no text takes a control character, whoever writes it") {
         Sandbox s;
         setup(s);

@@ -307,6 +307,36 @@ TEST_SUITE("store") {
         CHECK(s.sql("UPDATE tenants SET owner = 'ci'").empty());
     }
 
+    TEST_CASE("store init and store upgrade say what they did, on either store") {
+        Sandbox s;
+        const int current = on_postgres() ? 0 : chatctl::sqlite::schema::current_version();
+        Result created = s.run({"store", "init", "-o", "json"});
+        REQUIRE(created.code == 0);
+        Json j = created.json();
+        CHECK(j["done"] == "created");
+        CHECK(j["previous_version"].is_null());
+        CHECK(j["granted_to"].is_null());
+        CHECK(created.err.empty()); // said once, in the report
+        if (current) CHECK(j["schema_version"] == current);
+        const std::string store = j["store"];
+        const std::string version = std::to_string(j["schema_version"].get<int>());
+        j = s.ok({"store", "init", "-o", "json"}).json();
+        CHECK(j["done"] == "nothing");
+        CHECK(j["previous_version"] == j["schema_version"]);
+        CHECK(s.ok({"store", "upgrade"}).out ==
+              store + " is at schema version " + version + ": nothing to do.\n");
+        Sandbox fresh;
+        CHECK(fresh.ok({"store", "init"}).out.rfind("Created the store ", 0) == 0);
+        if (on_postgres()) return;
+        Sandbox old;
+        write_version1_store(old);
+        CHECK(old.ok({"store", "upgrade"}).out ==
+              "Upgraded " + old.db() + " from schema version 1 to " + version + ".\n");
+        // And an upgraded store records reasons.
+        old.ok({"user", "add", "ben", "-t", "old", "-m", "hired"});
+        CHECK(old.ok({"history", "--changes", "-o", "json"}).json()[0]["reason"] == "hired");
+    }
+
     TEST_CASE("an older history gets change numbers, one per command, and milliseconds [file]") {
         Sandbox s;
         {

@@ -30,8 +30,13 @@ std::string history_sql(const char* columns, bool oldest_first) {
            (oldest_first ? "ASC" : "DESC") + " LIMIT $10";
 }
 
-const char* const kEntryColumns =
-    "id, change, at, actor, command, tenant, kind, key, action, before, after";
+// An entry's columns, with its change's reason or without it (HistoryFilter::reasons).
+const char* entry_columns(bool reasons) {
+    return reasons ? "id, change, at, actor, command, tenant, kind, key, action, before, after, "
+                     "(SELECT r.reason FROM change_reasons r WHERE r.change = history.change)"
+                   : "id, change, at, actor, command, tenant, kind, key, action, before, after, "
+                     "NULL";
+}
 
 Param optional_num(const std::optional<int64_t>& n) {
     return n ? Param(num(*n)) : std::nullopt;
@@ -88,7 +93,7 @@ std::vector<HistoryEntry> history_rows(const Result& r, bool texts) {
         return HistoryEntry{r.integer(i, 0), r.integer(i, 1),       r.text(i, 2),  r.text(i, 3),
                             r.text(i, 4),    r.optional_text(i, 5), r.text(i, 6),  r.text(i, 7),
                             r.text(i, 8),    parsed(i, 9),          parsed(i, 10), raw(i, 9),
-                            raw(i, 10)};
+                            raw(i, 10),      r.optional_text(i, 11)};
     });
 }
 
@@ -96,9 +101,9 @@ std::vector<HistoryEntry> history_rows(const Result& r, bool texts) {
 
 std::vector<HistoryEntry> PgStore::history(const HistoryFilter& f, int limit) {
     refuse_history_before_upgrade(conn_.shown(), version_, schema::current_version());
-    return history_rows(
-        conn_.query(history_sql(kEntryColumns, f.oldest_first), history_params(f, num(limit))),
-        f.texts);
+    return history_rows(conn_.query(history_sql(entry_columns(f.reasons), f.oldest_first),
+                                    history_params(f, num(limit))),
+                        f.texts);
 }
 
 // Inside a transaction, one query read through a cursor: planned once for the whole scan
@@ -109,7 +114,7 @@ void PgStore::history_pages(HistoryFilter f, int page, const HistoryPage& each) 
     if (!conn_.in_transaction()) return Store::history_pages(std::move(f), page, each);
     refuse_history_before_upgrade(conn_.shown(), version_, schema::current_version());
     const std::string declare = "DECLARE chatctl_history NO SCROLL CURSOR FOR " +
-                                history_sql(kEntryColumns, f.oldest_first);
+                                history_sql(entry_columns(f.reasons), f.oldest_first);
     conn_.query(declare, history_params(f, std::nullopt));
     struct Close {
         Conn& conn;
@@ -130,6 +135,11 @@ void PgStore::history_pages(HistoryFilter f, int page, const HistoryPage& each) 
 
 int64_t PgStore::next_change() {
     return conn_.query("SELECT coalesce(max(change), 0) + 1 FROM history").integer(0, 0);
+}
+
+void PgStore::record_reason(int64_t change, const std::string& reason) {
+    conn_.query("INSERT INTO change_reasons (change, reason) VALUES ($1, $2)",
+                {num(change), reason});
 }
 
 void PgStore::insert_history(const std::vector<HistoryRow>& rows) {

@@ -79,8 +79,8 @@ std::unique_ptr<Store> open_store(const StoreOptions& options, OpenMode mode) {
     return module().open(options, mode);
 }
 
-int init_store(const StoreOptions& options, const std::optional<std::string>& grant_to,
-               bool create) {
+InitReport init_store(const StoreOptions& options, const std::optional<std::string>& grant_to,
+                      bool create) {
     return module().init(options, grant_to, create);
 }
 

@@ -16,22 +16,22 @@ namespace chatctl::postgres {
 struct Module {
     const char* build; // kModuleBuild of the chatctl it was built with
     std::unique_ptr<Store> (*open)(const StoreOptions& options, OpenMode mode);
-    int (*init)(const StoreOptions& options, const std::optional<std::string>& grant_to,
-                bool create);
+    InitReport (*init)(const StoreOptions& options, const std::optional<std::string>& grant_to,
+                       bool create);
     std::string (*describe)(const std::string& text);
 };
 
 // The module and the binary must come from the same build of chatctl: the interface
 // between them is C++ (its classes' layouts), not a stable ABI.
-inline constexpr const char* kModuleBuild = "chatctl-postgres-1";
+inline constexpr const char* kModuleBuild = "chatctl-postgres-2";
 
 // The module, loaded on first use; a store error naming the package when it cannot be.
 const Module& module();
 
 // The Backend table's entries (core/store/store.cpp), each through module().
 std::unique_ptr<Store> open_store(const StoreOptions& options, OpenMode mode);
-int init_store(const StoreOptions& options, const std::optional<std::string>& grant_to,
-               bool create);
+InitReport init_store(const StoreOptions& options, const std::optional<std::string>& grant_to,
+                      bool create);
 std::string describe_store(const std::string& text);
 
 } // namespace chatctl::postgres

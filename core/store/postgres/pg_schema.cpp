@@ -259,13 +259,50 @@ CREATE TRIGGER tenants_users_go BEFORE DELETE ON tenants
     FOR EACH ROW EXECUTE FUNCTION chatctl_tenant_users_go();
 )sql";
 
+// Version 6: why a change was made (`--reason`), as the SQLite store's version 7: one row
+// per change that has one, its bounds and no control character as CHECKs, and only for a
+// change history holds (its entries are written first): no row waits for a number, to
+// refuse the change that later gets it. A role that may write history (granted by `store
+// init --grant` before this version) may write reasons too.
+const char* const kVersion6 = R"sql(
+CREATE TABLE change_reasons (
+    change bigint PRIMARY KEY,
+    reason text NOT NULL CONSTRAINT change_reasons_reason
+        CHECK (char_length(reason) BETWEEN 1 AND 500
+               AND reason !~ '[\x01-\x1f\x7f-\x9f]' COLLATE "C")
+);
+CREATE FUNCTION chatctl_reason_of_change() RETURNS trigger LANGUAGE plpgsql
+    SET search_path = pg_catalog, @schema@, pg_temp AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM @schema@.history h WHERE h.change = NEW.change) THEN
+        RAISE EXCEPTION 'a reason is for a change history holds'
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER change_reasons_of_change BEFORE INSERT OR UPDATE ON change_reasons
+    FOR EACH ROW EXECUTE FUNCTION chatctl_reason_of_change();
+DO $$
+DECLARE
+    role text;
+BEGIN
+    FOR role IN SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC'
+                                     ELSE a.grantee::regrole::text END
+                FROM pg_class c, aclexplode(c.relacl) a
+                WHERE c.oid = '@schema@.history'::regclass AND a.privilege_type = 'INSERT'
+                  AND a.grantee <> c.relowner LOOP
+        EXECUTE 'GRANT SELECT, INSERT ON @schema@.change_reasons TO ' || role;
+    END LOOP;
+END $$;
+)sql";
+
 } // namespace
 
 const std::vector<const char*>& migrations() {
     static const std::string v3 = version3();
     static const std::string v5 = kVersion5 + no_controls_checks(true);
-    static const std::vector<const char*> all = {kVersion1, kVersion2, v3.c_str(), kVersion4,
-                                                 v5.c_str()};
+    static const std::vector<const char*> all = {kVersion1, kVersion2,  v3.c_str(),
+                                                 kVersion4, v5.c_str(), kVersion6};
     return all;
 }
 
@@ -275,7 +312,8 @@ const std::vector<const char*>& relations(std::size_t i) {
         {"history_by_change"},
         {}, // version 3: checks and functions, no relation
         {"tenants_by_owner"},
-        {"profile_users"}};
+        {"profile_users"},
+        {"change_reasons"}};
     return all.at(i);
 }
 
@@ -285,7 +323,7 @@ std::string holds_control(const std::string& column) {
 
 const char* const kGrants = R"sql(
 GRANT SELECT, INSERT, UPDATE, DELETE ON tenants, profiles, users TO %s;
-GRANT SELECT, INSERT ON history TO %s;
+GRANT SELECT, INSERT ON history, change_reasons TO %s;
 GRANT SELECT ON chatctl_version TO %s;
 )sql";
 

@@ -167,6 +167,7 @@ void PgStore::migrate() {
     check_version(version);
     if (version > 0 && version < schema::kNoControlsVersion) refuse_controls();
     creating_ = version == 0;
+    if (version < schema::current_version()) migrated_from_ = static_cast<int>(version);
     const std::string name = conn_.query("SELECT quote_ident(current_schema())").text(0, 0);
     for (int64_t v = version; v < schema::current_version(); ++v) {
         std::string sql = schema::migrations()[static_cast<size_t>(v)];
@@ -196,8 +197,8 @@ void PgStore::refuse_controls() {
         store_controls::refuse_upgrade(conn_.shown(), found, schema::current_version());
 }
 
-int PgStore::init(const StoreOptions& options, const std::optional<std::string>& grant_to,
-                  bool create) {
+InitReport PgStore::init(const StoreOptions& options, const std::optional<std::string>& grant_to,
+                         bool create) {
     PgStore store(options);
     const int64_t version = store.version();
     if (!create && version == 0)
@@ -213,7 +214,8 @@ int PgStore::init(const StoreOptions& options, const std::optional<std::string>&
         store.conn_.run(grants);
     }
     store.commit();
-    return schema::current_version();
+    const int current = schema::current_version();
+    return InitReport{current, store.migrated_from_ < 0 ? current : store.migrated_from_, grant_to};
 }
 
 void PgStore::begin_write(const Writer& writer) {

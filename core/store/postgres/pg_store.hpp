@@ -16,9 +16,9 @@ class PgStore final : public Store {
   public:
     static std::unique_ptr<PgStore> open(const StoreOptions& options, OpenMode mode);
     // `chatctl store init` and `store upgrade`: creates or upgrades the schema (as its
-    // owner), and grants everyday use to a role when one is named. Returns the version.
-    static int init(const StoreOptions& options, const std::optional<std::string>& grant_to,
-                    bool create);
+    // owner), and grants everyday use to a role when one is named.
+    static InitReport init(const StoreOptions& options, const std::optional<std::string>& grant_to,
+                           bool create);
 
     ~PgStore() override;
     PgStore(const PgStore&) = delete;
@@ -49,6 +49,7 @@ class PgStore final : public Store {
     void history_pages(HistoryFilter filter, int page, const HistoryPage& each) override;
     int64_t history_count(const HistoryFilter& filter) override;
     int64_t next_change() override;
+    void record_reason(int64_t change, const std::string& reason) override;
     int64_t schema_version() override { return version_; }
     std::string server_version() override { return conn_.server_version(); }
     std::vector<TenantRow> tenants_owned_by(std::string_view owner) override;
@@ -103,6 +104,7 @@ class PgStore final : public Store {
     bool reading_ = false;         // in the read snapshot of a store opened for reading
     bool migrate_pending_ = false; // done by the next write transaction
     bool creating_ = false;        // this write transaction creates the schema
+    int migrated_from_ = -1;       // the version a migration (or creation: 0) started from
     std::function<void(const std::string&)> on_created_;
     int64_t version_ = 0; // as opened (history reads the current one only)
 };

@@ -257,12 +257,42 @@ WHEN instr(CAST(NEW.owner AS BLOB), x'00')
 BEGIN SELECT RAISE(ABORT, 'refused: a NUL byte in an owner'); END;
 )sql";
 
+// Version 7: why a change was made (`--reason`), one row per change that has one. A reason
+// belongs to a change history holds (its entries are written first), so that no row can
+// wait for a number and refuse the change that later gets it. Its bounds as a CHECK; a
+// control character or a NUL byte refused by triggers, as in versions 3 and 5.
+std::string version7() {
+    const std::string refused = "refused: a NUL byte or a control character in a reason, or "
+                                "a reason for a change history does not hold";
+    const std::string when = "instr(CAST(NEW.reason AS BLOB), x'00') OR " +
+                             holds_control("NEW.reason") +
+                             "\n  OR NOT EXISTS (SELECT 1 FROM history WHERE change = NEW.change)";
+    std::string sql = R"sql(
+CREATE TABLE change_reasons (
+    change INTEGER PRIMARY KEY,
+    reason TEXT NOT NULL CHECK (typeof(reason) = 'text' AND length(reason) BETWEEN 1 AND 500)
+);
+)sql";
+    for (const char* what : {"insert", "update"})
+        sql.append("CREATE TRIGGER change_reasons_guard_")
+            .append(what)
+            .append(" BEFORE ")
+            .append(what[0] == 'i' ? "INSERT" : "UPDATE")
+            .append(" ON change_reasons\nWHEN ")
+            .append(when)
+            .append("\nBEGIN SELECT RAISE(ABORT, '")
+            .append(refused)
+            .append("'); END;\n");
+    return sql;
+}
+
 } // namespace
 
 const std::vector<const char*>& migrations() {
     static const std::string v5 = version5();
-    static const std::vector<const char*> all = {kVersion1, kVersion2,  kVersion3,
-                                                 kVersion4, v5.c_str(), kVersion6};
+    static const std::string v7 = version7();
+    static const std::vector<const char*> all = {kVersion1,  kVersion2, kVersion3, kVersion4,
+                                                 v5.c_str(), kVersion6, v7.c_str()};
     return all;
 }
 

@@ -39,14 +39,17 @@ const char* history_sql(const HistoryFilter& f) {
         "tenant = ?1", "change = ?2", "kind = ?3", "key = ?4 COLLATE NOCASE",
         "actor = ?5",  "at >= ?6",    "at <= ?7",  "id < ?8",
         "id > ?9"};
-    unsigned mask = f.oldest_first ? 1u << 9 : 0;
+    unsigned mask = (f.oldest_first ? 1u << 9 : 0) | (f.reasons ? 1u << 10 : 0);
     for (unsigned i = 0; i < 9; ++i)
         mask |= given[i] ? 1u << i : 0;
     std::lock_guard lock(history_texts);
     std::string& sql = texts[mask];
     if (sql.empty()) {
-        sql = "SELECT id, change, at, actor, command, tenant, kind, key, action, before, after "
-              "FROM history WHERE 1";
+        sql = std::string("SELECT id, change, at, actor, command, tenant, kind, key, action, "
+                          "before, after, ") +
+              (f.reasons ? "(SELECT reason FROM change_reasons r WHERE r.change = history.change)"
+                         : "NULL") +
+              " FROM history WHERE 1";
         for (unsigned i = 0; i < 9; ++i)
             if (given[i]) sql += std::string(" AND ") + conditions[i];
         sql += f.oldest_first ? " ORDER BY id ASC LIMIT ?10" : " ORDER BY id DESC LIMIT ?10";
@@ -100,7 +103,8 @@ std::vector<HistoryEntry> SqliteStore::history(const HistoryFilter& f, int limit
         auto col = [&](int i) { return text(r.st.getColumn(i)); };
         out.push_back(HistoryEntry{r.st.getColumn(0).getInt64(), r.st.getColumn(1).getInt64(),
                                    col(2), col(3), col(4), optional_text(r.st.getColumn(5)), col(6),
-                                   col(7), col(8), json(9), json(10), raw(9), raw(10)});
+                                   col(7), col(8), json(9), json(10), raw(9), raw(10),
+                                   optional_text(r.st.getColumn(11))});
     }
     return out;
 }
@@ -109,6 +113,13 @@ int64_t SqliteStore::next_change() {
     Reset r(statement("SELECT coalesce(max(change), 0) + 1 FROM history"));
     r.st.executeStep();
     return r.st.getColumn(0).getInt64();
+}
+
+void SqliteStore::record_reason(int64_t change, const std::string& reason) {
+    Reset r(statement("INSERT INTO change_reasons (change, reason) VALUES (?, ?)"));
+    r.st.bind(1, change);
+    r.st.bind(2, reason);
+    r.st.exec();
 }
 
 void SqliteStore::insert_history(const std::vector<HistoryRow>& rows) {

@@ -124,16 +124,18 @@ std::unique_ptr<SqliteStore> SqliteStore::open_dry_run(const StoreOptions& optio
     return store;
 }
 
-int SqliteStore::init(const StoreOptions& options, const std::optional<std::string>& grant_to,
-                      bool create) {
+InitReport SqliteStore::init(const StoreOptions& options,
+                             const std::optional<std::string>& grant_to, bool create) {
     if (grant_to)
         fail(ErrorKind::invalid_input, "--grant is for a PostgreSQL store",
              {"a SQLite store's users are those its file mode (0600) lets in"});
     if (!create && !exists(options.path))
         store_fail("no store at " + options.path + " to upgrade",
                    {"create it with `chatctl store init`"});
-    open_write(options)->put_in_place();
-    return schema::current_version();
+    auto store = open_write(options);
+    store->put_in_place();
+    const int current = schema::current_version();
+    return InitReport{current, store->upgraded_from_ < 0 ? current : store->upgraded_from_, {}};
 }
 
 std::unique_ptr<SqliteStore> SqliteStore::in_memory() {

@@ -20,8 +20,8 @@ class SqliteStore final : public Store {
     static std::unique_ptr<SqliteStore> in_memory();
     // `store init` creates the file as the first write does; neither grants: a file's
     // readers and writers are its mode's.
-    static int init(const StoreOptions& options, const std::optional<std::string>& grant_to,
-                    bool create);
+    static InitReport init(const StoreOptions& options, const std::optional<std::string>& grant_to,
+                           bool create);
 
     SQLite::Database& db() { return db_; }
     const std::string& path() const { return path_; }
@@ -48,6 +48,7 @@ class SqliteStore final : public Store {
     std::vector<HistoryEntry> history(const HistoryFilter& filter, int limit) override;
     int64_t history_count(const HistoryFilter& filter) override;
     int64_t next_change() override;
+    void record_reason(int64_t change, const std::string& reason) override;
     int64_t schema_version() override { return version_; }
     std::vector<TenantRow> tenants_owned_by(std::string_view owner) override;
     std::vector<std::string> tenant_keys() override;
@@ -123,6 +124,7 @@ class SqliteStore final : public Store {
     int lock_timeout_ms_;
     std::function<void(const std::string&)> on_created_;
     int version_ = 0;           // as opened, or upgraded to
+    int upgraded_from_ = -1;    // the version an upgrade (or creation: 0) started from
     bool dry_run_ = false;      // never commits
     bool upgrade_open_ = false; // a dry run's upgrade, in the write transaction begun
     WriterRecord record_;

@@ -37,6 +37,7 @@ void SqliteStore::check_version(bool may_upgrade) {
     try {
         version = db_.execAndGet("PRAGMA user_version").getInt(); // another writer may have won
         if (version > 0 && version < schema::kNoControlsVersion) refuse_controls(current);
+        upgraded_from_ = version;
         for (int v = version; v < current; ++v)
             db_.exec(schema::migrations()[v]);
         db_.exec("PRAGMA user_version = " + std::to_string(current));
