@@ -38,14 +38,15 @@ std::string as_owner(const Sandbox& s, const std::string& sql) {
     }
 }
 
-// The SQL that makes a store of an older schema version, in public.
-std::string schema_of_version(size_t version) {
+// The SQL that makes a store of an older schema version, in public (or in `schema`, quoted
+// as an identifier, which must then lead the search_path).
+std::string schema_of_version(size_t version, const std::string& schema = "public") {
     std::string sql;
     for (size_t v = 0; v < version; ++v)
         sql += chatctl::postgres::schema::migrations()[v];
     size_t at = sql.find("@schema@");
-    for (; at != std::string::npos; at = sql.find("@schema@", at))
-        sql.replace(at, 8, "public");
+    for (; at != std::string::npos; at = sql.find("@schema@", at + schema.size()))
+        sql.replace(at, 8, schema);
     return sql + "INSERT INTO chatctl_version (version) VALUES (" + std::to_string(version) + ");";
 }
 
@@ -293,6 +294,38 @@ TEST_SUITE("postgres") {
         INFO("stderr: " << r.err);
         CHECK(r.code == 0);
         CHECK(s.ok({"history", "--changes", "-o", "json"}).json()[0]["reason"] == "go live");
+        // A role that could only read history still reads it, reasons included, and may
+        // not write them.
+        Sandbox t;
+        CHECK(as_owner(t, schema_of_version(5) + "GRANT SELECT ON tenants, profiles, users, "
+                                                 "history, chatctl_version TO chatctl_limited;")
+                  .empty());
+        t.ok({"store", "upgrade"});
+        t.ok({"tenant", "create", "acme", "-m", "audited"});
+        const std::string reader = t.db_as("chatctl_limited");
+        r = t.run({"--db", reader, "history", "--changes", "-o", "json"}, {}, "", true);
+        INFO("stderr: " << r.err);
+        CHECK(r.code == 0);
+        CHECK(r.json()[0]["reason"] == "audited");
+        r = t.run({"--db", reader, "tenant", "create", "beta"}, {}, "", true);
+        CHECK(r.code == 6);
+        // A schema whose name needs quoting, a quote in it, is upgraded all the same.
+        Sandbox odd;
+        const std::string name = "\"o'neil\"";
+        CHECK(as_owner(odd, "CREATE SCHEMA " + name + "; ALTER DATABASE " + database(odd) +
+                                " SET search_path = " + name + "; SET search_path = " + name +
+                                "; " + schema_of_version(5, name) + "GRANT USAGE ON SCHEMA " +
+                                name +
+                                " TO chatctl_app; GRANT "
+                                "SELECT, INSERT ON " +
+                                name + ".history TO chatctl_app;")
+                  .empty());
+        Json upgraded = odd.ok({"store", "upgrade", "-o", "json"}).json();
+        CHECK(upgraded["done"] == "upgraded");
+        odd.ok({"tenant", "create", "acme", "-m", "odd schema"});
+        CHECK(odd.query("SELECT reason FROM \"o'neil\".change_reasons")[0][0] == "odd schema");
+        CHECK(odd.query("SELECT has_table_privilege('chatctl_app', '\"o''neil\".change_reasons', "
+                        "'INSERT')")[0][0] == "t");
     }
 
     TEST_CASE("a connection turned down says why, with the --db to use, not a list of guesses") {

@@ -33,15 +33,23 @@ std::string wait_text(const ConnOptions& options) {
     return std::to_string(std::max(seconds, 2)) + " s"; // libpq's floor
 }
 
+// Whether the connection tried went through a Unix socket (no host, or a folder).
+bool on_socket(PGconn* c) {
+    return !PQhost(c) || !*PQhost(c) || PQhost(c)[0] == '/';
+}
+
 // A --db URI for the server just tried, with `user` and `database` (a placeholder where a
-// hint asks for another); a socket's folder as the host parameter.
+// hint asks for another), percent-encoded; a socket's folder as the host parameter, an
+// IPv6 address in brackets. Never a password: libpq's PQuser, PQhost, PQport only.
 std::string db_uri(PGconn* c, const std::string& user, const std::string& database) {
     const std::string host = PQhost(c) ? PQhost(c) : "", port = PQport(c) ? PQport(c) : "";
-    const bool socket = host.empty() || host[0] == '/';
-    std::string uri = "postgresql://" + user + "@";
-    if (!socket) uri += host + (port.empty() ? "" : ":" + port);
-    uri += "/" + database;
-    if (socket && !host.empty()) uri += "?host=" + host + (port.empty() ? "" : "&port=" + port);
+    std::string uri = "postgresql://" + uri_encode(user) + "@";
+    if (!on_socket(c))
+        uri += (host.find(':') != std::string::npos ? "[" + host + "]" : uri_encode(host)) +
+               (port.empty() ? "" : ":" + uri_encode(port));
+    uri += "/" + uri_encode(database);
+    if (on_socket(c) && !host.empty())
+        uri += "?host=" + uri_encode(host, "/") + (port.empty() ? "" : "&port=" + uri_encode(port));
     return uri;
 }
 
@@ -50,7 +58,11 @@ std::string db_uri(PGconn* c, const std::string& user, const std::string& databa
 std::pair<std::string, std::vector<std::string>> refusal(PGconn* c, const std::string& shown,
                                                          const std::string& why) {
     const std::string user = PQuser(c) ? PQuser(c) : "", db = PQdb(c) ? PQdb(c) : "";
-    const std::string at = PQhost(c) ? std::string(PQhost(c)) + ":" + PQport(c) : "the server";
+    // ~/.pgpass's host:port, a colon in an IPv6 address escaped as the file asks.
+    std::string at;
+    for (char ch : std::string(PQhost(c) ? PQhost(c) : "localhost"))
+        at += ch == ':' ? std::string("\\:") : std::string(1, ch);
+    at += ":" + std::string(PQport(c) ? PQport(c) : "*");
     auto says = [&](const char* text) { return why.find(text) != std::string::npos; };
     if (says("database \"") && says("does not exist")) // 3D000
         return {"no database " + db + " on the server of " + shown,
@@ -72,13 +84,16 @@ std::pair<std::string, std::vector<std::string>> refusal(PGconn* c, const std::s
         return {"the server of " + shown + " refused role " + user + "'s password",
                 {"check the password ~/.pgpass or $PGPASSWORD gives for " + user + " on " + at}};
     if (says("no pg_hba.conf entry")) { // 28000
-        const std::string uri = db_uri(c, user, db);
+        std::vector<std::string> hints = {"ask the server's DBA to allow it in pg_hba.conf"};
+        if (!on_socket(c)) // a socket has no TLS
+            hints.push_back("where it allows TLS connections only: --db '" + db_uri(c, user, db) +
+                            "?sslmode=require'");
         return {"the server of " + shown + " lets no connection of role " + user + " to database " +
                     db + " in from here (pg_hba.conf)",
-                {"ask its DBA to allow it; or, where it allows TLS connections only: --db '" + uri +
-                 (uri.find('?') == std::string::npos ? "?" : "&") + "sslmode=require'"}};
+                hints};
     }
-    if (says("too many") && says("connections")) // 53300
+    if (says("too many clients") || says("connection slots are reserved") ||
+        (says("too many") && says("connections"))) // 53300
         return {"the server of " + shown + " takes no more connections (" + why + ")",
                 {"run again once others have ended, or go through the team's pooler "
                  "(pgbouncer): --db naming its host and port"}};

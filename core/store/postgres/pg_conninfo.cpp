@@ -96,8 +96,9 @@ bool secret(const PQconninfoOption& o) {
     return o.dispchar && o.dispchar[0] == '*';
 }
 
-// Percent-encodes every byte but the unreserved ones of RFC 3986 and those in `keep`.
-std::string encode(const std::string& text, const char* keep = "") {
+} // namespace
+
+std::string uri_encode(const std::string& text, const char* keep) {
     static const char* hex = "0123456789ABCDEF";
     std::string out;
     for (unsigned char c : text) {
@@ -111,6 +112,12 @@ std::string encode(const std::string& text, const char* keep = "") {
         }
     }
     return out;
+}
+
+namespace {
+
+std::string encode(const std::string& text, const char* keep = "") {
+    return uri_encode(text, keep);
 }
 
 // A keyword/value value, quoted as libpq reads it back when it needs to be.

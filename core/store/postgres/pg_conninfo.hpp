@@ -25,6 +25,9 @@ ConnOptions parse_conninfo(const std::string& text);
 inline constexpr int kDefaultConnectTimeout = 10;
 ConnOptions with_timeouts(ConnOptions options, std::optional<int> limit);
 
+// Percent-encodes every byte but the unreserved ones of RFC 3986 and those in `keep`.
+std::string uri_encode(const std::string& text, const char* keep = "");
+
 // The store as it may be shown: a URI for a URI, keyword/value for keyword/value, each
 // secret option as ***; "the PostgreSQL store given by --db (unparsable: REASON)" when
 // libpq cannot parse it. Never throws.

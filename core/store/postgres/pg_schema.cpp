@@ -262,8 +262,9 @@ CREATE TRIGGER tenants_users_go BEFORE DELETE ON tenants
 // Version 6: why a change was made (`--reason`), as the SQLite store's version 7: one row
 // per change that has one, its bounds and no control character as CHECKs, and only for a
 // change history holds (its entries are written first): no row waits for a number, to
-// refuse the change that later gets it. A role that may write history (granted by `store
-// init --grant` before this version) may write reasons too.
+// refuse the change that later gets it. A role that may read or write history (granted by
+// `store init --grant` before this version, or by hand) may read or write reasons too:
+// history's reads read them.
 const char* const kVersion6 = R"sql(
 CREATE TABLE change_reasons (
     change bigint PRIMARY KEY,
@@ -284,14 +285,15 @@ CREATE TRIGGER change_reasons_of_change BEFORE INSERT OR UPDATE ON change_reason
     FOR EACH ROW EXECUTE FUNCTION chatctl_reason_of_change();
 DO $$
 DECLARE
-    role text;
+    g record;
 BEGIN
-    FOR role IN SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC'
-                                     ELSE a.grantee::regrole::text END
-                FROM pg_class c, aclexplode(c.relacl) a
-                WHERE c.oid = '@schema@.history'::regclass AND a.privilege_type = 'INSERT'
-                  AND a.grantee <> c.relowner LOOP
-        EXECUTE 'GRANT SELECT, INSERT ON @schema@.change_reasons TO ' || role;
+    FOR g IN SELECT DISTINCT a.privilege_type AS privilege,
+                    CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END AS role
+             FROM pg_class c, aclexplode(c.relacl) a
+             WHERE c.oid = format('%I.history', current_schema())::regclass
+               AND a.privilege_type IN ('SELECT', 'INSERT') AND a.grantee <> c.relowner LOOP
+        EXECUTE format('GRANT %s ON %I.change_reasons TO %s', g.privilege, current_schema(),
+                       g.role);
     END LOOP;
 END $$;
 )sql";

@@ -116,7 +116,9 @@ int64_t SqliteStore::next_change() {
 }
 
 void SqliteStore::record_reason(int64_t change, const std::string& reason) {
-    Reset r(statement("INSERT INTO change_reasons (change, reason) VALUES (?, ?)"));
+    // A reason left for this number by raw SQL that deleted its change's history (any
+    // connection to the file may) is replaced, never in the way of this change.
+    Reset r(statement("INSERT OR REPLACE INTO change_reasons (change, reason) VALUES (?, ?)"));
     r.st.bind(1, change);
     r.st.bind(2, reason);
     r.st.exec();
