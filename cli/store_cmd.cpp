@@ -8,29 +8,29 @@ namespace chatctl::cli {
 namespace {
 
 // What was done, as data: `previous_version` is null when the store was created.
-Json init_json(const Globals& g, const InitReport& r) {
+Json init_json(const std::string& store, const InitReport& r) {
     const bool created = r.previous == 0;
-    return Json{{"store", describe_store(g.store_options().path)},
+    return Json{{"store", store},
                 {"schema_version", r.version},
                 {"previous_version", created ? Json(nullptr) : Json(r.previous)},
                 {"done", created                  ? "created"
                          : r.previous < r.version ? "upgraded"
                                                   : "nothing"},
-                {"granted_to", r.granted_to ? Json(*r.granted_to) : Json(nullptr)}};
+                {"granted_to", optional_json(r.granted_to)}};
 }
 
 // The same in words, a line for each thing done.
-std::string init_text(const Globals& g, const InitReport& r) {
-    const std::string store = describe_store(g.store_options().path);
-    const std::string version = std::to_string(r.version);
+std::string init_text(const Json& done) {
+    const std::string store = done["store"], version = done["schema_version"].dump();
     std::string out;
-    if (r.previous == 0)
+    if (done["done"] == "created")
         out = "Created the store " + store + " (schema version " + version + ").\n";
-    else if (r.previous < r.version)
-        out = "Upgraded " + store + " from schema version " + std::to_string(r.previous) + " to " +
-              version + ".\n";
-    if (r.granted_to)
-        out += "Granted everyday use (rows only) of " + store + " to role " + *r.granted_to + ".\n";
+    else if (done["done"] == "upgraded")
+        out = "Upgraded " + store + " from schema version " + done["previous_version"].dump() +
+              " to " + version + ".\n";
+    if (!done["granted_to"].is_null())
+        out += "Granted everyday use (rows only) of " + store + " to role " +
+               done["granted_to"].get<std::string>() + ".\n";
     if (out.empty()) out = store + " is at schema version " + version + ": nothing to do.\n";
     return out;
 }
@@ -40,7 +40,10 @@ std::string init_text(const Globals& g, const InitReport& r) {
 void add_store_commands(CLI::App& app, Globals& g) {
     CLI::App* group = add_command(app, "store");
     group->require_subcommand(1);
-    auto report = [&g](const InitReport& r) { print_data(g, init_json(g, r), init_text(g, r)); };
+    auto report = [&g](const InitReport& r) {
+        const Json done = init_json(describe_store(g.store_options().path), r);
+        print_data(g, done, init_text(done));
+    };
     auto options = [&g] { // the report says what was created
         StoreOptions o = g.store_options();
         o.on_created = nullptr;

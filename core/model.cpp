@@ -4,11 +4,11 @@
 
 namespace chatctl {
 
-namespace {
-
 Json optional_json(const std::optional<std::string>& value) {
     return value ? Json(*value) : Json(nullptr);
 }
+
+namespace {
 
 Json fields(const Tenant& t) {
     return {{"tenant", t.key},

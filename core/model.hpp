@@ -64,6 +64,8 @@ std::string fold(const std::string& text);
 
 // The object's fields as in its JSON form, without counts.
 Json to_json(const Object& object);
+// A text, or null when there is none.
+Json optional_json(const std::optional<std::string>& value);
 
 // The kind and action history names ("user", "delete"), or nullopt.
 std::optional<Kind> kind_named(const std::string& name);

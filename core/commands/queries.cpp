@@ -101,7 +101,7 @@ Json history_entry(const HistoryEntry& e) {
                 {"command", e.command}, {"tenant", e.tenant ? Json(*e.tenant) : Json(nullptr)},
                 {"kind", e.kind},       {"key", e.key},
                 {"action", e.action},   {"before", e.before},
-                {"after", e.after},     {"reason", e.reason ? Json(*e.reason) : Json(nullptr)}};
+                {"after", e.after},     {"reason", optional_json(e.reason)}};
 }
 
 int64_t history(Store& store, const HistoryFilter& filter, std::optional<int64_t> limit,
@@ -146,7 +146,7 @@ bool history_changes(Store& store, const HistoryFilter& filter, std::optional<in
                                     {"at", e.at},
                                     {"actor", e.actor},
                                     {"command", e.command},
-                                    {"reason", e.reason ? Json(*e.reason) : Json(nullptr)}};
+                                    {"reason", optional_json(e.reason)}};
             }
             change->count(e);
         }

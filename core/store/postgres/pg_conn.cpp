@@ -74,12 +74,10 @@ std::pair<std::string, std::vector<std::string>> refusal(PGconn* c, const std::s
                  "or have its DBA create it (CREATE ROLE " + user + " LOGIN)"}};
     if (PQconnectionNeedsPassword(c))
         return {"the server of " + shown + " asks role " + user +
-                    " for a password, and none "
-                    "was given",
+                    " for a password, and none was given",
                 {"put it in ~/.pgpass (" + at + ":" + db + ":" + user +
-                 ":PASSWORD, mode 0600) "
-                 "or $PGPASSWORD; in --db's URI it would show in process lists and shell "
-                 "history"}};
+                 ":PASSWORD, mode 0600) or $PGPASSWORD; in --db's URI it would show in process "
+                 "lists and shell history"}};
     if (says("password authentication failed")) // 28P01
         return {"the server of " + shown + " refused role " + user + "'s password",
                 {"check the password ~/.pgpass or $PGPASSWORD gives for " + user + " on " + at}};

@@ -116,10 +116,6 @@ std::string uri_encode(const std::string& text, const char* keep) {
 
 namespace {
 
-std::string encode(const std::string& text, const char* keep = "") {
-    return uri_encode(text, keep);
-}
-
 // A keyword/value value, quoted as libpq reads it back when it needs to be.
 std::string quote_value(const std::string& value) {
     if (!value.empty() && value.find_first_of(" \t\n\r\f\v'\\") == std::string::npos) return value;
@@ -149,20 +145,20 @@ std::string describe_uri(const PQconninfoOption* options) {
             dbname = o->val;
         else
             query += (query.empty() ? "?" : "&") + key + "=" +
-                     (secret(*o) ? "***" : encode(o->val, "/:,@"));
+                     (secret(*o) ? "***" : uri_encode(o->val, "/:,@"));
     }
     std::string authority;
-    if (!user.empty() || password) authority = encode(user) + (password ? ":***" : "") + "@";
+    if (!user.empty() || password) authority = uri_encode(user) + (password ? ":***" : "") + "@";
     // A socket folder, or several hosts or ports, go among the parameters, as libpq takes them.
     if (host.find_first_of("/,") != std::string::npos || port.find(',') != std::string::npos) {
-        std::string moved = "host=" + encode(host, "/:,@");
-        if (!port.empty()) moved += "&port=" + encode(port, ",");
+        std::string moved = "host=" + uri_encode(host, "/:,@");
+        if (!port.empty()) moved += "&port=" + uri_encode(port, ",");
         query = query.empty() ? "?" + moved : "?" + moved + "&" + query.substr(1);
     } else {
-        authority += host.find(':') != std::string::npos ? "[" + host + "]" : encode(host);
-        if (!port.empty()) authority += ":" + encode(port);
+        authority += host.find(':') != std::string::npos ? "[" + host + "]" : uri_encode(host);
+        if (!port.empty()) authority += ":" + uri_encode(port);
     }
-    return "postgresql://" + authority + "/" + encode(dbname) + query;
+    return "postgresql://" + authority + "/" + uri_encode(dbname) + query;
 }
 
 std::string describe_keywords(const PQconninfoOption* options) {
