@@ -324,24 +324,18 @@ void copy_field(std::string& out, const std::optional<std::string>& value) {
         out += "\\N";
         return;
     }
-    for (char c : *value) {
-        switch (c) {
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        default:
-            out += c;
-        }
+    // Appended a run at a time: most texts have nothing to escape.
+    const std::string& text = *value;
+    size_t run = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c != '\\' && c != '\t' && c != '\n' && c != '\r') continue;
+        out.append(text, run, i - run);
+        out += '\\';
+        out += c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : '\\';
+        run = i + 1;
     }
+    out.append(text, run, std::string::npos);
 }
 
 } // namespace chatctl::postgres

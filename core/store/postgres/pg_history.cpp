@@ -143,7 +143,8 @@ void PgStore::record_reason(int64_t change, const std::string& reason) {
 }
 
 void PgStore::insert_history(const std::vector<HistoryRow>& rows) {
-    std::string data;
+    std::string& data = copy_text_;
+    data.clear();
     for (const auto& h : rows) {
         data += num(h.change);
         data += '\t';
@@ -166,6 +167,7 @@ void PgStore::insert_history(const std::vector<HistoryRow>& rows) {
         "COPY history (change, at, actor, command, tenant, kind, key, action, before, after) "
         "FROM STDIN",
         data);
+    added_history_ += static_cast<int64_t>(rows.size());
 }
 
 } // namespace chatctl::postgres

@@ -114,7 +114,8 @@ void PgStore::insert_users(const std::vector<NewUser>& users) {
     if (users.empty()) return;
     // One COPY for the batch, inside a savepoint: when the database refuses a row, the
     // transaction goes on from before the batch, and the refused user is found alone.
-    std::string rows;
+    std::string& rows = copy_text_;
+    rows.clear();
     for (const auto& u : users) {
         rows += num(u.tenant_id);
         rows += '\t';
@@ -131,6 +132,7 @@ void PgStore::insert_users(const std::vector<NewUser>& users) {
     try {
         conn_.copy_in("COPY users (tenant_id, login, name, email, profile_id) FROM STDIN", rows);
         conn_.run("RELEASE SAVEPOINT users_batch");
+        added_users_ += static_cast<int64_t>(users.size());
         return;
     } catch (const Error& e) {
         if (e.kind() != ErrorKind::conflict) throw; // locked, lost...: not a row's fault
@@ -151,6 +153,7 @@ void PgStore::insert_users(const std::vector<NewUser>& users) {
         }
     }
     conn_.run("RELEASE SAVEPOINT users_batch"); // refused together, accepted one by one
+    added_users_ += static_cast<int64_t>(users.size());
 }
 
 void PgStore::update_user(int64_t id, int64_t profile_id, const User& u) {
