@@ -64,6 +64,8 @@ class Conn {
         const char* v = PQparameterStatus(conn_, "server_version");
         return v ? v : "";
     }
+    // The same as a number: 150004 for 15.4.
+    int server_version_num() const { return PQserverVersion(conn_); }
     bool in_transaction() const { return PQtransactionStatus(conn_) == PQTRANS_INTRANS; }
     // Inside a transaction, failed or not.
     bool transaction_open() const {

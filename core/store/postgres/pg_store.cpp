@@ -261,26 +261,43 @@ bool PgStore::write_locked_elsewhere() {
 // large apply, those reads were 5-10x slower at 100,000 users, and worse as they grow.
 // So a table grown by more than a tenth is analyzed in the transaction that grew it
 // (ANALYZE counts the rows its own transaction added), from a sample of 3,000 rows
-// (default_statistics_target 10: some 10 ms at 100,000 rows, where the default's
-// 30,000 cost 100-200 ms): the planner needs how many rows each tenant has, not a fine
-// histogram, and autovacuum analyzes at the server's own target after the next tenth
-// of change. Only the table's owner may: another role gets a WARNING, which is not
-// chatctl's output, and waits for autovacuum.
+// (default_statistics_target 10: some 10 ms at 100,000 rows, where the default's 30,000
+// cost 100-200 ms): the planner needs how many rows each tenant has, not a fine
+// histogram; autovacuum, which counts the transaction's rows as changed since, analyzes
+// again at the server's own target on a later pass.
+//
+// It is a courtesy, never a reason to lose the write:
+// - only the table's owner (a superuser, the database's owner) may; another role gets a
+//   WARNING, which is not chatctl's output, and waits for autovacuum;
+// - SKIP_LOCKED (PostgreSQL 12): a table another session is vacuuming or analyzing is left
+//   to it, rather than waited for up to the lock_timeout; an older server is not asked;
+// - any other failure (a statement_timeout, an expression statistics cannot compute) is
+//   rolled back to before it, and the write commits as it would have. ANALYZE writes its
+//   counts in pg_class in place, so they stay though rolled back, until the next one.
 void PgStore::analyze_grown() {
     constexpr int64_t kFewRows = 1000;
-    bool target_set = false;
-    for (const auto& [table, added] :
-         {std::pair{"users", added_users_}, std::pair{"history", added_history_}}) {
-        if (added < kFewRows) continue;
-        const int64_t known = conn_
-                                  .query("SELECT greatest(reltuples, 0)::bigint FROM pg_class "
-                                         "WHERE oid = $1::regclass",
-                                         {std::string(table)})
-                                  .integer(0, 0);
-        if (added * 10 <= known) continue;
-        if (!target_set) conn_.run("SET LOCAL default_statistics_target = 10");
-        target_set = true;
-        conn_.run(std::string("ANALYZE ") + table);
+    if (conn_.server_version_num() < 120000) return;
+    if (added_users_ < kFewRows && added_history_ < kFewRows) return;
+    conn_.run("SAVEPOINT chatctl_analyze");
+    try {
+        bool target_set = false;
+        for (const auto& [table, added] :
+             {std::pair{"users", added_users_}, std::pair{"history", added_history_}}) {
+            if (added < kFewRows) continue;
+            const int64_t known = conn_
+                                      .query("SELECT greatest(reltuples, 0)::bigint FROM "
+                                             "pg_class WHERE oid = $1::regclass",
+                                             {std::string(table)})
+                                      .integer(0, 0);
+            if (added * 10 <= known) continue;
+            if (!target_set) conn_.run("SET LOCAL default_statistics_target = 10");
+            target_set = true;
+            conn_.run(std::string("ANALYZE (SKIP_LOCKED) ") + table);
+        }
+        conn_.run("RELEASE SAVEPOINT chatctl_analyze");
+    } catch (const Error&) {
+        if (!conn_.transaction_open()) throw; // the session is gone, and the write with it
+        conn_.run("ROLLBACK TO SAVEPOINT chatctl_analyze");
     }
 }
 
