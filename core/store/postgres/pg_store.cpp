@@ -280,7 +280,7 @@ void PgStore::analyze_grown() {
     if (added_users_ < kFewRows && added_history_ < kFewRows) return;
     conn_.run("SAVEPOINT chatctl_analyze");
     try {
-        bool target_set = false;
+        conn_.run("SET LOCAL default_statistics_target = 10");
         for (const auto& [table, added] :
              {std::pair{"users", added_users_}, std::pair{"history", added_history_}}) {
             if (added < kFewRows) continue;
@@ -289,10 +289,7 @@ void PgStore::analyze_grown() {
                                              "pg_class WHERE oid = $1::regclass",
                                              {std::string(table)})
                                       .integer(0, 0);
-            if (added * 10 <= known) continue;
-            if (!target_set) conn_.run("SET LOCAL default_statistics_target = 10");
-            target_set = true;
-            conn_.run(std::string("ANALYZE (SKIP_LOCKED) ") + table);
+            if (added * 10 > known) conn_.run(std::string("ANALYZE (SKIP_LOCKED) ") + table);
         }
         conn_.run("RELEASE SAVEPOINT chatctl_analyze");
     } catch (const Error&) {
