@@ -98,6 +98,10 @@ bool on_postgres() {
     return pg_host() != nullptr;
 }
 
+std::string history_entries_sql() {
+    return on_postgres() ? "coalesce(sum(entries), 0)" : "count(*)";
+}
+
 bool pooled() {
     const char* pooler = std::getenv("CHATCTL_TEST_PG_POOLER");
     return on_postgres() && pooler && *pooler;

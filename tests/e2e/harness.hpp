@@ -42,6 +42,9 @@ bool sanitized();
 bool on_postgres();
 // Whether chatctl reaches that server through a pooler.
 bool pooled();
+// SQL counting the history entries of the rows selected: PostgreSQL packs a write's
+// entries, many to a row (`entries`); SQLite keeps one per row.
+std::string history_entries_sql();
 
 // The role of the everyday user of a PostgreSQL store (DML only), for raw SQL.
 inline const std::string kAppRole = "chatctl_app";

@@ -71,8 +71,8 @@ int64_t last_change(const Sandbox& s) {
 }
 
 int64_t entries_of(const Sandbox& s, int64_t change) {
-    return std::stoll(
-        s.query("SELECT count(*) FROM history WHERE change = " + std::to_string(change))[0][0]);
+    return std::stoll(s.query("SELECT " + history_entries_sql() +
+                              " FROM history WHERE change = " + std::to_string(change))[0][0]);
 }
 
 // A small tmpfs, mounted for the life of the object.

@@ -252,8 +252,8 @@ TEST_SUITE("revert") {
         s.ok({"revert", "last"});
         CHECK(s.query("SELECT count(*) FROM users")[0][0] == "0");
         const int64_t change = last_change(s);
-        CHECK(s.query("SELECT count(*) FROM history WHERE change = " + std::to_string(change) +
-                      " AND action = 'delete'")[0][0] == "2600");
+        CHECK(s.query("SELECT " + history_entries_sql() + " FROM history WHERE change = " +
+                      std::to_string(change) + " AND action = 'delete'")[0][0] == "2600");
         // A user changed outside chatctl, deep in the change: its revert is refused, naming
         // it, and writes nothing.
         s.ok({"revert", "last"});

@@ -83,7 +83,7 @@ void each_write(
 }
 
 int64_t history_entries(const Sandbox& s) {
-    return std::stoll(s.query("SELECT count(*) FROM history")[0][0]);
+    return std::stoll(s.query("SELECT " + history_entries_sql() + " FROM history")[0][0]);
 }
 
 } // namespace

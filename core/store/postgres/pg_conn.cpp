@@ -320,12 +320,14 @@ std::string Conn::escape_identifier(const std::string& name) {
 }
 
 void copy_field(std::string& out, const std::optional<std::string>& value) {
-    if (!value) {
+    if (value)
+        copy_text(out, *value);
+    else
         out += "\\N";
-        return;
-    }
+}
+
+void copy_text(std::string& out, std::string_view text) {
     // Appended a run at a time: most texts have nothing to escape.
-    const std::string& text = *value;
     size_t run = 0;
     for (size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace chatctl::postgres {
@@ -23,6 +24,10 @@ class Result {
     std::string text(int row, int col) const {
         return std::string(PQgetvalue(r_.get(), row, col),
                            static_cast<size_t>(PQgetlength(r_.get(), row, col)));
+    }
+    std::string_view view(int row, int col) const {
+        return {PQgetvalue(r_.get(), row, col),
+                static_cast<size_t>(PQgetlength(r_.get(), row, col))};
     }
     std::optional<std::string> optional_text(int row, int col) const {
         if (null(row, col)) return std::nullopt;
@@ -87,5 +92,7 @@ class Conn {
 
 // Appends text as one field of COPY's text format.
 void copy_field(std::string& out, const std::optional<std::string>& value);
+// Appends text, never NULL, within a field of COPY's text format.
+void copy_text(std::string& out, std::string_view text);
 
 } // namespace chatctl::postgres

@@ -22,6 +22,9 @@ inline constexpr int kNoControlsVersion = 3;
 // The version from which tenants have an owner.
 inline constexpr int kOwnerVersion = 4;
 
+// Packed history (version 7): the most entries one history row holds (its CHECK).
+inline constexpr int kMostPackedEntries = 4096;
+
 // The tables and indexes migrations()[i] creates (the damage a version must not hold).
 const std::vector<const char*>& relations(std::size_t i);
 

@@ -221,7 +221,7 @@ InitReport PgStore::init(const StoreOptions& options, const std::optional<std::s
 void PgStore::begin_write(const Writer& writer) {
     begin("BEGIN");
     in_transaction_ = true;
-    added_users_ = added_history_ = 0;
+    added_users_ = 0;
     // Named for any writer that gives up waiting while this one holds the lock; for this
     // transaction only, so that no other client of a pooled connection inherits it.
     conn_.query("SELECT set_config('application_name', $1, true)",
@@ -257,40 +257,36 @@ bool PgStore::write_locked_elsewhere() {
 // Until autovacuum gets to a table (a minute or more after the commit), the planner has
 // no statistics of what a transaction added: a tenant of 100,000 new users is taken for a
 // few hundred, and each page of them in login order (an export, a plan) is found by
-// sorting all that are left; history read by tenant or change the same way. Just after a
-// large apply, those reads were 5-10x slower at 100,000 users, and worse as they grow.
-// So a table grown by more than a tenth is analyzed in the transaction that grew it
-// (ANALYZE counts the rows its own transaction added), from a sample of 3,000 rows
-// (default_statistics_target 10: some 10 ms at 100,000 rows, where the default's 30,000
-// cost 100-200 ms): the planner needs how many rows each tenant has, not a fine
-// histogram; autovacuum, which counts the transaction's rows as changed since, analyzes
-// again at the server's own target on a later pass.
+// sorting all that are left. Just after a large apply, those reads were 5-10x slower at
+// 100,000 users, and worse as they grow. So users, when a write grows it by more than a
+// tenth, is analyzed in that write's transaction (ANALYZE counts the rows its own
+// transaction added), from a sample of 3,000 rows (default_statistics_target 10: some
+// 10 ms at 100,000 rows, where the default's 30,000 cost 100-200 ms): the planner needs
+// how many users each tenant has, not a fine histogram; autovacuum, which counts the
+// transaction's rows as changed since, analyzes again at the server's own target later.
+// History needs none: a large write adds a few packed rows (version 7), not one per user.
 //
 // It is a courtesy, never a reason to lose the write:
 // - only the table's owner (a superuser, the database's owner) may; another role gets a
 //   WARNING, which is not chatctl's output, and waits for autovacuum;
-// - SKIP_LOCKED (PostgreSQL 12): a table another session is vacuuming or analyzing is left
-//   to it, rather than waited for up to the lock_timeout; an older server is not asked;
+// - SKIP_LOCKED (PostgreSQL 12): users, when another session is vacuuming or analyzing
+//   it, is left to it, rather than waited for up to the lock_timeout; an older server is
+//   not asked;
 // - any other failure (a statement_timeout, an expression statistics cannot compute) is
 //   rolled back to before it, and the write commits as it would have. ANALYZE writes its
 //   counts in pg_class in place, so they stay though rolled back, until the next one.
 void PgStore::analyze_grown() {
     constexpr int64_t kFewRows = 1000;
-    if (conn_.server_version_num() < 120000) return;
-    if (added_users_ < kFewRows && added_history_ < kFewRows) return;
+    if (conn_.server_version_num() < 120000 || added_users_ < kFewRows) return;
     conn_.run("SAVEPOINT chatctl_analyze");
     try {
         conn_.run("SET LOCAL default_statistics_target = 10");
-        for (const auto& [table, added] :
-             {std::pair{"users", added_users_}, std::pair{"history", added_history_}}) {
-            if (added < kFewRows) continue;
-            const int64_t known = conn_
-                                      .query("SELECT greatest(reltuples, 0)::bigint FROM "
-                                             "pg_class WHERE oid = $1::regclass",
-                                             {std::string(table)})
-                                      .integer(0, 0);
-            if (added * 10 > known) conn_.run(std::string("ANALYZE (SKIP_LOCKED) ") + table);
-        }
+        const int64_t known =
+            conn_
+                .query("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = "
+                       "'users'::regclass")
+                .integer(0, 0);
+        if (added_users_ * 10 > known) conn_.run("ANALYZE (SKIP_LOCKED) users");
         conn_.run("RELEASE SAVEPOINT chatctl_analyze");
     } catch (const Error&) {
         if (!conn_.transaction_open()) throw; // the session is gone, and the write with it

@@ -46,7 +46,6 @@ class PgStore final : public Store {
     std::vector<UserRow> user_page(const TenantRow& tenant, const std::optional<std::string>& after,
                                    int limit) override;
     std::vector<HistoryEntry> history(const HistoryFilter& filter, int limit) override;
-    void history_pages(HistoryFilter filter, int page, const HistoryPage& each) override;
     int64_t history_count(const HistoryFilter& filter) override;
     int64_t next_change() override;
     void record_reason(int64_t change, const std::string& reason) override;
@@ -94,7 +93,7 @@ class PgStore final : public Store {
     void refuse_controls();
     // Gives up the transaction begun, and refuses naming the lock's holder.
     [[noreturn]] void fail_locked_now();
-    // ANALYZEs, before COMMIT, each table this transaction grew by more than a tenth.
+    // ANALYZEs users, before COMMIT, when this transaction grew it by more than a tenth.
     void analyze_grown();
     // Whether the store has tenants' owners (an older one, read as it is, has none; one
     // to be upgraded has them in its write transactions).
@@ -109,9 +108,8 @@ class PgStore final : public Store {
     int migrated_from_ = -1;       // the version a migration (or creation: 0) started from
     std::function<void(const std::string&)> on_created_;
     int64_t version_ = 0; // as opened (history reads the current one only)
-    // Rows this write transaction added to users and to history, for analyze_grown().
+    // Rows this write transaction added to users, for analyze_grown().
     int64_t added_users_ = 0;
-    int64_t added_history_ = 0;
     // The text of a COPY, kept from one batch to the next: a buffer grown anew for each
     // batch was a tenth of chatctl's time in a large apply (copies and page faults).
     std::string copy_text_;
