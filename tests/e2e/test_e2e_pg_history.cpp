@@ -6,6 +6,7 @@
 #include "pg_helpers.hpp"
 
 #include <doctest/doctest.h>
+#include <libpq-fe.h>
 
 using namespace e2e;
 
@@ -24,6 +25,16 @@ std::string declaration(int n, const std::string& mark) {
                     (i % 3 ? "" : "        profile: Experts\n");
     }
     return decl;
+}
+
+// Runs SQL on a connection to `uri`; the server's error, or "".
+std::string exec_at(const std::string& uri, const std::string& sql) {
+    PGconn* conn = PQconnectdb(uri.c_str());
+    PGresult* r = PQexec(conn, sql.c_str());
+    std::string error = PQresultErrorMessage(r);
+    PQclear(r);
+    PQfinish(conn);
+    return error;
 }
 
 // Entries as JSON without their times (the two stores' writes are not at one instant).
@@ -113,39 +124,58 @@ TEST_SUITE("postgres") {
         };
         const std::string next = "(SELECT max(id + entries) FROM history)";
         const std::string before = s.dump();
-        auto refused = [&](const std::string& statement) {
+        // Refused, by the guard named (a constraint, or the server's own word).
+        auto refused = [&](const std::string& statement, const std::string& guard) {
             CAPTURE(statement);
-            CHECK(!s.sql(statement).empty());
+            CHECK(s.sql(statement).find(guard) != std::string::npos);
             CHECK(s.dump() == before);
         };
         // Ids: none inside another row's range, whichever row comes first.
-        refused(row(pack + " + 5", "1", "'x'", "'{}'"));
-        refused(row(pack + " - 1", "2", "E'x\\ny'", "E'{}\\n{}'"));
+        refused(row(pack + " + 5", "1", "'x'", "'{}'"), "(history_ids)");
+        refused(row(pack + " - 2", "4", "E'w\\nx\\ny\\nz'", "E'{}\\n{}\\n{}\\n{}'"), "history_");
         // As the owner too: the checks hold for every role.
-        for (const std::string& statement :
-             {"UPDATE history SET id = " + pack +
-                  " + 5 WHERE id = (SELECT max(id) FROM "
-                  "history WHERE id < " +
-                  pack + ")",
-              "UPDATE history SET key = key || E'\\nextra' WHERE id = " + pack,
-              "UPDATE history SET actor = E'a\\nb' WHERE id = " + pack}) {
+        for (const auto& [statement, guard] : std::vector<std::pair<std::string, std::string>>{
+                 {"UPDATE history SET id = " + pack + " + 5 WHERE id = (SELECT max(id) FROM " +
+                      "history WHERE id < " + pack + ")",
+                  "(history_ids)"},
+                 {"UPDATE history SET key = key || E'\\nextra' WHERE id = " + pack,
+                  "history_packed"},
+                 {"UPDATE history SET actor = E'a\\nb' WHERE id = " + pack,
+                  "history_no_controls"}}) {
             CAPTURE(statement);
-            CHECK(!as_owner(s, statement).empty());
+            CHECK(as_owner(s, statement).find(guard) != std::string::npos);
         }
         CHECK(s.dump() == before);
-        // Lines: one per entry in every text, or none (NULL).
-        refused(row(next, "2", "'x'", "E'{}\\n{}'"));
-        refused(row(next, "2", "E'x\\ny'", "'{}'"));
-        refused(row(next, "2", "E'x\\ny\\nz'", "NULL"));
-        refused(row(next, "0", "'x'", "'{}'"));
-        refused(row(next, "4097", "'x'", "'{}'"));
+        // Lines: one per entry in every text, or none (NULL); 1 to 4,096 entries to a row
+        // (readers look that far back for a row that reaches past an id).
+        refused(row(next, "2", "'x'", "E'{}\\n{}'"), "history_packed");
+        refused(row(next, "2", "E'x\\ny'", "'{}'"), "history_packed");
+        refused(row(next, "2", "E'x\\ny\\nz'", "NULL"), "history_packed");
+        refused(row(next, "0", "''", "NULL"), "history_entries");
+        refused(row(next, "4097", "repeat(E'x\\n', 4096) || 'x'", "NULL"), "history_entries");
+        CHECK(as_owner(s, row(next, "4096", "repeat(E'x\\n', 4095) || 'x'", "NULL") + "; ROLLBACK")
+                  .empty());
         // The lines' separator is for packs only; no other control anywhere.
-        refused(row(next, "1", "E'x\\ny'", "'{}'"));
-        refused(row(next, "2", "E'x\\ty\\nz'", "E'{}\\n{}'"));
-        refused(row(next, "2", "E'x\\ny'", "E'{}\\r\\n{}'"));
-        // Ids are taken 1 to 65,536 at a time.
+        refused(row(next, "1", "E'x\\ny'", "'{}'"), "history_no_controls");
+        refused(row(next, "2", "E'x\\ty\\nz'", "E'{}\\n{}'"), "history_no_controls");
+        refused(row(next, "2", "E'x\\ny'", "E'{}\\r\\n{}'"), "history_no_controls");
+        // Ids are taken 1 to 65,536 at a time, by a role that may insert into history.
         for (const char* n : {"0", "-1", "65537", "NULL"})
-            refused("SELECT chatctl_history_ids(" + std::string(n) + ")");
+            refused("SELECT chatctl_history_ids(" + std::string(n) + ")", "1 to 65536");
+        CHECK(as_owner(s, "DROP ROLE IF EXISTS chatctl_reader; CREATE ROLE chatctl_reader "
+                          "LOGIN; GRANT SELECT ON history TO chatctl_reader")
+                  .empty());
+        CHECK(as_owner(s, "SET ROLE chatctl_reader; SELECT chatctl_history_ids(1)")
+                  .find("permission denied") != std::string::npos);
+        CHECK(as_owner(s, "DROP OWNED BY chatctl_reader; DROP ROLE chatctl_reader").empty());
+        // A transaction that writes history waits for a write in progress (its ids are
+        // checked against the write's, once committed), as for chatctl's write lock.
+        {
+            LockHolder writing(s);
+            CHECK(exec_at(s.db_as(kAppRole),
+                          "SET lock_timeout = '100ms'; " + row(next, "1", "'waits'", "'{}'"))
+                      .find("lock timeout") != std::string::npos);
+        }
         // What the rules let in reads as the entries it holds.
         CHECK(s.sql(row(next, "2", "E'sql1\\nsql2'", "E'{}\\n{}'")).empty());
         Json h = s.ok({"history", "--change", "2", "-o", "json"}).json();
@@ -153,11 +183,18 @@ TEST_SUITE("postgres") {
         CHECK(h[0]["key"] == "sql2");
         CHECK(h[1]["key"] == "sql1");
         CHECK(h[0]["id"].get<int64_t>() == h[1]["id"].get<int64_t>() + 1);
-        // And the next write's ids follow, wherever the identity stood.
+        // Rows raw SQL put where chatctl's next ids would go, or at the last id there is,
+        // never stop a write: its ids go past them.
+        CHECK(s.sql(row(next + " + 1", "1", "'ahead'", "'{}'")).empty());
+        CHECK(s.sql(row("9223372036854775806", "1", "'last'", "'{}'")).empty());
+        s.ok({"-q", "apply", "-f", s.write("b.yaml", declaration(600, "b"))});
         s.ok({"tenant", "create", "gamma"});
-        h = s.ok({"history", "--limit", "1", "-o", "json"}).json();
-        CHECK(h[0]["id"].get<int64_t>() > std::stoll(s.query("SELECT max(id) FROM history WHERE "
-                                                             "key LIKE 'sql%'")[0][0]));
+        h = s.ok({"history", "--change", "4", "-o", "json"}).json();
+        REQUIRE(h.size() == 2); // the tenant and its default profile
+        CHECK(h[1]["key"] == "gamma");
+        CHECK(s.query("SELECT count(*) FROM history a JOIN history b ON a.id < b.id AND "
+                      "b.id < a.id + a.entries")[0][0] == "0");
+        CHECK(s.ok({"history", "--change", "3", "--all", "-o", "json"}).json().size() == 1200);
     }
 
     TEST_CASE("a version 6 store's history reads the same once upgraded; new writes pack") {

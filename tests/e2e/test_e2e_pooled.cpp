@@ -214,30 +214,35 @@ TEST_SUITE("pooled") {
         s.ok({"-q", "apply", "-f", s.write("big.yaml", big_tenant(20000))}); // change 2
         s.ok({"store", "init", "--grant", kLimited});
         const std::string before = s.dump();
+        // The write waits, inside its transaction, for rows another session holds; it is
+        // stopped there, the rows are let go, and the server ends its session once it has
+        // stood idle in its transaction for the role's idle_in_transaction_session_timeout.
+        PGconn* holder = PQconnectdb(s.server().c_str());
+        PQclear(PQexec(holder, "BEGIN; SELECT 1 FROM users FOR UPDATE"));
         Result r;
         std::atomic<bool> finished{false};
         std::thread revert([&] { // a write that, once it has begun, is never tried again
             r = s.run({"--db", s.db_as(kLimited), "-q", "revert", "2"}, {}, "", true);
             finished = true;
         });
-        // Once inside its write transaction (its application_name names its process), the
-        // process is stopped longer than the role's idle_in_transaction_session_timeout.
         bool stopped = false;
         while (!finished && !stopped) {
             auto rows = s.query("SELECT application_name FROM pg_stat_activity WHERE "
-                                "application_name LIKE 'chatctl/revert 2|%' AND xact_start IS NOT "
-                                "NULL AND datname = current_database()");
+                                "application_name LIKE 'chatctl/revert 2|%' AND "
+                                "wait_event_type = 'Lock' AND datname = current_database()");
             if (!rows.empty()) {
                 const std::string& name = rows[0][0];
                 const size_t bar = name.rfind('|');
                 const pid_t pid = std::stoi(name.substr(bar + 1, name.find('@', bar) - bar - 1));
                 ::kill(pid, SIGSTOP);
+                PQclear(PQexec(holder, "COMMIT"));
                 std::this_thread::sleep_for(std::chrono::milliseconds(400));
                 ::kill(pid, SIGCONT);
                 stopped = true;
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(2));
         }
+        PQfinish(holder);
         revert.join();
         REQUIRE(stopped);
         INFO("stderr: " << r.err);

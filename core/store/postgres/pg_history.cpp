@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
+#include <tuple>
 
 namespace chatctl::postgres {
 
@@ -40,25 +42,23 @@ const char* order(bool oldest_first) {
 }
 
 // The rows, in id order, that hold the first $10 entries selected: no more rows than
-// that, and none after the row that reaches it (their texts are never read).
-std::string history_sql(const char* columns, bool oldest_first) {
+// that, and none after the row that reaches it (their texts are never read, nor their
+// change's reason). A row counts as its entries; with a key, as one (most of its
+// entries are other keys': counted as all of them, each query would read one row).
+// Columns: id, change, at, actor, command, tenant, kind, key, action, before, after, the
+// change's reason (or NULL without HistoryFilter::reasons), entries.
+std::string history_sql(bool reasons, bool oldest_first) {
     const std::string by = std::string("ORDER BY id") + order(oldest_first);
-    return std::string("SELECT * FROM (SELECT ") + columns + ", sum(entries) OVER (" + by +
-           " ROWS UNBOUNDED PRECEDING) - entries AS earlier "
-           "FROM history " +
-           history_where() + by +
-           " LIMIT $10) AS page "
-           "WHERE earlier < $10 " +
-           by;
-}
-
-// An entry's columns, with its change's reason or without it (HistoryFilter::reasons).
-const char* entry_columns(bool reasons) {
-    return reasons ? "id, change, at, actor, command, tenant, kind, key, action, before, after, "
-                     "(SELECT r.reason FROM change_reasons r WHERE r.change = history.change), "
-                     "entries"
-                   : "id, change, at, actor, command, tenant, kind, key, action, before, after, "
-                     "NULL, entries";
+    const char* columns =
+        "id, change, at, actor, command, tenant, kind, key, action, before, after";
+    return std::string("SELECT ") + columns + ", " +
+           (reasons ? "(SELECT r.reason FROM change_reasons r WHERE r.change = page.change)"
+                    : "NULL") +
+           ", entries FROM (SELECT " + columns +
+           ", entries, sum(CASE WHEN $4::text IS NULL THEN entries ELSE 1 END) OVER (" + by +
+           " ROWS UNBOUNDED PRECEDING) - CASE WHEN $4::text IS NULL THEN entries ELSE 1 END "
+           "AS earlier FROM history " +
+           history_where() + by + " LIMIT $10) AS page WHERE earlier < $10 " + by;
 }
 
 Param optional_num(const std::optional<int64_t>& n) {
@@ -182,27 +182,53 @@ void unpack(const Result& r, int i, const HistoryFilter& f, size_t limit,
 
 } // namespace
 
+namespace {
+
+bool same_filter(const HistoryFilter& a, const HistoryFilter& b) {
+    return std::tie(a.tenant, a.kind, a.key, a.actor, a.change, a.since, a.until, a.before_id,
+                    a.after_id, a.oldest_first, a.texts, a.reasons) ==
+           std::tie(b.tenant, b.kind, b.key, b.actor, b.change, b.since, b.until, b.before_id,
+                    b.after_id, b.oldest_first, b.texts, b.reasons);
+}
+
+} // namespace
+
 std::vector<HistoryEntry> PgStore::history(const HistoryFilter& f, int limit) {
     refuse_history_before_upgrade(conn_.shown(), version_, schema::current_version());
-    const std::string sql = history_sql(entry_columns(f.reasons), f.oldest_first);
+    const std::string sql = history_sql(f.reasons, f.oldest_first);
     const size_t most = static_cast<size_t>(std::max(limit, 0));
     std::vector<HistoryEntry> out;
     HistoryFilter rest = f; // past the rows read
+    std::optional<CarriedRow> carried;
+    std::swap(carried, carried_);
+    // Unpacks row i of r; a row the page ends inside is kept for the next page.
+    auto take = [&](const std::shared_ptr<const Result>& r, int i) {
+        const bool room = out.size() < most;
+        unpack(*r, i, f, most, out);
+        if (room && out.size() == most && r->integer(i, 12) > 1) {
+            HistoryFilter next = f;
+            (f.oldest_first ? next.after_id : next.before_id) = out.back().id;
+            carried_ = CarriedRow{r, i, std::move(next)};
+        }
+        const int64_t first = r->integer(i, 0);
+        if (f.oldest_first)
+            rest.after_id = first + r->integer(i, 12) - 1;
+        else
+            rest.before_id = first;
+    };
+    if (carried && same_filter(carried->next, f)) take(carried->result, carried->row);
     while (out.size() < most) {
         const int64_t want = static_cast<int64_t>(most - out.size());
-        Result r = conn_.query(sql, history_params(rest, num(want)));
+        const auto r =
+            std::make_shared<const Result>(conn_.query(sql, history_params(rest, num(want))));
         int64_t held = 0;
-        for (int i = 0; i < r.rows(); ++i) {
-            held += r.integer(i, 12);
-            unpack(r, i, f, most, out);
+        for (int i = 0; i < r->rows(); ++i) {
+            held += f.key ? 1 : r->integer(i, 12);
+            take(r, i);
         }
-        // Fewer entries held than asked for: the rows selected are all read.
+        // Fewer entries held (as history_sql counts them) than asked for: the rows selected
+        // are all read.
         if (held < want) break;
-        const int last = r.rows() - 1;
-        if (f.oldest_first)
-            rest.after_id = r.integer(last, 0) + r.integer(last, 12) - 1;
-        else
-            rest.before_id = r.integer(last, 0);
     }
     return out;
 }

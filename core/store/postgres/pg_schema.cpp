@@ -302,37 +302,60 @@ END $$;
 // `entries` entries that share their change, time, actor, command, tenant, kind and
 // action; their keys, befores and afters are its texts' lines (newline-separated: no
 // entry's text holds a control character). A large write's history then costs a few
-// rows where it cost one per entry (a tenth of a million-user apply's server time). Its
-// entries' ids are the row's id and those that follow it:
-// - history_ids: no two rows' id ranges overlap, whoever writes (an exclusion
-//   constraint); history_packed: every text of a pack has one line per entry, or is NULL
-//   (a create's befores, a delete's afters);
+// rows where it cost one per entry. Its entries' ids are the row's id and those that
+// follow it:
+// - history_ids: no two rows' id ranges overlap, whoever writes: statement triggers probe
+//   the key's index around the rows a statement added, under chatctl's write lock, so
+//   that a transaction writing history waits for another's commit and then sees its rows
+//   (an exclusion constraint would say the same, but its GiST index took 107 s to build
+//   over a history of a million rows, in the upgrade, with history locked);
+//   history_packed: every text of a pack has one line per entry, or is NULL (a create's
+//   befores, a delete's afters); at most 4,096 entries to a row (readers and the probe
+//   look that far back for a row that reaches past an id);
 // - no text holds a control character but the lines' separator in a pack's texts;
+// - no pass over a large history: the CHECKs NOT VALID, as every row there holds one
+//   entry and passed version 5's same test of controls, and no two of its ids are one;
 // - a pack's texts, some 30 kB, are compressed by lz4 where the server has it
 //   (PostgreSQL 14 built with it, as Debian's is): pglz took a third of the COPY of a
 //   large write's history, lz4 a tenth of that; others keep pglz;
-// - chatctl_history_ids(n) takes n ids from history's identity at once, past every row
-//   history holds (one inserted by raw SQL with its own id included): run as the
-//   schema's owner, so that a role that may only insert into history needs no grant on
-//   its sequence. Another session that takes an id between its two steps fails on
-//   history_ids (or makes chatctl's write fail): never two entries with one id.
+// - chatctl_history_ids(n) takes n ids from history's identity at once, past any row a
+//   raw insert put in their way: run as the schema's owner, so that a role that may
+//   insert into history needs no grant on its sequence, only EXECUTE, granted as version
+//   6 granted change_reasons (and by `store init --grant`), not to PUBLIC. Another
+//   session that takes an id between its two steps fails on history_ids, or makes
+//   chatctl's write fail: never two entries with one id.
 const char* const kVersion7 = R"sql(
-ALTER TABLE history ADD COLUMN entries integer NOT NULL DEFAULT 1
-    CONSTRAINT history_entries CHECK (entries BETWEEN 1 AND 4096);
-ALTER TABLE history DROP CONSTRAINT history_no_controls;
-ALTER TABLE history ADD CONSTRAINT history_no_controls CHECK (
-    NOT (concat(at, actor, command, tenant, kind, action) ~ '[\x01-\x1f\x7f-\x9f]' COLLATE "C")
-    AND NOT (concat(key, before, after) ~ CASE WHEN entries = 1 THEN '[\x01-\x1f\x7f-\x9f]'
-                                               ELSE '[\x01-\x09\x0b-\x1f\x7f-\x9f]' END
-             COLLATE "C"));
-ALTER TABLE history ADD CONSTRAINT history_packed CHECK (entries = 1 OR (
-    octet_length(key) - octet_length(replace(key, E'\n', '')) = entries - 1
-    AND (before IS NULL OR octet_length(before) - octet_length(replace(before, E'\n', ''))
-                           = entries - 1)
-    AND (after IS NULL OR octet_length(after) - octet_length(replace(after, E'\n', ''))
-                          = entries - 1)));
-ALTER TABLE history ADD CONSTRAINT history_ids EXCLUDE USING gist
-    (int8range(id, id + entries) WITH &&);
+ALTER TABLE history
+    ADD COLUMN entries integer NOT NULL DEFAULT 1,
+    ADD CONSTRAINT history_entries CHECK (entries BETWEEN 1 AND 4096) NOT VALID,
+    DROP CONSTRAINT history_no_controls,
+    ADD CONSTRAINT history_no_controls CHECK (
+        NOT (concat(at, actor, command, tenant, kind, action) ~ '[\x01-\x1f\x7f-\x9f]' COLLATE "C")
+        AND NOT (concat(key, before, after) ~ CASE WHEN entries = 1 THEN '[\x01-\x1f\x7f-\x9f]'
+                                                   ELSE '[\x01-\x09\x0b-\x1f\x7f-\x9f]' END
+                 COLLATE "C")) NOT VALID,
+    ADD CONSTRAINT history_packed CHECK (entries = 1 OR (
+        octet_length(key) - octet_length(replace(key, E'\n', '')) = entries - 1
+        AND (before IS NULL OR octet_length(before) - octet_length(replace(before, E'\n', ''))
+                               = entries - 1)
+        AND (after IS NULL OR octet_length(after) - octet_length(replace(after, E'\n', ''))
+                              = entries - 1))) NOT VALID;
+CREATE FUNCTION chatctl_ids_apart() RETURNS trigger LANGUAGE plpgsql
+    SET search_path = pg_catalog, @schema@, pg_temp AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(1667785076, 6517868);
+    IF EXISTS (SELECT 1 FROM added a JOIN @schema@.history h
+                   ON h.id > a.id - 4096 AND h.id < a.id + a.entries AND h.id <> a.id
+                  AND h.id + h.entries > a.id) THEN
+        RAISE EXCEPTION 'a history row''s ids overlap another''s (history_ids)'
+            USING ERRCODE = 'exclusion_violation';
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER history_ids AFTER INSERT ON history REFERENCING NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION chatctl_ids_apart();
+CREATE TRIGGER history_ids_updated AFTER UPDATE ON history REFERENCING NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION chatctl_ids_apart();
 DO $$
 BEGIN
     IF current_setting('server_version_num')::integer >= 140000 THEN
@@ -347,15 +370,35 @@ CREATE FUNCTION chatctl_history_ids(n integer) RETURNS bigint LANGUAGE plpgsql S
 DECLARE
     ids text := pg_get_serial_sequence('history', 'id');
     taken bigint;
+    past bigint;
 BEGIN
     IF n IS NULL OR n NOT BETWEEN 1 AND 65536 THEN
         RAISE EXCEPTION 'history ids are taken 1 to 65536 at a time'
             USING ERRCODE = 'check_violation';
     END IF;
-    taken := greatest(nextval(ids), (SELECT h.id + h.entries FROM @schema@.history h
-                                     ORDER BY h.id DESC LIMIT 1));
+    taken := nextval(ids);
+    LOOP
+        SELECT max(h.id + h.entries) INTO past FROM @schema@.history h
+            WHERE h.id > taken - 4096 AND h.id < taken + n AND h.id + h.entries > taken;
+        EXIT WHEN past IS NULL;
+        taken := past;
+    END LOOP;
     PERFORM setval(ids, taken + n - 1);
     RETURN taken;
+END $$;
+REVOKE EXECUTE ON FUNCTION chatctl_history_ids(integer) FROM PUBLIC;
+DO $$
+DECLARE
+    g record;
+BEGIN
+    FOR g IN SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC'
+                                  ELSE a.grantee::regrole::text END AS role
+             FROM pg_class c, aclexplode(c.relacl) a
+             WHERE c.oid = format('%I.history', current_schema())::regclass
+               AND a.privilege_type = 'INSERT' AND a.grantee <> c.relowner LOOP
+        EXECUTE format('GRANT EXECUTE ON FUNCTION %I.chatctl_history_ids(integer) TO %s',
+                       current_schema(), g.role);
+    END LOOP;
 END $$;
 )sql";
 
@@ -388,6 +431,7 @@ std::string holds_control(const std::string& column) {
 const char* const kGrants = R"sql(
 GRANT SELECT, INSERT, UPDATE, DELETE ON tenants, profiles, users TO %s;
 GRANT SELECT, INSERT ON history, change_reasons TO %s;
+GRANT EXECUTE ON FUNCTION chatctl_history_ids(integer) TO %s;
 GRANT SELECT ON chatctl_version TO %s;
 )sql";
 

@@ -113,6 +113,16 @@ class PgStore final : public Store {
     // The text of a COPY, kept from one batch to the next: a buffer grown anew for each
     // batch was a tenth of chatctl's time in a large apply (copies and page faults).
     std::string copy_text_;
+    // The packed history row a page ended inside, for the next page: its filter, with the
+    // keyset bound at that page's last entry. Pages of 250 entries in rows of 256 read
+    // most rows twice without it (twice the server's time of `history --all`). History is
+    // append-only and no row's ids overlap another's: the row stays what it was.
+    struct CarriedRow {
+        std::shared_ptr<const Result> result;
+        int row = 0;
+        HistoryFilter next;
+    };
+    std::optional<CarriedRow> carried_;
 };
 
 } // namespace chatctl::postgres
