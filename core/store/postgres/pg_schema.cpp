@@ -307,6 +307,8 @@ END $$;
 // - history_ids: no two rows' id ranges overlap, whoever writes: statement triggers probe
 //   the key's index around the rows a statement added, under chatctl's write lock, so
 //   that a transaction writing history waits for another's commit and then sees its rows
+//   (in READ COMMITTED, the only isolation they let write history: a later one's
+//   snapshot would be older than the lock)
 //   (an exclusion constraint would say the same, but its GiST index took 107 s to build
 //   over a history of a million rows, in the upgrade, with history locked);
 //   history_packed: every text of a pack has one line per entry, or is NULL (a create's
@@ -343,6 +345,10 @@ ALTER TABLE history
 CREATE FUNCTION chatctl_ids_apart() RETURNS trigger LANGUAGE plpgsql
     SET search_path = pg_catalog, @schema@, pg_temp AS $$
 BEGIN
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'history is written in READ COMMITTED transactions only (history_ids)'
+            USING ERRCODE = 'feature_not_supported';
+    END IF;
     PERFORM pg_advisory_xact_lock(1667785076, 6517868);
     IF EXISTS (SELECT 1 FROM added a JOIN @schema@.history h
                    ON h.id > a.id - 4096 AND h.id < a.id + a.entries AND h.id <> a.id

@@ -219,7 +219,10 @@ InitReport PgStore::init(const StoreOptions& options, const std::optional<std::s
 }
 
 void PgStore::begin_write(const Writer& writer) {
-    begin("BEGIN");
+    // READ COMMITTED whatever the database's default: each statement, run once the write
+    // lock is held, sees the writes committed before it (the triggers that keep
+    // history's ids apart need it).
+    begin("BEGIN ISOLATION LEVEL READ COMMITTED");
     in_transaction_ = true;
     added_users_ = 0;
     // Named for any writer that gives up waiting while this one holds the lock; for this
