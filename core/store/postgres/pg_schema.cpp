@@ -308,9 +308,9 @@ END $$;
 //   the key's index around the rows a statement added, under chatctl's write lock, so
 //   that a transaction writing history waits for another's commit and then sees its rows
 //   (in READ COMMITTED, the only isolation they let write history: a later one's
-//   snapshot would be older than the lock)
-//   (an exclusion constraint would say the same, but its GiST index took 107 s to build
-//   over a history of a million rows, in the upgrade, with history locked);
+//   snapshot would be older than the lock). An exclusion constraint would say the same,
+//   but its GiST index took 107 s to build over a history of a million rows, in the
+//   upgrade, with history locked;
 //   history_packed: every text of a pack has one line per entry, or is NULL (a create's
 //   befores, a delete's afters); at most 4,096 entries to a row (readers and the probe
 //   look that far back for a row that reaches past an id);
@@ -318,8 +318,8 @@ END $$;
 // - no pass over a large history: the CHECKs NOT VALID, as every row there holds one
 //   entry and passed version 5's same test of controls, and no two of its ids are one;
 // - a pack's texts, some 30 kB, are compressed by lz4 where the server has it
-//   (PostgreSQL 14 built with it, as Debian's is): pglz took a third of the COPY of a
-//   large write's history, lz4 a tenth of that; others keep pglz;
+//   (PostgreSQL 14 built with it, as Debian's is): with it, the COPY of a large write's
+//   history takes two thirds of its time with pglz, which other servers keep;
 // - chatctl_history_ids(n) takes n ids from history's identity at once, past any row a
 //   raw insert put in their way: run as the schema's owner, so that a role that may
 //   insert into history needs no grant on its sequence, only EXECUTE, granted as version
