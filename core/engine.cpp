@@ -45,24 +45,29 @@ void write(Store& store, const WriteContext& context, const StreamPlanner& plann
         done.clear();
     };
     Applier applier(store, record);
-    planner(store, [&](const Change& change) {
-        applier.apply(change, done);
+    try {
+        planner(store, [&](const Change& change) {
+            applier.apply(change, done);
+            record();
+        });
+        applier.check_held();
+        applier.flush_deletes(done);
+        applier.flush_updates(done);
         record();
-    });
-    applier.check_held();
-    applier.flush_deletes(done);
-    applier.flush_updates(done);
-    record();
-    if (count == 0) return; // rolled back: the store is not written at all
-    applier.flush_users();
-    applier.record_lost_defaults(done);
-    record();
-    applier.check_defaults();
-    if (context.dry_run) return;
-    store.flush_history();
-    if (context.reason) store.record_reason(number, *context.reason);
-    if (context.before_commit) context.before_commit(number);
-    transaction.commit();
+        if (count == 0) return; // rolled back: the store is not written at all
+        applier.flush_users();
+        applier.record_lost_defaults(done);
+        record();
+        applier.check_defaults();
+        if (!context.dry_run) store.flush_history();
+        store.settle_writes(); // every batch sent taken or refused, a dry run's too
+        if (context.dry_run) return;
+        if (context.reason) store.record_reason(number, *context.reason);
+        if (context.before_commit) context.before_commit(number);
+        transaction.commit();
+    } catch (const Store::UserRefused& refused) { // by any call that follows its batch
+        applier.refused(refused);
+    }
 }
 
 ChangeSet write(Store& store, const WriteContext& context, const Planner& planner) {

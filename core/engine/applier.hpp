@@ -27,8 +27,10 @@ class Applier {
     // Checks and writes one change (or queues it, for users), handing on what it became.
     void apply(const Change& change, ChangeSet& applied);
 
-    // Writes the users queued for insertion.
+    // Writes the users queued for insertion (the store may answer later: refused()).
     void flush_users();
+    // A user the store refused: named as existing, or the store's own error.
+    [[noreturn]] void refused(const Store::UserRefused& refused);
     // Deletes and updates the users queued for them, handing on what they became.
     void flush_deletes(ChangeSet& applied);
     void flush_updates(ChangeSet& applied);
@@ -75,8 +77,8 @@ class Applier {
     std::set<std::string> checked_; // tenants whose default was found in place
     std::optional<std::pair<TenantRow, ProfileRow>> held_default_; // removal, until the next
     static constexpr size_t kQueue = 1024;
-    std::vector<Store::NewUser> queued_; // users created, not inserted yet
-    std::vector<TenantRow> queued_tenants_;
+    std::vector<Store::NewUser> queued_;                      // users created, not inserted yet
+    std::map<int64_t, TenantRow> queued_tenants_;             // by id: the tenants of users queued
     std::vector<std::pair<TenantRow, std::string>> deleting_; // users deleted, not yet
     std::set<std::pair<int64_t, std::string>> deleting_keys_; // their tenants, folded logins
     struct PendingUpdate {

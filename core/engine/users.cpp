@@ -8,6 +8,7 @@
 
 #include <exception>
 #include <unordered_map>
+#include <utility>
 
 namespace chatctl {
 
@@ -19,7 +20,7 @@ void Applier::user(const Change& c, ChangeSet& applied) {
         User stored = u;
         stored.profile = p.profile.name;
         queued_.push_back(Store::NewUser{t.id, p.id, stored});
-        queued_tenants_.push_back(t);
+        queued_tenants_.emplace(t.id, t);
         if (queued_.size() == kQueue) flush_users();
         applied.push_back(Change{Action::create, std::nullopt, std::move(stored)});
         return;
@@ -60,17 +61,17 @@ bool Applier::renames(const Change& c) {
 // The store's guards find a login in use; only then is it looked up, to say so.
 void Applier::flush_users() {
     if (queued_.empty()) return;
-    try {
-        store_.insert_users(queued_);
-    } catch (const Store::UserRefused& refused) {
-        const TenantRow& t = queued_tenants_[refused.index];
-        auto existing = store_.find_user(t, queued_[refused.index].user.login);
-        if (!existing) std::rethrow_exception(refused.error);
-        fail(ErrorKind::conflict, "user " + validate::quote(existing->user.login) +
-                                      " already exists" + in_tenant(t.tenant.key));
-    }
+    store_.insert_users(std::move(queued_));
     queued_.clear();
-    queued_tenants_.clear();
+}
+
+void Applier::refused(const Store::UserRefused& refused) {
+    auto t = queued_tenants_.find(refused.tenant_id);
+    if (t == queued_tenants_.end()) std::rethrow_exception(refused.error);
+    auto existing = store_.find_user(t->second, refused.login);
+    if (!existing) std::rethrow_exception(refused.error);
+    fail(ErrorKind::conflict, "user " + validate::quote(existing->user.login) + " already exists" +
+                                  in_tenant(t->second.tenant.key));
 }
 
 // A batch per tenant: found and deleted together (one statement, the rows read once), and

@@ -186,16 +186,20 @@ class Store {
     virtual void update_profile(int64_t id, const Profile& profile) = 0;
     virtual void delete_profile(int64_t id) = 0;
     // Users to insert, many at once. When the store refuses one, nothing of the batch is
-    // written and UserRefused says which it was.
+    // written and UserRefused names it. A store may send a batch and go on, and throw
+    // UserRefused from a later call of the same transaction: settle_writes() waits for
+    // every batch sent.
     struct NewUser {
         int64_t tenant_id = 0, profile_id = 0;
         User user;
     };
     struct UserRefused {
-        size_t index;             // in the vector given
+        int64_t tenant_id; // the user's, as given
+        std::string login;
         std::exception_ptr error; // what the store said
     };
-    virtual void insert_users(const std::vector<NewUser>& users) = 0;
+    virtual void insert_users(std::vector<NewUser> users) = 0;
+    virtual void settle_writes() {}
     virtual void update_user(int64_t id, int64_t profile_id, const User& user) = 0;
     // Users that exist, updated together (no login among them taken by another).
     struct UserUpdate {

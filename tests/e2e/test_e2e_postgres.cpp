@@ -384,29 +384,6 @@ TEST_SUITE("postgres") {
         CHECK(t.dump() == before);
     }
 
-    // Users are written by COPY a batch at a time, each in a savepoint: a batch refused
-    // after others were accepted goes back to its own start, the user refused is found,
-    // and the whole apply writes nothing.
-    TEST_CASE("a user refused in a later batch fails the apply, which writes nothing") {
-        Sandbox s;
-        s.ok({"tenant", "create", "acme"});
-        CHECK(as_owner(s, "ALTER TABLE users ADD CONSTRAINT not_u2400 CHECK (login <> 'u2400')")
-                  .empty());
-        std::string decl = "tenants:\n  - tenant: acme\n    users:\n";
-        for (int i = 0; i < 2500; ++i)
-            decl += "      - login: u" + std::to_string(i) + "\n";
-        const std::string file = s.write("many.yaml", decl);
-        const std::string before = s.dump();
-        Result r = s.run({"apply", "-q", "-f", file});
-        CHECK(r.code == 4);
-        CHECK(r.err.find("not_u2400") != std::string::npos);
-        CHECK(s.dump() == before);
-        CHECK(as_owner(s, "ALTER TABLE users DROP CONSTRAINT not_u2400").empty());
-        s.ok({"apply", "-q", "-f", file});
-        CHECK(s.query("SELECT count(*) FROM users")[0][0] == "2500");
-        CHECK(s.query("SELECT sum(users) FROM profile_users")[0][0] == "2500");
-    }
-
     // Before autovacuum gets to them, the planner would take a tenant of many new users for
     // a few, and page through them by sorting all that are left, for each page.
     TEST_CASE("a write that grows a table by more than a tenth leaves the planner its size") {

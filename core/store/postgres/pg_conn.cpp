@@ -169,6 +169,7 @@ void Conn::receive_notice(void* self, const PGresult* notice) {
 }
 
 void Conn::read_pending() {
+    settle();
     PQconsumeInput(conn_); // a lost connection shows in the statement that follows
     PQisBusy(conn_);       // parses what was read: between statements, an error is a notice
 }
@@ -292,6 +293,11 @@ Result Conn::query(const std::string& sql, const std::vector<Param>& params) {
 }
 
 void Conn::copy_in(const std::string& copy_sql, const std::string& data) {
+    copy_send(copy_sql, data);
+    settle();
+}
+
+void Conn::copy_send(const std::string& copy_sql, const std::string& data, Then then) {
     read_pending();
     PGresult* r = PQexec(conn_, copy_sql.c_str());
     if (!r || PQresultStatus(r) != PGRES_COPY_IN) fail_result(r, "copy");
@@ -302,13 +308,47 @@ void Conn::copy_in(const std::string& copy_sql, const std::string& data) {
         size_t n = std::min(kChunk, data.size() - at);
         sent = PQputCopyData(conn_, data.data() + at, static_cast<int>(n)) == 1;
     }
-    if (sent) PQputCopyEnd(conn_, nullptr);
-    r = PQgetResult(conn_);
+    if (sent) sent = PQputCopyEnd(conn_, nullptr) == 1;
+    if (!sent) fail_result(copy_result(), "copy");
+    in_flight_ = true;
+    then_ = std::move(then);
+}
+
+PGresult* Conn::copy_result() {
+    PGresult* r = PQgetResult(conn_);
     PGresult* error = ok(r) ? nullptr : r;
     if (!error) PQclear(r);
     while (PGresult* more = PQgetResult(conn_))
         PQclear(more);
-    if (error || !sent) fail_result(error, "copy");
+    return error;
+}
+
+void Conn::settle() {
+    if (!in_flight_) return;
+    in_flight_ = false;
+    Then then = std::move(then_);
+    then_ = nullptr;
+    PGresult* error = copy_result();
+    if (!then) {
+        if (error) fail_result(error, "copy");
+        return;
+    }
+    std::exception_ptr failure;
+    if (error) {
+        try {
+            fail_result(error, "copy");
+        } catch (...) {
+            failure = std::current_exception();
+        }
+    }
+    then(failure);
+}
+
+void Conn::forget_in_flight() {
+    if (!in_flight_) return;
+    in_flight_ = false;
+    then_ = nullptr;
+    if (PGresult* error = copy_result()) PQclear(error);
 }
 
 std::string Conn::escape_identifier(const std::string& name) {

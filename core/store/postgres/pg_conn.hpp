@@ -4,6 +4,8 @@
 
 #include "core/store/postgres/pg_conninfo.hpp"
 
+#include <exception>
+#include <functional>
 #include <libpq-fe.h>
 #include <memory>
 #include <optional>
@@ -57,6 +59,16 @@ class Conn {
     Result query(const std::string& sql, const std::vector<Param>& params = {});
     // COPY ... FROM STDIN with rows already in COPY's text format.
     void copy_in(const std::string& copy_sql, const std::string& data);
+    // The same, sent without waiting for the server's answer: a write builds its next
+    // batch while the server takes this one. The next statement (or settle()) reads the
+    // answer first and hands `then` the COPY's failure (null when none); `then` may run
+    // statements, and throw. Without `then`, the failure is thrown as copy_in's is.
+    using Then = std::function<void(std::exception_ptr)>;
+    void copy_send(const std::string& copy_sql, const std::string& data, Then then = {});
+    // Reads the answer of the COPY sent, if one is in flight.
+    void settle();
+    // Reads it and drops it, `then` not called: a rollback follows.
+    void forget_in_flight();
     // COMMIT: a connection lost while committing leaves the outcome unknown, and says so.
     void commit();
     std::string escape_identifier(const std::string& name);
@@ -80,14 +92,19 @@ class Conn {
 
   private:
     static void receive_notice(void* self, const PGresult* notice);
-    // Reads what the server sent since the last statement (without waiting).
+    // Before each statement: settles the COPY in flight, then reads what the server sent
+    // since the last statement (without waiting).
     void read_pending();
+    // The COPY's answer read: its failure, or null.
+    PGresult* copy_result();
     [[noreturn]] void fail_result(PGresult* r, const char* what);
     // A message as it may be shown: one line, the password replaced.
     std::string clean(std::string message) const;
     PGconn* conn_ = nullptr;
     std::string shown_, password_, last_state_;
     std::string ended_state_, ended_message_; // what the server said as it ended the session
+    bool in_flight_ = false;                  // a COPY sent, its answer not read
+    Then then_;
 };
 
 // Appends text as one field of COPY's text format.

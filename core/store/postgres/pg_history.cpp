@@ -306,9 +306,9 @@ void PgStore::insert_history(const std::vector<HistoryRow>& rows) {
         data += '\n';
         id += static_cast<int64_t>(to - from);
     }
-    conn_.copy_in("COPY history (id, entries, change, at, actor, command, tenant, kind, key, "
-                  "action, before, after) FROM STDIN",
-                  data);
+    conn_.copy_send("COPY history (id, entries, change, at, actor, command, tenant, kind, key, "
+                    "action, before, after) FROM STDIN",
+                    data); // read before the next statement, as a batch of users is
 }
 
 } // namespace chatctl::postgres

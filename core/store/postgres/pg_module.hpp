@@ -23,7 +23,7 @@ struct Module {
 
 // The module and the binary must come from the same build of chatctl: the interface
 // between them is C++ (its classes' layouts), not a stable ABI.
-inline constexpr const char* kModuleBuild = "chatctl-postgres-2";
+inline constexpr const char* kModuleBuild = "chatctl-postgres-3";
 
 // The module, loaded on first use; a store error naming the package when it cannot be.
 const Module& module();

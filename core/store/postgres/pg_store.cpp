@@ -298,6 +298,7 @@ void PgStore::analyze_grown() {
 }
 
 void PgStore::commit() {
+    conn_.settle(); // a write refused is not a reason to analyze
     if (in_transaction_) analyze_grown();
     in_transaction_ = false;
     conn_.commit();
@@ -310,6 +311,8 @@ void PgStore::commit() {
 void PgStore::rollback() {
     if (!in_transaction_) return;
     in_transaction_ = false;
+    users_in_flight_.clear();
+    conn_.forget_in_flight(); // refused or not, it is rolled back
     conn_.run("ROLLBACK");
 }
 

@@ -63,7 +63,8 @@ class PgStore final : public Store {
     int64_t insert_profile(int64_t tenant_id, const Profile& profile) override;
     void update_profile(int64_t id, const Profile& profile) override;
     void delete_profile(int64_t id) override;
-    void insert_users(const std::vector<NewUser>& users) override;
+    void insert_users(std::vector<NewUser> users) override;
+    void settle_writes() override { conn_.settle(); }
     void update_user(int64_t id, int64_t profile_id, const User& user) override;
     void update_users(const std::vector<UserUpdate>& users) override;
     void delete_users(const std::vector<int64_t>& ids) override;
@@ -110,6 +111,9 @@ class PgStore final : public Store {
     int64_t version_ = 0; // as opened (history reads the current one only)
     // Rows this write transaction added to users, for analyze_grown().
     int64_t added_users_ = 0;
+    // The batch of users sent, until the server takes or refuses it.
+    std::vector<NewUser> users_in_flight_;
+    void users_settled(const std::exception_ptr& error);
     // The text of a COPY, kept from one batch to the next: a buffer grown anew for each
     // batch was a tenth of chatctl's time in a large apply (copies and page faults).
     std::string copy_text_;

@@ -1,10 +1,12 @@
 // The PostgreSQL store's users, read and written: logins compared as
 // lower(login COLLATE "C"), as the unique index holds them; found a batch at a time,
-// paged by keyset, inserted by COPY in a savepoint, updated and deleted (found and
-// deleted by login) a batch to a statement.
+// paged by keyset, inserted by COPY in a savepoint (sent, its answer read before the next
+// statement), updated and deleted (found and deleted by login) a batch to a statement.
 #include "core/error.hpp"
 #include "core/store/postgres/pg_rows.hpp"
 #include "core/store/postgres/pg_store.hpp"
+
+#include <utility>
 
 namespace chatctl::postgres {
 
@@ -110,10 +112,10 @@ std::vector<std::string> PgStore::logins_starting(const TenantRow& tenant, std::
     return rows_of(r, [&](int i) { return r.text(i, 0); });
 }
 
-void PgStore::insert_users(const std::vector<NewUser>& users) {
+// One COPY for the batch, inside a savepoint, sent without waiting: the server takes it
+// while the next batch is built. Its answer is read before the next statement.
+void PgStore::insert_users(std::vector<NewUser> users) {
     if (users.empty()) return;
-    // One COPY for the batch, inside a savepoint: when the database refuses a row, the
-    // transaction goes on from before the batch, and the refused user is found alone.
     std::string& rows = copy_text_;
     rows.clear();
     for (const auto& u : users) {
@@ -128,31 +130,39 @@ void PgStore::insert_users(const std::vector<NewUser>& users) {
         rows += num(u.profile_id);
         rows += '\n';
     }
-    conn_.run("SAVEPOINT users_batch");
-    try {
-        conn_.copy_in("COPY users (tenant_id, login, name, email, profile_id) FROM STDIN", rows);
-        conn_.run("RELEASE SAVEPOINT users_batch");
-        added_users_ += static_cast<int64_t>(users.size());
-        return;
-    } catch (const Error& e) {
-        if (e.kind() != ErrorKind::conflict) throw; // locked, lost...: not a row's fault
-        conn_.run("ROLLBACK TO SAVEPOINT users_batch");
-    }
-    for (size_t i = 0; i < users.size(); ++i) {
-        const NewUser& u = users[i];
+    conn_.run("SAVEPOINT users_batch"); // the batch before it settled first
+    users_in_flight_ = std::move(users);
+    conn_.copy_send("COPY users (tenant_id, login, name, email, profile_id) FROM STDIN", rows,
+                    [this](const std::exception_ptr& error) { users_settled(error); });
+}
+
+// When the database refused a row, the transaction goes on from before the batch, and the
+// refused user is found alone.
+void PgStore::users_settled(const std::exception_ptr& error) {
+    const std::vector<NewUser> users = std::move(users_in_flight_);
+    users_in_flight_.clear();
+    if (error) {
         try {
-            conn_.query(
-                "INSERT INTO users (tenant_id, login, name, email, profile_id) "
-                "VALUES ($1, $2, $3, $4, $5)",
-                {num(u.tenant_id), u.user.login, u.user.name, u.user.email, num(u.profile_id)});
+            std::rethrow_exception(error);
         } catch (const Error& e) {
-            if (e.kind() != ErrorKind::conflict) throw;
-            auto error = std::current_exception();
-            conn_.run("ROLLBACK TO SAVEPOINT users_batch");
-            throw UserRefused{i, error};
+            if (e.kind() != ErrorKind::conflict) throw; // locked, lost...: not a row's fault
+        }
+        conn_.run("ROLLBACK TO SAVEPOINT users_batch");
+        for (const NewUser& u : users) {
+            try {
+                conn_.query(
+                    "INSERT INTO users (tenant_id, login, name, email, profile_id) "
+                    "VALUES ($1, $2, $3, $4, $5)",
+                    {num(u.tenant_id), u.user.login, u.user.name, u.user.email, num(u.profile_id)});
+            } catch (const Error& e) {
+                if (e.kind() != ErrorKind::conflict) throw;
+                auto refused = std::current_exception();
+                conn_.run("ROLLBACK TO SAVEPOINT users_batch");
+                throw UserRefused{u.tenant_id, u.user.login, refused};
+            }
         }
     }
-    conn_.run("RELEASE SAVEPOINT users_batch"); // refused together, accepted one by one
+    conn_.run("RELEASE SAVEPOINT users_batch"); // taken, or refused together and taken alone
     added_users_ += static_cast<int64_t>(users.size());
 }
 

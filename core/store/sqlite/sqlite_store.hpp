@@ -62,7 +62,7 @@ class SqliteStore final : public Store {
     int64_t insert_profile(int64_t tenant_id, const Profile& profile) override;
     void update_profile(int64_t id, const Profile& profile) override;
     void delete_profile(int64_t id) override;
-    void insert_users(const std::vector<NewUser>& users) override;
+    void insert_users(std::vector<NewUser> users) override;
     void update_user(int64_t id, int64_t profile_id, const User& user) override;
     void update_users(const std::vector<UserUpdate>& users) override;
     void delete_users(const std::vector<int64_t>& ids) override;

@@ -108,7 +108,7 @@ std::vector<std::string> SqliteStore::logins_starting(const TenantRow& tenant,
     return out;
 }
 
-void SqliteStore::insert_users(const std::vector<NewUser>& users) {
+void SqliteStore::insert_users(std::vector<NewUser> users) {
     lift_row_guards(users.size());
     static const BatchInsert user_insert(
         "INSERT INTO users (tenant_id, login, name, email, profile_id) VALUES ", "(?, ?, ?, ?, ?)");
@@ -135,7 +135,8 @@ void SqliteStore::insert_users(const std::vector<NewUser>& users) {
                 try {
                     insert(i, 1);
                 } catch (const SQLite::Exception&) {
-                    throw UserRefused{i, std::current_exception()};
+                    throw UserRefused{users[i].tenant_id, users[i].user.login,
+                                      std::current_exception()};
                 }
             }
             throw; // refused together, accepted one by one: report it as it came
