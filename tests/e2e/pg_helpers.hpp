@@ -1,5 +1,5 @@
-// What the PostgreSQL suites share: SQL as the schema's owner, and stores of an older
-// schema version.
+// What the PostgreSQL suites share: SQL as the schema's owner, the sandbox's database, and
+// stores of an older schema version.
 #pragma once
 
 #include "core/store/postgres/pg_schema.hpp"
@@ -18,6 +18,13 @@ inline std::string as_owner(const Sandbox& s, const std::string& sql) {
     } catch (const std::exception& e) {
         return e.what();
     }
+}
+
+// The sandbox's database name, read off its URI.
+inline std::string database_of(const Sandbox& s) {
+    const std::string& uri = s.db();
+    const size_t start = uri.find(":///") + 4;
+    return uri.substr(start, uri.find('?') - start);
 }
 
 // The SQL that makes a store of an older schema version, in public (or in `schema`, quoted

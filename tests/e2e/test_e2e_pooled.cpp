@@ -3,6 +3,7 @@
 // a DBA's timeouts on chatctl's role. Run through the pooler (ctest's e2e-pool.pooled);
 // every case holds on the server alone too.
 #include "harness.hpp"
+#include "pg_helpers.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -38,13 +39,6 @@ Result through_slow_pipe(const Sandbox& s, const std::string& uri, const std::st
     const std::string command = "set -o pipefail; '" + chatctl_bin() + "' --db '" + uri + "' " +
                                 args + " | { sleep 0.5; wc -l; }";
     return run_binary({"/bin/bash", "-c", command}, {"PATH=/usr/bin:/bin", "HOME=" + s.dir()}, "");
-}
-
-// The sandbox's database name, read off its URI.
-std::string database_of(const Sandbox& s) {
-    const std::string& uri = s.db();
-    const size_t start = uri.find(":///") + 4;
-    return uri.substr(start, uri.find('?') - start);
 }
 
 // A declaration of tenant `big` with n users.

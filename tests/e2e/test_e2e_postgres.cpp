@@ -22,13 +22,6 @@ std::string socket_dir() {
     return std::getenv("CHATCTL_TEST_PG_HOST");
 }
 
-// The sandbox's database name, read off its URI.
-std::string database(const Sandbox& s) {
-    const std::string& uri = s.db();
-    const size_t start = uri.find(":///") + 4;
-    return uri.substr(start, uri.find('?') - start);
-}
-
 } // namespace
 
 TEST_SUITE("postgres") {
@@ -121,7 +114,7 @@ TEST_SUITE("postgres") {
         CHECK(r.code == 6);
         CHECK(r.err.find(secret) == std::string::npos);
         // Where the password works (this server trusts its socket), nothing shows it either.
-        const std::string uri = "postgresql://postgres:" + secret + "@/" + database(s) + host;
+        const std::string uri = "postgresql://postgres:" + secret + "@/" + database_of(s) + host;
         for (const std::vector<std::string>& args :
              std::vector<std::vector<std::string>>{{"store", "init"},
                                                    {"tenant", "create", "acme"},
@@ -139,7 +132,7 @@ TEST_SUITE("postgres") {
 
     TEST_CASE("libpq's own environment completes a short URI, as for psql") {
         Sandbox s;
-        const std::string uri = "postgresql:///" + database(s);
+        const std::string uri = "postgresql:///" + database_of(s);
         Result r = s.run({"--db", uri, "tenant", "create", "acme"},
                          {{"PGHOST", socket_dir()}, {"PGUSER", "postgres"}}, "", true);
         INFO("stderr: " << r.err);
@@ -291,7 +284,7 @@ TEST_SUITE("postgres") {
         // A schema whose name needs quoting, a quote in it, is upgraded all the same.
         Sandbox odd;
         const std::string name = "\"o'neil\"";
-        CHECK(as_owner(odd, "CREATE SCHEMA " + name + "; ALTER DATABASE " + database(odd) +
+        CHECK(as_owner(odd, "CREATE SCHEMA " + name + "; ALTER DATABASE " + database_of(odd) +
                                 " SET search_path = " + name + "; SET search_path = " + name +
                                 "; " + schema_of_version(5, name) + "GRANT USAGE ON SCHEMA " +
                                 name +
