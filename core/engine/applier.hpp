@@ -77,8 +77,8 @@ class Applier {
     std::set<std::string> checked_; // tenants whose default was found in place
     std::optional<std::pair<TenantRow, ProfileRow>> held_default_; // removal, until the next
     static constexpr size_t kQueue = 1024;
-    std::vector<Store::NewUser> queued_;                      // users created, not inserted yet
-    std::map<int64_t, TenantRow> queued_tenants_;             // by id: the tenants of users queued
+    std::vector<Store::NewUser> queued_;          // users created, not inserted yet
+    std::map<int64_t, TenantRow> queued_tenants_; // by id: tenants of users queued or sent
     std::vector<std::pair<TenantRow, std::string>> deleting_; // users deleted, not yet
     std::set<std::pair<int64_t, std::string>> deleting_keys_; // their tenants, folded logins
     struct PendingUpdate {

@@ -58,13 +58,13 @@ bool Applier::renames(const Change& c) {
     return fold(std::get<User>(*c.after).login) != fold(c.key());
 }
 
-// The store's guards find a login in use; only then is it looked up, to say so.
 void Applier::flush_users() {
     if (queued_.empty()) return;
     store_.insert_users(std::move(queued_));
     queued_.clear();
 }
 
+// The store's guards find a login in use; only then is it looked up, to say so.
 void Applier::refused(const Store::UserRefused& refused) {
     auto t = queued_tenants_.find(refused.tenant_id);
     if (t == queued_tenants_.end()) std::rethrow_exception(refused.error);

@@ -292,11 +292,6 @@ Result Conn::query(const std::string& sql, const std::vector<Param>& params) {
     return Result(r);
 }
 
-void Conn::copy_in(const std::string& copy_sql, const std::string& data) {
-    copy_send(copy_sql, data);
-    settle();
-}
-
 void Conn::copy_send(const std::string& copy_sql, const std::string& data, Then then) {
     read_pending();
     PGresult* r = PQexec(conn_, copy_sql.c_str());

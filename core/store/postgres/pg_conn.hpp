@@ -57,12 +57,11 @@ class Conn {
     // each time): nothing outlives it on the server's session, which a transaction
     // pooler may hand to another client as soon as a transaction ends.
     Result query(const std::string& sql, const std::vector<Param>& params = {});
-    // COPY ... FROM STDIN with rows already in COPY's text format.
-    void copy_in(const std::string& copy_sql, const std::string& data);
-    // The same, sent without waiting for the server's answer: a write builds its next
-    // batch while the server takes this one. The next statement (or settle()) reads the
-    // answer first and hands `then` the COPY's failure (null when none); `then` may run
-    // statements, and throw. Without `then`, the failure is thrown as copy_in's is.
+    // COPY ... FROM STDIN with rows already in COPY's text format, sent without waiting
+    // for the server's answer: a write builds its next batch while the server takes this
+    // one. The next statement (or settle()) reads the answer first and hands `then` the
+    // COPY's failure (null when none); `then` may run statements, and throw. Without
+    // `then`, the failure is thrown as a statement's is.
     using Then = std::function<void(std::exception_ptr)>;
     void copy_send(const std::string& copy_sql, const std::string& data, Then then = {});
     // Reads the answer of the COPY sent, if one is in flight.
